@@ -1,0 +1,68 @@
+package io.ringtrace.engine.monitor;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link System.Logger} front that lets at most one message through per interval and counts the
+ * ones it held back; the next message that passes says how many were suppressed. Used only for
+ * diagnostics off the hot path (monitor callbacks, background threads), never per span.
+ *
+ * <p>Bound: two counters; suppressed messages are counted, not queued.
+ */
+public final class RateLimitedLog {
+
+    private final Logger logger;
+    private final long minIntervalNanos;
+    // nanoTime before which no further message passes; Long.MIN_VALUE = nothing logged yet.
+    private final AtomicLong nextAllowedNanos = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong suppressed = new AtomicLong();
+
+    /**
+     * @param logger where messages go
+     * @param minIntervalNanos the minimum time between two messages that pass; 0 lets every message
+     *     through
+     */
+    public RateLimitedLog(Logger logger, long minIntervalNanos) {
+        if (logger == null) {
+            throw new NullPointerException("logger");
+        }
+        if (minIntervalNanos < 0) {
+            throw new IllegalArgumentException("minIntervalNanos must be >= 0, got " + minIntervalNanos);
+        }
+        this.logger = logger;
+        this.minIntervalNanos = minIntervalNanos;
+    }
+
+    /**
+     * Logs the message if the interval since the last logged message has passed, else counts it as
+     * suppressed.
+     *
+     * @param level the level
+     * @param message the message
+     * @return whether the message was logged
+     */
+    public boolean log(Level level, String message) {
+        if (!logger.isLoggable(level)) {
+            return false;
+        }
+        long now = System.nanoTime();
+        long next = nextAllowedNanos.get();
+        // The first message always passes; later ones only when the interval elapsed, and only the
+        // thread that wins the compare-and-set logs (the others count as suppressed).
+        boolean due = next == Long.MIN_VALUE || now - next >= 0;
+        if (!due || !nextAllowedNanos.compareAndSet(next, now + minIntervalNanos)) {
+            suppressed.incrementAndGet();
+            return false;
+        }
+        long held = suppressed.getAndSet(0);
+        logger.log(level, held == 0 ? message : message + " (" + held + " similar messages suppressed)");
+        return true;
+    }
+
+    /** @return messages held back since the last one that passed */
+    public long suppressed() {
+        return suppressed.get();
+    }
+}
