@@ -147,7 +147,9 @@ public final class TraceRequestEncoder {
         }
         buffer.singleThreadedCheckReset(); // the buffer was last used by the export thread
         if (buffer.realCapacity() - buffer.start() < capacity) {
-            buffer.ensureCapacity(buffer.start() + capacity);
+            if (buffer.isElastic() && buffer.capacity() - buffer.start() >= capacity) {
+                buffer.ensureCapacity(buffer.start() + capacity); // grows once; later begins find it large enough
+            }
             if (buffer.realCapacity() - buffer.start() < capacity) {
                 throw new IllegalArgumentException("buffer capacity " + buffer.realCapacity() + " < required " + capacity);
             }
