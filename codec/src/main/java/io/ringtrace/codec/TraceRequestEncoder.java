@@ -137,17 +137,23 @@ public final class TraceRequestEncoder {
      * Starts a new request in {@code buffer}. The encoder owns the buffer until {@link #seal()};
      * an elastic buffer is grown once to {@link #requiredCapacity()}.
      *
-     * @param buffer an off-heap (direct) buffer; resets its Chronicle single-thread check, since
-     *     buffers come back from the export thread
+     * @param buffer an off-heap (direct) buffer; its Chronicle single-thread check is disabled,
+     *     since request buffers pass between the serializer and export threads
      * @throws IllegalArgumentException if the buffer is not off-heap or cannot hold {@link #requiredCapacity()}
      */
     public void begin(Bytes<?> buffer) {
         if (buffer == null || !buffer.isDirectMemory()) {
             throw new IllegalArgumentException("buffer must be an off-heap (direct) Bytes");
         }
-        buffer.singleThreadedCheckReset(); // the buffer was last used by the export thread
+        // Request buffers legitimately move between the serializer and the export thread (the
+        // engine's pool hands them over with a happens-before edge), so Chronicle's owner-thread
+        // check is switched off for them. Resetting it instead would make the next access capture
+        // a StackTrace (~2 KB of garbage) once per request.
+        buffer.singleThreadedCheckDisabled(true);
         if (buffer.realCapacity() - buffer.start() < capacity) {
-            buffer.ensureCapacity(buffer.start() + capacity);
+            if (buffer.isElastic() && buffer.capacity() - buffer.start() >= capacity) {
+                buffer.ensureCapacity(buffer.start() + capacity); // grows once; later begins find it large enough
+            }
             if (buffer.realCapacity() - buffer.start() < capacity) {
                 throw new IllegalArgumentException("buffer capacity " + buffer.realCapacity() + " < required " + capacity);
             }
