@@ -138,8 +138,10 @@ final class OtlpEnvironment {
                 bytes.write(high << 4 | low);
                 i += 2;
             } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                int codePoint = value.codePointAt(i);
+                byte[] encoded = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
                 bytes.write(encoded, 0, encoded.length);
+                i += Character.charCount(codePoint) - 1;
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -82,6 +83,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     private final long timeoutNanos;
     private final RetryPolicy retryPolicy;
     private final Slot[] slots;
+    /** Every thread this exporter started (its event loop and executor threads). */
+    private final List<Thread> ownThreads = new ArrayList<>();
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
     private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
 
@@ -121,8 +124,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 : endpoint.dnsScheme ? "round_robin" : "pick_first";
 
         this.eventLoopGroup = new NioEventLoopGroup(
-                builder.eventLoopThreads, new DefaultThreadFactory("ringtrace-otlp-eventloop", true));
-        this.executor = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("ringtrace-otlp-exporter", true));
+                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-otlp-eventloop", true)));
+        this.executor = new ScheduledThreadPoolExecutor(1, recorded(new DefaultThreadFactory("ringtrace-otlp-exporter", true)));
         // Retry timers cut by shutdown must not stay queued.
         this.executor.setRemoveOnCancelPolicy(true);
         try {
@@ -149,6 +152,17 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             freeSlots[i] = slots[i];
         }
         this.freeCount = slots.length;
+    }
+
+    /** Remembers each thread the factory makes, so that shutdown can wait for them to end. */
+    private ThreadFactory recorded(ThreadFactory factory) {
+        return task -> {
+            Thread thread = factory.newThread(task);
+            synchronized (ownThreads) {
+                ownThreads.add(thread);
+            }
+            return thread;
+        };
     }
 
     /** @return a builder with the defaults (endpoint {@code http://localhost:4317}, 4 in flight, 10 s timeout) */
@@ -545,6 +559,17 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
             eventLoopGroup.terminationFuture().await(2, TimeUnit.SECONDS);
+            List<Thread> threads;
+            synchronized (ownThreads) {
+                threads = new ArrayList<>(ownThreads);
+            }
+            long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            for (Thread thread : threads) {
+                long left = joinDeadline - System.nanoTime();
+                if (left > 0 && thread != Thread.currentThread()) {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

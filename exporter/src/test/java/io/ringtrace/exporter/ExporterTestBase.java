@@ -64,11 +64,13 @@ abstract class ExporterTestBase {
     @BeforeEach
     void captureLog() {
         julLogger.addHandler(logCapture);
+        julLogger.setUseParentHandlers(false); // captured, not printed: keeps the build output readable
     }
 
     @AfterEach
     void closeEverything() throws InterruptedException {
         julLogger.removeHandler(logCapture);
+        julLogger.setUseParentHandlers(true);
         for (OtlpGrpcSpanExporter exporter : exporters) {
             exporter.shutdown(System.nanoTime() + Duration.ofSeconds(2).toNanos());
         }

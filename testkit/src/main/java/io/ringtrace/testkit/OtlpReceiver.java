@@ -151,16 +151,28 @@ public final class OtlpReceiver implements AutoCloseable {
             if (server != null) {
                 throw new IllegalStateException("receiver is already running on port " + port);
             }
-            Server newServer = newServer(port);
-            try {
-                newServer.start();
-            } catch (IOException e) {
-                newServer.shutdownNow();
-                throw new IllegalStateException("cannot bind " + bindAddress + ":" + port, e);
+            // A port just released by stop() can take a moment to be free again: retry for up to 5 s.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                Server newServer = newServer(port);
+                try {
+                    newServer.start();
+                    port = newServer.getPort();
+                    server = newServer;
+                    return this;
+                } catch (IOException e) {
+                    newServer.shutdownNow();
+                    if (port == 0 || System.nanoTime() - deadline > 0) {
+                        throw new IllegalStateException("cannot bind " + bindAddress + ":" + port, e);
+                    }
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while binding " + bindAddress + ":" + port, e);
+                }
             }
-            port = newServer.getPort();
-            server = newServer;
-            return this;
         }
     }
 
