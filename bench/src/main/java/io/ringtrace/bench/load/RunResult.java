@@ -1,0 +1,126 @@
+package io.ringtrace.bench.load;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one run measured inside the producing JVM. Receiver-side counts (spans received and
+ * decoded) are added by the {@link LoadTool}, which owns the receiver.
+ */
+public final class RunResult {
+
+    /** The run's specification. */
+    public RunSpec spec;
+    /** Producer calls over the whole run (warm-up included). */
+    public long published;
+    /** Calls the system refused at the call (ringtrace ring full) over the whole run. */
+    public long refused;
+    /** Producer calls whose start fell in the measured window. */
+    public long windowPublished;
+    /** Refused calls in the measured window. */
+    public long windowRefused;
+    /** Length of the measured window, ns. */
+    public long windowNanos;
+    /** GC cycles in the window (all collectors). */
+    public long gcCount;
+    /** GC time in the window, ms (all collectors, as the MXBeans report it). */
+    public long gcMillis;
+    /** Bytes allocated in the window by all threads of the run JVM. */
+    public long allocatedBytes;
+    /** Bytes allocated in the window by the producer threads. */
+    public long producerAllocatedBytes;
+    /** CPU time of the whole run JVM in the window, ns. */
+    public long cpuNanos;
+    /** CPU time of the producer threads in the window, ns (includes their pacing waits). */
+    public long producerCpuNanos;
+    /** Latency of the producer call, ns (see {@link Scenario.Kind} for what is measured). */
+    public Histogram latency;
+    /** System-specific counters (e.g. ringtrace drops by reason). */
+    public Map<String, Long> counters = new LinkedHashMap<>();
+
+    // Filled in by the LoadTool from the receiver:
+    /** Spans the receiver decoded during the measured window. */
+    public long windowReceived = -1;
+    /** Spans the receiver decoded for this run in total (after the system closed). */
+    public long received = -1;
+
+    /** @return the result as properties, histogram included */
+    public Properties toProperties() {
+        Properties p = new Properties();
+        spec.toArgs().forEach(arg -> {
+            int eq = arg.indexOf('=');
+            p.setProperty("spec." + arg.substring(0, eq), arg.substring(eq + 1));
+        });
+        p.setProperty("published", Long.toString(published));
+        p.setProperty("refused", Long.toString(refused));
+        p.setProperty("windowPublished", Long.toString(windowPublished));
+        p.setProperty("windowRefused", Long.toString(windowRefused));
+        p.setProperty("windowNanos", Long.toString(windowNanos));
+        p.setProperty("gcCount", Long.toString(gcCount));
+        p.setProperty("gcMillis", Long.toString(gcMillis));
+        p.setProperty("allocatedBytes", Long.toString(allocatedBytes));
+        p.setProperty("producerAllocatedBytes", Long.toString(producerAllocatedBytes));
+        p.setProperty("cpuNanos", Long.toString(cpuNanos));
+        p.setProperty("producerCpuNanos", Long.toString(producerCpuNanos));
+        ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+        int length = latency.encodeIntoCompressedByteBuffer(buffer);
+        p.setProperty("latency", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)));
+        counters.forEach((key, value) -> p.setProperty("counter." + key, Long.toString(value)));
+        return p;
+    }
+
+    /**
+     * @param p properties written by {@link #toProperties()}
+     * @return the result
+     */
+    public static RunResult fromProperties(Properties p) {
+        RunResult r = new RunResult();
+        java.util.List<String> specArgs = new java.util.ArrayList<>();
+        for (String name : p.stringPropertyNames()) {
+            if (name.startsWith("spec.")) {
+                specArgs.add(name.substring(5) + "=" + p.getProperty(name));
+            } else if (name.startsWith("counter.")) {
+                r.counters.put(name.substring(8), Long.parseLong(p.getProperty(name)));
+            }
+        }
+        r.spec = RunSpec.fromArgs(specArgs);
+        r.published = Long.parseLong(p.getProperty("published"));
+        r.refused = Long.parseLong(p.getProperty("refused"));
+        r.windowPublished = Long.parseLong(p.getProperty("windowPublished"));
+        r.windowRefused = Long.parseLong(p.getProperty("windowRefused"));
+        r.windowNanos = Long.parseLong(p.getProperty("windowNanos"));
+        r.gcCount = Long.parseLong(p.getProperty("gcCount"));
+        r.gcMillis = Long.parseLong(p.getProperty("gcMillis"));
+        r.allocatedBytes = Long.parseLong(p.getProperty("allocatedBytes"));
+        r.producerAllocatedBytes = Long.parseLong(p.getProperty("producerAllocatedBytes"));
+        r.cpuNanos = Long.parseLong(p.getProperty("cpuNanos"));
+        r.producerCpuNanos = Long.parseLong(p.getProperty("producerCpuNanos"));
+        try {
+            r.latency = Histogram.decodeFromCompressedByteBuffer(
+                    ByteBuffer.wrap(Base64.getDecoder().decode(p.getProperty("latency"))), 0);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("corrupt latency histogram in run result", e);
+        }
+        return r;
+    }
+
+    /** @return offered (attempted) spans per second in the window */
+    public double offeredPerSecond() {
+        return windowPublished * 1e9 / windowNanos;
+    }
+
+    /** @return spans per second the receiver decoded during the window */
+    public double receivedPerSecond() {
+        return windowReceived * 1e9 / windowNanos;
+    }
+
+    /** @return spans published but never received, over the whole run */
+    public long lost() {
+        return Math.max(0, published - received);
+    }
+}

@@ -1,0 +1,18 @@
+package io.ringtrace.bench.load;
+
+/** Creates the {@link TracingSystem} a {@link RunSpec} names. */
+final class SystemFactory {
+
+    private SystemFactory() {
+    }
+
+    static TracingSystem create(RunSpec spec) {
+        switch (spec.system()) {
+            case RunSpec.SDK:
+                return new SdkSystem(spec.endpoint());
+            default:
+                throw new IllegalArgumentException("unknown system '" + spec.system() + "': expected "
+                        + RunSpec.SDK);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.ringtrace.codec;
+
+import static io.ringtrace.codec.WireFormat.lenFieldSize;
+import static io.ringtrace.codec.WireFormat.putFixed64;
+import static io.ringtrace.codec.WireFormat.putUtf8;
+import static io.ringtrace.codec.WireFormat.putVarint;
+import static io.ringtrace.codec.WireFormat.utf8Length;
+import static io.ringtrace.codec.WireFormat.varintSize;
+
+/**
+ * Encodes one attribute as a complete protobuf field holding a {@code KeyValue}, into a heap byte
+ * arena: {@code tag(field) len [key: 0x0A len utf8] [value: 0x12 len AnyValue]}. The field number
+ * is the attribute's context ({@code Span.attributes} = 9, {@code Event.attributes} = 3, {@code
+ * Link.attributes} = 4, {@code Resource.attributes} = 1, {@code InstrumentationScope.attributes} =
+ * 3), so the encoder later copies the bytes unchanged.
+ *
+ * <p>Every method writes at {@code pos} and returns the new position, or -1 (nothing written) if
+ * the field would pass {@code limit}. Field order and default omission match protobuf-java: an
+ * empty key is omitted (proto3 default), the value is always present (it is a message field), and
+ * inside {@code AnyValue} the oneof member is always written, even {@code false}, 0 or "".
+ */
+final class KeyValueWire {
+
+    /** {@code KeyValue.key} (1, LEN). */
+    private static final byte KEY = 0x0A;
+    /** {@code KeyValue.value} (2, LEN). */
+    private static final byte VALUE = 0x12;
+    /** {@code AnyValue.string_value} (1, LEN). */
+    private static final byte STRING = 0x0A;
+    /** {@code AnyValue.bool_value} (2, VARINT). */
+    private static final byte BOOL = 0x10;
+    /** {@code AnyValue.int_value} (3, VARINT). */
+    private static final byte INT = 0x18;
+    /** {@code AnyValue.double_value} (4, I64). */
+    private static final byte DOUBLE = 0x21;
+    /** {@code AnyValue.array_value} (5, LEN). */
+    private static final byte ARRAY = 0x2A;
+    /** {@code AnyValue.bytes_value} (7, LEN). */
+    private static final byte BYTES = 0x3A;
+    /** {@code ArrayValue.values} (1, LEN). */
+    private static final byte ARRAY_ELEMENT = 0x0A;
+
+    private KeyValueWire() {}
+
+    private static int keyFieldSize(Utf8Constant key) {
+        int n = key.utf8Length();
+        return n == 0 ? 0 : lenFieldSize(n);
+    }
+
+    /**
+     * Writes the field tag, the KeyValue length, the key and the value header (tag and AnyValue
+     * length); the caller then writes exactly {@code anyValueLength} bytes of AnyValue body.
+     * Returns -1 if the whole field does not fit.
+     */
+    private static int header(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, int anyValueLength) {
+        int keyValueLength = keyFieldSize(key) + lenFieldSize(anyValueLength);
+        if (lenFieldSize(keyValueLength) > limit - pos) {
+            return -1;
+        }
+        a[pos++] = (byte) fieldTag;
+        pos = putVarint(a, pos, keyValueLength);
+        int keyLength = key.utf8Length();
+        if (keyLength != 0) {
+            a[pos++] = KEY;
+            pos = putVarint(a, pos, keyLength);
+            System.arraycopy(key.utf8(), 0, a, pos, keyLength);
+            pos += keyLength;
+        }
+        a[pos++] = VALUE;
+        return putVarint(a, pos, anyValueLength);
+    }
+
+    static int putString(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence value) {
+        int n = utf8Length(value);
+        pos = header(a, pos, limit, fieldTag, key, lenFieldSize(n));
+        if (pos < 0) {
+            return -1;
+        }
+        a[pos++] = STRING;
+        pos = putVarint(a, pos, n);
+        return putUtf8(a, pos, value);
+    }
+
+    static int putLong(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, long value) {
+        pos = header(a, pos, limit, fieldTag, key, 1 + varintSize(value));
+        if (pos < 0) {
+            return -1;
+        }
+        a[pos++] = INT;
+        return putVarint(a, pos, value);
+    }
+
+    static int putDouble(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, double value) {
+        pos = header(a, pos, limit, fieldTag, key, 9);
+        if (pos < 0) {
+            return -1;
+        }
+        a[pos++] = DOUBLE;
+        // raw bits, as protobuf-java's writeDoubleNoTag: NaN payloads pass unchanged
+        return putFixed64(a, pos, Double.doubleToRawLongBits(value));
+    }
+
+    static int putBoolean(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, boolean value) {
+        pos = header(a, pos, limit, fieldTag, key, 2);
+        if (pos < 0) {
+            return -1;
+        }
+        a[pos++] = BOOL;
+        a[pos++] = (byte) (value ? 1 : 0);
+        return pos;
+    }
+
+    static int putBytes(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, byte[] value, int offset, int length) {
+        pos = header(a, pos, limit, fieldTag, key, lenFieldSize(length));
+        if (pos < 0) {
+            return -1;
+        }
+        a[pos++] = BYTES;
+        pos = putVarint(a, pos, length);
+        System.arraycopy(value, offset, a, pos, length);
+        return pos + length;
+    }
+
+    /** Header of an array attribute whose ArrayValue body is {@code arrayLength} bytes. */
+    private static int arrayHeader(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, int arrayLength) {
+        pos = header(a, pos, limit, fieldTag, key, lenFieldSize(arrayLength));
+        if (pos < 0) {
+            return -1;
+        }
+        a[pos++] = ARRAY;
+        return putVarint(a, pos, arrayLength);
+    }
+
+    static int putStringArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence[] values) {
+        long arrayLength = 0;
+        for (CharSequence v : values) {
+            arrayLength += lenFieldSize(lenFieldSize(utf8Length(v)));
+        }
+        if (arrayLength > limit - pos) {
+            return -1;
+        }
+        pos = arrayHeader(a, pos, limit, fieldTag, key, (int) arrayLength);
+        if (pos < 0) {
+            return -1;
+        }
+        for (CharSequence v : values) {
+            int n = utf8Length(v);
+            a[pos++] = ARRAY_ELEMENT;
+            pos = putVarint(a, pos, lenFieldSize(n));
+            a[pos++] = STRING;
+            pos = putVarint(a, pos, n);
+            pos = putUtf8(a, pos, v);
+        }
+        return pos;
+    }
+
+    static int putLongArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, long[] values) {
+        long arrayLength = 0;
+        for (long v : values) {
+            arrayLength += 2 + 1 + varintSize(v); // element tag, element length (< 128), INT tag, varint
+        }
+        if (arrayLength > limit - pos) {
+            return -1;
+        }
+        pos = arrayHeader(a, pos, limit, fieldTag, key, (int) arrayLength);
+        if (pos < 0) {
+            return -1;
+        }
+        for (long v : values) {
+            a[pos++] = ARRAY_ELEMENT;
+            a[pos++] = (byte) (1 + varintSize(v));
+            a[pos++] = INT;
+            pos = putVarint(a, pos, v);
+        }
+        return pos;
+    }
+
+    static int putDoubleArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, double[] values) {
+        long arrayLength = 11L * values.length; // element tag, length 9, DOUBLE tag, 8 bytes
+        if (arrayLength > limit - pos) {
+            return -1;
+        }
+        pos = arrayHeader(a, pos, limit, fieldTag, key, (int) arrayLength);
+        if (pos < 0) {
+            return -1;
+        }
+        for (double v : values) {
+            a[pos++] = ARRAY_ELEMENT;
+            a[pos++] = 9;
+            a[pos++] = DOUBLE;
+            pos = putFixed64(a, pos, Double.doubleToRawLongBits(v));
+        }
+        return pos;
+    }
+
+    static int putBooleanArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, boolean[] values) {
+        long arrayLength = 4L * values.length; // element tag, length 2, BOOL tag, 0/1
+        if (arrayLength > limit - pos) {
+            return -1;
+        }
+        pos = arrayHeader(a, pos, limit, fieldTag, key, (int) arrayLength);
+        if (pos < 0) {
+            return -1;
+        }
+        for (boolean v : values) {
+            a[pos++] = ARRAY_ELEMENT;
+            a[pos++] = 2;
+            a[pos++] = BOOL;
+            a[pos++] = (byte) (v ? 1 : 0);
+        }
+        return pos;
+    }
+
+    static int putBytesArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, byte[][] values) {
+        long arrayLength = 0;
+        for (byte[] v : values) {
+            arrayLength += lenFieldSize(lenFieldSize(v.length));
+        }
+        if (arrayLength > limit - pos) {
+            return -1;
+        }
+        pos = arrayHeader(a, pos, limit, fieldTag, key, (int) arrayLength);
+        if (pos < 0) {
+            return -1;
+        }
+        for (byte[] v : values) {
+            a[pos++] = ARRAY_ELEMENT;
+            pos = putVarint(a, pos, lenFieldSize(v.length));
+            a[pos++] = BYTES;
+            pos = putVarint(a, pos, v.length);
+            System.arraycopy(v, 0, a, pos, v.length);
+            pos += v.length;
+        }
+        return pos;
+    }
+}

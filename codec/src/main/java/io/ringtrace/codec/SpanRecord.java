@@ -1,0 +1,943 @@
+package io.ringtrace.codec;
+
+import static io.ringtrace.codec.WireFormat.lenFieldSize;
+import static io.ringtrace.codec.WireFormat.putFixed64;
+import static io.ringtrace.codec.WireFormat.putIdBytes;
+import static io.ringtrace.codec.WireFormat.putUtf8;
+import static io.ringtrace.codec.WireFormat.putVarint;
+import static io.ringtrace.codec.WireFormat.utf8Length;
+
+/**
+ * One span, as a ring slot holds it: a mutable, reusable record whose storage is allocated once
+ * from {@link SpanLimits} and reused by {@link #reset()}. Filling it and {@link
+ * #copyFrom(SpanRecord) copying} it allocate nothing. Not thread-safe: one thread fills it, then
+ * hands it over through the ring's publication (which orders the writes before the reader's reads).
+ *
+ * <h2>Layout (why it looks like this)</h2>
+ * The serializer reads each record on another core, and every cache line it touches costs a
+ * cross-core transfer (~160 ns). So the record is flat: primitives, one {@code byte[]} arena and
+ * one {@code int[]} offset table, nothing else (the scope reference points at an immutable,
+ * long-lived object that stays cached). Variable data is encoded <em>at record time</em> straight
+ * into protobuf wire form, so the encoder mostly copies contiguous regions:
+ * <pre>
+ * arena:  [ text: name | trace state | status message (raw UTF-8)        ) textBytes
+ *         [ span attributes: complete KeyValue fields, tag 9             ) attributeBytes
+ *         [ events: per event, the Event body: time(1) name(2) attrs(3)  ) eventBytes
+ *         [ links: per link, the Link body: ids(1,2) state(3) attrs(4)   ) linkBytes
+ * table:  events: [2i] body start, [2i+1] dropped attribute count
+ *         links:  [base+3i] body start, [base+3i+1] dropped attribute count, [base+3i+2] flags
+ * </pre>
+ * Attributes of an event or link can only be added to the latest one, so each event's and each
+ * link's body stays contiguous; the fields that follow the attributes on the wire ({@code
+ * dropped_attributes_count}, link {@code flags}) are kept in the table and written by the encoder.
+ * Strings from a {@link CharSequence} are encoded to UTF-8 char by char into the arena at call
+ * time, so a reused {@code StringBuilder} is safe and the record never pins the caller's objects.
+ *
+ * <h2>Limits and bad input</h2>
+ * What exceeds a count limit or its arena partition is dropped and counted in the OTLP {@code
+ * dropped_attributes_count} / {@code dropped_events_count} / {@code dropped_links_count}, never
+ * thrown; texts (name, trace state, status message) that do not fit are truncated at a character
+ * boundary. Programming errors (null name or key, out-of-range kind or status code, all-zero ids)
+ * throw {@link IllegalArgumentException} at the call. Attribute keys are not de-duplicated.
+ */
+public final class SpanRecord {
+
+    /** {@code Span.attributes} (9, LEN). */
+    static final int SPAN_ATTRIBUTE_TAG = 0x4A;
+    /** {@code Span.Event.attributes} (3, LEN). */
+    static final int EVENT_ATTRIBUTE_TAG = 0x1A;
+    /** {@code Span.Link.attributes} (4, LEN). */
+    static final int LINK_ATTRIBUTE_TAG = 0x22;
+
+    final SpanLimits limits;
+    /** Text, span attributes, events and links partitions; see the class comment. */
+    final byte[] arena;
+    /** Event and link offsets and trailing fields; see the class comment. */
+    final int[] table;
+    final int attributeBase;
+    final int eventBase;
+    final int linkBase;
+    final int arenaEnd;
+    final int linkTableBase;
+
+    InstrumentationScope scope = InstrumentationScope.empty();
+    long traceIdHigh;
+    long traceIdLow;
+    long spanId;
+    long parentSpanId;
+    long startEpochNanos;
+    long endEpochNanos;
+    int flags;
+    int kind;
+    int statusCode;
+
+    int textEnd;
+    int nameOffset;
+    int nameLength;
+    int traceStateOffset;
+    int traceStateLength;
+    int statusMessageOffset;
+    int statusMessageLength;
+
+    int attributeEnd;
+    int attributeCount;
+    int droppedAttributes;
+
+    int eventEnd;
+    int eventCount;
+    int droppedEvents;
+    private int latestEventAttributeCount;
+    private boolean latestEventDropped;
+
+    int linkEnd;
+    int linkCount;
+    int droppedLinks;
+    private int latestLinkAttributeCount;
+    private boolean latestLinkDropped;
+
+    /**
+     * Allocates a record's storage once.
+     *
+     * @param limits the limits; not null
+     */
+    public SpanRecord(SpanLimits limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
+        this.limits = limits;
+        this.attributeBase = limits.textBytes();
+        this.eventBase = attributeBase + limits.attributeBytes();
+        this.linkBase = eventBase + limits.eventBytes();
+        this.arenaEnd = linkBase + limits.linkBytes();
+        this.arena = new byte[arenaEnd];
+        this.linkTableBase = 2 * limits.maxEvents();
+        this.table = new int[linkTableBase + 3 * limits.maxLinks()];
+        reset();
+    }
+
+    /**
+     * Clears the record for reuse: every field to its default, the scope to {@link
+     * InstrumentationScope#empty()}. The arena is not zeroed (only its used parts are ever read).
+     *
+     * @return this
+     */
+    public SpanRecord reset() {
+        scope = InstrumentationScope.empty();
+        traceIdHigh = traceIdLow = spanId = parentSpanId = startEpochNanos = endEpochNanos = 0;
+        flags = kind = statusCode = 0;
+        textEnd = 0;
+        nameOffset = nameLength = traceStateOffset = traceStateLength = statusMessageOffset = statusMessageLength = 0;
+        attributeEnd = attributeBase;
+        attributeCount = droppedAttributes = 0;
+        eventEnd = eventBase;
+        eventCount = droppedEvents = latestEventAttributeCount = 0;
+        latestEventDropped = false;
+        linkEnd = linkBase;
+        linkCount = droppedLinks = latestLinkAttributeCount = 0;
+        latestLinkDropped = false;
+        return this;
+    }
+
+    /**
+     * Makes this record an exact copy of {@code other}, copying only the used parts of its storage.
+     *
+     * @param other a record with equal {@link SpanLimits}
+     * @return this
+     * @throws IllegalArgumentException if the limits differ
+     */
+    public SpanRecord copyFrom(SpanRecord other) {
+        if (other == this) {
+            return this;
+        }
+        if (other.limits != limits && !other.limits.equals(limits)) {
+            throw new IllegalArgumentException("cannot copy a record with different limits: " + other.limits);
+        }
+        scope = other.scope;
+        traceIdHigh = other.traceIdHigh;
+        traceIdLow = other.traceIdLow;
+        spanId = other.spanId;
+        parentSpanId = other.parentSpanId;
+        startEpochNanos = other.startEpochNanos;
+        endEpochNanos = other.endEpochNanos;
+        flags = other.flags;
+        kind = other.kind;
+        statusCode = other.statusCode;
+        textEnd = other.textEnd;
+        nameOffset = other.nameOffset;
+        nameLength = other.nameLength;
+        traceStateOffset = other.traceStateOffset;
+        traceStateLength = other.traceStateLength;
+        statusMessageOffset = other.statusMessageOffset;
+        statusMessageLength = other.statusMessageLength;
+        attributeEnd = other.attributeEnd;
+        attributeCount = other.attributeCount;
+        droppedAttributes = other.droppedAttributes;
+        eventEnd = other.eventEnd;
+        eventCount = other.eventCount;
+        droppedEvents = other.droppedEvents;
+        latestEventAttributeCount = other.latestEventAttributeCount;
+        latestEventDropped = other.latestEventDropped;
+        linkEnd = other.linkEnd;
+        linkCount = other.linkCount;
+        droppedLinks = other.droppedLinks;
+        latestLinkAttributeCount = other.latestLinkAttributeCount;
+        latestLinkDropped = other.latestLinkDropped;
+        byte[] src = other.arena;
+        System.arraycopy(src, 0, arena, 0, textEnd);
+        System.arraycopy(src, attributeBase, arena, attributeBase, attributeEnd - attributeBase);
+        System.arraycopy(src, eventBase, arena, eventBase, eventEnd - eventBase);
+        System.arraycopy(src, linkBase, arena, linkBase, linkEnd - linkBase);
+        System.arraycopy(other.table, 0, table, 0, 2 * eventCount);
+        System.arraycopy(other.table, linkTableBase, table, linkTableBase, 3 * linkCount);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- identity and header fields
+
+    /**
+     * @param scope the instrumentation scope; null means {@link InstrumentationScope#empty()}
+     * @return this
+     */
+    public SpanRecord scope(InstrumentationScope scope) {
+        this.scope = scope == null ? InstrumentationScope.empty() : scope;
+        return this;
+    }
+
+    /**
+     * @param high the trace id's first 8 bytes (big-endian)
+     * @param low the trace id's last 8 bytes
+     * @return this
+     * @throws IllegalArgumentException if both are 0 (the invalid trace id)
+     */
+    public SpanRecord traceId(long high, long low) {
+        if (high == 0 && low == 0) {
+            throw new IllegalArgumentException("trace id must not be all zeros");
+        }
+        this.traceIdHigh = high;
+        this.traceIdLow = low;
+        return this;
+    }
+
+    /**
+     * @param spanId the span id (its 8 bytes big-endian)
+     * @return this
+     * @throws IllegalArgumentException if 0 (the invalid span id)
+     */
+    public SpanRecord spanId(long spanId) {
+        if (spanId == 0) {
+            throw new IllegalArgumentException("span id must not be 0");
+        }
+        this.spanId = spanId;
+        return this;
+    }
+
+    /**
+     * @param parentSpanId the parent's span id, 0 for a root span
+     * @return this
+     */
+    public SpanRecord parentSpanId(long parentSpanId) {
+        this.parentSpanId = parentSpanId;
+        return this;
+    }
+
+    /**
+     * Sets OTLP {@code Span.flags} (fixed32): bits 0-7 are the W3C trace flags (bit 0 sampled),
+     * bit 8 {@code SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK}, bit 9 {@code
+     * SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK}; 0 is omitted on the wire.
+     *
+     * @param flags the flags value
+     * @return this
+     */
+    public SpanRecord traceFlags(int flags) {
+        this.flags = flags;
+        return this;
+    }
+
+    /**
+     * Sets the W3C trace state (the {@code tracestate} header value), encoded to UTF-8 now.
+     *
+     * @param traceState the trace state; null or empty for none
+     * @return this
+     */
+    public SpanRecord traceState(CharSequence traceState) {
+        int start = textStart(traceStateOffset, traceStateLength);
+        traceStateOffset = start;
+        traceStateLength = traceState == null ? 0 : putText(start, traceState);
+        textEnd = start + traceStateLength;
+        return this;
+    }
+
+    /**
+     * @param name the span name, pre-encoded; not null
+     * @return this
+     * @throws IllegalArgumentException if {@code name} is null
+     */
+    public SpanRecord name(Utf8Constant name) {
+        if (name == null) {
+            throw new IllegalArgumentException("span name must not be null");
+        }
+        int start = textStart(nameOffset, nameLength);
+        nameOffset = start;
+        nameLength = putText(start, name);
+        textEnd = start + nameLength;
+        return this;
+    }
+
+    /**
+     * @param name the span name, encoded to UTF-8 now; not null
+     * @return this
+     * @throws IllegalArgumentException if {@code name} is null
+     */
+    public SpanRecord name(CharSequence name) {
+        if (name == null) {
+            throw new IllegalArgumentException("span name must not be null");
+        }
+        int start = textStart(nameOffset, nameLength);
+        nameOffset = start;
+        nameLength = putText(start, name);
+        textEnd = start + nameLength;
+        return this;
+    }
+
+    /**
+     * @param kind one of the {@link SpanKind} constants
+     * @return this
+     * @throws IllegalArgumentException if out of range
+     */
+    public SpanRecord kind(int kind) {
+        if (!SpanKind.isValid(kind)) {
+            throw new IllegalArgumentException("span kind out of range: " + kind);
+        }
+        this.kind = kind;
+        return this;
+    }
+
+    /** @param epochNanos start time, nanoseconds since the epoch @return this */
+    public SpanRecord startEpochNanos(long epochNanos) {
+        this.startEpochNanos = epochNanos;
+        return this;
+    }
+
+    /** @param epochNanos end time, nanoseconds since the epoch @return this */
+    public SpanRecord endEpochNanos(long epochNanos) {
+        this.endEpochNanos = epochNanos;
+        return this;
+    }
+
+    /**
+     * @param code one of the {@link StatusCode} constants
+     * @param message the status message, encoded to UTF-8 now; null or empty for none
+     * @return this
+     * @throws IllegalArgumentException if {@code code} is out of range
+     */
+    public SpanRecord status(int code, CharSequence message) {
+        if (!StatusCode.isValid(code)) {
+            throw new IllegalArgumentException("status code out of range: " + code);
+        }
+        this.statusCode = code;
+        int start = textStart(statusMessageOffset, statusMessageLength);
+        statusMessageOffset = start;
+        statusMessageLength = message == null ? 0 : putText(start, message);
+        textEnd = start + statusMessageLength;
+        return this;
+    }
+
+    /**
+     * Where a new value of a text replaces the old: in place if the old one is the last text in the
+     * partition (setting the same text twice does not leak space), else at the end.
+     */
+    private int textStart(int oldOffset, int oldLength) {
+        return oldOffset + oldLength == textEnd ? oldOffset : textEnd;
+    }
+
+    /** Encodes {@code s} at {@code start}, truncated at a character boundary to the room left. */
+    private int putText(int start, CharSequence s) {
+        int room = attributeBase - start;
+        int chars = s.length();
+        if ((long) chars * 3 > room) { // might not fit: find the longest prefix that does
+            chars = WireFormat.utf8PrefixChars(s, room);
+        }
+        return putUtf8(arena, start, s, chars) - start;
+    }
+
+    /** Copies {@code c} at {@code start}, truncated at a UTF-8 character boundary to the room left. */
+    private int putText(int start, Utf8Constant c) {
+        byte[] src = c.utf8();
+        int n = Math.min(src.length, attributeBase - start);
+        if (n < src.length) {
+            while (n > 0 && (src[n] & 0xC0) == 0x80) { // src[n] continues a character: cut before it
+                n--;
+            }
+        }
+        System.arraycopy(src, 0, arena, start, n);
+        return n;
+    }
+
+    // ---------------------------------------------------------------- span attributes
+
+    /** @return the arena limit for a new span attribute, or -1 (counted) if the count limit is reached */
+    private int spanAttributeLimit(Utf8Constant key) {
+        requireKey(key);
+        if (attributeCount >= limits.maxAttributes()) {
+            droppedAttributes++;
+            return -1;
+        }
+        return eventBase;
+    }
+
+    private SpanRecord spanAttributeWritten(int end) {
+        if (end < 0) {
+            droppedAttributes++;
+        } else {
+            attributeEnd = end;
+            attributeCount++;
+        }
+        return this;
+    }
+
+    /**
+     * Adds a string attribute, encoded to UTF-8 now (unpaired surrogates become '?').
+     *
+     * @param key not null
+     * @param value not null
+     * @return this
+     */
+    public SpanRecord attribute(Utf8Constant key, CharSequence value) {
+        requireValue(value);
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putString(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this */
+    public SpanRecord attribute(Utf8Constant key, long value) {
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putLong(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this */
+    public SpanRecord attribute(Utf8Constant key, double value) {
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putDouble(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this */
+    public SpanRecord attribute(Utf8Constant key, boolean value) {
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putBoolean(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value));
+    }
+
+    /**
+     * Adds a bytes attribute (copied now).
+     *
+     * @param key not null
+     * @param value not null
+     * @return this
+     */
+    public SpanRecord attribute(Utf8Constant key, byte[] value) {
+        requireValue(value);
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putBytes(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value, 0, value.length));
+    }
+
+    /** @param key not null @param values not null, no null elements @return this */
+    public SpanRecord attribute(Utf8Constant key, CharSequence[] values) {
+        requireElements(values);
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putStringArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this */
+    public SpanRecord attribute(Utf8Constant key, long[] values) {
+        requireValue(values);
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putLongArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this */
+    public SpanRecord attribute(Utf8Constant key, double[] values) {
+        requireValue(values);
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putDoubleArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this */
+    public SpanRecord attribute(Utf8Constant key, boolean[] values) {
+        requireValue(values);
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putBooleanArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null, no null elements @return this */
+    public SpanRecord attribute(Utf8Constant key, byte[][] values) {
+        requireElements(values);
+        int limit = spanAttributeLimit(key);
+        return limit < 0 ? this : spanAttributeWritten(
+                KeyValueWire.putBytesArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /**
+     * Adds an event; {@code eventAttribute(...)} calls that follow add attributes to it.
+     *
+     * @param name the event name; not null
+     * @param epochNanos the event time, nanoseconds since the epoch
+     * @return this
+     */
+    public SpanRecord addEvent(Utf8Constant name, long epochNanos) {
+        if (name == null) {
+            throw new IllegalArgumentException("event name must not be null");
+        }
+        int n = name.utf8Length();
+        int pos = eventStart(epochNanos, n);
+        if (pos >= 0) {
+            System.arraycopy(name.utf8(), 0, arena, pos, n);
+            eventEnd = pos + n;
+        }
+        return this;
+    }
+
+    /**
+     * Adds an event whose name is encoded to UTF-8 now.
+     *
+     * @param name the event name; not null
+     * @param epochNanos the event time, nanoseconds since the epoch
+     * @return this
+     */
+    public SpanRecord addEvent(CharSequence name, long epochNanos) {
+        if (name == null) {
+            throw new IllegalArgumentException("event name must not be null");
+        }
+        int n = utf8Length(name);
+        int pos = eventStart(epochNanos, n);
+        if (pos >= 0) {
+            eventEnd = putUtf8(arena, pos, name);
+        }
+        return this;
+    }
+
+    /**
+     * Starts an event body (time, name header) and returns where the {@code n} name bytes go, or
+     * -1 if the event was dropped (count or arena limit; counted).
+     */
+    private int eventStart(long epochNanos, int n) {
+        int size = (epochNanos != 0 ? 9 : 0) + (n != 0 ? lenFieldSize(n) : 0);
+        if (eventCount >= limits.maxEvents() || size > linkBase - eventEnd) {
+            droppedEvents++;
+            latestEventDropped = true;
+            return -1;
+        }
+        table[2 * eventCount] = eventEnd;
+        table[2 * eventCount + 1] = 0;
+        eventCount++;
+        latestEventAttributeCount = 0;
+        latestEventDropped = false;
+        int pos = eventEnd;
+        if (epochNanos != 0) {
+            arena[pos++] = 0x09; // Event.time_unix_nano (1, I64)
+            pos = putFixed64(arena, pos, epochNanos);
+        }
+        if (n != 0) {
+            arena[pos++] = 0x12; // Event.name (2, LEN)
+            pos = putVarint(arena, pos, n);
+        }
+        eventEnd = pos;
+        return pos;
+    }
+
+    /** @return the arena limit for an attribute of the latest event, or -1 if it is dropped (counted) */
+    private int eventAttributeLimit(Utf8Constant key) {
+        requireKey(key);
+        if (eventCount == 0 && droppedEvents == 0) {
+            throw new IllegalStateException("eventAttribute(...) before addEvent(...)");
+        }
+        if (latestEventDropped) {
+            return -1; // the event itself was dropped and counted; its attributes go with it
+        }
+        if (latestEventAttributeCount >= limits.maxAttributesPerEvent()) {
+            table[2 * eventCount - 1]++;
+            return -1;
+        }
+        return linkBase;
+    }
+
+    private SpanRecord eventAttributeWritten(int end) {
+        if (end < 0) {
+            table[2 * eventCount - 1]++;
+        } else {
+            eventEnd = end;
+            latestEventAttributeCount++;
+        }
+        return this;
+    }
+
+    /**
+     * Adds a string attribute to the latest event.
+     *
+     * @param key not null
+     * @param value not null
+     * @return this
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, CharSequence value) {
+        requireValue(value);
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putString(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, long value) {
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putLong(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, double value) {
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putDouble(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, boolean value) {
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putBoolean(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value not null @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, byte[] value) {
+        requireValue(value);
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putBytes(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value, 0, value.length));
+    }
+
+    /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, CharSequence[] values) {
+        requireElements(values);
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putStringArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, long[] values) {
+        requireValue(values);
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putLongArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, double[] values) {
+        requireValue(values);
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putDoubleArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, boolean[] values) {
+        requireValue(values);
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putBooleanArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no event was added */
+    public SpanRecord eventAttribute(Utf8Constant key, byte[][] values) {
+        requireElements(values);
+        int limit = eventAttributeLimit(key);
+        return limit < 0 ? this : eventAttributeWritten(
+                KeyValueWire.putBytesArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+    }
+
+    // ---------------------------------------------------------------- links
+
+    /**
+     * Adds a link to another span; {@code linkAttribute(...)} calls that follow add attributes to it.
+     *
+     * @param traceIdHigh the linked trace id's first 8 bytes
+     * @param traceIdLow the linked trace id's last 8 bytes
+     * @param spanId the linked span id
+     * @param flags OTLP {@code Link.flags} (W3C trace flags in bits 0-7, remote bits 8-9); 0 omitted
+     * @param traceState the linked context's trace state; null or empty for none
+     * @return this
+     * @throws IllegalArgumentException if the trace id or span id is all zeros
+     */
+    public SpanRecord addLink(long traceIdHigh, long traceIdLow, long spanId, int flags, CharSequence traceState) {
+        if ((traceIdHigh == 0 && traceIdLow == 0) || spanId == 0) {
+            throw new IllegalArgumentException("link trace id and span id must not be all zeros");
+        }
+        int n = traceState == null ? 0 : utf8Length(traceState);
+        int size = 28 + (n != 0 ? lenFieldSize(n) : 0);
+        if (linkCount >= limits.maxLinks() || size > arenaEnd - linkEnd) {
+            droppedLinks++;
+            latestLinkDropped = true;
+            return this;
+        }
+        int t = linkTableBase + 3 * linkCount;
+        table[t] = linkEnd;
+        table[t + 1] = 0;
+        table[t + 2] = flags;
+        linkCount++;
+        latestLinkAttributeCount = 0;
+        latestLinkDropped = false;
+        byte[] a = arena;
+        int pos = linkEnd;
+        a[pos++] = 0x0A; // Link.trace_id (1, LEN), 16 bytes
+        a[pos++] = 16;
+        pos = putIdBytes(a, pos, traceIdHigh);
+        pos = putIdBytes(a, pos, traceIdLow);
+        a[pos++] = 0x12; // Link.span_id (2, LEN), 8 bytes
+        a[pos++] = 8;
+        pos = putIdBytes(a, pos, spanId);
+        if (n != 0) {
+            a[pos++] = 0x1A; // Link.trace_state (3, LEN)
+            pos = putVarint(a, pos, n);
+            pos = putUtf8(a, pos, traceState);
+        }
+        linkEnd = pos;
+        return this;
+    }
+
+    /** @return the arena limit for an attribute of the latest link, or -1 if it is dropped (counted) */
+    private int linkAttributeLimit(Utf8Constant key) {
+        requireKey(key);
+        if (linkCount == 0 && droppedLinks == 0) {
+            throw new IllegalStateException("linkAttribute(...) before addLink(...)");
+        }
+        if (latestLinkDropped) {
+            return -1; // the link itself was dropped and counted; its attributes go with it
+        }
+        if (latestLinkAttributeCount >= limits.maxAttributesPerLink()) {
+            table[linkTableBase + 3 * (linkCount - 1) + 1]++;
+            return -1;
+        }
+        return arenaEnd;
+    }
+
+    private SpanRecord linkAttributeWritten(int end) {
+        if (end < 0) {
+            table[linkTableBase + 3 * (linkCount - 1) + 1]++;
+        } else {
+            linkEnd = end;
+            latestLinkAttributeCount++;
+        }
+        return this;
+    }
+
+    /** @param key not null @param value not null @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, CharSequence value) {
+        requireValue(value);
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putString(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, long value) {
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putLong(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, double value) {
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putDouble(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value the value @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, boolean value) {
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putBoolean(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value));
+    }
+
+    /** @param key not null @param value not null @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, byte[] value) {
+        requireValue(value);
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putBytes(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value, 0, value.length));
+    }
+
+    /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, CharSequence[] values) {
+        requireElements(values);
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putStringArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, long[] values) {
+        requireValue(values);
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putLongArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, double[] values) {
+        requireValue(values);
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putDoubleArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, boolean[] values) {
+        requireValue(values);
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putBooleanArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+    }
+
+    /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no link was added */
+    public SpanRecord linkAttribute(Utf8Constant key, byte[][] values) {
+        requireElements(values);
+        int limit = linkAttributeLimit(key);
+        return limit < 0 ? this : linkAttributeWritten(
+                KeyValueWire.putBytesArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+    }
+
+    // ---------------------------------------------------------------- getters
+
+    /** @return the limits this record was allocated for */
+    public SpanLimits limits() {
+        return limits;
+    }
+
+    /** @return the instrumentation scope (never null) */
+    public InstrumentationScope scope() {
+        return scope;
+    }
+
+    /** @return the trace id's first 8 bytes */
+    public long traceIdHigh() {
+        return traceIdHigh;
+    }
+
+    /** @return the trace id's last 8 bytes */
+    public long traceIdLow() {
+        return traceIdLow;
+    }
+
+    /** @return the span id */
+    public long spanId() {
+        return spanId;
+    }
+
+    /** @return the parent span id, 0 for none */
+    public long parentSpanId() {
+        return parentSpanId;
+    }
+
+    /** @return OTLP {@code Span.flags} */
+    public int traceFlags() {
+        return flags;
+    }
+
+    /** @return the {@link SpanKind} */
+    public int kind() {
+        return kind;
+    }
+
+    /** @return the start time, epoch nanos */
+    public long startEpochNanos() {
+        return startEpochNanos;
+    }
+
+    /** @return the end time, epoch nanos */
+    public long endEpochNanos() {
+        return endEpochNanos;
+    }
+
+    /** @return the {@link StatusCode} */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /** @return whether trace id and span id are set (not all zeros): the encoder accepts only such records */
+    public boolean hasValidIds() {
+        return (traceIdHigh != 0 || traceIdLow != 0) && spanId != 0;
+    }
+
+    /** @return span attributes kept */
+    public int attributeCount() {
+        return attributeCount;
+    }
+
+    /** @return events kept */
+    public int eventCount() {
+        return eventCount;
+    }
+
+    /** @return links kept */
+    public int linkCount() {
+        return linkCount;
+    }
+
+    /** @return span attributes dropped (OTLP {@code dropped_attributes_count}) */
+    public int droppedAttributesCount() {
+        return droppedAttributes;
+    }
+
+    /** @return events dropped (OTLP {@code dropped_events_count}) */
+    public int droppedEventsCount() {
+        return droppedEvents;
+    }
+
+    /** @return links dropped (OTLP {@code dropped_links_count}) */
+    public int droppedLinksCount() {
+        return droppedLinks;
+    }
+
+    /** @param event index below {@link #eventCount()} @return that event's dropped attributes */
+    public int eventDroppedAttributesCount(int event) {
+        return table[2 * java.util.Objects.checkIndex(event, eventCount) + 1];
+    }
+
+    /** @param link index below {@link #linkCount()} @return that link's dropped attributes */
+    public int linkDroppedAttributesCount(int link) {
+        return table[linkTableBase + 3 * java.util.Objects.checkIndex(link, linkCount) + 1];
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    private static void requireKey(Utf8Constant key) {
+        if (key == null) {
+            throw new IllegalArgumentException("attribute key must not be null");
+        }
+    }
+
+    private static void requireValue(Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("attribute value must not be null");
+        }
+    }
+
+    private static void requireElements(Object[] values) {
+        requireValue(values);
+        for (Object v : values) {
+            if (v == null) {
+                throw new IllegalArgumentException("attribute array elements must not be null");
+            }
+        }
+    }
+}

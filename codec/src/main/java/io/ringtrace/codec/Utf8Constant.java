@@ -1,0 +1,63 @@
+package io.ringtrace.codec;
+
+import java.util.Arrays;
+
+/**
+ * An immutable string pre-encoded to UTF-8 once, for span names, event names and attribute keys
+ * that a program uses over and over: create it once (a {@code static final} field), reuse it for
+ * every span, and the hot path only copies its bytes.
+ *
+ * <p>Unpaired surrogates in the source string are encoded as {@code '?'}, as protobuf-java does.
+ */
+public final class Utf8Constant {
+
+    private final String value;
+    private final byte[] utf8;
+
+    private Utf8Constant(String value) {
+        this.value = value;
+        this.utf8 = new byte[WireFormat.utf8Length(value)];
+        WireFormat.putUtf8(utf8, 0, value);
+    }
+
+    /**
+     * Encodes {@code value} once.
+     *
+     * @param value the string; not null (may be empty)
+     * @return the pre-encoded constant
+     * @throws IllegalArgumentException if {@code value} is null
+     */
+    public static Utf8Constant of(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("Utf8Constant value must not be null");
+        }
+        return new Utf8Constant(value);
+    }
+
+    /** @return the number of UTF-8 bytes */
+    public int utf8Length() {
+        return utf8.length;
+    }
+
+    /** The encoded bytes; package-private because the array is shared and must never be modified. */
+    byte[] utf8() {
+        return utf8;
+    }
+
+    /** @return the original string */
+    @Override
+    public String toString() {
+        return value;
+    }
+
+    /** Two constants are equal when their UTF-8 bytes are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Utf8Constant && Arrays.equals(utf8, ((Utf8Constant) o).utf8);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(utf8);
+    }
+}

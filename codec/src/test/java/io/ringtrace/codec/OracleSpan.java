@@ -1,0 +1,429 @@
+package io.ringtrace.codec;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Test oracle: applies each {@link SpanRecord} call to the record <em>and</em> to an official
+ * protobuf-java {@link Span.Builder}, modelling the record's documented limits independently with
+ * protobuf-java's own size computations. The expected message is what the record must encode to.
+ */
+final class OracleSpan {
+
+    final SpanRecord record;
+    final Span.Builder expected = Span.newBuilder();
+    private final SpanLimits limits;
+    private int textUsed;
+    private int attributeBytes;
+    private int eventBytes;
+    private int linkBytes;
+    private Span.Event.Builder latestEvent;
+    private boolean latestEventDropped;
+    private Span.Link.Builder latestLink;
+    private boolean latestLinkDropped;
+    private int statusCode;
+    private String statusMessage = "";
+
+    OracleSpan(SpanRecord record) {
+        this.record = record.reset();
+        this.limits = record.limits();
+    }
+
+    static ByteString id(long... words) {
+        ByteBuffer b = ByteBuffer.allocate(8 * words.length);
+        for (long w : words) {
+            b.putLong(w);
+        }
+        return ByteString.copyFrom(b.array());
+    }
+
+    /** The longest prefix of s, by code points, whose UTF-8 (as String.getBytes writes it) fits maxBytes. */
+    static String truncate(String s, int maxBytes) {
+        int i = 0;
+        int bytes = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            int w = s.substring(i, i + n).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + w > maxBytes) {
+                break;
+            }
+            bytes += w;
+            i += n;
+        }
+        return s.substring(0, i);
+    }
+
+    static int utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Texts must be set at most once each (the oracle models the text partition as append-only). */
+    private String text(String s) {
+        String t = truncate(s, limits.textBytes() - textUsed);
+        textUsed += utf8(t);
+        return t;
+    }
+
+    OracleSpan ids(long high, long low, long spanId, long parent) {
+        record.traceId(high, low).spanId(spanId).parentSpanId(parent);
+        expected.setTraceId(id(high, low)).setSpanId(id(spanId));
+        if (parent != 0) {
+            expected.setParentSpanId(id(parent));
+        }
+        return this;
+    }
+
+    OracleSpan scope(InstrumentationScope scope) {
+        record.scope(scope);
+        return this;
+    }
+
+    OracleSpan name(String name, boolean asConstant) {
+        if (asConstant) {
+            record.name(Utf8Constant.of(name));
+        } else {
+            record.name(new StringBuilder(name));
+        }
+        expected.setName(text(name));
+        return this;
+    }
+
+    OracleSpan traceState(String state) {
+        record.traceState(state);
+        expected.setTraceState(text(state));
+        return this;
+    }
+
+    OracleSpan flags(int flags) {
+        record.traceFlags(flags);
+        expected.setFlags(flags);
+        return this;
+    }
+
+    OracleSpan kind(int kind) {
+        record.kind(kind);
+        expected.setKindValue(kind);
+        return this;
+    }
+
+    OracleSpan times(long start, long end) {
+        record.startEpochNanos(start).endEpochNanos(end);
+        expected.setStartTimeUnixNano(start).setEndTimeUnixNano(end);
+        return this;
+    }
+
+    OracleSpan status(int code, String message) {
+        record.status(code, message);
+        statusCode = code;
+        statusMessage = text(message);
+        return this;
+    }
+
+    // ------------------------------------------------------------ attributes
+
+    /** Where an attribute goes. */
+    enum Target { SPAN, EVENT, LINK }
+
+    /** One attribute value of any kind; applies itself to a record in a given target. */
+    abstract static class Value {
+        abstract AnyValue proto();
+
+        abstract void apply(SpanRecord r, Target t, Utf8Constant key);
+    }
+
+    static Value of(String v) {
+        return new Value() {
+            AnyValue proto() { return AnyValue.newBuilder().setStringValue(v).build(); }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                StringBuilder sb = new StringBuilder(v); // a mutable CharSequence, as producers pass
+                switch (t) {
+                    case SPAN: r.attribute(k, sb); break;
+                    case EVENT: r.eventAttribute(k, sb); break;
+                    default: r.linkAttribute(k, sb);
+                }
+                sb.setLength(0); // the record must have copied it
+            }
+            public String toString() { return "\"" + v + "\""; }
+        };
+    }
+
+    static Value of(long v) {
+        return new Value() {
+            AnyValue proto() { return AnyValue.newBuilder().setIntValue(v).build(); }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                switch (t) {
+                    case SPAN: r.attribute(k, v); break;
+                    case EVENT: r.eventAttribute(k, v); break;
+                    default: r.linkAttribute(k, v);
+                }
+            }
+            public String toString() { return v + "L"; }
+        };
+    }
+
+    static Value of(double v) {
+        return new Value() {
+            AnyValue proto() { return AnyValue.newBuilder().setDoubleValue(v).build(); }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                switch (t) {
+                    case SPAN: r.attribute(k, v); break;
+                    case EVENT: r.eventAttribute(k, v); break;
+                    default: r.linkAttribute(k, v);
+                }
+            }
+            public String toString() { return v + "d"; }
+        };
+    }
+
+    static Value of(boolean v) {
+        return new Value() {
+            AnyValue proto() { return AnyValue.newBuilder().setBoolValue(v).build(); }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                switch (t) {
+                    case SPAN: r.attribute(k, v); break;
+                    case EVENT: r.eventAttribute(k, v); break;
+                    default: r.linkAttribute(k, v);
+                }
+            }
+            public String toString() { return String.valueOf(v); }
+        };
+    }
+
+    static Value of(byte[] v) {
+        return new Value() {
+            AnyValue proto() { return AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(v)).build(); }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                switch (t) {
+                    case SPAN: r.attribute(k, v); break;
+                    case EVENT: r.eventAttribute(k, v); break;
+                    default: r.linkAttribute(k, v);
+                }
+            }
+            public String toString() { return "bytes[" + v.length + "]"; }
+        };
+    }
+
+    static Value ofStrings(String... v) {
+        return new Value() {
+            AnyValue proto() {
+                ArrayValue.Builder a = ArrayValue.newBuilder();
+                for (String s : v) {
+                    a.addValues(AnyValue.newBuilder().setStringValue(s));
+                }
+                return AnyValue.newBuilder().setArrayValue(a).build();
+            }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                CharSequence[] cs = new CharSequence[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    cs[i] = new StringBuilder(v[i]);
+                }
+                switch (t) {
+                    case SPAN: r.attribute(k, cs); break;
+                    case EVENT: r.eventAttribute(k, cs); break;
+                    default: r.linkAttribute(k, cs);
+                }
+            }
+            public String toString() { return "strings" + java.util.Arrays.toString(v); }
+        };
+    }
+
+    static Value ofLongs(long... v) {
+        return new Value() {
+            AnyValue proto() {
+                ArrayValue.Builder a = ArrayValue.newBuilder();
+                for (long x : v) {
+                    a.addValues(AnyValue.newBuilder().setIntValue(x));
+                }
+                return AnyValue.newBuilder().setArrayValue(a).build();
+            }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                switch (t) {
+                    case SPAN: r.attribute(k, v); break;
+                    case EVENT: r.eventAttribute(k, v); break;
+                    default: r.linkAttribute(k, v);
+                }
+            }
+            public String toString() { return "longs" + java.util.Arrays.toString(v); }
+        };
+    }
+
+    static Value ofDoubles(double... v) {
+        return new Value() {
+            AnyValue proto() {
+                ArrayValue.Builder a = ArrayValue.newBuilder();
+                for (double x : v) {
+                    a.addValues(AnyValue.newBuilder().setDoubleValue(x));
+                }
+                return AnyValue.newBuilder().setArrayValue(a).build();
+            }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                switch (t) {
+                    case SPAN: r.attribute(k, v); break;
+                    case EVENT: r.eventAttribute(k, v); break;
+                    default: r.linkAttribute(k, v);
+                }
+            }
+            public String toString() { return "doubles" + java.util.Arrays.toString(v); }
+        };
+    }
+
+    static Value ofBooleans(boolean... v) {
+        return new Value() {
+            AnyValue proto() {
+                ArrayValue.Builder a = ArrayValue.newBuilder();
+                for (boolean x : v) {
+                    a.addValues(AnyValue.newBuilder().setBoolValue(x));
+                }
+                return AnyValue.newBuilder().setArrayValue(a).build();
+            }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                switch (t) {
+                    case SPAN: r.attribute(k, v); break;
+                    case EVENT: r.eventAttribute(k, v); break;
+                    default: r.linkAttribute(k, v);
+                }
+            }
+            public String toString() { return "booleans" + java.util.Arrays.toString(v); }
+        };
+    }
+
+    static Value ofByteArrays(byte[]... v) {
+        return new Value() {
+            AnyValue proto() {
+                ArrayValue.Builder a = ArrayValue.newBuilder();
+                for (byte[] x : v) {
+                    a.addValues(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(x)));
+                }
+                return AnyValue.newBuilder().setArrayValue(a).build();
+            }
+            void apply(SpanRecord r, Target t, Utf8Constant k) {
+                switch (t) {
+                    case SPAN: r.attribute(k, v); break;
+                    case EVENT: r.eventAttribute(k, v); break;
+                    default: r.linkAttribute(k, v);
+                }
+            }
+            public String toString() { return "byteArrays[" + v.length + "]"; }
+        };
+    }
+
+    private static KeyValue keyValue(String key, Value value) {
+        return KeyValue.newBuilder().setKey(key).setValue(value.proto()).build();
+    }
+
+    OracleSpan attribute(String key, Value value) {
+        value.apply(record, Target.SPAN, Utf8Constant.of(key));
+        KeyValue kv = keyValue(key, value);
+        int size = CodedOutputStream.computeMessageSize(9, kv);
+        if (expected.getAttributesCount() >= limits.maxAttributes() || size > limits.attributeBytes() - attributeBytes) {
+            expected.setDroppedAttributesCount(expected.getDroppedAttributesCount() + 1);
+        } else {
+            attributeBytes += size;
+            expected.addAttributes(kv);
+        }
+        return this;
+    }
+
+    OracleSpan event(String name, long time, boolean asConstant) {
+        flushEvent();
+        if (asConstant) {
+            record.addEvent(Utf8Constant.of(name), time);
+        } else {
+            record.addEvent(new StringBuilder(name), time);
+        }
+        Span.Event.Builder e = Span.Event.newBuilder().setName(name).setTimeUnixNano(time);
+        int size = e.build().getSerializedSize();
+        if (expected.getEventsCount() + (latestEvent != null ? 1 : 0) >= limits.maxEvents()
+                || size > limits.eventBytes() - eventBytes) {
+            expected.setDroppedEventsCount(expected.getDroppedEventsCount() + 1);
+            latestEventDropped = true;
+        } else {
+            eventBytes += size;
+            latestEvent = e;
+            latestEventDropped = false;
+        }
+        return this;
+    }
+
+    OracleSpan eventAttribute(String key, Value value) {
+        value.apply(record, Target.EVENT, Utf8Constant.of(key));
+        if (latestEventDropped) {
+            return this;
+        }
+        KeyValue kv = keyValue(key, value);
+        int size = CodedOutputStream.computeMessageSize(3, kv);
+        if (latestEvent.getAttributesCount() >= limits.maxAttributesPerEvent() || size > limits.eventBytes() - eventBytes) {
+            latestEvent.setDroppedAttributesCount(latestEvent.getDroppedAttributesCount() + 1);
+        } else {
+            eventBytes += size;
+            latestEvent.addAttributes(kv);
+        }
+        return this;
+    }
+
+    private void flushEvent() {
+        if (latestEvent != null) {
+            expected.addEvents(latestEvent);
+            latestEvent = null;
+        }
+    }
+
+    OracleSpan link(long high, long low, long spanId, int flags, String traceState) {
+        flushLink();
+        record.addLink(high, low, spanId, flags, traceState);
+        Span.Link.Builder l = Span.Link.newBuilder().setTraceId(id(high, low)).setSpanId(id(spanId))
+                .setTraceState(traceState == null ? "" : traceState);
+        int size = l.build().getSerializedSize(); // flags are kept outside the arena
+        if (expected.getLinksCount() + (latestLink != null ? 1 : 0) >= limits.maxLinks()
+                || size > limits.linkBytes() - linkBytes) {
+            expected.setDroppedLinksCount(expected.getDroppedLinksCount() + 1);
+            latestLinkDropped = true;
+        } else {
+            linkBytes += size;
+            latestLink = l.setFlags(flags);
+            latestLinkDropped = false;
+        }
+        return this;
+    }
+
+    OracleSpan linkAttribute(String key, Value value) {
+        value.apply(record, Target.LINK, Utf8Constant.of(key));
+        if (latestLinkDropped) {
+            return this;
+        }
+        KeyValue kv = keyValue(key, value);
+        int size = CodedOutputStream.computeMessageSize(4, kv);
+        if (latestLink.getAttributesCount() >= limits.maxAttributesPerLink() || size > limits.linkBytes() - linkBytes) {
+            latestLink.setDroppedAttributesCount(latestLink.getDroppedAttributesCount() + 1);
+        } else {
+            linkBytes += size;
+            latestLink.addAttributes(kv);
+        }
+        return this;
+    }
+
+    private void flushLink() {
+        if (latestLink != null) {
+            expected.addLinks(latestLink);
+            latestLink = null;
+        }
+    }
+
+    /** @return the expected span message after all calls so far */
+    Span build() {
+        flushEvent();
+        flushLink();
+        if (statusCode != 0 || !statusMessage.isEmpty()) {
+            expected.setStatus(Status.newBuilder().setCodeValue(statusCode).setMessage(statusMessage));
+        }
+        return expected.build();
+    }
+}
