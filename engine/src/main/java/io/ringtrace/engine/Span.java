@@ -45,6 +45,8 @@ public final class Span {
     }
 
     final SpanPool pool;
+    /** This flyweight's fixed index in its pool (for observers such as a leak detector); -1 for no-op. */
+    final int slot;
     final SpanRecord record;
     final TraceContext context = new TraceContext();
     @SuppressWarnings("unused") // accessed through STATE
@@ -61,8 +63,9 @@ public final class Span {
     int parentGeneration;
     int generation;
 
-    Span(SpanPool pool, SpanRecord record, int initialState) {
+    Span(SpanPool pool, int slot, SpanRecord record, int initialState) {
         this.pool = pool;
+        this.slot = slot;
         this.record = record;
         this.state = initialState;
     }

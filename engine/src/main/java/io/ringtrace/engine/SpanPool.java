@@ -44,7 +44,7 @@ final class SpanPool {
             }
         }
         if (n < spans.length) { // warm-up only: grows to the deepest nesting seen, then never again
-            Span span = new Span(this, new SpanRecord(engine.limits), Span.FREE);
+            Span span = new Span(this, n, new SpanRecord(engine.limits), Span.FREE);
             spans[n] = span;
             created = n + 1; // plain store: only the owner reads created for acquiring
             span.tryAcquire();

@@ -126,7 +126,7 @@ public final class TraceEngine implements AutoCloseable {
         this.sampler = b.sampler;
         this.resource = b.resource;
         this.exporter = b.exporter;
-        this.noopSpan = new Span(null, new SpanRecord(limits), Span.NOOP);
+        this.noopSpan = new Span(null, -1, new SpanRecord(limits), Span.NOOP);
         int spansPerThread = b.spansPerThread;
         this.pools = ThreadLocal.withInitial(() -> new SpanPool(this, Thread.currentThread(), spansPerThread));
         long scheduleDelayNanos = b.scheduleDelay.toNanos();
