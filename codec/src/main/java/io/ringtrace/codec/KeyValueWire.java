@@ -71,6 +71,9 @@ final class KeyValueWire {
     }
 
     static int putString(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence value) {
+        if (value.length() > limit - pos) {
+            return -1; // every char takes at least one byte: cannot fit, and no need to scan a huge value
+        }
         int n = utf8Length(value);
         pos = header(a, pos, limit, fieldTag, key, lenFieldSize(n));
         if (pos < 0) {
@@ -132,6 +135,13 @@ final class KeyValueWire {
     }
 
     static int putStringArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence[] values) {
+        long chars = 0;
+        for (CharSequence v : values) {
+            chars += v.length();
+        }
+        if (chars > limit - pos) {
+            return -1; // cannot fit (see putString)
+        }
         long arrayLength = 0;
         for (CharSequence v : values) {
             arrayLength += lenFieldSize(lenFieldSize(utf8Length(v)));

@@ -517,7 +517,8 @@ public final class SpanRecord {
         if (name == null) {
             throw new IllegalArgumentException("event name must not be null");
         }
-        int n = utf8Length(name);
+        // a name longer in chars than the room left cannot fit (>= 1 byte per char): drop it unscanned
+        int n = name.length() > linkBase - eventEnd ? Integer.MAX_VALUE : utf8Length(name);
         int pos = eventStart(epochNanos, n);
         if (pos >= 0) {
             eventEnd = putUtf8(arena, pos, name);
@@ -530,7 +531,7 @@ public final class SpanRecord {
      * -1 if the event was dropped (count or arena limit; counted).
      */
     private int eventStart(long epochNanos, int n) {
-        int size = (epochNanos != 0 ? 9 : 0) + (n != 0 ? lenFieldSize(n) : 0);
+        long size = (epochNanos != 0 ? 9 : 0) + (n != 0 ? 1L + WireFormat.varintSize(n) + n : 0);
         if (eventCount >= limits.maxEvents() || size > linkBase - eventEnd) {
             droppedEvents++;
             latestEventDropped = true;
@@ -681,8 +682,9 @@ public final class SpanRecord {
         if ((traceIdHigh == 0 && traceIdLow == 0) || spanId == 0) {
             throw new IllegalArgumentException("link trace id and span id must not be all zeros");
         }
-        int n = traceState == null ? 0 : utf8Length(traceState);
-        int size = 28 + (n != 0 ? lenFieldSize(n) : 0);
+        // a value longer in chars than the room left cannot fit (>= 1 byte per char): drop it unscanned
+        int n = traceState == null ? 0 : traceState.length() > arenaEnd - linkEnd ? Integer.MAX_VALUE : utf8Length(traceState);
+        long size = 28 + (n != 0 ? 1L + WireFormat.varintSize(n) + n : 0);
         if (linkCount >= limits.maxLinks() || size > arenaEnd - linkEnd) {
             droppedLinks++;
             latestLinkDropped = true;

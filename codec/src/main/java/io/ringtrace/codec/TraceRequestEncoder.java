@@ -363,7 +363,6 @@ public final class TraceRequestEncoder {
         if (r.droppedAttributes != 0) {
             size += 1 + varintSize(r.droppedAttributes);
         }
-        int[] table = r.table;
         for (int i = 0, n = r.eventCount; i < n; i++) {
             size += lenFieldSize(eventSize(r, i));
         }

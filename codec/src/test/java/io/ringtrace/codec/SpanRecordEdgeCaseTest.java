@@ -127,6 +127,19 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
     }
 
     @Test
+    void valuesFarLargerThanTheArenaAreDroppedAndCounted() throws Exception {
+        String huge = "h".repeat(1 << 20);
+        Span span = roundTrip(SpanLimits.defaults(), s -> s.attribute("a", OracleSpan.of(huge))
+                .attribute("b", OracleSpan.ofStrings("x", huge)).event(huge, 1, false).link(1, 1, 1, 0, huge)
+                .attribute("kept", OracleSpan.of(1L)).name(huge, false));
+        assertEquals(2, span.getDroppedAttributesCount());
+        assertEquals(1, span.getDroppedEventsCount());
+        assertEquals(1, span.getDroppedLinksCount());
+        assertEquals(1, span.getAttributesCount());
+        assertEquals(SpanLimits.DEFAULT_TEXT_BYTES, span.getName().length()); // truncated to the text arena
+    }
+
+    @Test
     void zeroLimitsDropEverything() throws Exception {
         SpanLimits zero = SpanLimits.builder().maxAttributes(0).maxEvents(0).maxLinks(0).textBytes(0)
                 .attributeBytes(0).eventBytes(0).linkBytes(0).build();
