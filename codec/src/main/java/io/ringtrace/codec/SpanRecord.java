@@ -38,7 +38,11 @@ import static io.ringtrace.codec.WireFormat.utf8Length;
  * dropped_attributes_count} / {@code dropped_events_count} / {@code dropped_links_count}, never
  * thrown; texts (name, trace state, status message) that do not fit are truncated at a character
  * boundary. Programming errors (null name or key, out-of-range kind or status code, all-zero ids)
- * throw {@link IllegalArgumentException} at the call. Attribute keys are not de-duplicated.
+ * throw {@link IllegalArgumentException} at the call.
+ *
+ * <p>Setting an attribute key again replaces its value, as the OpenTelemetry SDK does (keys stay
+ * unique): the old KeyValue is removed from its region and the new one appended, so it does not
+ * count against the limit twice; if the new value does not fit, it is dropped and counted.
  */
 public final class SpanRecord {
 
@@ -87,12 +91,16 @@ public final class SpanRecord {
     int eventCount;
     int droppedEvents;
     private int latestEventAttributeCount;
+    /** Where the latest event's attributes begin (after its time and name). */
+    private int latestEventAttributesStart;
     private boolean latestEventDropped;
 
     int linkEnd;
     int linkCount;
     int droppedLinks;
     private int latestLinkAttributeCount;
+    /** Where the latest link's attributes begin (after its ids and trace state). */
+    private int latestLinkAttributesStart;
     private boolean latestLinkDropped;
 
     /**
@@ -130,10 +138,10 @@ public final class SpanRecord {
         attributeEnd = attributeBase;
         attributeCount = droppedAttributes = 0;
         eventEnd = eventBase;
-        eventCount = droppedEvents = latestEventAttributeCount = 0;
+        eventCount = droppedEvents = latestEventAttributeCount = latestEventAttributesStart = 0;
         latestEventDropped = false;
         linkEnd = linkBase;
-        linkCount = droppedLinks = latestLinkAttributeCount = 0;
+        linkCount = droppedLinks = latestLinkAttributeCount = latestLinkAttributesStart = 0;
         latestLinkDropped = false;
         return this;
     }
@@ -176,11 +184,13 @@ public final class SpanRecord {
         eventCount = other.eventCount;
         droppedEvents = other.droppedEvents;
         latestEventAttributeCount = other.latestEventAttributeCount;
+        latestEventAttributesStart = other.latestEventAttributesStart;
         latestEventDropped = other.latestEventDropped;
         linkEnd = other.linkEnd;
         linkCount = other.linkCount;
         droppedLinks = other.droppedLinks;
         latestLinkAttributeCount = other.latestLinkAttributeCount;
+        latestLinkAttributesStart = other.latestLinkAttributesStart;
         latestLinkDropped = other.latestLinkDropped;
         byte[] src = other.arena;
         System.arraycopy(src, 0, arena, 0, textEnd);
@@ -378,6 +388,11 @@ public final class SpanRecord {
     /** @return the arena limit for a new span attribute, or -1 (counted) if the count limit is reached */
     private int spanAttributeLimit(Utf8Constant key) {
         requireKey(key);
+        int end = removeKey(attributeBase, attributeEnd, key);
+        if (end != attributeEnd) { // the key was set before: the new value replaces it
+            attributeEnd = end;
+            attributeCount--;
+        }
         if (attributeCount >= limits.maxAttributes()) {
             droppedAttributes++;
             return -1;
@@ -543,6 +558,7 @@ public final class SpanRecord {
         latestEventAttributeCount = 0;
         latestEventDropped = false;
         int pos = eventEnd;
+        latestEventAttributesStart = pos + (int) size;
         if (epochNanos != 0) {
             arena[pos++] = 0x09; // Event.time_unix_nano (1, I64)
             pos = putFixed64(arena, pos, epochNanos);
@@ -563,6 +579,11 @@ public final class SpanRecord {
         }
         if (latestEventDropped) {
             return -1; // the event itself was dropped and counted; its attributes go with it
+        }
+        int end = removeKey(latestEventAttributesStart, eventEnd, key);
+        if (end != eventEnd) { // the key was set before on this event: the new value replaces it
+            eventEnd = end;
+            latestEventAttributeCount--;
         }
         if (latestEventAttributeCount >= limits.maxAttributesPerEvent()) {
             table[2 * eventCount - 1]++;
@@ -712,6 +733,7 @@ public final class SpanRecord {
             pos = putUtf8(a, pos, traceState);
         }
         linkEnd = pos;
+        latestLinkAttributesStart = pos;
         return this;
     }
 
@@ -723,6 +745,11 @@ public final class SpanRecord {
         }
         if (latestLinkDropped) {
             return -1; // the link itself was dropped and counted; its attributes go with it
+        }
+        int end = removeKey(latestLinkAttributesStart, linkEnd, key);
+        if (end != linkEnd) { // the key was set before on this link: the new value replaces it
+            linkEnd = end;
+            latestLinkAttributeCount--;
         }
         if (latestLinkAttributeCount >= limits.maxAttributesPerLink()) {
             table[linkTableBase + 3 * (linkCount - 1) + 1]++;
@@ -918,6 +945,51 @@ public final class SpanRecord {
     /** @param link index below {@link #linkCount()} @return that link's dropped attributes */
     public int linkDroppedAttributesCount(int link) {
         return table[linkTableBase + 3 * java.util.Objects.checkIndex(link, linkCount) + 1];
+    }
+
+    // ---------------------------------------------------------------- attribute keys
+
+    /**
+     * Removes the attribute with {@code key} from the KeyValue fields in {@code [start, end)} of
+     * the arena, if there is one, by moving the fields behind it down; returns the new end. Keys
+     * are unique in every region (this method keeps them so), so there is at most one match. A
+     * linear scan of the wire form: attributes per span are few, keys differ early or in length,
+     * and it keeps the record free of any key index. No allocation.
+     */
+    private int removeKey(int start, int end, Utf8Constant key) {
+        final byte[] a = arena;
+        final byte[] k = key.utf8();
+        int pos = start;
+        while (pos < end) {
+            int fieldStart = pos;
+            pos++; // the field tag: one byte in every attribute context
+            int length = 0;
+            for (int shift = 0; ; shift += 7) { // KeyValue length varint
+                byte b = a[pos++];
+                length |= (b & 0x7F) << shift;
+                if (b >= 0) {
+                    break;
+                }
+            }
+            int fieldEnd = pos + length;
+            int keyLength = 0;
+            if (a[pos] == 0x0A) { // KeyValue.key; absent when the key is empty
+                pos++;
+                for (int shift = 0; ; shift += 7) {
+                    byte b = a[pos++];
+                    keyLength |= (b & 0x7F) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                }
+            }
+            if (keyLength == k.length && java.util.Arrays.equals(a, pos, pos + keyLength, k, 0, keyLength)) {
+                System.arraycopy(a, fieldEnd, a, fieldStart, end - fieldEnd);
+                return end - (fieldEnd - fieldStart);
+            }
+            pos = fieldEnd;
+        }
+        return end;
     }
 
     // ---------------------------------------------------------------- validation

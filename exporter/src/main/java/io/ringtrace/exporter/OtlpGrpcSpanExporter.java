@@ -39,7 +39,9 @@ import net.openhft.chronicle.bytes.Bytes;
  * <h2>Flow of one request</h2>
  * {@link #export(ExportRequest)} (serializer thread) takes a free in-flight slot, or, if all
  * {@code maxInFlight} slots are busy, appends the request to a FIFO waiting list and returns at once.
- * A slot starts a call whose body streams straight from the off-heap buffer ({@link PayloadStream}).
+ * A slot starts a call whose body streams straight from the off-heap buffer ({@link PayloadStream});
+ * without compression the serializer thread starts it inline (the framing is a copy of the request
+ * into Netty's buffers), with gzip the executor does, so compression never runs on the serializer.
  * When the call closes (on the exporter's executor thread): success completes the request with
  * {@link ExportRequest#succeeded(long)} (the {@code partial_success} rejected count, never retried);
  * a retryable status schedules another attempt on the same slot after a backoff, the buffer staying
@@ -82,6 +84,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     private final CallOptions callOptions;
     private final long timeoutNanos;
     private final RetryPolicy retryPolicy;
+    /** Whether {@link #export} hands the first attempt to the executor instead of starting it inline. */
+    private final boolean offloadFirstAttempt;
     private final Slot[] slots;
     /** Every thread this exporter started (its event loop and executor threads). */
     private final List<Thread> ownThreads = new ArrayList<>();
@@ -148,9 +152,13 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         this.slots = new Slot[builder.maxInFlight];
         this.freeSlots = new Slot[builder.maxInFlight];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot();
-            freeSlots[i] = slots[i];
+            Slot slot = new Slot();
+            slot.starter = () -> startAttempt(slot); // made once: starting an attempt allocates no task
+            slots[i] = slot;
+            freeSlots[i] = slot;
         }
+        // gzip runs in gRPC's framer on the thread that sends: keep it off the serializer thread.
+        this.offloadFirstAttempt = builder.gzip;
         this.freeCount = slots.length;
     }
 
@@ -231,7 +239,20 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         if (refused) {
             complete(request, -1, DropReason.SHUTDOWN);
         } else if (slot != null) {
-            startAttempt(slot);
+            if (offloadFirstAttempt) {
+                startOnExecutor(slot);
+            } else {
+                startAttempt(slot); // framing is a memcpy: cheaper here than a thread hop
+            }
+        }
+    }
+
+    /** Starts the slot's attempt on the executor thread (gzip must not run on the serializer). */
+    private void startOnExecutor(Slot slot) {
+        try {
+            executor.execute(slot.starter);
+        } catch (RejectedExecutionException e) {
+            finish(slot, -1, DropReason.SHUTDOWN);
         }
     }
 
@@ -614,6 +635,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
      */
     private static final class Slot {
         final PayloadStream.CopyChunk chunk = new PayloadStream.CopyChunk();
+        /** Starts this slot's next attempt; set once by the exporter. */
+        Runnable starter;
         ExportRequest request;
         Bytes<?> payload;
         long payloadStart;
