@@ -323,6 +323,13 @@ final class OracleSpan {
         value.apply(record, Target.SPAN, Utf8Constant.of(key));
         KeyValue kv = keyValue(key, value);
         int size = CodedOutputStream.computeMessageSize(9, kv);
+        for (int i = 0; i < expected.getAttributesCount(); i++) { // a key set again replaces its value
+            if (expected.getAttributes(i).getKey().equals(kv.getKey())) {
+                attributeBytes -= CodedOutputStream.computeMessageSize(9, expected.getAttributes(i));
+                expected.removeAttributes(i);
+                break;
+            }
+        }
         if (expected.getAttributesCount() >= limits.maxAttributes() || size > limits.attributeBytes() - attributeBytes) {
             expected.setDroppedAttributesCount(expected.getDroppedAttributesCount() + 1);
         } else {
@@ -360,6 +367,13 @@ final class OracleSpan {
         }
         KeyValue kv = keyValue(key, value);
         int size = CodedOutputStream.computeMessageSize(3, kv);
+        for (int i = 0; i < latestEvent.getAttributesCount(); i++) {
+            if (latestEvent.getAttributes(i).getKey().equals(kv.getKey())) {
+                eventBytes -= CodedOutputStream.computeMessageSize(3, latestEvent.getAttributes(i));
+                latestEvent.removeAttributes(i);
+                break;
+            }
+        }
         if (latestEvent.getAttributesCount() >= limits.maxAttributesPerEvent() || size > limits.eventBytes() - eventBytes) {
             latestEvent.setDroppedAttributesCount(latestEvent.getDroppedAttributesCount() + 1);
         } else {
@@ -401,6 +415,13 @@ final class OracleSpan {
         }
         KeyValue kv = keyValue(key, value);
         int size = CodedOutputStream.computeMessageSize(4, kv);
+        for (int i = 0; i < latestLink.getAttributesCount(); i++) {
+            if (latestLink.getAttributes(i).getKey().equals(kv.getKey())) {
+                linkBytes -= CodedOutputStream.computeMessageSize(4, latestLink.getAttributes(i));
+                latestLink.removeAttributes(i);
+                break;
+            }
+        }
         if (latestLink.getAttributesCount() >= limits.maxAttributesPerLink() || size > limits.linkBytes() - linkBytes) {
             latestLink.setDroppedAttributesCount(latestLink.getDroppedAttributesCount() + 1);
         } else {

@@ -140,6 +140,21 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
     }
 
     @Test
+    void settingAKeyAgainReplacesItsValueEvenAtTheCountLimit() throws Exception {
+        SpanLimits limits = SpanLimits.builder().maxAttributes(2).maxAttributesPerEvent(1).maxAttributesPerLink(1).build();
+        Span span = roundTrip(limits, s -> s.attribute("a", OracleSpan.of(1L)).attribute("", OracleSpan.of("empty key"))
+                .attribute("a", OracleSpan.of("replaced")).attribute("", OracleSpan.of(true)).attribute("c", OracleSpan.of(3L))
+                .event("e", 1, true).eventAttribute("x", OracleSpan.of(1L)).eventAttribute("x", OracleSpan.of(2L))
+                .link(1, 1, 1, 0, "ts").linkAttribute("y", OracleSpan.of(1.0)).linkAttribute("y", OracleSpan.ofLongs(1, 2)));
+        assertEquals(2, span.getAttributesCount());
+        assertEquals("replaced", span.getAttributes(0).getValue().getStringValue());
+        assertEquals(1, span.getDroppedAttributesCount()); // only "c"
+        assertEquals(2, span.getEvents(0).getAttributes(0).getValue().getIntValue());
+        assertEquals(0, span.getEvents(0).getDroppedAttributesCount());
+        assertEquals(2, span.getLinks(0).getAttributes(0).getValue().getArrayValue().getValuesCount());
+    }
+
+    @Test
     void zeroLimitsDropEverything() throws Exception {
         SpanLimits zero = SpanLimits.builder().maxAttributes(0).maxEvents(0).maxLinks(0).textBytes(0)
                 .attributeBytes(0).eventBytes(0).linkBytes(0).build();
