@@ -16,7 +16,7 @@ final class DemoOptions {
             "Flags (defaults in brackets):",
             "  --spans=N       spans to publish in total [300000] (k/m suffixes allowed: 1m)",
             "  --threads=N     producer threads [2]",
-            "  --rate=N        offered spans per second over all threads, 0 = as fast as possible [100000]",
+            "  --rate=N        offered spans per second over all threads, 0 = as fast as possible [50000]",
             "  --policy=P      ring full: drop (count and move on) or block (wait) [drop]",
             "  --ring-size=N   ring slots, a power of two [8192]",
             "  --endpoint=URL  OTLP/gRPC endpoint; default: OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT if set,",
@@ -29,7 +29,7 @@ final class DemoOptions {
 
     long spans = 300_000;
     int threads = 2;
-    long rate = 100_000;
+    long rate = 50_000;
     OverloadPolicy policy = OverloadPolicy.DROP;
     int ringSize = 8192;
     String endpoint;
