@@ -6,6 +6,10 @@ import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanKind;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.Utf8Constant;
+import io.ringtrace.engine.Ids;
+import io.ringtrace.engine.Span;
+import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.Tracer;
 
 /** The {@link SpanShape typical span} as ringtrace records it: pre-encoded names and keys. */
 public final class RingtraceShape {
@@ -63,5 +67,46 @@ public final class RingtraceShape {
                 .attribute(CACHE_HIT, SpanShape.VALUE_CACHE_HIT)
                 .addEvent(EVENT, row.eventEpochNanos());
         return record;
+    }
+
+    /**
+     * Fills a claimed ring slot with one typical span as a ring-API producer does: fresh random
+     * ids, times from the engine's clock (start, event, end), name, 4 attributes, 1 event.
+     *
+     * @param record the claimed slot's record (clean)
+     * @param engine the engine (ids need no engine; the clock is its)
+     * @return the record
+     */
+    public static SpanRecord fillLive(SpanRecord record, TraceEngine engine) {
+        record.scope(SCOPE)
+                .traceId(Ids.randomTraceIdHigh(), Ids.randomTraceIdLow())
+                .spanId(Ids.randomSpanId())
+                .traceFlags(1) // sampled
+                .name(NAME)
+                .kind(SpanKind.SERVER)
+                .startEpochNanos(engine.nowEpochNanos())
+                .attribute(METHOD, SpanShape.VALUE_METHOD)
+                .attribute(PATH, SpanShape.VALUE_PATH)
+                .attribute(STATUS, SpanShape.VALUE_STATUS)
+                .attribute(CACHE_HIT, SpanShape.VALUE_CACHE_HIT)
+                .addEvent(EVENT, engine.nowEpochNanos())
+                .endEpochNanos(engine.nowEpochNanos());
+        return record;
+    }
+
+    /**
+     * Records one typical span through the span API, the same calls an SDK user makes: start,
+     * four attributes, one event, end.
+     *
+     * @param tracer the tracer
+     */
+    public static void recordSpan(Tracer tracer) {
+        Span span = tracer.start(NAME, SpanKind.SERVER);
+        span.attribute(METHOD, SpanShape.VALUE_METHOD);
+        span.attribute(PATH, SpanShape.VALUE_PATH);
+        span.attribute(STATUS, SpanShape.VALUE_STATUS);
+        span.attribute(CACHE_HIT, SpanShape.VALUE_CACHE_HIT);
+        span.addEvent(EVENT);
+        span.end();
     }
 }

@@ -56,8 +56,8 @@ import java.util.concurrent.locks.LockSupport;
  *   (~8.4 KB with the default limits, so ~69 MB for the default 8192 slots: size the ring and the
  *   limits together);
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
- *   (about 2.25 x maxRequestBytes each: ~38 MB for the defaults 4 x 4 MiB), allocated at build and
- *   freed at close ({@link #offHeapBytesHeld()});
+ *   (about 2.25 x maxRequestBytes each: ~9.4 MB for the defaults 4 x 1 MiB), allocated (and, by
+ *   Chronicle, zeroed, so resident at once) at build and freed at close ({@link #offHeapBytesHeld()});
  *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of one
  *   record each, created on first use.
  * </ul>

@@ -26,7 +26,7 @@ import java.util.function.Function;
  *   <tr><td>{@link #resource(Resource)}</td><td>{@code service.name=unknown_service:java}</td>
  *       <td>{@code OTEL_SERVICE_NAME}, {@code OTEL_RESOURCE_ATTRIBUTES}</td></tr>
  *   <tr><td>{@link #disabled(boolean)}</td><td>false</td><td>{@code OTEL_SDK_DISABLED}</td></tr>
- *   <tr><td>{@link #maxRequestBytes(int)}</td><td>{@value #DEFAULT_MAX_REQUEST_BYTES} (4 MiB)</td><td>-</td></tr>
+ *   <tr><td>{@link #maxRequestBytes(int)}</td><td>{@value #DEFAULT_MAX_REQUEST_BYTES} (1 MiB)</td><td>-</td></tr>
  *   <tr><td>{@link #requestBuffers(int)}</td><td>{@value #DEFAULT_REQUEST_BUFFERS}</td><td>-</td></tr>
  *   <tr><td>{@link #overloadPolicy(OverloadPolicy)}</td><td>{@link OverloadPolicy#DROP}</td><td>-</td></tr>
  *   <tr><td>{@link #waitStrategy(WaitStrategyType)}</td><td>{@link WaitStrategyType#SLEEPING}</td><td>-</td></tr>
@@ -45,8 +45,14 @@ public final class TraceEngineBuilder {
     public static final int MAX_RING_SIZE = 1 << 24;
     /** Default maximum spans per export request ({@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}'s default). */
     public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
-    /** Default maximum serialized size of one export request: 4 MiB, gRPC's default message limit. */
-    public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    /**
+     * Default maximum serialized size of one export request: 1 MiB, a quarter of gRPC's default 4 MiB
+     * message limit and room for 512 spans of 2 KB. Each request buffer needs ~2.25x this, and
+     * Chronicle touches (zeroes) off-heap memory when it allocates it, so the pool is resident at
+     * once: 4 x ~2.4 MB with the defaults (measured: a 64 MiB {@code Bytes.allocateDirect} raises the
+     * process RSS by 64 MiB).
+     */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     /** Largest request size accepted: 64 MiB. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
     /** Default number of off-heap request buffers. */

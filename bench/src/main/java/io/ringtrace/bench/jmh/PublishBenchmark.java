@@ -40,10 +40,8 @@ import org.openjdk.jmh.annotations.Threads;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {ChronicleFlags.OPENS_LANG, ChronicleFlags.OPENS_REFLECT,
-        ChronicleFlags.OPENS_NIO, ChronicleFlags.OPENS_NIO_CH, ChronicleFlags.OPENS_MISC,
-        ChronicleFlags.EXPORTS_REF, ChronicleFlags.EXPORTS_MISC, ChronicleFlags.EXPORTS_NIO_CH,
-        ChronicleFlags.EXPORTS_SUN_MISC, ChronicleFlags.NO_ANALYTICS})
+@Fork(value = 1, jvmArgsAppend = {ChronicleFlags.OPENS_REFLECT, ChronicleFlags.EXPORTS_REF,
+        ChronicleFlags.EXPORTS_NIO_CH, ChronicleFlags.NO_ANALYTICS})
 public class PublishBenchmark {
 
     /**
