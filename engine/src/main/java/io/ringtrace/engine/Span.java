@@ -57,6 +57,8 @@ public final class Span {
     boolean sampled;
     long parentSpanId;
     long startEpochNanos;
+    /** The name if it was given as a constant (for observers); null for run-time names. */
+    Object nameConstant;
 
     // nesting on the owner thread: written and read only by the owner thread
     Span parent;
@@ -72,13 +74,19 @@ public final class Span {
 
     // --------------------------------------------------------------------- owner thread (pool)
 
-    /** @return whether this free span was taken for a new span (owner thread only) */
-    boolean tryAcquire() {
+    /**
+     * @param startEpochNanos the new span's start time
+     * @param name the new span's name constant, or null
+     * @return whether this free span was taken for a new span (owner thread only)
+     */
+    boolean tryAcquire(long startEpochNanos, Object name) {
         // only the owner thread moves FREE -> OPEN; an ending thread moves ENDING -> FREE with a
         // release store after its last access, so the acquire read below orders our reuse after it
         if ((int) STATE.getAcquire(this) != FREE) {
             return false;
         }
+        this.startEpochNanos = startEpochNanos; // before the OPEN store: an observer that sees OPEN sees these
+        this.nameConstant = name;
         STATE.setRelease(this, OPEN);
         generation++;
         return true;

@@ -128,7 +128,14 @@ public final class TraceEngine implements AutoCloseable {
         this.exporter = b.exporter;
         this.noopSpan = new Span(null, -1, new SpanRecord(limits), Span.NOOP);
         int spansPerThread = b.spansPerThread;
-        this.pools = ThreadLocal.withInitial(() -> new SpanPool(this, Thread.currentThread(), spansPerThread));
+        SpanPoolListener poolListener = b.spanPoolListener;
+        this.pools = ThreadLocal.withInitial(() -> {
+            SpanPool pool = new SpanPool(this, Thread.currentThread(), spansPerThread);
+            if (poolListener != null) {
+                poolListener.poolCreated(pool); // once per thread, at its first span
+            }
+            return pool;
+        });
         long scheduleDelayNanos = b.scheduleDelay.toNanos();
         long tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, scheduleDelayNanos / 4));
         this.description = "TraceEngine{name=" + name + ", ringSize=" + b.ringSize + ", overloadPolicy=" + overloadPolicy
@@ -325,7 +332,8 @@ public final class TraceEngine implements AutoCloseable {
         long traceIdLow = hasParent ? parent.traceIdLow : Ids.randomTraceIdLow();
         boolean sampled = sampler.shouldSample(hasParent, hasParent && parent.remote, hasParent && parent.isSampled(),
                 traceIdHigh, traceIdLow);
-        Span span = pool.acquire();
+        long now = clock.nowEpochNanos();
+        Span span = pool.acquire(now, name);
         if (span == null) {
             if (sampled) {
                 counters.droppedAtEdge(DropReason.POOL_EXHAUSTED);
@@ -335,14 +343,12 @@ public final class TraceEngine implements AutoCloseable {
         long spanId = Ids.randomSpanId();
         long parentSpanId = hasParent ? parent.spanId : Ids.INVALID_SPAN_ID;
         int flags = sampled ? TraceContext.SAMPLED_FLAG : 0;
-        long now = clock.nowEpochNanos();
         span.context.set(traceIdHigh, traceIdLow, spanId, flags, false);
         if (hasParent) {
             span.context.copyTraceState(parent);
         }
         span.sampled = sampled;
         span.parentSpanId = parentSpanId;
-        span.startEpochNanos = now;
         span.parent = localParent;
         span.parentGeneration = localParent == null ? 0 : localParent.generation;
         if (sampled) {

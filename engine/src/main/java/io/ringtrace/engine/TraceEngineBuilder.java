@@ -76,6 +76,7 @@ public final class TraceEngineBuilder {
     int spansPerThread = DEFAULT_SPANS_PER_THREAD;
     SpanExporter exporter;
     boolean disabled;
+    SpanPoolListener spanPoolListener;
 
     TraceEngineBuilder() {}
 
@@ -225,6 +226,16 @@ public final class TraceEngineBuilder {
      */
     public TraceEngineBuilder exporter(SpanExporter exporter) {
         this.exporter = Objects.requireNonNull(exporter, "exporter");
+        return this;
+    }
+
+    /**
+     * @param listener told about each per-thread span pool when it is created (e.g. an open-span leak
+     *     detector), or null for none
+     * @return this
+     */
+    public TraceEngineBuilder spanPoolListener(SpanPoolListener listener) {
+        this.spanPoolListener = listener;
         return this;
     }
 
