@@ -29,7 +29,8 @@ class WaitStrategyTest extends LeakCheckingTestBase {
         }
         long lingerMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(1, exporter.exportCalls(), "the partial batch was sealed by the timeout, no new span needed");
-        assertTrue(lingerMillis <= 200 + 150, type + ": linger " + lingerMillis + " ms");
+        assertTrue(lingerMillis <= 200 + 400, // slack: scheduling on a loaded 2-core machine
+                type + ": linger " + lingerMillis + " ms");
         for (long id = 2; id <= 500; id++) {
             TestSpans.publish(engine, id, "/a");
         }
