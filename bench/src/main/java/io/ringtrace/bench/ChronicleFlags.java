@@ -4,29 +4,17 @@ import java.util.List;
 
 /**
  * The JVM flags Chronicle Bytes needs on Java 17+ (root {@code pom.xml}, property
- * {@code ringtrace.jvm.flags}), as compile-time constants so every benchmark's
+ * {@code ringtrace.jvm.flags}; keep the two in step), as compile-time constants so every benchmark's
  * {@code @Fork(jvmArgsAppend = ...)} passes them to the forked JVM, and as a list for the JVMs the
  * load tool forks. Both systems always run with the same flags.
  */
 public final class ChronicleFlags {
     /** Flag. */
-    public static final String OPENS_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
-    /** Flag. */
     public static final String OPENS_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
-    /** Flag. */
-    public static final String OPENS_NIO = "--add-opens=java.base/java.nio=ALL-UNNAMED";
-    /** Flag. */
-    public static final String OPENS_NIO_CH = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
-    /** Flag. */
-    public static final String OPENS_MISC = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
     /** Flag. */
     public static final String EXPORTS_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
     /** Flag. */
-    public static final String EXPORTS_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
-    /** Flag. */
     public static final String EXPORTS_NIO_CH = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
-    /** Flag. */
-    public static final String EXPORTS_SUN_MISC = "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED";
     /** Turns Chronicle's usage analytics off. */
     public static final String NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
 
@@ -35,7 +23,6 @@ public final class ChronicleFlags {
 
     /** @return every flag above, in order */
     public static List<String> all() {
-        return List.of(OPENS_LANG, OPENS_REFLECT, OPENS_NIO, OPENS_NIO_CH, OPENS_MISC, EXPORTS_REF,
-                EXPORTS_MISC, EXPORTS_NIO_CH, EXPORTS_SUN_MISC, NO_ANALYTICS);
+        return List.of(OPENS_REFLECT, EXPORTS_REF, EXPORTS_NIO_CH, NO_ANALYTICS);
     }
 }

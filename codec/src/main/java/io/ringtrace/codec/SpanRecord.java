@@ -20,7 +20,8 @@ import static io.ringtrace.codec.WireFormat.utf8Length;
  * long-lived object that stays cached). Variable data is encoded <em>at record time</em> straight
  * into protobuf wire form, so the encoder mostly copies contiguous regions:
  * <pre>
- * arena:  [ text: name | trace state | status message (raw UTF-8)        ) textBytes
+ * arena:  [ text: raw UTF-8 of name, trace state, status message, stacked ) textBytes
+ *           downwards so the name ends where the span attributes begin
  *         [ span attributes: complete KeyValue fields, tag 9             ) attributeBytes
  *         [ events: per event, the Event body: time(1) name(2) attrs(3)  ) eventBytes
  *         [ links: per link, the Link body: ids(1,2) state(3) attrs(4)   ) linkBytes
@@ -38,7 +39,11 @@ import static io.ringtrace.codec.WireFormat.utf8Length;
  * dropped_attributes_count} / {@code dropped_events_count} / {@code dropped_links_count}, never
  * thrown; texts (name, trace state, status message) that do not fit are truncated at a character
  * boundary. Programming errors (null name or key, out-of-range kind or status code, all-zero ids)
- * throw {@link IllegalArgumentException} at the call. Attribute keys are not de-duplicated.
+ * throw {@link IllegalArgumentException} at the call.
+ *
+ * <p>Setting an attribute key again replaces its value, as the OpenTelemetry SDK does (keys stay
+ * unique): the old KeyValue is removed from its region and the new one appended, so it does not
+ * count against the limit twice; if the new value does not fit, it is dropped and counted.
  */
 public final class SpanRecord {
 
@@ -71,7 +76,8 @@ public final class SpanRecord {
     int kind;
     int statusCode;
 
-    int textEnd;
+    /** Lowest used offset of the text partition: texts are stacked downwards from {@link #attributeBase}. */
+    int textLow;
     int nameOffset;
     int nameLength;
     int traceStateOffset;
@@ -87,12 +93,16 @@ public final class SpanRecord {
     int eventCount;
     int droppedEvents;
     private int latestEventAttributeCount;
+    /** Where the latest event's attributes begin (after its time and name). */
+    private int latestEventAttributesStart;
     private boolean latestEventDropped;
 
     int linkEnd;
     int linkCount;
     int droppedLinks;
     private int latestLinkAttributeCount;
+    /** Where the latest link's attributes begin (after its ids and trace state). */
+    private int latestLinkAttributesStart;
     private boolean latestLinkDropped;
 
     /**
@@ -125,15 +135,15 @@ public final class SpanRecord {
         scope = InstrumentationScope.empty();
         traceIdHigh = traceIdLow = spanId = parentSpanId = startEpochNanos = endEpochNanos = 0;
         flags = kind = statusCode = 0;
-        textEnd = 0;
+        textLow = attributeBase;
         nameOffset = nameLength = traceStateOffset = traceStateLength = statusMessageOffset = statusMessageLength = 0;
         attributeEnd = attributeBase;
         attributeCount = droppedAttributes = 0;
         eventEnd = eventBase;
-        eventCount = droppedEvents = latestEventAttributeCount = 0;
+        eventCount = droppedEvents = latestEventAttributeCount = latestEventAttributesStart = 0;
         latestEventDropped = false;
         linkEnd = linkBase;
-        linkCount = droppedLinks = latestLinkAttributeCount = 0;
+        linkCount = droppedLinks = latestLinkAttributeCount = latestLinkAttributesStart = 0;
         latestLinkDropped = false;
         return this;
     }
@@ -162,7 +172,7 @@ public final class SpanRecord {
         flags = other.flags;
         kind = other.kind;
         statusCode = other.statusCode;
-        textEnd = other.textEnd;
+        textLow = other.textLow;
         nameOffset = other.nameOffset;
         nameLength = other.nameLength;
         traceStateOffset = other.traceStateOffset;
@@ -176,14 +186,16 @@ public final class SpanRecord {
         eventCount = other.eventCount;
         droppedEvents = other.droppedEvents;
         latestEventAttributeCount = other.latestEventAttributeCount;
+        latestEventAttributesStart = other.latestEventAttributesStart;
         latestEventDropped = other.latestEventDropped;
         linkEnd = other.linkEnd;
         linkCount = other.linkCount;
         droppedLinks = other.droppedLinks;
         latestLinkAttributeCount = other.latestLinkAttributeCount;
+        latestLinkAttributesStart = other.latestLinkAttributesStart;
         latestLinkDropped = other.latestLinkDropped;
         byte[] src = other.arena;
-        System.arraycopy(src, 0, arena, 0, textEnd);
+        System.arraycopy(src, textLow, arena, textLow, attributeBase - textLow);
         System.arraycopy(src, attributeBase, arena, attributeBase, attributeEnd - attributeBase);
         System.arraycopy(src, eventBase, arena, eventBase, eventEnd - eventBase);
         System.arraycopy(src, linkBase, arena, linkBase, linkEnd - linkBase);
@@ -260,10 +272,9 @@ public final class SpanRecord {
      * @return this
      */
     public SpanRecord traceState(CharSequence traceState) {
-        int start = textStart(traceStateOffset, traceStateLength);
-        traceStateOffset = start;
-        traceStateLength = traceState == null ? 0 : putText(start, traceState);
-        textEnd = start + traceStateLength;
+        freeText(traceStateOffset, traceStateLength);
+        traceStateLength = traceState == null ? 0 : putText(traceState);
+        traceStateOffset = textLow;
         return this;
     }
 
@@ -276,10 +287,9 @@ public final class SpanRecord {
         if (name == null) {
             throw new IllegalArgumentException("span name must not be null");
         }
-        int start = textStart(nameOffset, nameLength);
-        nameOffset = start;
-        nameLength = putText(start, name);
-        textEnd = start + nameLength;
+        freeText(nameOffset, nameLength);
+        nameLength = putText(name);
+        nameOffset = textLow;
         return this;
     }
 
@@ -292,10 +302,9 @@ public final class SpanRecord {
         if (name == null) {
             throw new IllegalArgumentException("span name must not be null");
         }
-        int start = textStart(nameOffset, nameLength);
-        nameOffset = start;
-        nameLength = putText(start, name);
-        textEnd = start + nameLength;
+        freeText(nameOffset, nameLength);
+        nameLength = putText(name);
+        nameOffset = textLow;
         return this;
     }
 
@@ -335,41 +344,56 @@ public final class SpanRecord {
             throw new IllegalArgumentException("status code out of range: " + code);
         }
         this.statusCode = code;
-        int start = textStart(statusMessageOffset, statusMessageLength);
-        statusMessageOffset = start;
-        statusMessageLength = message == null ? 0 : putText(start, message);
-        textEnd = start + statusMessageLength;
+        freeText(statusMessageOffset, statusMessageLength);
+        statusMessageLength = message == null ? 0 : putText(message);
+        statusMessageOffset = textLow;
         return this;
     }
 
-    /**
-     * Where a new value of a text replaces the old: in place if the old one is the last text in the
-     * partition (setting the same text twice does not leak space), else at the end.
+    /*
+     * Texts (name, trace state, status message) are stacked downwards from attributeBase, so the
+     * name ends right where the first span attribute begins: a typical span's name and attributes
+     * share cache lines, one fewer line for the serializer to pull from the producer's core.
      */
-    private int textStart(int oldOffset, int oldLength) {
-        return oldOffset + oldLength == textEnd ? oldOffset : textEnd;
-    }
 
-    /** Encodes {@code s} at {@code start}, truncated at a character boundary to the room left. */
-    private int putText(int start, CharSequence s) {
-        int room = attributeBase - start;
-        int chars = s.length();
-        if ((long) chars * 3 > room) { // might not fit: find the longest prefix that does
-            chars = WireFormat.utf8PrefixChars(s, room);
+    /**
+     * Frees a text that is about to be replaced if it is the lowest one (the latest stacked), so
+     * setting the same text again does not leak space; otherwise its bytes stay until reset().
+     */
+    private void freeText(int offset, int length) {
+        if (length != 0 && offset == textLow) {
+            textLow = offset + length;
         }
-        return putUtf8(arena, start, s, chars) - start;
     }
 
-    /** Copies {@code c} at {@code start}, truncated at a UTF-8 character boundary to the room left. */
-    private int putText(int start, Utf8Constant c) {
+    /** Stacks {@code s} below {@link #textLow}, truncated at a character boundary to the room left; returns its length. */
+    private int putText(CharSequence s) {
+        int room = textLow;
+        int chars = s.length();
+        int n;
+        // chars > room: cannot fit (every char takes at least one byte), so do not scan it whole
+        if (chars > room || (n = utf8Length(s)) > room) {
+            chars = WireFormat.utf8PrefixChars(s, room);
+            n = utf8Length(s, chars);
+        }
+        int start = textLow - n;
+        putUtf8(arena, start, s, chars);
+        textLow = start;
+        return n;
+    }
+
+    /** Stacks {@code c} below {@link #textLow}, truncated at a UTF-8 character boundary to the room left; returns its length. */
+    private int putText(Utf8Constant c) {
         byte[] src = c.utf8();
-        int n = Math.min(src.length, attributeBase - start);
+        int n = Math.min(src.length, textLow);
         if (n < src.length) {
             while (n > 0 && (src[n] & 0xC0) == 0x80) { // src[n] continues a character: cut before it
                 n--;
             }
         }
+        int start = textLow - n;
         System.arraycopy(src, 0, arena, start, n);
+        textLow = start;
         return n;
     }
 
@@ -378,6 +402,11 @@ public final class SpanRecord {
     /** @return the arena limit for a new span attribute, or -1 (counted) if the count limit is reached */
     private int spanAttributeLimit(Utf8Constant key) {
         requireKey(key);
+        int end = removeKey(attributeBase, attributeEnd, key);
+        if (end != attributeEnd) { // the key was set before: the new value replaces it
+            attributeEnd = end;
+            attributeCount--;
+        }
         if (attributeCount >= limits.maxAttributes()) {
             droppedAttributes++;
             return -1;
@@ -438,42 +467,108 @@ public final class SpanRecord {
      * @return this
      */
     public SpanRecord attribute(Utf8Constant key, byte[] value) {
-        requireValue(value);
+        return attribute(key, value, 0, value == null ? 0 : value.length);
+    }
+
+    /**
+     * Adds a bytes attribute from a slice of {@code value} (copied now).
+     *
+     * @param key not null
+     * @param value not null
+     * @param offset first byte
+     * @param length number of bytes
+     * @return this
+     * @throws IllegalArgumentException if the slice is outside the array
+     */
+    public SpanRecord attribute(Utf8Constant key, byte[] value, int offset, int length) {
+        requireSlice(value, offset, length);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putBytes(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value, 0, value.length));
+                KeyValueWire.putBytes(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value, offset, length));
     }
 
     /** @param key not null @param values not null, no null elements @return this */
     public SpanRecord attribute(Utf8Constant key, CharSequence[] values) {
-        requireElements(values);
+        return attribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null, no null elements among them
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     */
+    public SpanRecord attribute(Utf8Constant key, CharSequence[] values, int count) {
+        requireElements(values, count);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putStringArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putStringArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this */
     public SpanRecord attribute(Utf8Constant key, long[] values) {
-        requireValue(values);
+        return attribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     */
+    public SpanRecord attribute(Utf8Constant key, long[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putLongArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putLongArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this */
     public SpanRecord attribute(Utf8Constant key, double[] values) {
-        requireValue(values);
+        return attribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     */
+    public SpanRecord attribute(Utf8Constant key, double[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putDoubleArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putDoubleArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this */
     public SpanRecord attribute(Utf8Constant key, boolean[] values) {
-        requireValue(values);
+        return attribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     */
+    public SpanRecord attribute(Utf8Constant key, boolean[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putBooleanArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putBooleanArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null, no null elements @return this */
@@ -517,7 +612,8 @@ public final class SpanRecord {
         if (name == null) {
             throw new IllegalArgumentException("event name must not be null");
         }
-        int n = utf8Length(name);
+        // a name longer in chars than the room left cannot fit (>= 1 byte per char): drop it unscanned
+        int n = name.length() > linkBase - eventEnd ? Integer.MAX_VALUE : utf8Length(name);
         int pos = eventStart(epochNanos, n);
         if (pos >= 0) {
             eventEnd = putUtf8(arena, pos, name);
@@ -530,7 +626,7 @@ public final class SpanRecord {
      * -1 if the event was dropped (count or arena limit; counted).
      */
     private int eventStart(long epochNanos, int n) {
-        int size = (epochNanos != 0 ? 9 : 0) + (n != 0 ? lenFieldSize(n) : 0);
+        long size = (epochNanos != 0 ? 9 : 0) + (n != 0 ? 1L + WireFormat.varintSize(n) + n : 0);
         if (eventCount >= limits.maxEvents() || size > linkBase - eventEnd) {
             droppedEvents++;
             latestEventDropped = true;
@@ -542,6 +638,7 @@ public final class SpanRecord {
         latestEventAttributeCount = 0;
         latestEventDropped = false;
         int pos = eventEnd;
+        latestEventAttributesStart = pos + (int) size;
         if (epochNanos != 0) {
             arena[pos++] = 0x09; // Event.time_unix_nano (1, I64)
             pos = putFixed64(arena, pos, epochNanos);
@@ -562,6 +659,11 @@ public final class SpanRecord {
         }
         if (latestEventDropped) {
             return -1; // the event itself was dropped and counted; its attributes go with it
+        }
+        int end = removeKey(latestEventAttributesStart, eventEnd, key);
+        if (end != eventEnd) { // the key was set before on this event: the new value replaces it
+            eventEnd = end;
+            latestEventAttributeCount--;
         }
         if (latestEventAttributeCount >= limits.maxAttributesPerEvent()) {
             table[2 * eventCount - 1]++;
@@ -618,42 +720,113 @@ public final class SpanRecord {
 
     /** @param key not null @param value not null @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, byte[] value) {
-        requireValue(value);
+        return eventAttribute(key, value, 0, value == null ? 0 : value.length);
+    }
+
+    /**
+     * Adds a bytes attribute from a slice of {@code value} (copied now).
+     *
+     * @param key not null
+     * @param value not null
+     * @param offset first byte
+     * @param length number of bytes
+     * @return this
+     * @throws IllegalArgumentException if the slice is outside the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, byte[] value, int offset, int length) {
+        requireSlice(value, offset, length);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putBytes(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value, 0, value.length));
+                KeyValueWire.putBytes(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value, offset, length));
     }
 
     /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, CharSequence[] values) {
-        requireElements(values);
+        return eventAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null, no null elements among them
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, CharSequence[] values, int count) {
+        requireElements(values, count);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putStringArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putStringArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, long[] values) {
-        requireValue(values);
+        return eventAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, long[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putLongArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putLongArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, double[] values) {
-        requireValue(values);
+        return eventAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, double[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putDoubleArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putDoubleArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, boolean[] values) {
-        requireValue(values);
+        return eventAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, boolean[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putBooleanArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putBooleanArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no event was added */
@@ -681,8 +854,9 @@ public final class SpanRecord {
         if ((traceIdHigh == 0 && traceIdLow == 0) || spanId == 0) {
             throw new IllegalArgumentException("link trace id and span id must not be all zeros");
         }
-        int n = traceState == null ? 0 : utf8Length(traceState);
-        int size = 28 + (n != 0 ? lenFieldSize(n) : 0);
+        // a value longer in chars than the room left cannot fit (>= 1 byte per char): drop it unscanned
+        int n = traceState == null ? 0 : traceState.length() > arenaEnd - linkEnd ? Integer.MAX_VALUE : utf8Length(traceState);
+        long size = 28 + (n != 0 ? 1L + WireFormat.varintSize(n) + n : 0);
         if (linkCount >= limits.maxLinks() || size > arenaEnd - linkEnd) {
             droppedLinks++;
             latestLinkDropped = true;
@@ -710,6 +884,7 @@ public final class SpanRecord {
             pos = putUtf8(a, pos, traceState);
         }
         linkEnd = pos;
+        latestLinkAttributesStart = pos;
         return this;
     }
 
@@ -721,6 +896,11 @@ public final class SpanRecord {
         }
         if (latestLinkDropped) {
             return -1; // the link itself was dropped and counted; its attributes go with it
+        }
+        int end = removeKey(latestLinkAttributesStart, linkEnd, key);
+        if (end != linkEnd) { // the key was set before on this link: the new value replaces it
+            linkEnd = end;
+            latestLinkAttributeCount--;
         }
         if (latestLinkAttributeCount >= limits.maxAttributesPerLink()) {
             table[linkTableBase + 3 * (linkCount - 1) + 1]++;
@@ -770,42 +950,113 @@ public final class SpanRecord {
 
     /** @param key not null @param value not null @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, byte[] value) {
-        requireValue(value);
+        return linkAttribute(key, value, 0, value == null ? 0 : value.length);
+    }
+
+    /**
+     * Adds a bytes attribute from a slice of {@code value} (copied now).
+     *
+     * @param key not null
+     * @param value not null
+     * @param offset first byte
+     * @param length number of bytes
+     * @return this
+     * @throws IllegalArgumentException if the slice is outside the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, byte[] value, int offset, int length) {
+        requireSlice(value, offset, length);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putBytes(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value, 0, value.length));
+                KeyValueWire.putBytes(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value, offset, length));
     }
 
     /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, CharSequence[] values) {
-        requireElements(values);
+        return linkAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null, no null elements among them
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, CharSequence[] values, int count) {
+        requireElements(values, count);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putStringArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putStringArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, long[] values) {
-        requireValue(values);
+        return linkAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, long[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putLongArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putLongArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, double[] values) {
-        requireValue(values);
+        return linkAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, double[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putDoubleArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putDoubleArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, boolean[] values) {
-        requireValue(values);
+        return linkAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, boolean[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putBooleanArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putBooleanArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no link was added */
@@ -918,6 +1169,51 @@ public final class SpanRecord {
         return table[linkTableBase + 3 * java.util.Objects.checkIndex(link, linkCount) + 1];
     }
 
+    // ---------------------------------------------------------------- attribute keys
+
+    /**
+     * Removes the attribute with {@code key} from the KeyValue fields in {@code [start, end)} of
+     * the arena, if there is one, by moving the fields behind it down; returns the new end. Keys
+     * are unique in every region (this method keeps them so), so there is at most one match. A
+     * linear scan of the wire form: attributes per span are few, keys differ early or in length,
+     * and it keeps the record free of any key index. No allocation.
+     */
+    private int removeKey(int start, int end, Utf8Constant key) {
+        final byte[] a = arena;
+        final byte[] k = key.utf8();
+        int pos = start;
+        while (pos < end) {
+            int fieldStart = pos;
+            pos++; // the field tag: one byte in every attribute context
+            int length = 0;
+            for (int shift = 0; ; shift += 7) { // KeyValue length varint
+                byte b = a[pos++];
+                length |= (b & 0x7F) << shift;
+                if (b >= 0) {
+                    break;
+                }
+            }
+            int fieldEnd = pos + length;
+            int keyLength = 0;
+            if (a[pos] == 0x0A) { // KeyValue.key; absent when the key is empty
+                pos++;
+                for (int shift = 0; ; shift += 7) {
+                    byte b = a[pos++];
+                    keyLength |= (b & 0x7F) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                }
+            }
+            if (keyLength == k.length && java.util.Arrays.equals(a, pos, pos + keyLength, k, 0, keyLength)) {
+                System.arraycopy(a, fieldEnd, a, fieldStart, end - fieldEnd);
+                return end - (fieldEnd - fieldStart);
+            }
+            pos = fieldEnd;
+        }
+        return end;
+    }
+
     // ---------------------------------------------------------------- validation
 
     private static void requireKey(Utf8Constant key) {
@@ -934,10 +1230,29 @@ public final class SpanRecord {
 
     private static void requireElements(Object[] values) {
         requireValue(values);
-        for (Object v : values) {
-            if (v == null) {
+        requireElements(values, values.length);
+    }
+
+    private static void requireElements(Object[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
+        for (int i = 0; i < count; i++) {
+            if (values[i] == null) {
                 throw new IllegalArgumentException("attribute array elements must not be null");
             }
+        }
+    }
+
+    private static void requireCount(Object values, int length, int count) {
+        requireValue(values);
+        if (count < 0 || count > length) {
+            throw new IllegalArgumentException("count " + count + " outside the array of " + length);
+        }
+    }
+
+    private static void requireSlice(byte[] value, int offset, int length) {
+        requireValue(value);
+        if (offset < 0 || length < 0 || offset > value.length - length) {
+            throw new IllegalArgumentException("slice [" + offset + ", +" + length + ") outside the array of " + value.length);
         }
     }
 }

@@ -127,6 +127,34 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
     }
 
     @Test
+    void valuesFarLargerThanTheArenaAreDroppedAndCounted() throws Exception {
+        String huge = "h".repeat(1 << 20);
+        Span span = roundTrip(SpanLimits.defaults(), s -> s.attribute("a", OracleSpan.of(huge))
+                .attribute("b", OracleSpan.ofStrings("x", huge)).event(huge, 1, false).link(1, 1, 1, 0, huge)
+                .attribute("kept", OracleSpan.of(1L)).name(huge, false));
+        assertEquals(2, span.getDroppedAttributesCount());
+        assertEquals(1, span.getDroppedEventsCount());
+        assertEquals(1, span.getDroppedLinksCount());
+        assertEquals(1, span.getAttributesCount());
+        assertEquals(SpanLimits.DEFAULT_TEXT_BYTES, span.getName().length()); // truncated to the text arena
+    }
+
+    @Test
+    void settingAKeyAgainReplacesItsValueEvenAtTheCountLimit() throws Exception {
+        SpanLimits limits = SpanLimits.builder().maxAttributes(2).maxAttributesPerEvent(1).maxAttributesPerLink(1).build();
+        Span span = roundTrip(limits, s -> s.attribute("a", OracleSpan.of(1L)).attribute("", OracleSpan.of("empty key"))
+                .attribute("a", OracleSpan.of("replaced")).attribute("", OracleSpan.of(true)).attribute("c", OracleSpan.of(3L))
+                .event("e", 1, true).eventAttribute("x", OracleSpan.of(1L)).eventAttribute("x", OracleSpan.of(2L))
+                .link(1, 1, 1, 0, "ts").linkAttribute("y", OracleSpan.of(1.0)).linkAttribute("y", OracleSpan.ofLongs(1, 2)));
+        assertEquals(2, span.getAttributesCount());
+        assertEquals("replaced", span.getAttributes(0).getValue().getStringValue());
+        assertEquals(1, span.getDroppedAttributesCount()); // only "c"
+        assertEquals(2, span.getEvents(0).getAttributes(0).getValue().getIntValue());
+        assertEquals(0, span.getEvents(0).getDroppedAttributesCount());
+        assertEquals(2, span.getLinks(0).getAttributes(0).getValue().getArrayValue().getValuesCount());
+    }
+
+    @Test
     void zeroLimitsDropEverything() throws Exception {
         SpanLimits zero = SpanLimits.builder().maxAttributes(0).maxEvents(0).maxLinks(0).textBytes(0)
                 .attributeBytes(0).eventBytes(0).linkBytes(0).build();
@@ -167,6 +195,12 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
         assertThrows(IllegalArgumentException.class, () -> r.attribute(key, (CharSequence) null));
         assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new CharSequence[] {"a", null}));
         assertThrows(IllegalArgumentException.class, () -> r.attribute(key, (long[]) null));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new long[2], 3));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new double[2], -1));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new CharSequence[] {"a", null}, 2));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new byte[4], 3, 2));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new byte[4], -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, (byte[]) null, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> r.kind(6));
         assertThrows(IllegalArgumentException.class, () -> r.kind(-1));
         assertThrows(IllegalArgumentException.class, () -> r.status(3, "x"));

@@ -40,6 +40,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,6 +80,9 @@ public final class OtlpReceiver implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final ScheduledThreadPoolExecutor executor;
 
+    /** Every thread this receiver started. */
+    private final List<Thread> ownThreads = new ArrayList<>();
+
     /** Guards everything below and is the monitor the await methods wait on. */
     private final Object lock = new Object();
 
@@ -113,13 +117,24 @@ public final class OtlpReceiver implements AutoCloseable {
             this.certificates = null;
             this.ownsCertificates = false;
         }
-        this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("ringtrace-receiver-boss", true));
+        this.bossGroup = new NioEventLoopGroup(1, recorded(new DefaultThreadFactory("ringtrace-receiver-boss", true)));
         this.workerGroup = new NioEventLoopGroup(
-                builder.eventLoopThreads, new DefaultThreadFactory("ringtrace-receiver-worker", true));
+                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-receiver-worker", true)));
         this.executor = new ScheduledThreadPoolExecutor(
-                builder.executorThreads, new DefaultThreadFactory("ringtrace-receiver-executor", true));
+                builder.executorThreads, recorded(new DefaultThreadFactory("ringtrace-receiver-executor", true)));
         // Scripted delays are scheduled tasks; the ones cancelled by close() must not linger.
         this.executor.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Remembers each thread the factory makes, so that close() can wait for them to end. */
+    private ThreadFactory recorded(ThreadFactory factory) {
+        return task -> {
+            Thread thread = factory.newThread(task);
+            synchronized (ownThreads) {
+                ownThreads.add(thread);
+            }
+            return thread;
+        };
     }
 
     /** @return a builder for a plain-text, recording receiver on 127.0.0.1 and a free port */
@@ -151,16 +166,28 @@ public final class OtlpReceiver implements AutoCloseable {
             if (server != null) {
                 throw new IllegalStateException("receiver is already running on port " + port);
             }
-            Server newServer = newServer(port);
-            try {
-                newServer.start();
-            } catch (IOException e) {
-                newServer.shutdownNow();
-                throw new IllegalStateException("cannot bind " + bindAddress + ":" + port, e);
+            // A port just released by stop() can take a moment to be free again: retry for up to 5 s.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                Server newServer = newServer(port);
+                try {
+                    newServer.start();
+                    port = newServer.getPort();
+                    server = newServer;
+                    return this;
+                } catch (IOException e) {
+                    newServer.shutdownNow();
+                    if (port == 0 || System.nanoTime() - deadline > 0) {
+                        throw new IllegalStateException("cannot bind " + bindAddress + ":" + port, e);
+                    }
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while binding " + bindAddress + ":" + port, e);
+                }
             }
-            port = newServer.getPort();
-            server = newServer;
-            return this;
         }
     }
 
@@ -505,6 +532,15 @@ public final class OtlpReceiver implements AutoCloseable {
             executor.awaitTermination(5, TimeUnit.SECONDS);
             bossGroup.terminationFuture().await(5, TimeUnit.SECONDS);
             workerGroup.terminationFuture().await(5, TimeUnit.SECONDS);
+            List<Thread> threads;
+            synchronized (ownThreads) {
+                threads = new ArrayList<>(ownThreads);
+            }
+            for (Thread thread : threads) {
+                if (thread != Thread.currentThread()) {
+                    thread.join(2000);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

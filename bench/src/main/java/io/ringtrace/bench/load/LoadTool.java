@@ -89,7 +89,7 @@ public final class LoadTool {
         md.append("## Results\n\n");
 
         try (Receiver receiver = options.inProcess ? new InProcessReceiver()
-                : new ReceiverProcess(javaExecutable(), System.getProperty("java.class.path"), receiverJvmArgs(options))) {
+                : new ReceiverProcess(javaExecutable(), System.getProperty("java.class.path"), receiverJvmArgs())) {
             for (Scenario scenario : options.scenarios) {
                 List<RunResult> results = new ArrayList<>();
                 List<LatencyChart.Series> series = new ArrayList<>();
@@ -201,7 +201,7 @@ public final class LoadTool {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> receiverJvmArgs(Options options) {
+    private static List<String> receiverJvmArgs() {
         List<String> args = new ArrayList<>(ChronicleFlags.all());
         args.add("-Xmx1g");
         return args;

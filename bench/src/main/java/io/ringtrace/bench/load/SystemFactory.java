@@ -10,9 +10,11 @@ final class SystemFactory {
         switch (spec.system()) {
             case RunSpec.SDK:
                 return new SdkSystem(spec.endpoint());
+            case RunSpec.RINGTRACE:
+                return new RingtraceSystem(spec);
             default:
                 throw new IllegalArgumentException("unknown system '" + spec.system() + "': expected "
-                        + RunSpec.SDK);
+                        + RunSpec.RINGTRACE + " or " + RunSpec.SDK);
         }
     }
 }

@@ -50,6 +50,5 @@ class LoadToolSmokeTest {
         assertTrue(report.contains("cores: "), "report lacks the machine");
     }
 
-    /** Both systems once ringtrace's exporter is in; the SDK side alone until then. */
-    private static final String SYSTEMS = RunSpec.SDK;
+    private static final String SYSTEMS = RunSpec.RINGTRACE + "," + RunSpec.SDK;
 }

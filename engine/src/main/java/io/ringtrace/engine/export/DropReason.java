@@ -8,6 +8,11 @@ public enum DropReason {
     POOL_EXHAUSTED,
     /** A single span was larger than the maximum request size and can never be sent. */
     SPAN_TOO_LARGE,
+    /**
+     * A ring slot was published without valid ids (all-zero trace id or span id) or otherwise could
+     * not be encoded: a bug in the code that filled it, through the ring API.
+     */
+    INVALID_SPAN,
     /** The engine was closing, and the span could not be exported before the close deadline. */
     SHUTDOWN,
     /** The export failed with a non-retryable error, or the retries were exhausted. */

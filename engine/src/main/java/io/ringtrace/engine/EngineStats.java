@@ -1,0 +1,195 @@
+package io.ringtrace.engine;
+
+import io.ringtrace.engine.export.DropReason;
+
+/**
+ * A snapshot of an engine's counters, filled by {@link TraceEngine#stats(EngineStats)} without
+ * allocation: keep one instance and refill it.
+ *
+ * <p>Accounting: every sampled span the application hands to the engine is {@linkplain #published()
+ * published}, and then is exactly one of {@linkplain #exported() exported}, {@linkplain
+ * #dropped(DropReason) dropped} (with one reason) or {@linkplain #inFlight() in flight}. At a
+ * quiescent point (no producer inside the engine; after {@link TraceEngine#flush} or
+ * {@link TraceEngine#close}) {@code published == exported + droppedTotal + inFlight} holds exactly.
+ * While spans are moving the counters are read one after another, not atomically, so the equation
+ * may be off by the spans that moved during the read.
+ *
+ * <p>Unsampled spans are not published and not dropped: sampling is a decision, not a loss.
+ */
+public final class EngineStats {
+
+    private static final DropReason[] REASONS = DropReason.values();
+
+    long published;
+    long exported;
+    final long[] dropped = new long[REASONS.length];
+    long inFlight;
+    long ringBacklog;
+    long openRequestSpans;
+    long requestSpansOutstanding;
+    long requestsSent;
+    long requestsFailed;
+    long bytesSent;
+    long retries;
+    int ringCapacity;
+    int requestBuffers;
+    int requestBuffersInUse;
+    long offHeapBytesHeld;
+    boolean closed;
+
+    /** Creates an all-zero snapshot. */
+    public EngineStats() {}
+
+    /**
+     * @return sampled spans handed to the engine: ring slots claimed through the ring API or by
+     *     {@code Span.end()}, plus spans lost before reaching the ring (ring full, span pool
+     *     exhausted, engine closed)
+     */
+    public long published() {
+        return published;
+    }
+
+    /** @return spans the receiver accepted (requests completed successfully, minus rejected spans) */
+    public long exported() {
+        return exported;
+    }
+
+    /**
+     * @param reason a drop reason
+     * @return spans lost for that reason
+     */
+    public long dropped(DropReason reason) {
+        return dropped[reason.ordinal()];
+    }
+
+    /** @return spans lost for any reason */
+    public long droppedTotal() {
+        long total = 0;
+        for (long d : dropped) {
+            total += d;
+        }
+        return total;
+    }
+
+    /**
+     * @return spans on their way: in the ring, in the request being filled, or in requests handed to
+     *     the exporter and not yet completed
+     */
+    public long inFlight() {
+        return inFlight;
+    }
+
+    /** @return spans published into the ring and not yet taken by the serializer */
+    public long ringBacklog() {
+        return ringBacklog;
+    }
+
+    /** @return spans encoded into the request being filled (not yet sealed) */
+    public long openRequestSpans() {
+        return openRequestSpans;
+    }
+
+    /** @return spans in sealed requests the exporter has not completed yet */
+    public long requestSpansOutstanding() {
+        return requestSpansOutstanding;
+    }
+
+    /** @return sealed requests handed to the exporter */
+    public long requestsSent() {
+        return requestsSent;
+    }
+
+    /** @return requests the exporter completed as failed */
+    public long requestsFailed() {
+        return requestsFailed;
+    }
+
+    /** @return serialized bytes handed to the exporter */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** @return retries the exporter reported */
+    public long retries() {
+        return retries;
+    }
+
+    /** @return the ring's number of slots */
+    public int ringCapacity() {
+        return ringCapacity;
+    }
+
+    /** @return the size of the fixed request-buffer pool */
+    public int requestBuffers() {
+        return requestBuffers;
+    }
+
+    /** @return request buffers being filled or in flight */
+    public int requestBuffersInUse() {
+        return requestBuffersInUse;
+    }
+
+    /** @return off-heap bytes the engine currently holds (its request buffers; 0 after close) */
+    public long offHeapBytesHeld() {
+        return offHeapBytesHeld;
+    }
+
+    /** @return whether the engine has been closed (or is closing) */
+    public boolean closed() {
+        return closed;
+    }
+
+    /**
+     * Copies another snapshot into this one (no allocation), e.g. to keep a "previous" snapshot for
+     * rates.
+     *
+     * @param other the snapshot to copy
+     * @return this
+     */
+    public EngineStats copyFrom(EngineStats other) {
+        published = other.published;
+        exported = other.exported;
+        System.arraycopy(other.dropped, 0, dropped, 0, dropped.length);
+        inFlight = other.inFlight;
+        ringBacklog = other.ringBacklog;
+        openRequestSpans = other.openRequestSpans;
+        requestSpansOutstanding = other.requestSpansOutstanding;
+        requestsSent = other.requestsSent;
+        requestsFailed = other.requestsFailed;
+        bytesSent = other.bytesSent;
+        retries = other.retries;
+        ringCapacity = other.ringCapacity;
+        requestBuffers = other.requestBuffers;
+        requestBuffersInUse = other.requestBuffersInUse;
+        offHeapBytesHeld = other.offHeapBytesHeld;
+        closed = other.closed;
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(256)
+                .append("EngineStats{published=").append(published)
+                .append(", exported=").append(exported)
+                .append(", inFlight=").append(inFlight)
+                .append(", dropped={");
+        for (DropReason reason : REASONS) {
+            if (reason.ordinal() > 0) {
+                s.append(", ");
+            }
+            s.append(reason).append('=').append(dropped[reason.ordinal()]);
+        }
+        return s.append("}, ringBacklog=").append(ringBacklog)
+                .append(", openRequestSpans=").append(openRequestSpans)
+                .append(", requestSpansOutstanding=").append(requestSpansOutstanding)
+                .append(", requestsSent=").append(requestsSent)
+                .append(", requestsFailed=").append(requestsFailed)
+                .append(", bytesSent=").append(bytesSent)
+                .append(", retries=").append(retries)
+                .append(", ringCapacity=").append(ringCapacity)
+                .append(", requestBuffersInUse=").append(requestBuffersInUse).append('/').append(requestBuffers)
+                .append(", offHeapBytesHeld=").append(offHeapBytesHeld)
+                .append(", closed=").append(closed)
+                .append('}').toString();
+    }
+}

@@ -1,0 +1,205 @@
+package io.ringtrace.engine;
+
+import io.ringtrace.codec.Resource;
+import java.io.ByteArrayOutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads the standard OpenTelemetry variables that apply to the engine and applies them to a builder.
+ * Each invalid value is reported with an {@link IllegalArgumentException} naming the variable.
+ */
+final class EnvironmentConfig {
+
+    static final String SDK_DISABLED = "OTEL_SDK_DISABLED";
+    static final String SERVICE_NAME = "OTEL_SERVICE_NAME";
+    static final String RESOURCE_ATTRIBUTES = "OTEL_RESOURCE_ATTRIBUTES";
+    static final String BSP_SCHEDULE_DELAY = "OTEL_BSP_SCHEDULE_DELAY";
+    static final String BSP_MAX_QUEUE_SIZE = "OTEL_BSP_MAX_QUEUE_SIZE";
+    static final String BSP_MAX_EXPORT_BATCH_SIZE = "OTEL_BSP_MAX_EXPORT_BATCH_SIZE";
+    static final String TRACES_SAMPLER = "OTEL_TRACES_SAMPLER";
+    static final String TRACES_SAMPLER_ARG = "OTEL_TRACES_SAMPLER_ARG";
+
+    /** The OpenTelemetry default service name for Java. */
+    static final String DEFAULT_SERVICE_NAME = "unknown_service:java";
+
+    private static final System.Logger LOG = System.getLogger(EnvironmentConfig.class.getName());
+
+    private EnvironmentConfig() {}
+
+    static void apply(Function<String, String> env, TraceEngineBuilder builder) {
+        String disabled = value(env, SDK_DISABLED);
+        if (disabled != null) {
+            if (disabled.equalsIgnoreCase("true")) {
+                builder.disabled(true);
+            } else if (!disabled.equalsIgnoreCase("false")) {
+                // the specification: anything but "true" means false, with a warning
+                LOG.log(Level.WARNING, "ringtrace: " + SDK_DISABLED + "='" + disabled + "' is not true/false; treated as false");
+            }
+        }
+        String delay = value(env, BSP_SCHEDULE_DELAY);
+        if (delay != null) {
+            builder.scheduleDelay(Duration.ofMillis(nonNegativeInt(BSP_SCHEDULE_DELAY, delay)));
+        }
+        String queue = value(env, BSP_MAX_QUEUE_SIZE);
+        if (queue != null) {
+            builder.ringSize(ringSizeFor(positiveInt(BSP_MAX_QUEUE_SIZE, queue)));
+        }
+        String batch = value(env, BSP_MAX_EXPORT_BATCH_SIZE);
+        if (batch != null) {
+            builder.maxExportBatchSize(positiveInt(BSP_MAX_EXPORT_BATCH_SIZE, batch));
+        }
+        String sampler = value(env, TRACES_SAMPLER);
+        String samplerArg = value(env, TRACES_SAMPLER_ARG);
+        if (sampler != null) {
+            builder.sampler(sampler(sampler, samplerArg));
+        }
+        String serviceName = value(env, SERVICE_NAME);
+        String attributes = value(env, RESOURCE_ATTRIBUTES);
+        if (serviceName != null || attributes != null) {
+            builder.resource(defaultResource(serviceName, attributes));
+        }
+    }
+
+    /**
+     * {@code OTEL_BSP_MAX_QUEUE_SIZE} is a queue length; the ring needs a power of two, so the
+     * value is rounded up (2048, the OpenTelemetry default, stays 2048; 3000 becomes 4096).
+     */
+    static int ringSizeFor(int queueSize) {
+        if (queueSize > TraceEngineBuilder.MAX_RING_SIZE) {
+            throw new IllegalArgumentException(BSP_MAX_QUEUE_SIZE + " must be at most " + TraceEngineBuilder.MAX_RING_SIZE
+                    + ", got " + queueSize);
+        }
+        int size = Integer.highestOneBit(Math.max(2, queueSize));
+        return size < queueSize ? size << 1 : size;
+    }
+
+    static Sampler sampler(String name, String arg) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "always_on":
+                return Sampler.alwaysOn();
+            case "always_off":
+                return Sampler.alwaysOff();
+            case "traceidratio":
+                return Sampler.traceIdRatio(ratio(arg));
+            case "parentbased_always_on":
+                return Sampler.parentBased(Sampler.alwaysOn());
+            case "parentbased_always_off":
+                return Sampler.parentBased(Sampler.alwaysOff());
+            case "parentbased_traceidratio":
+                return Sampler.parentBased(Sampler.traceIdRatio(ratio(arg)));
+            default:
+                throw new IllegalArgumentException(TRACES_SAMPLER + "='" + name + "' is not supported; use always_on,"
+                        + " always_off, traceidratio, parentbased_always_on, parentbased_always_off or"
+                        + " parentbased_traceidratio");
+        }
+    }
+
+    private static double ratio(String arg) {
+        if (arg == null) {
+            return 1.0; // the specification's default
+        }
+        double ratio;
+        try {
+            ratio = Double.parseDouble(arg);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(TRACES_SAMPLER_ARG + " must be a number in [0, 1], got '" + arg + "'", e);
+        }
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new IllegalArgumentException(TRACES_SAMPLER_ARG + " must be a number in [0, 1], got '" + arg + "'");
+        }
+        return ratio;
+    }
+
+    /**
+     * The engine's resource: {@code OTEL_RESOURCE_ATTRIBUTES} ({@code key=value,...}, values
+     * percent-decoded), then {@code service.name} from {@code OTEL_SERVICE_NAME} (which wins), or
+     * the default {@code unknown_service:java}; plus {@code telemetry.sdk.name=ringtrace} and
+     * {@code telemetry.sdk.language=java}.
+     */
+    static Resource defaultResource(String serviceName, String attributes) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("service.name", DEFAULT_SERVICE_NAME);
+        if (attributes != null) {
+            for (String entry : attributes.split(",")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                int equals = entry.indexOf('=');
+                if (equals <= 0 || entry.substring(0, equals).isBlank()) {
+                    throw new IllegalArgumentException(RESOURCE_ATTRIBUTES + " must be key=value pairs separated by ',';"
+                            + " invalid entry '" + entry + "'");
+                }
+                values.put(percentDecode(entry.substring(0, equals).trim()), percentDecode(entry.substring(equals + 1).trim()));
+            }
+        }
+        if (serviceName != null) {
+            values.put("service.name", serviceName);
+        }
+        values.put("telemetry.sdk.name", "ringtrace");
+        values.put("telemetry.sdk.language", "java");
+        Resource.Builder builder = Resource.builder();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            builder.attribute(e.getKey(), e.getValue());
+        }
+        return builder.build();
+    }
+
+    private static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+                    throw new IllegalArgumentException(RESOURCE_ATTRIBUTES + ": invalid percent-encoding in '" + s + "'");
+                }
+                out.write(Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                int end = s.indexOf('%', i);
+                end = end < 0 ? s.length() : end;
+                byte[] utf8 = s.substring(i, end).getBytes(StandardCharsets.UTF_8); // configuration time only
+                out.write(utf8, 0, utf8.length);
+                i = end - 1;
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String value(Function<String, String> env, String name) {
+        String v = env.apply(name);
+        if (v == null) {
+            return null;
+        }
+        v = v.trim();
+        return v.isEmpty() ? null : v; // the specification: empty means unset
+    }
+
+    private static int positiveInt(String name, String value) {
+        int n = nonNegativeInt(name, value);
+        if (n == 0) {
+            throw new IllegalArgumentException(name + " must be a positive integer, got '" + value + "'");
+        }
+        return n;
+    }
+
+    private static int nonNegativeInt(String name, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a non-negative integer, got '" + value + "'");
+    }
+}

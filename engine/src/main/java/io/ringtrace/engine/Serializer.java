@@ -1,0 +1,232 @@
+package io.ringtrace.engine;
+
+import com.lmax.disruptor.EventHandler;
+import io.ringtrace.codec.SpanRecord;
+import io.ringtrace.codec.TraceRequestEncoder;
+import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.SpanExporter;
+import java.lang.System.Logger.Level;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The serializer stage: the ring's only consumer, run by one {@code BatchEventProcessor} thread.
+ * Encodes each published record as an OTLP span into the current off-heap request buffer (grouped
+ * by scope by the {@link TraceRequestEncoder}), and seals the request and hands it to the
+ * {@link SpanExporter} when it holds {@code maxSpansPerRequest} spans, when the next span does not
+ * fit into {@code maxRequestBytes}, when its first span is {@code scheduleDelay} old, or when a
+ * flush asks. Then it resets the slot, so the next producer gets a clean record.
+ *
+ * <p>When every request buffer is in flight, the serializer waits for one (and the ring fills up:
+ * the producers' overload policy applies). Nothing here allocates per span.
+ *
+ * <p>Linger: the wait strategy times out every {@code tickNanos} (at most a quarter of the schedule
+ * delay, at most 10 ms) when no span arrives, and a request is sealed once its age plus one tick
+ * reaches the schedule delay, so a partial batch never waits longer than the schedule delay.
+ */
+final class Serializer implements EventHandler<SpanRecord> {
+
+    private static final System.Logger LOG = System.getLogger(Serializer.class.getName());
+
+    private final TraceRequestEncoder encoder;
+    private final RequestPool pool;
+    private final SpanExporter exporter;
+    private final EngineCounters counters;
+    private final int maxSpansPerRequest;
+    private final long scheduleDelayNanos;
+    private final long tickNanos;
+    private final BooleanSupplier abandoning = this::abandoning; // created once: no allocation per wait
+
+    // serializer thread only
+    private PooledExportRequest current;
+    private long firstSpanNanos;
+    private long sealCount;
+    private long flushTicketServedLocal;
+    private boolean loggedInvalid;
+
+    /** Flush protocol: flushers raise the ticket; the serializer seals and publishes what it served. */
+    private volatile long flushTicketRequested;
+    private volatile long servedSealNumber;
+    private volatile long flushTicketServed;
+    /** Close past its deadline: stop waiting for buffers, count what arrives as SHUTDOWN. */
+    private volatile boolean abandon;
+    private volatile boolean stopped;
+
+    Serializer(TraceRequestEncoder encoder, RequestPool pool, SpanExporter exporter, EngineCounters counters,
+               int maxSpansPerRequest, long scheduleDelayNanos, long tickNanos) {
+        this.encoder = encoder;
+        this.pool = pool;
+        this.exporter = exporter;
+        this.counters = counters;
+        this.maxSpansPerRequest = maxSpansPerRequest;
+        this.scheduleDelayNanos = scheduleDelayNanos;
+        this.tickNanos = tickNanos;
+    }
+
+    // ------------------------------------------------------------------ the hot path, in order
+
+    @Override
+    public void onEvent(SpanRecord record, long sequence, boolean endOfBatch) {
+        try {
+            encode(record);
+        } finally {
+            record.reset(); // clean slot for the next producer; ordered before our sequence advances
+            counters.consumed();
+        }
+        if (endOfBatch) {
+            sealIfDue();
+        }
+    }
+
+    private void encode(SpanRecord record) {
+        if (abandon) {
+            counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
+            return;
+        }
+        if (!record.hasValidIds()) {
+            invalid(null);
+            return;
+        }
+        if (current == null && !open()) {
+            counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
+            return;
+        }
+        boolean appended;
+        try {
+            appended = encoder.append(record);
+            if (!appended && encoder.spanCount() > 0) {
+                seal(); // full: ship it and start the next request with this span
+                if (!open()) {
+                    counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
+                    return;
+                }
+                appended = encoder.append(record);
+            }
+        } catch (RuntimeException e) {
+            invalid(e);
+            return;
+        }
+        if (!appended) {
+            counters.droppedInSerializer(DropReason.SPAN_TOO_LARGE, 1); // alone larger than a request
+            return;
+        }
+        int spans = encoder.spanCount();
+        if (spans == 1) {
+            firstSpanNanos = System.nanoTime();
+        }
+        counters.openRequestSpans(spans);
+        if (spans >= maxSpansPerRequest) {
+            seal();
+        }
+    }
+
+    /** Seals on linger or flush; called at the end of each batch and on every wait timeout. */
+    private void sealIfDue() {
+        if (current != null && encoder.spanCount() > 0
+                && System.nanoTime() - firstSpanNanos + tickNanos >= scheduleDelayNanos) {
+            seal();
+        }
+        long requested = flushTicketRequested;
+        if (requested != flushTicketServedLocal) {
+            if (current != null && encoder.spanCount() > 0) {
+                seal();
+            }
+            flushTicketServedLocal = requested;
+            servedSealNumber = sealCount; // written before the ticket: a flusher that sees the ticket sees it
+            flushTicketServed = requested;
+        }
+    }
+
+    @Override
+    public void onTimeout(long sequence) {
+        sealIfDue();
+    }
+
+    // ------------------------------------------------------------------------ requests
+
+    /** Takes a free buffer and begins a request in it. @return false if closing gave up waiting */
+    private boolean open() {
+        PooledExportRequest request = pool.take(tickNanos, abandoning);
+        if (request == null) {
+            return false;
+        }
+        encoder.begin(request.buffer());
+        current = request;
+        return true;
+    }
+
+    private void seal() {
+        PooledExportRequest request = current;
+        int spans = encoder.spanCount();
+        long bytes = encoder.seal().readRemaining();
+        current = null;
+        counters.openRequestSpans(0);
+        counters.handedOff(spans, bytes);
+        request.sealed(spans, bytes, ++sealCount);
+        try {
+            exporter.export(request);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "ringtrace: exporter threw from export(); its request is counted as failed", e);
+            if (request.state() == PooledExportRequest.IN_FLIGHT) {
+                try {
+                    request.failed(DropReason.EXPORT_FAILED);
+                } catch (IllegalStateException completedMeanwhile) {
+                    // the exporter completed it before throwing: already counted
+                }
+            }
+        }
+    }
+
+    private void invalid(RuntimeException e) {
+        counters.droppedInSerializer(DropReason.INVALID_SPAN, 1);
+        if (!loggedInvalid) { // once per engine: a buggy producer must not flood the log
+            loggedInvalid = true;
+            LOG.log(Level.WARNING, "ringtrace: dropped a span published without valid ids or that could not be"
+                    + " encoded (counted as INVALID_SPAN; logged once)", e);
+        }
+    }
+
+    private boolean abandoning() {
+        return abandon;
+    }
+
+    // ---------------------------------------------------------------- lifecycle (other threads)
+
+    @Override
+    public void onShutdown() {
+        // the processor stopped: a request still open could not be sealed in time by close()
+        if (current != null) {
+            int spans = encoder.spanCount();
+            encoder.seal();
+            current.untake();
+            current = null;
+            counters.openRequestSpans(0);
+            counters.droppedInSerializer(DropReason.SHUTDOWN, spans);
+        }
+        stopped = true;
+    }
+
+    /** @return a flush ticket; the serializer seals the open request when it sees it */
+    synchronized long requestFlush() {
+        long ticket = flushTicketRequested + 1;
+        flushTicketRequested = ticket; // synchronized: flushers from several threads get distinct tickets
+        return ticket;
+    }
+
+    /** @return whether the serializer has served {@code ticket} */
+    boolean flushServed(long ticket) {
+        return flushTicketServed - ticket >= 0;
+    }
+
+    /** @return the seal number of the last request sealed when a flush was last served */
+    long servedSealNumber() {
+        return servedSealNumber;
+    }
+
+    void abandon() {
+        abandon = true;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+}

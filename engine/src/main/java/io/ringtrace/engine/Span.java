@@ -1,0 +1,347 @@
+package io.ringtrace.engine;
+
+import io.ringtrace.codec.SpanRecord;
+import io.ringtrace.codec.Utf8Constant;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * An open span of the span API: a pooled, reusable flyweight handed out by {@link Tracer#start}.
+ * Collect attributes, events, links and a status while it is open, then call {@link #end()}, which
+ * copies it into a ring slot, publishes it and returns this object to its thread's pool.
+ *
+ * <p><b>A {@code Span} reference is valid until {@code end()} returns.</b> The object is then reused
+ * for a later span of the same thread; using a stale reference is undefined (it may affect the new
+ * span). Calls after {@code end()} on an object that has not been reused are ignored, and a second
+ * {@code end()} on it throws {@link IllegalStateException}.
+ *
+ * <p>Threads: a span is filled by one thread at a time. It may be handed to another thread (with
+ * the usual happens-before, e.g. an executor) and ended there.
+ *
+ * <p>Unsampled spans (and the no-op span returned when the engine is disabled, closed, or the
+ * thread's pool is exhausted) record nothing: every recording method returns at once, and
+ * {@code end()} only returns the flyweight. Their {@linkplain #context() context} still propagates
+ * (the no-op span's is invalid).
+ *
+ * <p>Memory: each pooled span holds one {@link SpanRecord} sized by the engine's span limits plus a
+ * {@link TraceContext}; a thread holds at most {@code spansPerThread} of them, created on first use.
+ */
+public final class Span {
+
+    static final int FREE = 0;
+    static final int OPEN = 1;
+    static final int ENDING = 2;
+    /** The no-op span is never free or open. */
+    static final int NOOP = 3;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Span.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final SpanPool pool;
+    /** This flyweight's fixed index in its pool (for observers such as a leak detector); -1 for no-op. */
+    final int slot;
+    final SpanRecord record;
+    final TraceContext context = new TraceContext();
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+
+    /** Whether attributes etc. are recorded: open and sampled. Written and read by the filling thread. */
+    boolean recording;
+    boolean sampled;
+    long parentSpanId;
+    long startEpochNanos;
+
+    // nesting on the owner thread: written and read only by the owner thread
+    Span parent;
+    int parentGeneration;
+    int generation;
+
+    Span(SpanPool pool, int slot, SpanRecord record, int initialState) {
+        this.pool = pool;
+        this.slot = slot;
+        this.record = record;
+        this.state = initialState;
+    }
+
+    // --------------------------------------------------------------------- owner thread (pool)
+
+    /** @return whether this free span was taken for a new span (owner thread only) */
+    boolean tryAcquire() {
+        // only the owner thread moves FREE -> OPEN; an ending thread moves ENDING -> FREE with a
+        // release store after its last access, so the acquire read below orders our reuse after it
+        if ((int) STATE.getAcquire(this) != FREE) {
+            return false;
+        }
+        STATE.setRelease(this, OPEN);
+        generation++;
+        return true;
+    }
+
+    boolean isOpen() {
+        return (int) STATE.getAcquire(this) == OPEN;
+    }
+
+    // --------------------------------------------------------------------------- recording
+
+    /**
+     * @param key attribute key
+     * @param value string value, encoded now (a reused {@code StringBuilder} is fine)
+     * @return this
+     */
+    public Span attribute(Utf8Constant key, CharSequence value) {
+        if (recording) {
+            record.attribute(key, value);
+        }
+        return this;
+    }
+
+    /**
+     * @param key attribute key
+     * @param value value
+     * @return this
+     */
+    public Span attribute(Utf8Constant key, long value) {
+        if (recording) {
+            record.attribute(key, value);
+        }
+        return this;
+    }
+
+    /**
+     * @param key attribute key
+     * @param value value
+     * @return this
+     */
+    public Span attribute(Utf8Constant key, double value) {
+        if (recording) {
+            record.attribute(key, value);
+        }
+        return this;
+    }
+
+    /**
+     * @param key attribute key
+     * @param value value
+     * @return this
+     */
+    public Span attribute(Utf8Constant key, boolean value) {
+        if (recording) {
+            record.attribute(key, value);
+        }
+        return this;
+    }
+
+    /**
+     * Adds an event timestamped now; {@code eventAttribute} calls then go to it.
+     *
+     * @param name event name
+     * @return this
+     */
+    public Span addEvent(Utf8Constant name) {
+        if (recording) {
+            record.addEvent(name, pool.engine.clock.nowEpochNanos());
+        }
+        return this;
+    }
+
+    /**
+     * @param name event name
+     * @param epochNanos event time, nanoseconds since the Unix epoch
+     * @return this
+     */
+    public Span addEvent(Utf8Constant name, long epochNanos) {
+        if (recording) {
+            record.addEvent(name, epochNanos);
+        }
+        return this;
+    }
+
+    /**
+     * Adds an attribute to the latest event.
+     *
+     * @param key attribute key
+     * @param value value
+     * @return this
+     */
+    public Span eventAttribute(Utf8Constant key, CharSequence value) {
+        if (recording) {
+            record.eventAttribute(key, value);
+        }
+        return this;
+    }
+
+    /**
+     * Adds an attribute to the latest event.
+     *
+     * @param key attribute key
+     * @param value value
+     * @return this
+     */
+    public Span eventAttribute(Utf8Constant key, long value) {
+        if (recording) {
+            record.eventAttribute(key, value);
+        }
+        return this;
+    }
+
+    /**
+     * Adds an attribute to the latest event.
+     *
+     * @param key attribute key
+     * @param value value
+     * @return this
+     */
+    public Span eventAttribute(Utf8Constant key, double value) {
+        if (recording) {
+            record.eventAttribute(key, value);
+        }
+        return this;
+    }
+
+    /**
+     * Adds an attribute to the latest event.
+     *
+     * @param key attribute key
+     * @param value value
+     * @return this
+     */
+    public Span eventAttribute(Utf8Constant key, boolean value) {
+        if (recording) {
+            record.eventAttribute(key, value);
+        }
+        return this;
+    }
+
+    /**
+     * Adds a link to another span's context (ignored if that context is invalid).
+     *
+     * @param linked the linked context
+     * @return this
+     */
+    public Span addLink(TraceContext linked) {
+        if (recording && linked.isValid()) {
+            record.addLink(linked.traceIdHigh, linked.traceIdLow, linked.spanId, linked.traceFlags,
+                    linked.traceState());
+        }
+        return this;
+    }
+
+    /**
+     * @param code {@link io.ringtrace.codec.StatusCode} constant
+     * @param message description (for {@code ERROR}); may be null
+     * @return this
+     */
+    public Span status(int code, CharSequence message) {
+        if (recording) {
+            record.status(code, message);
+        }
+        return this;
+    }
+
+    /**
+     * The underlying record, for what this class has no shortcut for (bytes and array attributes,
+     * link attributes). Write to it only while the span is open and {@link #isRecording()}; for an
+     * unsampled or no-op span the record is scratch space that is never exported.
+     *
+     * @return the span's record
+     */
+    public SpanRecord record() {
+        return record;
+    }
+
+    // ------------------------------------------------------------------------------- ending
+
+    /** Ends the span now: publishes it (if sampled) and returns this flyweight to its pool. */
+    public void end() {
+        end(0L);
+    }
+
+    /**
+     * Ends the span at the given time.
+     *
+     * @param endEpochNanos end time in nanoseconds since the Unix epoch; 0 means now
+     * @throws IllegalStateException if this span was already ended (and not reused since)
+     */
+    public void end(long endEpochNanos) {
+        if (pool == null) {
+            return; // the no-op span
+        }
+        if (!STATE.compareAndSet(this, OPEN, ENDING)) { // exactly one end() wins, from any thread
+            throw new IllegalStateException("span already ended");
+        }
+        if (recording) {
+            recording = false;
+            record.endEpochNanos(endEpochNanos != 0 ? endEpochNanos : pool.engine.clock.nowEpochNanos());
+            pool.engine.publishCopy(record);
+        }
+        pool.ended(this);
+        STATE.setRelease(this, FREE); // last: the owner may reuse us only after the copy is done
+    }
+
+    // ------------------------------------------------------------------------------ context
+
+    /**
+     * @return this span's context (ids, flags, tracestate), for propagation (e.g.
+     *     {@link W3cTraceContext#writeTraceParent(TraceContext, Appendable)}); do not modify it
+     */
+    public TraceContext context() {
+        return context;
+    }
+
+    /** @return whether this span is sampled (will be exported) */
+    public boolean isSampled() {
+        return sampled;
+    }
+
+    /** @return whether recording calls take effect (open and sampled) */
+    public boolean isRecording() {
+        return recording;
+    }
+
+    /** @return whether the span has a valid context (false only for the no-op span) */
+    public boolean isValid() {
+        return context.isValid();
+    }
+
+    /** @return the high 8 bytes of the trace id */
+    public long traceIdHigh() {
+        return context.traceIdHigh;
+    }
+
+    /** @return the low 8 bytes of the trace id */
+    public long traceIdLow() {
+        return context.traceIdLow;
+    }
+
+    /** @return the span id */
+    public long spanId() {
+        return context.spanId;
+    }
+
+    /** @return the parent's span id, 0 for a root span */
+    public long parentSpanId() {
+        return parentSpanId;
+    }
+
+    /** @return the thread that started this span (whose pool owns this flyweight), null for no-op */
+    public Thread ownerThread() {
+        return pool == null ? null : pool.owner;
+    }
+
+    /** @return the start time in nanoseconds since the Unix epoch */
+    public long startEpochNanos() {
+        return startEpochNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "Span{" + context + (sampled ? ", sampled" : ", not sampled") + "}";
+    }
+}

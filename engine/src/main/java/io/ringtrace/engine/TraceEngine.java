@@ -1,0 +1,642 @@
+package io.ringtrace.engine;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.Resource;
+import io.ringtrace.codec.SpanKind;
+import io.ringtrace.codec.SpanLimits;
+import io.ringtrace.codec.SpanRecord;
+import io.ringtrace.codec.TraceRequestEncoder;
+import io.ringtrace.codec.Utf8Constant;
+import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.SpanExporter;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The ringtrace engine: a pre-allocated multi-producer ring of {@link SpanRecord}s, one serializer
+ * thread that encodes published records as OTLP into a fixed pool of off-heap request buffers, and
+ * the {@link SpanExporter} that ships them. Build with {@link #builder()}.
+ *
+ * <h2>Producing spans</h2>
+ * <ul>
+ *   <li>Ring API (lowest level, what a benchmark or a custom instrumentation drives):
+ *   <pre>{@code
+ *   long seq = engine.tryClaim();           // or claim(): waits for a slot
+ *   if (seq >= 0) {
+ *       try {
+ *           engine.record(seq).scope(scope).traceId(hi, lo).spanId(id).name(NAME)
+ *                 .startEpochNanos(t0).endEpochNanos(t1).attribute(KEY, value);
+ *       } finally {
+ *           engine.publish(seq);            // always, exactly once, promptly
+ *       }
+ *   }}</pre>
+ *   Claim at span end, never at span start: an unpublished slot holds back every slot after it.
+ *   The record is clean (reset by the serializer) when claimed. A negative result is a failure code
+ *   ({@link #RING_FULL}, {@link #CLOSED}, {@link #DISABLED}), never an exception; a failed
+ *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
+ *   once per span and give the span up on failure.
+ *   <li>Span API: {@link #tracer(InstrumentationScope)}, then {@link Tracer#start}, and
+ *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), copies and publishes.
+ * </ul>
+ * Both paths allocate nothing per span in steady state.
+ *
+ * <h2>Memory bound</h2>
+ * Fixed at build time, nothing grows with load:
+ * <ul>
+ *   <li>heap: {@code ringSize x slot}, where a slot is one {@link SpanRecord}: about
+ *   {@code SpanLimits.recordArenaBytes() + 4 x (2 x maxEvents + 3 x maxLinks) + 200} bytes
+ *   (~8.4 KB with the default limits, so ~69 MB for the default 8192 slots: size the ring and the
+ *   limits together);
+ *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
+ *   (about 2.25 x maxRequestBytes each: ~9.4 MB for the defaults 4 x 1 MiB), allocated (and, by
+ *   Chronicle, zeroed, so resident at once) at build and freed at close ({@link #offHeapBytesHeld()});
+ *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of one
+ *   record each, created on first use.
+ * </ul>
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #flush(Duration)} waits until everything published before the call has been exported and
+ * acknowledged. {@link #close(Duration)} stops accepting spans, drains the ring, exports, shuts the
+ * exporter down, stops the serializer thread and frees every off-heap buffer; what it could not
+ * export by the deadline is counted as {@link DropReason#SHUTDOWN}. It is idempotent.
+ *
+ * <h2>Accounting</h2>
+ * {@link #stats(EngineStats)}: at any quiescent point {@code published = exported + dropped +
+ * inFlight}, with every dropped span under one {@link DropReason}.
+ *
+ * <h2>Threads</h2>
+ * One daemon thread, {@code ringtrace-serializer-<name>}, from build to close; the exporter may
+ * have its own. All public methods are thread-safe.
+ */
+public final class TraceEngine implements AutoCloseable {
+
+    /** {@link #tryClaim()} failure: the ring is full (counted as {@link DropReason#RING_FULL}). */
+    public static final long RING_FULL = -1;
+    /** Claim failure: the engine is closed (counted as {@link DropReason#SHUTDOWN}). */
+    public static final long CLOSED = -2;
+    /** Claim failure: the engine is disabled (a no-op engine; nothing is counted). */
+    public static final long DISABLED = -3;
+    /** Timeout of {@link #close()}. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final System.Logger LOG = System.getLogger(TraceEngine.class.getName());
+    private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long WAIT_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    final String name;
+    final SpanLimits limits;
+    final EpochClock clock = new EpochClock();
+
+    private final boolean disabled;
+    private final RingBuffer<SpanRecord> ring;
+    private final int ringSize;
+    private final OverloadPolicy overloadPolicy;
+    private final Sampler sampler;
+    private final EngineCounters counters = new EngineCounters();
+    private final RequestPool requests;
+    private final Serializer serializer;
+    private final BatchEventProcessor<SpanRecord> processor;
+    private final Thread serializerThread;
+    private final SpanExporter exporter;
+    private final ThreadLocal<SpanPool> pools;
+    private final Span noopSpan;
+    private final Resource resource;
+    private final String description;
+
+    /** Set once by close (or at build for a disabled engine); read by every claim. */
+    private volatile boolean closed;
+    private final Object lifecycleLock = new Object();
+    private boolean closeDone; // guarded by lifecycleLock
+    private boolean closeClean; // guarded by lifecycleLock
+
+    TraceEngine(TraceEngineBuilder b) {
+        this.name = b.name;
+        this.limits = b.spanLimits;
+        this.disabled = b.disabled;
+        this.overloadPolicy = b.overloadPolicy;
+        this.sampler = b.sampler;
+        this.resource = b.resource;
+        this.exporter = b.exporter;
+        this.noopSpan = new Span(null, -1, new SpanRecord(limits), Span.NOOP);
+        int spansPerThread = b.spansPerThread;
+        this.pools = ThreadLocal.withInitial(() -> new SpanPool(this, Thread.currentThread(), spansPerThread));
+        long scheduleDelayNanos = b.scheduleDelay.toNanos();
+        long tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, scheduleDelayNanos / 4));
+        this.description = "TraceEngine{name=" + name + ", ringSize=" + b.ringSize + ", overloadPolicy=" + overloadPolicy
+                + ", maxExportBatchSize=" + b.maxExportBatchSize + ", maxRequestBytes=" + b.maxRequestBytes
+                + ", requestBuffers=" + b.requestBuffers + ", scheduleDelay=" + b.scheduleDelay
+                + ", waitStrategy=" + b.waitStrategy + ", sampler=" + sampler.description()
+                + ", spansPerThread=" + spansPerThread + (disabled ? ", DISABLED" : "") + "}";
+        if (disabled) {
+            this.ring = null;
+            this.ringSize = 0;
+            this.requests = null;
+            this.serializer = null;
+            this.processor = null;
+            this.serializerThread = null;
+            this.closed = true; // one check on the hot path covers both "closed" and "disabled"
+            this.closeDone = true;
+            this.closeClean = true;
+            return;
+        }
+        this.ringSize = b.ringSize;
+        this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize,
+                TimedWaitStrategy.create(b.waitStrategy, tickNanos));
+        TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
+        this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
+        this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
+                scheduleDelayNanos, tickNanos);
+        this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), serializer);
+        this.processor.setExceptionHandler(new LoggingExceptionHandler());
+        ring.addGatingSequences(processor.getSequence()); // producers never overwrite unserialized slots
+        this.serializerThread = new Thread(processor, "ringtrace-serializer-" + name);
+        serializerThread.setDaemon(true);
+        serializerThread.start();
+    }
+
+    /** @return a builder with the defaults */
+    public static TraceEngineBuilder builder() {
+        return new TraceEngineBuilder();
+    }
+
+    // ================================================================================ ring API
+
+    /**
+     * Claims a ring slot without waiting. Allocation-free and exception-free.
+     *
+     * @return the slot's sequence (&gt;= 0), or {@link #RING_FULL} (counted as a
+     *     {@code RING_FULL} drop), {@link #CLOSED} (counted as a {@code SHUTDOWN} drop) or
+     *     {@link #DISABLED}
+     */
+    public long tryClaim() {
+        if (closed) {
+            return rejectClosed();
+        }
+        try {
+            return ring.tryNext(); // CAS on the multi-producer cursor, checked against the serializer's sequence
+        } catch (InsufficientCapacityException full) { // a shared, stackless instance: no allocation
+            counters.droppedAtEdge(DropReason.RING_FULL);
+            return RING_FULL;
+        }
+    }
+
+    /**
+     * Claims a ring slot, waiting (spin, yield, then park) while the ring is full. Allocation-free.
+     *
+     * @return the slot's sequence (&gt;= 0), or {@link #CLOSED} if the engine closed meanwhile
+     *     (counted as a {@code SHUTDOWN} drop), or {@link #DISABLED}
+     */
+    public long claim() {
+        if (closed) {
+            return rejectClosed();
+        }
+        try {
+            return ring.tryNext();
+        } catch (InsufficientCapacityException full) {
+            return claimSlowly();
+        }
+    }
+
+    private long claimSlowly() {
+        for (int attempt = 0; ; attempt++) {
+            if (closed) {
+                return rejectClosed(); // a closing engine must not leave producers waiting forever
+            }
+            if (ring.hasAvailableCapacity(1)) {
+                try {
+                    return ring.tryNext();
+                } catch (InsufficientCapacityException raced) {
+                    // another producer took it: wait again
+                }
+            }
+            if (attempt < 100) {
+                Thread.onSpinWait();
+            } else if (attempt < 200) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(WAIT_PAUSE_NANOS);
+            }
+        }
+    }
+
+    private long rejectClosed() {
+        if (disabled) {
+            return DISABLED;
+        }
+        counters.droppedAtEdge(DropReason.SHUTDOWN);
+        return CLOSED;
+    }
+
+    /**
+     * @param sequence a sequence returned by {@link #tryClaim()} or {@link #claim()} and not yet
+     *     published
+     * @return the slot's record, clean, to fill before {@link #publish(long)}
+     * @throws IllegalArgumentException if {@code sequence} is a failure code
+     */
+    public SpanRecord record(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("not a claimed sequence: " + sequence + " (claim failed; check the result)");
+        }
+        return ring.get(sequence);
+    }
+
+    /**
+     * Publishes a filled slot to the serializer. Call exactly once per claimed sequence, also when
+     * filling failed (a slot without valid ids is counted as {@code INVALID_SPAN}).
+     *
+     * @param sequence a claimed sequence
+     * @throws IllegalArgumentException if {@code sequence} is a failure code
+     * @throws IllegalStateException if it was never claimed or is already published (detected
+     *     cheaply, on the ring's own bookkeeping)
+     */
+    public void publish(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("not a claimed sequence: " + sequence + " (claim failed; check the result)");
+        }
+        long cursor = ring.getCursor();
+        if (sequence > cursor) {
+            throw new IllegalStateException("sequence " + sequence + " was never claimed");
+        }
+        // an unpublished slot can never be lapped (the serializer cannot pass it), so a sequence a
+        // whole ring behind the cursor, or one already marked available, was published before
+        if (cursor - sequence >= ringSize || ring.isAvailable(sequence)) {
+            throw new IllegalStateException("sequence " + sequence + " was already published");
+        }
+        ring.publish(sequence); // release store of the slot's availability flag: the record's writes happen-before the serializer's reads
+    }
+
+    /** Span API: claims per the overload policy, copies {@code source}, publishes. */
+    void publishCopy(SpanRecord source) {
+        long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claim() : tryClaim();
+        if (sequence < 0) {
+            return; // counted by the claim
+        }
+        try {
+            ring.get(sequence).copyFrom(source);
+        } finally {
+            ring.publish(sequence); // always: an unpublished slot would stall the ring
+        }
+    }
+
+    // ================================================================================ span API
+
+    /**
+     * @param scope the instrumentation scope of the tracer's spans
+     * @return a tracer (cheap; keep it)
+     */
+    public Tracer tracer(InstrumentationScope scope) {
+        return new Tracer(this, Objects.requireNonNull(scope, "scope"));
+    }
+
+    Span startSpan(InstrumentationScope scope, Utf8Constant name, CharSequence nameChars, int kind,
+                   Span explicitParent, TraceContext contextParent, boolean useCurrent) {
+        if (name == null && nameChars == null) {
+            throw new IllegalArgumentException("span name must not be null");
+        }
+        if (kind < SpanKind.UNSPECIFIED || kind > SpanKind.CONSUMER) {
+            throw new IllegalArgumentException("span kind must be a SpanKind constant (0-5), got " + kind);
+        }
+        if (closed) {
+            return noopSpan;
+        }
+        SpanPool pool = pools.get(); // per-thread pool: no contention
+        Span localParent = null;
+        TraceContext parent = null;
+        if (useCurrent) {
+            localParent = pool.current();
+            parent = localParent == null ? null : localParent.context;
+        } else if (explicitParent != null && explicitParent.isValid()) {
+            parent = explicitParent.context;
+            localParent = explicitParent.pool == pool ? explicitParent : null;
+        } else if (contextParent != null && contextParent.isValid()) {
+            parent = contextParent;
+        }
+        boolean hasParent = parent != null;
+        long traceIdHigh = hasParent ? parent.traceIdHigh : Ids.randomTraceIdHigh();
+        long traceIdLow = hasParent ? parent.traceIdLow : Ids.randomTraceIdLow();
+        boolean sampled = sampler.shouldSample(hasParent, hasParent && parent.remote, hasParent && parent.isSampled(),
+                traceIdHigh, traceIdLow);
+        Span span = pool.acquire();
+        if (span == null) {
+            if (sampled) {
+                counters.droppedAtEdge(DropReason.POOL_EXHAUSTED);
+            }
+            return noopSpan;
+        }
+        long spanId = Ids.randomSpanId();
+        long parentSpanId = hasParent ? parent.spanId : Ids.INVALID_SPAN_ID;
+        int flags = sampled ? TraceContext.SAMPLED_FLAG : 0;
+        long now = clock.nowEpochNanos();
+        span.context.set(traceIdHigh, traceIdLow, spanId, flags, false);
+        if (hasParent) {
+            span.context.copyTraceState(parent);
+        }
+        span.sampled = sampled;
+        span.parentSpanId = parentSpanId;
+        span.startEpochNanos = now;
+        span.parent = localParent;
+        span.parentGeneration = localParent == null ? 0 : localParent.generation;
+        if (sampled) {
+            SpanRecord record = span.record.reset();
+            record.scope(scope).traceId(traceIdHigh, traceIdLow).spanId(spanId).traceFlags(flags).kind(kind)
+                    .startEpochNanos(now);
+            if (hasParent) {
+                record.parentSpanId(parentSpanId);
+                if (span.context.traceStateLength > 0) {
+                    record.traceState(span.context.traceState());
+                }
+            }
+            if (name != null) {
+                record.name(name);
+            } else {
+                record.name(nameChars);
+            }
+        }
+        span.recording = sampled;
+        pool.started(span);
+        return span;
+    }
+
+    Span currentSpan() {
+        if (closed) {
+            return noopSpan;
+        }
+        Span current = pools.get().current();
+        return current != null ? current : noopSpan;
+    }
+
+    // ============================================================================== lifecycle
+
+    /**
+     * Waits until every span published before this call has been handed to the exporter and the
+     * exporter has completed it (or the deadline passes). Seals the partial batch at once rather
+     * than waiting for the schedule delay.
+     *
+     * @param timeout how long to wait at most
+     * @return true if everything was completed in time (a closed or disabled engine: whether its
+     *     close was clean)
+     */
+    public boolean flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (closed) {
+            synchronized (lifecycleLock) {
+                return closeClean;
+            }
+        }
+        return flushUntil(deadline);
+    }
+
+    private boolean flushUntil(long deadline) {
+        long target = ring.getCursor(); // the highest sequence claimed so far
+        while (processor.getSequence().get() < target) {
+            if (!pause(deadline)) {
+                return false;
+            }
+        }
+        long ticket = serializer.requestFlush();
+        while (!serializer.flushServed(ticket)) { // the serializer seals on its next batch end or tick
+            if (!pause(deadline)) {
+                return false;
+            }
+        }
+        long sealNumber = serializer.servedSealNumber();
+        while (!requests.completedUpTo(sealNumber)) {
+            if (!pause(deadline)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean pause(long deadline) {
+        if (System.nanoTime() - deadline >= 0 || serializer.stopped()) {
+            return false;
+        }
+        LockSupport.parkNanos(WAIT_PAUSE_NANOS);
+        return true;
+    }
+
+    /** Closes with {@link #DEFAULT_CLOSE_TIMEOUT}. See {@link #close(Duration)}. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Stops accepting spans (claims return {@link #CLOSED}, {@code start()} returns the no-op span),
+     * drains what was published, exports it, shuts the exporter down (giving it the rest of the
+     * deadline), stops the serializer thread and frees every off-heap buffer. Spans that could not be
+     * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Idempotent: later calls
+     * return the first call's result at once.
+     *
+     * @param timeout how long to wait at most for draining and exporting
+     * @return true if everything published before the call was exported (or dropped for another
+     *     reason); false if spans were dropped as {@code SHUTDOWN}
+     */
+    public boolean close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lifecycleLock) {
+            if (closeDone) {
+                return closeClean;
+            }
+            closed = true; // producers see it on their next claim; a claim already past the check still completes
+            closeClean = shutdown(deadline);
+            closeDone = true;
+            return closeClean;
+        }
+    }
+
+    private boolean shutdown(long deadline) {
+        boolean drained = flushUntil(deadline);
+        if (!drained) {
+            serializer.abandon(); // stop waiting for buffers: what is left counts as SHUTDOWN
+        }
+        processor.halt(); // alerts the barrier: the serializer finishes its batch, then onShutdown
+        boolean stopped = join(serializerThread, deadline);
+        if (!stopped) {
+            serializer.abandon();
+            stopped = join(serializerThread, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+            if (!stopped) {
+                LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer thread did not stop (an exporter blocking in"
+                        + " export()?); its buffer is not freed");
+            }
+        }
+        try {
+            exporter.shutdown(deadline);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "ringtrace[" + name + "]: exporter shutdown failed", e);
+        }
+        long abandoned = requests.abandonAndRelease(stopped);
+        if (abandoned > 0) {
+            counters.droppedAtCompletion(DropReason.SHUTDOWN, abandoned);
+        }
+        return drained && abandoned == 0 && counters.serializerDrops(DropReason.SHUTDOWN) == 0 && ringBacklogLost() == 0;
+    }
+
+    private static boolean join(Thread thread, long deadline) {
+        long remaining = Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime());
+        try {
+            thread.join(TimeUnit.NANOSECONDS.toMillis(remaining) + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    // ================================================================================== stats
+
+    /**
+     * Fills {@code into} with a snapshot of the counters. Allocation-free.
+     *
+     * @param into the snapshot to fill
+     * @return {@code into}
+     */
+    public EngineStats stats(EngineStats into) {
+        if (disabled) {
+            java.util.Arrays.fill(into.dropped, 0);
+            into.published = into.exported = into.inFlight = into.ringBacklog = 0;
+            into.openRequestSpans = into.requestSpansOutstanding = 0;
+            into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = 0;
+            into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
+            into.offHeapBytesHeld = 0;
+            into.closed = true;
+            return into;
+        }
+        // read downstream counters first: a span moving meanwhile is then seen upstream, not lost
+        long exported = counters.exported();
+        long completionDrops = 0;
+        for (DropReason reason : REASONS) {
+            long d = counters.completionDrops(reason);
+            completionDrops += d;
+            into.dropped[reason.ordinal()] = d + counters.serializerDrops(reason) + counters.edgeDrops(reason);
+        }
+        long handedOff = counters.handedOffSpans();
+        long open = counters.openRequestSpans();
+        long consumed = counters.consumedSpans();
+        long claimed = ring.getCursor() + 1;
+        long backlog = claimed - consumed;
+        long lost = ringBacklogLost(backlog);
+        into.dropped[DropReason.SHUTDOWN.ordinal()] += lost;
+        into.exported = exported;
+        into.ringBacklog = backlog - lost;
+        into.openRequestSpans = open;
+        into.requestSpansOutstanding = handedOff - exported - completionDrops;
+        into.inFlight = into.ringBacklog + open + into.requestSpansOutstanding;
+        into.published = claimed + counters.edgeDrops(DropReason.RING_FULL) + counters.edgeDrops(DropReason.POOL_EXHAUSTED)
+                + counters.edgeDrops(DropReason.SHUTDOWN);
+        into.requestsSent = counters.requestsSent();
+        into.requestsFailed = counters.requestsFailed();
+        into.bytesSent = counters.bytesSent();
+        into.retries = counters.retries();
+        into.ringCapacity = ringSize;
+        into.requestBuffers = requests.size();
+        into.requestBuffersInUse = requests.inUse();
+        into.offHeapBytesHeld = requests.offHeapBytesHeld();
+        into.closed = closed;
+        return into;
+    }
+
+    private static final DropReason[] REASONS = DropReason.values();
+
+    /**
+     * Spans lost for one reason so far (allocation-free; e.g. for a JFR or metrics hook).
+     *
+     * @param reason the reason
+     * @return the count, as {@link EngineStats#dropped(DropReason)} would report it
+     */
+    public long dropped(DropReason reason) {
+        if (disabled) {
+            return 0;
+        }
+        long count = counters.edgeDrops(reason) + counters.serializerDrops(reason) + counters.completionDrops(reason);
+        return reason == DropReason.SHUTDOWN ? count + ringBacklogLost() : count;
+    }
+
+    /** Slots published but never consumed because the serializer has stopped: SHUTDOWN drops. */
+    private long ringBacklogLost() {
+        return ringBacklogLost(ring.getCursor() + 1 - counters.consumedSpans());
+    }
+
+    private long ringBacklogLost(long backlog) {
+        return serializer.stopped() ? backlog : 0;
+    }
+
+    /** @return off-heap bytes held by the request buffers now (0 once closed); allocation-free */
+    public long offHeapBytesHeld() {
+        return disabled ? 0 : requests.offHeapBytesHeld();
+    }
+
+    // ================================================================================ queries
+
+    /** @return the engine's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return whether this is a no-op engine ({@code OTEL_SDK_DISABLED=true} or {@code disabled(true)}) */
+    public boolean isDisabled() {
+        return disabled;
+    }
+
+    /** @return whether {@link #close} has begun (always true for a disabled engine) */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** @return the sampler (ring-API users decide sampling themselves with it) */
+    public Sampler sampler() {
+        return sampler;
+    }
+
+    /** @return the span limits that size every record */
+    public SpanLimits spanLimits() {
+        return limits;
+    }
+
+    /** @return the resource of every exported span */
+    public Resource resource() {
+        return resource;
+    }
+
+    /** @return the number of ring slots (0 when disabled) */
+    public int ringSize() {
+        return ringSize;
+    }
+
+    /** @return the current time in epoch nanoseconds by the engine's (allocation-free) clock */
+    public long nowEpochNanos() {
+        return clock.nowEpochNanos();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /** Logs and continues: one bad record must never stop the serializer. */
+    private final class LoggingExceptionHandler implements ExceptionHandler<SpanRecord> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, SpanRecord event) {
+            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer failed at sequence " + sequence, ex);
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer start failed", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer shutdown failed", ex);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package io.ringtrace.engine;
+
+import io.ringtrace.codec.Resource;
+import io.ringtrace.codec.SpanLimits;
+import io.ringtrace.codec.TraceRequestEncoder;
+import io.ringtrace.engine.export.SpanExporter;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Configures and starts a {@link TraceEngine}. Every setter validates its argument at once
+ * ({@link IllegalArgumentException} naming the setting); {@link #build()} checks the combination and
+ * starts the engine. Defaults follow the OpenTelemetry batch span processor where one applies.
+ *
+ * <table>
+ *   <caption>Settings, defaults and environment variables</caption>
+ *   <tr><th>setting</th><th>default</th><th>variable ({@link #fromEnvironment()})</th></tr>
+ *   <tr><td>{@link #ringSize(int)}</td><td>{@value #DEFAULT_RING_SIZE}</td>
+ *       <td>{@code OTEL_BSP_MAX_QUEUE_SIZE}, rounded up to a power of two</td></tr>
+ *   <tr><td>{@link #maxExportBatchSize(int)}</td><td>{@value #DEFAULT_MAX_EXPORT_BATCH_SIZE}</td>
+ *       <td>{@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}</td></tr>
+ *   <tr><td>{@link #scheduleDelay(Duration)}</td><td>5 s</td><td>{@code OTEL_BSP_SCHEDULE_DELAY} (ms)</td></tr>
+ *   <tr><td>{@link #sampler(Sampler)}</td><td>{@code parentbased_always_on}</td>
+ *       <td>{@code OTEL_TRACES_SAMPLER}, {@code OTEL_TRACES_SAMPLER_ARG}</td></tr>
+ *   <tr><td>{@link #resource(Resource)}</td><td>{@code service.name=unknown_service:java}</td>
+ *       <td>{@code OTEL_SERVICE_NAME}, {@code OTEL_RESOURCE_ATTRIBUTES}</td></tr>
+ *   <tr><td>{@link #disabled(boolean)}</td><td>false</td><td>{@code OTEL_SDK_DISABLED}</td></tr>
+ *   <tr><td>{@link #maxRequestBytes(int)}</td><td>{@value #DEFAULT_MAX_REQUEST_BYTES} (1 MiB)</td><td>-</td></tr>
+ *   <tr><td>{@link #requestBuffers(int)}</td><td>{@value #DEFAULT_REQUEST_BUFFERS}</td><td>-</td></tr>
+ *   <tr><td>{@link #overloadPolicy(OverloadPolicy)}</td><td>{@link OverloadPolicy#DROP}</td><td>-</td></tr>
+ *   <tr><td>{@link #waitStrategy(WaitStrategyType)}</td><td>{@link WaitStrategyType#SLEEPING}</td><td>-</td></tr>
+ *   <tr><td>{@link #spanLimits(SpanLimits)}</td><td>{@link SpanLimits#defaults()}</td><td>-</td></tr>
+ *   <tr><td>{@link #spansPerThread(int)}</td><td>{@value #DEFAULT_SPANS_PER_THREAD}</td><td>-</td></tr>
+ *   <tr><td>{@link #name(String)}</td><td>{@code "default"}</td><td>-</td></tr>
+ * </table>
+ *
+ * <p>Not thread-safe; build once.
+ */
+public final class TraceEngineBuilder {
+
+    /** Default ring size (slots). */
+    public static final int DEFAULT_RING_SIZE = 8192;
+    /** Largest ring size accepted. */
+    public static final int MAX_RING_SIZE = 1 << 24;
+    /** Default maximum spans per export request ({@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}'s default). */
+    public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
+    /**
+     * Default maximum serialized size of one export request: 1 MiB, a quarter of gRPC's default 4 MiB
+     * message limit and room for 512 spans of 2 KB. Each request buffer needs ~2.25x this, and
+     * Chronicle touches (zeroes) off-heap memory when it allocates it, so the pool is resident at
+     * once: 4 x ~2.4 MB with the defaults (measured: a 64 MiB {@code Bytes.allocateDirect} raises the
+     * process RSS by 64 MiB).
+     */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+    /** Largest request size accepted: 64 MiB. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+    /** Default number of off-heap request buffers. */
+    public static final int DEFAULT_REQUEST_BUFFERS = 4;
+    /** Default schedule delay (batch linger) ({@code OTEL_BSP_SCHEDULE_DELAY}'s default). */
+    public static final Duration DEFAULT_SCHEDULE_DELAY = Duration.ofMillis(5000);
+    /** Default number of pooled span flyweights per thread (maximum open spans per thread). */
+    public static final int DEFAULT_SPANS_PER_THREAD = 32;
+
+    String name = "default";
+    Resource resource;
+    int ringSize = DEFAULT_RING_SIZE;
+    OverloadPolicy overloadPolicy = OverloadPolicy.DROP;
+    int maxExportBatchSize = DEFAULT_MAX_EXPORT_BATCH_SIZE;
+    int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    Duration scheduleDelay = DEFAULT_SCHEDULE_DELAY;
+    int requestBuffers = DEFAULT_REQUEST_BUFFERS;
+    WaitStrategyType waitStrategy = WaitStrategyType.SLEEPING;
+    Sampler sampler = Sampler.parentBased(Sampler.alwaysOn());
+    SpanLimits spanLimits = SpanLimits.defaults();
+    int spansPerThread = DEFAULT_SPANS_PER_THREAD;
+    SpanExporter exporter;
+    boolean disabled;
+
+    TraceEngineBuilder() {}
+
+    /**
+     * @param name the engine's name, used in thread names ({@code ringtrace-serializer-<name>}), logs
+     *     and JFR events; letters, digits, {@code . _ -}, 1 to 64 chars
+     * @return this
+     */
+    public TraceEngineBuilder name(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("name must be 1-64 chars of [A-Za-z0-9._-], got " + quote(name));
+        }
+        this.name = name;
+        return this;
+    }
+
+    /**
+     * @param resource the resource every exported span belongs to
+     * @return this
+     */
+    public TraceEngineBuilder resource(Resource resource) {
+        this.resource = Objects.requireNonNull(resource, "resource");
+        return this;
+    }
+
+    /**
+     * @param slots number of ring slots: a power of two in [2, {@value #MAX_RING_SIZE}]; each slot
+     *     holds one pre-allocated span record (see the memory bound in {@link TraceEngine})
+     * @return this
+     */
+    public TraceEngineBuilder ringSize(int slots) {
+        if (slots < 2 || slots > MAX_RING_SIZE || Integer.bitCount(slots) != 1) {
+            throw new IllegalArgumentException("ringSize must be a power of two in [2, " + MAX_RING_SIZE + "], got " + slots);
+        }
+        this.ringSize = slots;
+        return this;
+    }
+
+    /**
+     * @param policy what {@code Span.end()} does when the ring is full
+     * @return this
+     */
+    public TraceEngineBuilder overloadPolicy(OverloadPolicy policy) {
+        this.overloadPolicy = Objects.requireNonNull(policy, "overloadPolicy");
+        return this;
+    }
+
+    /**
+     * @param spans maximum spans per export request, at least 1 (a batch is built in a request
+     *     buffer, not in the ring, so it may exceed the ring size)
+     * @return this
+     */
+    public TraceEngineBuilder maxExportBatchSize(int spans) {
+        if (spans < 1) {
+            throw new IllegalArgumentException("maxExportBatchSize must be >= 1, got " + spans);
+        }
+        this.maxExportBatchSize = spans;
+        return this;
+    }
+
+    /**
+     * @param bytes maximum serialized size of one export request, in [{@value
+     *     TraceRequestEncoder#MIN_REQUEST_BYTES}, {@value #MAX_REQUEST_BYTES}]; a single span larger
+     *     than that is dropped as {@code SPAN_TOO_LARGE}
+     * @return this
+     */
+    public TraceEngineBuilder maxRequestBytes(int bytes) {
+        if (bytes < TraceRequestEncoder.MIN_REQUEST_BYTES || bytes > MAX_REQUEST_BYTES) {
+            throw new IllegalArgumentException("maxRequestBytes must be in [" + TraceRequestEncoder.MIN_REQUEST_BYTES
+                    + ", " + MAX_REQUEST_BYTES + "], got " + bytes);
+        }
+        this.maxRequestBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @param delay the longest a partial batch waits before it is sealed and exported, counted from
+     *     its first span; zero seals whenever the serializer has caught up with the ring; at most 1 hour
+     * @return this
+     */
+    public TraceEngineBuilder scheduleDelay(Duration delay) {
+        Objects.requireNonNull(delay, "scheduleDelay");
+        if (delay.isNegative() || delay.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("scheduleDelay must be in [0, 1h], got " + delay);
+        }
+        this.scheduleDelay = delay;
+        return this;
+    }
+
+    /**
+     * @param buffers number of off-heap request buffers in [1, 1024]: one is being filled while the
+     *     others are in flight, so this bounds the exporter's concurrency (plus one)
+     * @return this
+     */
+    public TraceEngineBuilder requestBuffers(int buffers) {
+        if (buffers < 1 || buffers > 1024) {
+            throw new IllegalArgumentException("requestBuffers must be in [1, 1024], got " + buffers);
+        }
+        this.requestBuffers = buffers;
+        return this;
+    }
+
+    /**
+     * @param type how the serializer waits for spans; see {@link WaitStrategyType} for the trade-off
+     * @return this
+     */
+    public TraceEngineBuilder waitStrategy(WaitStrategyType type) {
+        this.waitStrategy = Objects.requireNonNull(type, "waitStrategy");
+        return this;
+    }
+
+    /**
+     * @param sampler decides at span start which spans are recorded
+     * @return this
+     */
+    public TraceEngineBuilder sampler(Sampler sampler) {
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        return this;
+    }
+
+    /**
+     * @param limits per-span limits; they size every ring slot and pooled span
+     * @return this
+     */
+    public TraceEngineBuilder spanLimits(SpanLimits limits) {
+        this.spanLimits = Objects.requireNonNull(limits, "spanLimits");
+        return this;
+    }
+
+    /**
+     * @param spans maximum open spans per thread in the span API, in [1, 4096]; beyond it
+     *     {@code start()} returns a no-op span, counted as {@code POOL_EXHAUSTED} if it was sampled
+     * @return this
+     */
+    public TraceEngineBuilder spansPerThread(int spans) {
+        if (spans < 1 || spans > 4096) {
+            throw new IllegalArgumentException("spansPerThread must be in [1, 4096], got " + spans);
+        }
+        this.spansPerThread = spans;
+        return this;
+    }
+
+    /**
+     * @param exporter where sealed requests go; required unless the engine is disabled. The engine
+     *     shuts it down on close.
+     * @return this
+     */
+    public TraceEngineBuilder exporter(SpanExporter exporter) {
+        this.exporter = Objects.requireNonNull(exporter, "exporter");
+        return this;
+    }
+
+    /**
+     * @param disabled true builds a no-op engine: no thread, no memory, no-op spans, claims return
+     *     {@link TraceEngine#DISABLED} (as {@code OTEL_SDK_DISABLED=true} does)
+     * @return this
+     */
+    public TraceEngineBuilder disabled(boolean disabled) {
+        this.disabled = disabled;
+        return this;
+    }
+
+    /**
+     * Applies the standard OpenTelemetry variables that are set (see the table above); settings not
+     * set keep their current value. For each, a system property with the OpenTelemetry name
+     * ({@code otel.bsp.schedule.delay}) wins over the environment variable, as in the OpenTelemetry
+     * SDK's autoconfiguration. {@code OTEL_BSP_EXPORT_TIMEOUT} and {@code OTEL_EXPORTER_OTLP_*}
+     * belong to the exporter.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the variable, if a value is invalid
+     */
+    public TraceEngineBuilder fromEnvironment() {
+        return fromEnvironment(variable -> {
+            String property = System.getProperty(variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+            return property != null ? property : System.getenv(variable);
+        });
+    }
+
+    /**
+     * {@link #fromEnvironment()} with the variables read from {@code variables} (e.g. a map's
+     * {@code get}), for tests and for programs that keep their configuration elsewhere.
+     *
+     * @param variables returns a variable's value by its name ({@code OTEL_...}), or null
+     * @return this
+     */
+    public TraceEngineBuilder fromEnvironment(Function<String, String> variables) {
+        EnvironmentConfig.apply(Objects.requireNonNull(variables, "variables"), this);
+        return this;
+    }
+
+    /**
+     * Validates the configuration, allocates the ring and the request buffers, and starts the
+     * serializer thread.
+     *
+     * @return the running engine
+     * @throws IllegalStateException if no exporter was set (and the engine is not disabled)
+     */
+    public TraceEngine build() {
+        if (!disabled && exporter == null) {
+            throw new IllegalStateException("an exporter is required: call exporter(...) (or disabled(true))");
+        }
+        if (resource == null) {
+            resource = EnvironmentConfig.defaultResource(null, null);
+        }
+        return new TraceEngine(this);
+    }
+
+    static String quote(String s) {
+        return s == null ? "null" : "'" + s + "'";
+    }
+}

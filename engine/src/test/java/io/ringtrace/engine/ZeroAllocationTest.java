@@ -1,0 +1,162 @@
+package io.ringtrace.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringtrace.codec.SpanKind;
+import io.ringtrace.engine.testing.LeakCheckingTestBase;
+import io.ringtrace.engine.testing.WireCountingExporter;
+import java.time.Duration;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Steady state allocates nothing per span: several producer threads publish through the ring API
+ * and through the span API, and the serializer thread encodes, batches and hands requests to a
+ * non-allocating exporter. Measured with {@code ThreadMXBean#getThreadAllocatedBytes} per thread
+ * after a warm-up, as the least of a few rounds (one-off JIT and class-loading work can land in any
+ * round; allocation per span would show in every round). The deliberately allocating variant shows
+ * the measurement can fail.
+ */
+class ZeroAllocationTest extends LeakCheckingTestBase {
+
+    private static final int PRODUCERS = 3;
+    private static final int WARMUP_SPANS = 30_000;
+    private static final int MEASURED_SPANS = 20_000;
+    private static final int ROUNDS = 3;
+
+    /** One producer's work for one span; {@code id} is unique. */
+    @FunctionalInterface
+    private interface Producer {
+        void produce(TraceEngine engine, Tracer tracer, long id, StringBuilder scratch);
+    }
+
+    private static final Producer RING_API = (engine, tracer, id, scratch) -> {
+        scratch.setLength(0);
+        scratch.append("/orders/").append(id & 1023); // a reused builder: encoded into the slot
+        long seq = engine.claim();
+        try {
+            TestSpans.fill(engine.record(seq), id, scratch);
+        } finally {
+            engine.publish(seq);
+        }
+    };
+
+    private static final Producer SPAN_API = (engine, tracer, id, scratch) -> {
+        Span parent = tracer.start(TestSpans.NAME, SpanKind.SERVER);
+        parent.attribute(TestSpans.ROUTE, "/orders/{id}").attribute(TestSpans.STATUS, 200L);
+        Span child = tracer.start(TestSpans.NAME);
+        child.attribute(TestSpans.RATIO, 0.25).attribute(TestSpans.CACHED, true);
+        child.end();
+        parent.end();
+    };
+
+    /** The same span, plus one allocation per span: what the check must catch. */
+    private static final Producer ALLOCATING_RING_API = (engine, tracer, id, scratch) -> {
+        long seq = engine.claim();
+        try {
+            TestSpans.fill(engine.record(seq), id, Long.toString(id)); // a new String per span
+        } finally {
+            engine.publish(seq);
+        }
+    };
+
+    @Test
+    void ringApiProducersAndSerializerAllocateNothingPerSpan() throws Exception {
+        long[] bytes = measure(RING_API);
+        for (int p = 0; p < PRODUCERS; p++) {
+            assertEquals(0, bytes[p], "producer " + p + " allocated bytes while publishing " + MEASURED_SPANS + " spans");
+        }
+        assertEquals(0, bytes[PRODUCERS], "serializer thread allocated bytes");
+    }
+
+    @Test
+    void spanApiProducersAndSerializerAllocateNothingPerSpan() throws Exception {
+        long[] bytes = measure(SPAN_API);
+        for (int p = 0; p < PRODUCERS; p++) {
+            assertEquals(0, bytes[p], "producer " + p + " allocated bytes while starting/ending spans");
+        }
+        assertEquals(0, bytes[PRODUCERS], "serializer thread allocated bytes");
+    }
+
+    @Test
+    void theCheckFailsOnADeliberatelyAllocatingProducer() throws Exception {
+        long[] bytes = measure(ALLOCATING_RING_API);
+        for (int p = 0; p < PRODUCERS; p++) {
+            assertTrue(bytes[p] >= 16L * MEASURED_SPANS,
+                    "the measurement must see a String per span (>= 16 B each), saw " + bytes[p] + " B");
+        }
+    }
+
+    /**
+     * Runs the producers and measures each round; returns, per producer thread and for the serializer
+     * (last element), the least bytes allocated in any measured round.
+     */
+    private long[] measure(Producer producer) throws Exception {
+        WireCountingExporter exporter = new WireCountingExporter((high, low, spanId) -> { });
+        TraceEngine engine = closeAfter(TraceEngine.builder().name("alloc").exporter(exporter)
+                .ringSize(4096).maxExportBatchSize(512).overloadPolicy(OverloadPolicy.BLOCK).build());
+        Tracer tracer = engine.tracer(TestSpans.SCOPE);
+        Thread serializer = ThreadAllocation.named("ringtrace-serializer-alloc");
+        AtomicLongArray least = new AtomicLongArray(PRODUCERS + 1);
+        for (int i = 0; i <= PRODUCERS; i++) {
+            least.set(i, Long.MAX_VALUE);
+        }
+        AtomicLong serializerBefore = new AtomicLong();
+        // barrier actions run once per phase: bracket the serializer's measurement by flushes
+        CyclicBarrier start = new CyclicBarrier(PRODUCERS, () -> {
+            engine.flush(Duration.ofSeconds(10));
+            serializerBefore.set(ThreadAllocation.of(serializer));
+        });
+        CyclicBarrier end = new CyclicBarrier(PRODUCERS, () -> {
+            engine.flush(Duration.ofSeconds(10));
+            long used = ThreadAllocation.of(serializer) - serializerBefore.get();
+            least.set(PRODUCERS, Math.min(least.get(PRODUCERS), used));
+        });
+        Thread[] threads = new Thread[PRODUCERS];
+        Throwable[] failure = new Throwable[1];
+        for (int p = 0; p < PRODUCERS; p++) {
+            int index = p;
+            threads[p] = new Thread(() -> {
+                try {
+                    StringBuilder scratch = new StringBuilder(64);
+                    long id = ((long) index + 1) << 40;
+                    for (int i = 0; i < WARMUP_SPANS; i++) {
+                        producer.produce(engine, tracer, ++id, scratch);
+                    }
+                    for (int round = 0; round < ROUNDS; round++) {
+                        start.await();
+                        long before = ThreadAllocation.current();
+                        for (int i = 0; i < MEASURED_SPANS; i++) {
+                            producer.produce(engine, tracer, ++id, scratch);
+                        }
+                        long used = ThreadAllocation.current() - before;
+                        least.set(index, Math.min(least.get(index), used));
+                        end.await();
+                    }
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            }, "alloc-producer-" + p);
+            threads[p].start();
+        }
+        for (Thread t : threads) {
+            t.join(120_000);
+        }
+        if (failure[0] != null) {
+            throw new AssertionError("producer failed", failure[0]);
+        }
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        EngineStats stats = engine.stats(new EngineStats());
+        assertEquals(0, exporter.malformed());
+        assertEquals(stats.published(), stats.exported(), "no span lost during the measurement: " + stats);
+        assertEquals(stats.exported(), exporter.spans());
+        long[] out = new long[PRODUCERS + 1];
+        for (int i = 0; i <= PRODUCERS; i++) {
+            out[i] = least.get(i);
+        }
+        return out;
+    }
+}

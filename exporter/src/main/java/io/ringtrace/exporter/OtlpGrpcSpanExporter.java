@@ -1,0 +1,674 @@
+package io.ringtrace.exporter;
+
+import io.grpc.CallOptions;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.export.SpanExporter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * The export stage over OTLP/gRPC: ships each sealed {@code ExportTraceServiceRequest} from its
+ * off-heap buffer to an OTLP receiver (OpenTelemetry Collector, Jaeger, Tempo, vendors) as
+ * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}, with the OTLP spec's retries.
+ *
+ * <h2>Flow of one request</h2>
+ * {@link #export(ExportRequest)} (serializer thread) takes a free in-flight slot, or, if all
+ * {@code maxInFlight} slots are busy, appends the request to a FIFO waiting list and returns at once.
+ * A slot starts a call whose body streams straight from the off-heap buffer ({@link PayloadStream});
+ * without compression the serializer thread starts it inline (the framing is a copy of the request
+ * into Netty's buffers), with gzip the executor does, so compression never runs on the serializer.
+ * When the call closes (on the exporter's executor thread): success completes the request with
+ * {@link ExportRequest#succeeded(long)} (the {@code partial_success} rejected count, never retried);
+ * a retryable status schedules another attempt on the same slot after a backoff, the buffer staying
+ * in flight meanwhile; anything else completes it with {@link DropReason#EXPORT_FAILED}. A freed
+ * slot takes the next waiting request.
+ *
+ * <h2>Bounds</h2>
+ * <ul>
+ *   <li>In flight: at most {@code maxInFlight} calls (default 4), each with its own 64 KiB copy chunk.
+ *   <li>Waiting list: never blocks the serializer; it holds at most the requests the engine has lent
+ *       and not got back, which is at most the engine's request buffer count minus {@code maxInFlight}
+ *       (each request owns one of the engine's fixed buffers). When every buffer is lent, the engine's
+ *       serializer waits for one, and backpressure reaches the ring, never the heap.
+ *   <li>Retrying: at most {@link RetryPolicy#maxAttempts()} attempts per request, within
+ *       {@link RetryPolicy#maxElapsed()} from its first attempt; each attempt has the configured
+ *       timeout as its deadline.
+ *   <li>Threads: a Netty event loop group of {@code eventLoopThreads} (default 1) and one executor
+ *       thread (gRPC callbacks, retry timers, name resolution), all created once here and stopped by
+ *       {@link #shutdown(long)}; reconnecting creates none.
+ * </ul>
+ *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown(long)} lets calls in flight and waiting requests finish until the deadline; a
+ * retry that would only start after the deadline is cut at once. At the deadline, whatever is left
+ * is completed with {@link DropReason#SHUTDOWN} (calls in flight are cancelled). Every request
+ * handed to {@link #export(ExportRequest)} is completed exactly once.
+ */
+public final class OtlpGrpcSpanExporter implements SpanExporter {
+
+    private static final System.Logger LOG = System.getLogger(OtlpGrpcSpanExporter.class.getName());
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** After the deadline's cancels, how long shutdown waits for gRPC to report the cancelled calls. */
+    private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final String target;
+    private final EventLoopGroup eventLoopGroup;
+    private final ScheduledThreadPoolExecutor executor;
+    private final ManagedChannel channel;
+    private final Metadata headers;
+    private final CallOptions callOptions;
+    private final long timeoutNanos;
+    private final RetryPolicy retryPolicy;
+    /** Whether {@link #export} hands the first attempt to the executor instead of starting it inline. */
+    private final boolean offloadFirstAttempt;
+    private final Slot[] slots;
+    /** Every thread this exporter started (its event loop and executor threads). */
+    private final List<Thread> ownThreads = new ArrayList<>();
+    private final RateLimitedLog failureLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
+
+    /** Guards the slots' state, the waiting list and the shutdown flags. Never held while calling out. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the last busy slot becomes free with nothing waiting. */
+    private final Condition idle = lock.newCondition();
+    private final Slot[] freeSlots;
+    private int freeCount;
+    private final ArrayDeque<ExportRequest> waiting = new ArrayDeque<>(16);
+    private boolean shuttingDown;
+    private long shutdownDeadlineNanos;
+    /** The shutdown deadline has passed: nothing new starts, whatever completes is SHUTDOWN. */
+    private boolean cut;
+
+    OtlpGrpcSpanExporter(OtlpGrpcSpanExporterBuilder builder) {
+        OtlpGrpcSpanExporterBuilder.Endpoint endpoint =
+                OtlpGrpcSpanExporterBuilder.Endpoint.parse(builder.endpoint, builder.insecure);
+        this.target = endpoint.target;
+        ChannelCredentials credentials = credentials(builder, endpoint);
+        this.timeoutNanos = builder.timeout.toNanos();
+        this.retryPolicy = builder.retryPolicy;
+        this.headers = new Metadata();
+        for (Map.Entry<String, String> header : builder.headers.entrySet()) {
+            headers.put(Metadata.Key.of(header.getKey(), Metadata.ASCII_STRING_MARSHALLER), header.getValue());
+        }
+        CallOptions options = CallOptions.DEFAULT;
+        if (builder.gzip) {
+            options = options.withCompression("gzip");
+        }
+        if (builder.waitForReady) {
+            options = options.withWaitForReady();
+        }
+        this.callOptions = options;
+        String balancing = builder.loadBalancingPolicy != null
+                ? builder.loadBalancingPolicy
+                : endpoint.dnsScheme ? "round_robin" : "pick_first";
+
+        this.eventLoopGroup = new NioEventLoopGroup(
+                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-otlp-eventloop", true)));
+        this.executor = new ScheduledThreadPoolExecutor(1, recorded(new DefaultThreadFactory("ringtrace-otlp-exporter", true)));
+        // Retry timers cut by shutdown must not stay queued.
+        this.executor.setRemoveOnCancelPolicy(true);
+        try {
+            this.channel = NettyChannelBuilder.forTarget(target, credentials)
+                    .eventLoopGroup(eventLoopGroup)
+                    .channelType(NioSocketChannel.class)
+                    .executor(executor)
+                    .offloadExecutor(executor)
+                    .defaultLoadBalancingPolicy(balancing)
+                    // We retry per the OTLP spec ourselves; gRPC's retry layer would also buffer
+                    // and re-read the request body.
+                    .disableRetry()
+                    .userAgent("ringtrace-otlp-exporter")
+                    .build();
+        } catch (RuntimeException e) {
+            executor.shutdownNow();
+            eventLoopGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.slots = new Slot[builder.maxInFlight];
+        this.freeSlots = new Slot[builder.maxInFlight];
+        for (int i = 0; i < slots.length; i++) {
+            Slot slot = new Slot();
+            slot.starter = () -> startAttempt(slot); // made once: starting an attempt allocates no task
+            slots[i] = slot;
+            freeSlots[i] = slot;
+        }
+        // gzip runs in gRPC's framer on the thread that sends: keep it off the serializer thread.
+        this.offloadFirstAttempt = builder.gzip;
+        this.freeCount = slots.length;
+    }
+
+    /** Remembers each thread the factory makes, so that shutdown can wait for them to end. */
+    private ThreadFactory recorded(ThreadFactory factory) {
+        return task -> {
+            Thread thread = factory.newThread(task);
+            synchronized (ownThreads) {
+                ownThreads.add(thread);
+            }
+            return thread;
+        };
+    }
+
+    /** @return a builder with the defaults (endpoint {@code http://localhost:4317}, 4 in flight, 10 s timeout) */
+    public static OtlpGrpcSpanExporterBuilder builder() {
+        return new OtlpGrpcSpanExporterBuilder();
+    }
+
+    private static ChannelCredentials credentials(
+            OtlpGrpcSpanExporterBuilder builder, OtlpGrpcSpanExporterBuilder.Endpoint endpoint) {
+        boolean clientCertificate = builder.clientCertificate != null;
+        if (!endpoint.tls) {
+            if (clientCertificate || builder.trustedCertificates != null) {
+                throw new IllegalArgumentException("certificates are configured but endpoint " + builder.endpoint
+                        + " is plain text: use an https:// endpoint (or drop insecure)");
+            }
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+        try {
+            if (builder.trustedCertificates != null) {
+                tls.trustManager(builder.trustedCertificates.toFile());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot read trusted certificates " + builder.trustedCertificates, e);
+        }
+        try {
+            if (clientCertificate) {
+                tls.keyManager(builder.clientCertificate.toFile(), builder.clientKey.toFile());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot read client certificate " + builder.clientCertificate
+                    + " or key " + builder.clientKey, e);
+        }
+        return tls.build();
+    }
+
+    // ------------------------------------------------------------------ the export path
+
+    /**
+     * Starts shipping {@code request}: on a free slot now, else after the requests waiting before it.
+     * Never blocks and never throws for a network problem; a request handed in after
+     * {@link #shutdown(long)} began is completed at once with {@link DropReason#SHUTDOWN}.
+     *
+     * @param request the sealed request, owned by this exporter until it completes it
+     */
+    @Override
+    public void export(ExportRequest request) {
+        if (request == null) {
+            throw new NullPointerException("request");
+        }
+        Slot slot = null;
+        boolean refused = false;
+        lock.lock();
+        try {
+            if (shuttingDown) {
+                refused = true;
+            } else if (freeCount > 0) {
+                slot = freeSlots[--freeCount];
+                slot.assign(request);
+            } else {
+                waiting.addLast(request);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refused) {
+            complete(request, -1, DropReason.SHUTDOWN);
+        } else if (slot != null) {
+            if (offloadFirstAttempt) {
+                startOnExecutor(slot);
+            } else {
+                startAttempt(slot); // framing is a memcpy: cheaper here than a thread hop
+            }
+        }
+    }
+
+    /** Starts the slot's attempt on the executor thread (gzip must not run on the serializer). */
+    private void startOnExecutor(Slot slot) {
+        try {
+            executor.execute(slot.starter);
+        } catch (RejectedExecutionException e) {
+            finish(slot, -1, DropReason.SHUTDOWN);
+        }
+    }
+
+    /** Starts one attempt of the slot's request. Runs on the serializer or the executor thread. */
+    private void startAttempt(Slot slot) {
+        ClientCall<PayloadStream, ExportResponse> call =
+                channel.newCall(ExportMethod.DESCRIPTOR, callOptions.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
+        Metadata callHeaders = new Metadata(); // gRPC adds to the headers it is given: one per call
+        callHeaders.merge(headers);
+        AttemptListener listener;
+        lock.lock();
+        try {
+            if (slot.request == null || cut) {
+                return; // completed by a shutdown that reached its deadline meanwhile
+            }
+            if (slot.attempts == 0) {
+                slot.firstAttemptNanos = System.nanoTime();
+            }
+            slot.attempts++;
+            slot.attemptId++;
+            slot.call = call;
+            slot.body = new PayloadStream(slot.chunk, slot.payload, slot.payloadStart, slot.payloadEnd);
+            listener = new AttemptListener(slot, slot.attemptId, slot.body);
+        } finally {
+            lock.unlock();
+        }
+        boolean started = false;
+        try {
+            call.start(listener, callHeaders);
+            started = true;
+            call.request(1);
+            // Streams the off-heap bytes into gRPC's framer (PayloadStream.drainTo), usually right here.
+            call.sendMessage(listener.body);
+            call.halfClose();
+        } catch (RuntimeException e) {
+            if (started) {
+                call.cancel("could not send the request", e); // gRPC then reports onClose(CANCELLED)
+            } else {
+                listener.onClose(Status.INTERNAL.withDescription("could not start the call").withCause(e), null);
+            }
+        }
+    }
+
+    /** One attempt's callbacks, on the executor thread. */
+    private final class AttemptListener extends ClientCall.Listener<ExportResponse> {
+        private final Slot slot;
+        private final long attemptId;
+        private final PayloadStream body;
+        private ExportResponse response = ExportResponse.FULL_SUCCESS;
+
+        AttemptListener(Slot slot, long attemptId, PayloadStream body) {
+            this.slot = slot;
+            this.attemptId = attemptId;
+            this.body = body;
+        }
+
+        @Override
+        public void onMessage(ExportResponse message) {
+            response = message;
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            body.abandon();
+            onAttemptClosed(slot, attemptId, status, trailers, response);
+        }
+    }
+
+    private void onAttemptClosed(Slot slot, long attemptId, Status status, Metadata trailers, ExportResponse response) {
+        long serverDelayNanos = status.isOk()
+                ? RetryableStatus.NO_RETRY_INFO
+                : RetryableStatus.serverRetryDelayNanos(status, trailers);
+        DropReason failure = null;
+        String failureMessage = null;
+        ExportRequest request;
+        lock.lock();
+        try {
+            if (slot.attemptId != attemptId || slot.request == null) {
+                return; // stale: this slot's request was completed by shutdown
+            }
+            slot.call = null;
+            request = slot.request;
+            if (!status.isOk()) {
+                if (cut) {
+                    failure = DropReason.SHUTDOWN;
+                } else if (!RetryableStatus.isRetryable(status.getCode(), serverDelayNanos >= 0)) {
+                    failure = DropReason.EXPORT_FAILED;
+                    failureMessage = "not retryable";
+                } else if (slot.attempts >= retryPolicy.maxAttempts()) {
+                    failure = DropReason.EXPORT_FAILED;
+                    failureMessage = "gave up after " + slot.attempts + " attempts";
+                } else {
+                    long waitNanos = retryPolicy.waitNanos(slot.attempts, serverDelayNanos);
+                    long retryAt = System.nanoTime() + Math.min(waitNanos, Long.MAX_VALUE / 4);
+                    if (waitNanos > retryPolicy.maxElapsedNanos()
+                            || retryAt - slot.firstAttemptNanos > retryPolicy.maxElapsedNanos()) {
+                        failure = DropReason.EXPORT_FAILED;
+                        failureMessage = "retry budget of " + retryPolicy.maxElapsed() + " used up";
+                    } else if (shuttingDown && retryAt - shutdownDeadlineNanos > 0) {
+                        failure = DropReason.SHUTDOWN; // the retry could only start after the deadline
+                    } else if (scheduleRetry(slot, waitNanos, retryAt)) {
+                        return; // the buffer stays in flight until the retry's outcome
+                    } else {
+                        failure = DropReason.SHUTDOWN;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (failure == null) {
+            if (!response.errorMessage.isEmpty() && rejectionLog.tryAcquire()) {
+                rejectionLog.log("OTLP receiver " + target + " rejected " + response.rejectedSpans + " of "
+                        + request.spanCount() + " spans: " + response.errorMessage);
+            }
+            finish(slot, response.rejectedSpans, null);
+            return;
+        }
+        if (failureMessage != null && failureLog.tryAcquire()) {
+            failureLog.log(describeFailure(status, request, failureMessage));
+        }
+        finish(slot, -1, failure);
+    }
+
+    /** Under the lock: arms the slot's retry timer; false if the executor is gone. */
+    private boolean scheduleRetry(Slot slot, long waitNanos, long retryAt) {
+        long attemptId = slot.attemptId;
+        try {
+            slot.retryAtNanos = retryAt;
+            slot.retryTimer = executor.schedule(() -> retryNow(slot, attemptId), waitNanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            slot.retryTimer = null;
+            return false;
+        }
+    }
+
+    private void retryNow(Slot slot, long attemptId) {
+        ExportRequest request;
+        lock.lock();
+        try {
+            if (slot.attemptId != attemptId || slot.request == null || slot.retryTimer == null) {
+                return; // cut by shutdown meanwhile
+            }
+            slot.retryTimer = null;
+            request = slot.request;
+        } finally {
+            lock.unlock();
+        }
+        request.retrying();
+        startAttempt(slot);
+    }
+
+    /**
+     * Completes the slot's request exactly once and moves the slot on to the next waiting request
+     * (or frees it). {@code rejectedSpans} &gt;= 0 means success; otherwise {@code reason} applies.
+     */
+    private void finish(Slot slot, long rejectedSpans, DropReason reason) {
+        ExportRequest request;
+        ExportRequest next = null;
+        lock.lock();
+        try {
+            request = slot.request;
+            if (request == null) {
+                return; // already completed (shutdown raced with the call's end)
+            }
+            slot.release();
+            if (!cut) {
+                next = waiting.pollFirst();
+            }
+            if (next != null) {
+                slot.assign(next);
+            } else {
+                freeSlots[freeCount++] = slot;
+                if (freeCount == slots.length && waiting.isEmpty()) {
+                    idle.signalAll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        complete(request, rejectedSpans, reason);
+        if (next != null) {
+            startAttempt(slot);
+        }
+    }
+
+    private static void complete(ExportRequest request, long rejectedSpans, DropReason reason) {
+        try {
+            if (reason == null) {
+                request.succeeded(rejectedSpans);
+            } else {
+                request.failed(reason);
+            }
+        } catch (RuntimeException e) {
+            // The engine's completion is its own business; one bug there must not stop the exporter.
+            LOG.log(System.Logger.Level.ERROR, "completing an export request failed", e);
+        }
+    }
+
+    private String describeFailure(Status status, ExportRequest request, String what) {
+        StringBuilder message = new StringBuilder(160)
+                .append("OTLP export of ").append(request.spanCount()).append(" spans to ").append(target)
+                .append(" failed (").append(what).append("): ").append(status.getCode());
+        if (status.getDescription() != null) {
+            message.append(": ").append(status.getDescription());
+        }
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            message.append(". Is an OTLP/gRPC receiver listening at ").append(target)
+                    .append(" (and does its TLS setting match the endpoint's scheme)?");
+        } else if (status.getCode() == Status.Code.UNIMPLEMENTED) {
+            message.append(". The receiver does not serve OTLP/gRPC traces: is this an OTLP/HTTP port (4318)?");
+        }
+        return message.append("; the spans are dropped").toString();
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever
+     * is left with {@link DropReason#SHUTDOWN} and stops the channel, the executor and the event loop.
+     * Returns once every request handed to this exporter has been completed (at most about half a
+     * second after the deadline, while gRPC reports the calls cancelled at the deadline) and the
+     * threads have stopped (a few seconds at most). Later calls return at once.
+     *
+     * @param deadlineNanoTime the {@link System#nanoTime()} by which to be done
+     */
+    @Override
+    public void shutdown(long deadlineNanoTime) {
+        List<Slot> cutRetries = new ArrayList<>();
+        lock.lock();
+        try {
+            if (shuttingDown) {
+                return;
+            }
+            shuttingDown = true;
+            shutdownDeadlineNanos = deadlineNanoTime;
+            for (Slot slot : slots) {
+                // A retry that would start after the deadline can never finish in time: cut it now.
+                if (slot.retryTimer != null && slot.retryAtNanos - deadlineNanoTime > 0) {
+                    slot.retryTimer.cancel(false);
+                    slot.retryTimer = null;
+                    cutRetries.add(slot);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Slot slot : cutRetries) {
+            finish(slot, -1, DropReason.SHUTDOWN);
+        }
+
+        if (!awaitIdle(deadlineNanoTime)) {
+            cutAtDeadline();
+            if (!awaitIdle(System.nanoTime() + CANCEL_GRACE_NANOS)) {
+                for (Slot slot : slots) {
+                    finish(slot, -1, DropReason.SHUTDOWN); // no-op for slots already completed
+                }
+            }
+        }
+        stopThreads();
+    }
+
+    private boolean awaitIdle(long deadlineNanoTime) {
+        lock.lock();
+        try {
+            while (freeCount < slots.length || !waiting.isEmpty()) {
+                long left = deadlineNanoTime - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The deadline passed: drop the waiting requests, cut retry timers, cancel calls in flight. */
+    private void cutAtDeadline() {
+        List<ExportRequest> dropped = new ArrayList<>();
+        List<Slot> timerSlots = new ArrayList<>();
+        List<ClientCall<?, ?>> calls = new ArrayList<>();
+        lock.lock();
+        try {
+            cut = true;
+            dropped.addAll(waiting);
+            waiting.clear();
+            for (Slot slot : slots) {
+                if (slot.retryTimer != null) {
+                    slot.retryTimer.cancel(false);
+                    slot.retryTimer = null;
+                    timerSlots.add(slot);
+                } else if (slot.call != null) {
+                    calls.add(slot.call);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ExportRequest request : dropped) {
+            complete(request, -1, DropReason.SHUTDOWN);
+        }
+        for (Slot slot : timerSlots) {
+            finish(slot, -1, DropReason.SHUTDOWN);
+        }
+        for (ClientCall<?, ?> call : calls) {
+            call.cancel("exporter shut down at its deadline", null); // onClose then completes it as SHUTDOWN
+        }
+    }
+
+    private void stopThreads() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+        eventLoopGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+            eventLoopGroup.terminationFuture().await(2, TimeUnit.SECONDS);
+            List<Thread> threads;
+            synchronized (ownThreads) {
+                threads = new ArrayList<>(ownThreads);
+            }
+            long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            for (Thread thread : threads) {
+                long left = joinDeadline - System.nanoTime();
+                if (left > 0 && thread != Thread.currentThread()) {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    /** @return the gRPC target the exporter connects to, e.g. {@code localhost:4317} */
+    public String target() {
+        return target;
+    }
+
+    /** @return requests in a call or waiting for a retry (at most {@code maxInFlight}) */
+    public int inFlightRequests() {
+        lock.lock();
+        try {
+            return slots.length - freeCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return requests waiting for a free in-flight slot */
+    public int waitingRequests() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OtlpGrpcSpanExporter[" + target + ", maxInFlight=" + slots.length + ", timeout="
+                + Duration.ofNanos(timeoutNanos) + ", " + retryPolicy + "]";
+    }
+
+    /**
+     * One of the {@code maxInFlight} call slots: the request it carries, its attempt state and its
+     * reusable copy chunk. All fields are guarded by the exporter's lock; the chunk is lent by CAS.
+     */
+    private static final class Slot {
+        final PayloadStream.CopyChunk chunk = new PayloadStream.CopyChunk();
+        /** Starts this slot's next attempt; set once by the exporter. */
+        Runnable starter;
+        ExportRequest request;
+        Bytes<?> payload;
+        long payloadStart;
+        long payloadEnd;
+        /** The current attempt's body. */
+        PayloadStream body;
+        int attempts;
+        long firstAttemptNanos;
+        /** Increases with each attempt, so a late callback of an older attempt is recognised. */
+        long attemptId;
+        ClientCall<PayloadStream, ExportResponse> call;
+        ScheduledFuture<?> retryTimer;
+        long retryAtNanos;
+
+        void assign(ExportRequest next) {
+            request = next;
+            payload = next.payload();
+            payloadStart = payload.readPosition();
+            payloadEnd = payload.readLimit();
+            attempts = 0;
+        }
+
+        void release() {
+            if (body != null) {
+                body.abandon();
+            }
+            request = null;
+            payload = null;
+            body = null;
+            call = null;
+            retryTimer = null;
+            attempts = 0;
+        }
+    }
+}

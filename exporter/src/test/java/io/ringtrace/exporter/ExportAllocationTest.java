@@ -1,0 +1,189 @@
+package io.ringtrace.exporter;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.testkit.OtlpReceiver;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import net.openhft.chronicle.bytes.Bytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The transport may allocate per request (gRPC itself does), never per span. Measured with
+ * {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes} over the export path's threads
+ * (the exporting thread plus the exporter's event loop and executor), for requests of 64 and of
+ * 512 spans: the share per span must fall with the batch size (at least 4x of the ideal 8x), and
+ * each extra span may add only a few bytes. What remains is not per span but per 16 KiB HTTP/2 DATA
+ * frame in Netty's encoder (~500 B a frame: a 512-span request here is ~4 frames, a 64-span one 1);
+ * the request bytes themselves never touch the heap beyond one reused 64 KiB chunk per slot.
+ * The same check is shown to fail on a variant that copies each request to the heap.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ExportAllocationTest extends ExporterTestBase {
+
+    private static final int WARMUP_REQUESTS = 1500;
+    private static final int MEASURED_REQUESTS = 400;
+    /** Allowed growth per extra span (measured: ~3 B, which is the per-HTTP/2-frame cost spread out). */
+    private static final double MAX_BYTES_PER_EXTRA_SPAN = 8.0;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @Test
+    void bytesAllocatedPerRequestDoNotGrowWithSpansPerRequest() throws InterruptedException {
+        OtlpReceiver receiver = track(OtlpReceiver.builder().countOnly().start());
+        OtlpGrpcSpanExporter exporter = exporterTo(receiver);
+
+        long[] perRequest = measure(exporter, exporter);
+
+        System.out.printf("export path allocation: %d B/request at 64 spans (%.1f B/span), %d B/request at 512"
+                        + " spans (%.1f B/span)%n",
+                perRequest[0], perRequest[0] / 64.0, perRequest[1], perRequest[1] / 512.0);
+        assertIndependentOfSpansPerRequest(perRequest);
+    }
+
+    @Test
+    void theCheckFailsOnAVariantThatCopiesEachRequestToTheHeap() throws InterruptedException {
+        OtlpReceiver receiver = track(OtlpReceiver.builder().countOnly().start());
+        OtlpGrpcSpanExporter exporter = exporterTo(receiver);
+        SpanExporter copyingVariant = new SpanExporter() {
+            @Override
+            public void export(ExportRequest request) {
+                Bytes<?> payload = request.payload();
+                byte[] copy = new byte[(int) payload.readRemaining()]; // the deliberate per-span garbage
+                payload.read(payload.readPosition(), copy, 0, copy.length);
+                exporter.export(request);
+            }
+
+            @Override
+            public void shutdown(long deadlineNanoTime) {
+                exporter.shutdown(deadlineNanoTime);
+            }
+        };
+
+        long[] perRequest = measure(copyingVariant, exporter);
+
+        assertThrows(AssertionError.class, () -> assertIndependentOfSpansPerRequest(perRequest));
+    }
+
+    private static void assertIndependentOfSpansPerRequest(long[] perRequest) {
+        long small = perRequest[0];
+        long large = perRequest[1];
+        double perSpanSmall = small / 64.0;
+        double perSpanLarge = large / 512.0;
+        assertTrue(perSpanLarge * 4 <= perSpanSmall,
+                "the share per span must fall with the batch: " + perSpanSmall + " B/span at 64, " + perSpanLarge
+                        + " B/span at 512");
+        double perExtraSpan = (double) (large - small) / (512 - 64);
+        assertTrue(perExtraSpan < MAX_BYTES_PER_EXTRA_SPAN,
+                "allocation per extra span: " + perExtraSpan + " B (" + small + " B/request at 64 spans, " + large
+                        + " B/request at 512)");
+    }
+
+    /** @return bytes allocated per request at 64 and at 512 spans per request */
+    private long[] measure(SpanExporter path, OtlpGrpcSpanExporter exporter) throws InterruptedException {
+        ReusableRequest small = new ReusableRequest(offHeap(otlpRequest(64)), 64);
+        ReusableRequest large = new ReusableRequest(offHeap(otlpRequest(512)), 512);
+        for (int i = 0; i < WARMUP_REQUESTS; i++) {
+            exportAndWait(path, i % 2 == 0 ? small : large);
+        }
+        long[] threads = exportPathThreads();
+        return new long[] {allocatedPerRequest(path, small, threads), allocatedPerRequest(path, large, threads)};
+    }
+
+    private static long allocatedPerRequest(SpanExporter path, ReusableRequest request, long[] threads) {
+        long before = sum(THREADS.getThreadAllocatedBytes(threads));
+        for (int i = 0; i < MEASURED_REQUESTS; i++) {
+            exportAndWait(path, request);
+        }
+        long after = sum(THREADS.getThreadAllocatedBytes(threads));
+        return (after - before) / MEASURED_REQUESTS;
+    }
+
+    private static void exportAndWait(SpanExporter path, ReusableRequest request) {
+        request.reset();
+        path.export(request);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!request.done) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("request not completed in 20 s");
+            }
+            LockSupport.parkNanos(20_000);
+        }
+        if (request.failure != null) {
+            throw new AssertionError("export failed: " + request.failure);
+        }
+    }
+
+    /** The calling thread plus the exporter's own threads. */
+    private static long[] exportPathThreads() {
+        List<Long> ids = new ArrayList<>();
+        ids.add(Thread.currentThread().getId());
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("ringtrace-otlp")) {
+                ids.add(thread.getId());
+            }
+        }
+        assertTrue(ids.size() == 3, "test thread, event loop, executor: " + ids);
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long sum(long[] values) {
+        long total = 0;
+        for (long value : values) {
+            total += Math.max(0, value);
+        }
+        return total;
+    }
+
+    /** A request object reused for every export, so the test's own bookkeeping allocates nothing. */
+    private static final class ReusableRequest implements ExportRequest {
+        private final Bytes<?> payload;
+        private final int spans;
+        volatile boolean done;
+        volatile DropReason failure;
+
+        ReusableRequest(Bytes<?> payload, int spans) {
+            this.payload = payload;
+            this.spans = spans;
+        }
+
+        void reset() {
+            done = false;
+            failure = null;
+        }
+
+        @Override
+        public Bytes<?> payload() {
+            return payload;
+        }
+
+        @Override
+        public int spanCount() {
+            return spans;
+        }
+
+        @Override
+        public void retrying() {}
+
+        @Override
+        public void succeeded(long rejectedSpans) {
+            done = true;
+        }
+
+        @Override
+        public void failed(DropReason reason) {
+            failure = reason;
+            done = true;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.ringtrace.exporter;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Any;
+import com.google.rpc.RetryInfo;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import net.openhft.chronicle.bytes.Bytes;
+import org.junit.jupiter.api.Test;
+
+/** The hand-written wire pieces against protobuf-java and the official OTLP classes. */
+class WireFormatTest extends ExporterTestBase {
+
+    @Test
+    void payloadStreamDrainsExactlyTheRequestBytes() throws IOException {
+        ExportTraceServiceRequest message = otlpRequest(1500); // > one 64 KiB chunk
+        Bytes<?> buffer = offHeap(message);
+        PayloadStream stream = new PayloadStream(new PayloadStream.CopyChunk(), buffer, buffer.readPosition(), buffer.readLimit());
+        assertEquals(message.getSerializedSize(), stream.available());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(message.getSerializedSize(), stream.drainTo(out));
+
+        assertArrayEquals(message.toByteArray(), out.toByteArray());
+        assertEquals(ExportTraceServiceRequest.parseFrom(out.toByteArray()), message);
+        assertEquals(3, buffer.readPosition(), "absolute reads: the buffer's positions did not move");
+        assertEquals(0, stream.available());
+    }
+
+    @Test
+    void payloadStreamAlsoReadsLikeAnyInputStream() throws IOException {
+        ExportTraceServiceRequest message = otlpRequest(3);
+        Bytes<?> buffer = offHeap(message);
+        PayloadStream stream = new PayloadStream(new PayloadStream.CopyChunk(), buffer, buffer.readPosition(), buffer.readLimit());
+        assertEquals(message, ExportTraceServiceRequest.parseFrom(stream));
+    }
+
+    @Test
+    void anAbandonedAttemptDoesNotReadItsBuffer() {
+        Bytes<?> buffer = offHeap(otlpRequest(1));
+        PayloadStream stream = new PayloadStream(new PayloadStream.CopyChunk(), buffer, buffer.readPosition(), buffer.readLimit());
+        stream.abandon();
+        assertEquals(-1, stream.read());
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> stream.drainTo(new ByteArrayOutputStream()));
+    }
+
+    @Test
+    void responsesAreDecodedLikeProtobufJavaDoes() throws IOException {
+        assertSame(ExportResponse.FULL_SUCCESS, ExportResponse.parse(new ByteArrayInputStream(new byte[0])));
+        assertSame(ExportResponse.FULL_SUCCESS,
+                ExportResponse.parse(new ByteArrayInputStream(ExportTraceServiceResponse.getDefaultInstance().toByteArray())));
+
+        byte[] partial = ExportTraceServiceResponse.newBuilder()
+                .setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(42).setErrorMessage("too old ✓"))
+                .build()
+                .toByteArray();
+        ExportResponse response = ExportResponse.parse(new ByteArrayInputStream(partial));
+        assertEquals(42, response.rejectedSpans);
+        assertEquals("too old ✓", response.errorMessage);
+
+        byte[] warningOnly = ExportTraceServiceResponse.newBuilder()
+                .setPartialSuccess(ExportTracePartialSuccess.newBuilder().setErrorMessage("deprecated attribute"))
+                .build()
+                .toByteArray();
+        ExportResponse warning = ExportResponse.parse(new ByteArrayInputStream(warningOnly));
+        assertEquals(0, warning.rejectedSpans);
+        assertEquals("deprecated attribute", warning.errorMessage);
+    }
+
+    @Test
+    void retryInfoIsReadFromTheStatusDetails() {
+        com.google.rpc.Status withDelay = com.google.rpc.Status.newBuilder()
+                .setCode(Status.Code.UNAVAILABLE.value())
+                .addDetails(Any.pack(RetryInfo.newBuilder()
+                        .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(2).setNanos(5)).build()))
+                .build();
+        Metadata trailers = StatusProto.toStatusRuntimeException(withDelay).getTrailers();
+        assertEquals(2_000_000_005L, RetryableStatus.serverRetryDelayNanos(Status.UNAVAILABLE, trailers));
+        assertEquals(RetryableStatus.NO_RETRY_INFO, RetryableStatus.serverRetryDelayNanos(Status.UNAVAILABLE, new Metadata()));
+        assertEquals(RetryableStatus.NO_RETRY_INFO, RetryableStatus.serverRetryDelayNanos(Status.UNAVAILABLE, null));
+    }
+
+    @Test
+    void retryableCodesFollowTheSpecTable() {
+        for (Status.Code code : Status.Code.values()) {
+            boolean expected = switch (code) {
+                case CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS -> true;
+                default -> false;
+            };
+            assertEquals(expected, RetryableStatus.isRetryable(code, false), code.toString());
+        }
+        assertTrue(RetryableStatus.isRetryable(Status.Code.RESOURCE_EXHAUSTED, true));
+        assertFalse(RetryableStatus.isRetryable(Status.Code.RESOURCE_EXHAUSTED, false));
+        assertFalse(RetryableStatus.isRetryable(Status.Code.INVALID_ARGUMENT, true));
+    }
+}
