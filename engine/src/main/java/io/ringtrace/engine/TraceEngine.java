@@ -14,6 +14,9 @@ import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.leak.OpenSpanDetector;
+import io.ringtrace.engine.ops.EngineOperability;
+import io.ringtrace.engine.ops.OperabilityOptions;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
@@ -111,6 +114,10 @@ public final class TraceEngine implements AutoCloseable {
     private final Span noopSpan;
     private final Resource resource;
     private final String description;
+    /** The MBean, monitor, JFR hook and leak detector (null for a disabled engine). */
+    private final EngineOperability operability;
+    /** The open-span leak detector, or null (off): span pools register with it. */
+    final OpenSpanDetector leakDetector;
 
     /** Set once by close (or at build for a disabled engine); read by every claim. */
     private volatile boolean closed;
@@ -143,6 +150,8 @@ public final class TraceEngine implements AutoCloseable {
             this.serializer = null;
             this.processor = null;
             this.serializerThread = null;
+            this.operability = null;
+            this.leakDetector = null;
             this.closed = true; // one check on the hot path covers both "closed" and "disabled"
             this.closeDone = true;
             this.closeClean = true;
@@ -160,7 +169,22 @@ public final class TraceEngine implements AutoCloseable {
         ring.addGatingSequences(processor.getSequence()); // producers never overwrite unserialized slots
         this.serializerThread = new Thread(processor, "ringtrace-serializer-" + name);
         serializerThread.setDaemon(true);
+        this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
+        this.leakDetector = operability.leakDetector();
         serializerThread.start();
+    }
+
+    /** Starts the MBean, the monitor and the JFR hook once the engine is complete (from build()). */
+    void startOperability(OperabilityOptions options) {
+        if (operability == null) {
+            return; // disabled engine: nothing to show
+        }
+        try {
+            operability.start(this, options);
+        } catch (RuntimeException | Error e) {
+            close(Duration.ZERO);
+            throw e;
+        }
     }
 
     /** @return a builder with the defaults */
@@ -451,6 +475,7 @@ public final class TraceEngine implements AutoCloseable {
             closed = true; // producers see it on their next claim; a claim already past the check still completes
             closeClean = shutdown(deadline);
             closeDone = true;
+            operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
             return closeClean;
         }
     }
@@ -508,6 +533,7 @@ public final class TraceEngine implements AutoCloseable {
             into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = 0;
             into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
             into.offHeapBytesHeld = 0;
+            into.exportLatency.clear();
             into.closed = true;
             return into;
         }
@@ -541,6 +567,7 @@ public final class TraceEngine implements AutoCloseable {
         into.requestBuffers = requests.size();
         into.requestBuffersInUse = requests.inUse();
         into.offHeapBytesHeld = requests.offHeapBytesHeld();
+        counters.exportLatency.copyInto(into.exportLatency);
         into.closed = closed;
         return into;
     }

@@ -141,6 +141,19 @@ public final class LatencyHistogram {
         }
 
         /**
+         * Empties the snapshot (all counts 0).
+         *
+         * @return this
+         */
+        public Snapshot clear() {
+            java.util.Arrays.fill(counts, 0);
+            count = 0;
+            maxNanos = 0;
+            totalNanos = 0;
+            return this;
+        }
+
+        /**
          * @param other a snapshot to copy
          * @return this
          */
