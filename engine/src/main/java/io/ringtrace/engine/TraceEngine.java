@@ -15,6 +15,7 @@ import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.leak.OpenSpanDetector;
+import io.ringtrace.engine.leak.SpanPoolLeakView;
 import io.ringtrace.engine.ops.EngineOperability;
 import io.ringtrace.engine.ops.OperabilityOptions;
 import java.lang.System.Logger.Level;
@@ -118,6 +119,8 @@ public final class TraceEngine implements AutoCloseable {
     private final EngineOperability operability;
     /** The open-span leak detector, or null (off): span pools register with it. */
     final OpenSpanDetector leakDetector;
+    /** Leak detector debug setting: capture each span's start stack (allocates per span). */
+    private final boolean leakStacks;
 
     /** Set once by close (or at build for a disabled engine); read by every claim. */
     private volatile boolean closed;
@@ -135,7 +138,18 @@ public final class TraceEngine implements AutoCloseable {
         this.exporter = b.exporter;
         this.noopSpan = new Span(null, -1, new SpanRecord(limits), Span.NOOP);
         int spansPerThread = b.spansPerThread;
-        this.pools = ThreadLocal.withInitial(() -> new SpanPool(this, Thread.currentThread(), spansPerThread));
+        SpanPoolListener poolListener = b.spanPoolListener;
+        this.pools = ThreadLocal.withInitial(() -> {
+            SpanPool pool = new SpanPool(this, Thread.currentThread(), spansPerThread);
+            if (poolListener != null) {
+                poolListener.poolCreated(pool); // once per thread, at its first span
+            }
+            OpenSpanDetector detector = leakDetector(); // read at the pool's creation, after the constructor
+            if (detector != null) {
+                detector.register(new SpanPoolLeakView(pool, this)); // operability: open-span detector
+            }
+            return pool;
+        });
         long scheduleDelayNanos = b.scheduleDelay.toNanos();
         long tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, scheduleDelayNanos / 4));
         this.description = "TraceEngine{name=" + name + ", ringSize=" + b.ringSize + ", overloadPolicy=" + overloadPolicy
@@ -152,6 +166,7 @@ public final class TraceEngine implements AutoCloseable {
             this.serializerThread = null;
             this.operability = null;
             this.leakDetector = null;
+            this.leakStacks = false;
             this.closed = true; // one check on the hot path covers both "closed" and "disabled"
             this.closeDone = true;
             this.closeClean = true;
@@ -171,7 +186,12 @@ public final class TraceEngine implements AutoCloseable {
         serializerThread.setDaemon(true);
         this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
         this.leakDetector = operability.leakDetector();
+        this.leakStacks = leakDetector != null && leakDetector.captureStacks();
         serializerThread.start();
+    }
+
+    private OpenSpanDetector leakDetector() {
+        return leakDetector;
     }
 
     /** Starts the MBean, the monitor and the JFR hook once the engine is complete (from build()). */
@@ -349,7 +369,9 @@ public final class TraceEngine implements AutoCloseable {
         long traceIdLow = hasParent ? parent.traceIdLow : Ids.randomTraceIdLow();
         boolean sampled = sampler.shouldSample(hasParent, hasParent && parent.remote, hasParent && parent.isSampled(),
                 traceIdHigh, traceIdLow);
-        Span span = pool.acquire();
+        long now = clock.nowEpochNanos();
+        // leak detector debug setting: keep a run-time name too (allocates; off by default)
+        Span span = pool.acquire(now, name == null && leakStacks ? nameChars.toString() : name);
         if (span == null) {
             if (sampled) {
                 counters.droppedAtEdge(DropReason.POOL_EXHAUSTED);
@@ -359,14 +381,12 @@ public final class TraceEngine implements AutoCloseable {
         long spanId = Ids.randomSpanId();
         long parentSpanId = hasParent ? parent.spanId : Ids.INVALID_SPAN_ID;
         int flags = sampled ? TraceContext.SAMPLED_FLAG : 0;
-        long now = clock.nowEpochNanos();
         span.context.set(traceIdHigh, traceIdLow, spanId, flags, false);
         if (hasParent) {
             span.context.copyTraceState(parent);
         }
         span.sampled = sampled;
         span.parentSpanId = parentSpanId;
-        span.startEpochNanos = now;
         span.parent = localParent;
         span.parentGeneration = localParent == null ? 0 : localParent.generation;
         if (sampled) {
@@ -386,6 +406,9 @@ public final class TraceEngine implements AutoCloseable {
             }
         }
         span.recording = sampled;
+        if (leakStacks) {
+            span.startStack = new Throwable("span started here"); // leak detector debug setting only
+        }
         pool.started(span);
         return span;
     }

@@ -78,6 +78,7 @@ public final class TraceEngineBuilder {
     int spansPerThread = DEFAULT_SPANS_PER_THREAD;
     SpanExporter exporter;
     boolean disabled;
+    SpanPoolListener spanPoolListener;
     OperabilityOptions operability = OperabilityOptions.defaults();
 
     TraceEngineBuilder() {}
@@ -228,6 +229,16 @@ public final class TraceEngineBuilder {
      */
     public TraceEngineBuilder exporter(SpanExporter exporter) {
         this.exporter = Objects.requireNonNull(exporter, "exporter");
+        return this;
+    }
+
+    /**
+     * @param listener told about each per-thread span pool when it is created (e.g. an open-span leak
+     *     detector), or null for none
+     * @return this
+     */
+    public TraceEngineBuilder spanPoolListener(SpanPoolListener listener) {
+        this.spanPoolListener = listener;
         return this;
     }
 

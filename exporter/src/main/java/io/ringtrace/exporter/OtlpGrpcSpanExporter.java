@@ -262,22 +262,29 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 channel.newCall(ExportMethod.DESCRIPTOR, callOptions.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
         Metadata callHeaders = new Metadata(); // gRPC adds to the headers it is given: one per call
         callHeaders.merge(headers);
-        AttemptListener listener;
+        AttemptListener listener = null;
         lock.lock();
         try {
-            if (slot.request == null || cut) {
+            if (slot.request == null) {
                 return; // completed by a shutdown that reached its deadline meanwhile
             }
-            if (slot.attempts == 0) {
-                slot.firstAttemptNanos = System.nanoTime();
+            // If the deadline passed between this attempt's scheduling and now, it never starts.
+            if (!cut) {
+                if (slot.attempts == 0) {
+                    slot.firstAttemptNanos = System.nanoTime();
+                }
+                slot.attempts++;
+                slot.attemptId++;
+                slot.call = call;
+                slot.body = new PayloadStream(slot.chunk, slot.payload, slot.payloadStart, slot.payloadEnd);
+                listener = new AttemptListener(slot, slot.attemptId, slot.body);
             }
-            slot.attempts++;
-            slot.attemptId++;
-            slot.call = call;
-            slot.body = new PayloadStream(slot.chunk, slot.payload, slot.payloadStart, slot.payloadEnd);
-            listener = new AttemptListener(slot, slot.attemptId, slot.body);
         } finally {
             lock.unlock();
+        }
+        if (listener == null) {
+            finish(slot, -1, DropReason.SHUTDOWN);
+            return;
         }
         boolean started = false;
         try {

@@ -78,7 +78,10 @@ class EndToEndTest extends LeakCheckingTestBase {
     private static OtlpGrpcSpanExporterBuilder exporterTo(OtlpReceiver receiver) {
         return OtlpGrpcSpanExporter.builder()
                 .endpoint(receiver.endpoint())
-                .timeout(Duration.ofSeconds(3))
+                // Generous per-attempt deadline: on a loaded machine a timed-out attempt that the
+                // receiver did process would be sent again (OTLP is at-least-once) and blur the
+                // exactly-once checks; no case here relies on a timeout.
+                .timeout(Duration.ofSeconds(10))
                 .retryPolicy(RetryPolicy.builder()
                         .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200)).maxAttempts(10).build());
     }
@@ -184,7 +187,9 @@ class EndToEndTest extends LeakCheckingTestBase {
         assertEquals(count, received.size(), "distinct spans received");
         for (long id = 1; id <= count; id++) {
             List<Span> copies = received.get(id);
-            assertEquals(1, copies == null ? 0 : copies.size(), "copies of span " + id);
+            assertEquals(1, copies == null ? 0 : copies.size(), "copies of span " + id + " (receiver: "
+                    + receiver.callCount() + " calls, " + receiver.failedCallCount() + " failed, "
+                    + receiver.cancelledCallCount() + " cancelled)");
             assertPublished(id, copies.get(0));
         }
         assertEquals(count, receiver.spanCount());
