@@ -59,6 +59,8 @@ public final class Span {
     long startEpochNanos;
     /** The name if it was given as a constant (for observers); null for run-time names. */
     Object nameConstant;
+    /** Where the span started, only when the leak detector's debug setting captures it; else null. */
+    Throwable startStack;
 
     // nesting on the owner thread: written and read only by the owner thread
     Span parent;
@@ -290,6 +292,9 @@ public final class Span {
             pool.engine.publishCopy(record);
         }
         pool.ended(this);
+        if (startStack != null) {
+            startStack = null; // leak-detector debug setting only: do not pin it past the span
+        }
         STATE.setRelease(this, FREE); // last: the owner may reuse us only after the copy is done
     }
 

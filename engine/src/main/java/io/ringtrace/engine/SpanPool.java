@@ -18,6 +18,9 @@ import io.ringtrace.codec.SpanRecord;
  */
 final class SpanPool implements SpanPoolView {
 
+    private static final java.lang.invoke.VarHandle SPANS =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(Span[].class);
+
     final TraceEngine engine;
     final Thread owner;
     private final Span[] spans;
@@ -121,5 +124,25 @@ final class SpanPool implements SpanPoolView {
     @Override
     public long exhaustions() {
         return exhaustions;
+    }
+
+    @Override
+    public Throwable startStack(int slot) {
+        Span span = spans[slot];
+        return span == null || !span.isOpen() ? null : span.startStack;
+    }
+
+    /** For the leak detector (operability): replaces a leaked span's flyweight with a fresh one. */
+    @Override
+    public boolean reclaim(int slot, long openedAtEpochNanos) {
+        Span leaked = (Span) SPANS.getAcquire(spans, slot);
+        if (leaked == null || openedAtEpochNanos(slot) != openedAtEpochNanos) {
+            return false; // ended (or reused) since the caller looked
+        }
+        Span fresh = new Span(this, slot, new SpanRecord(engine.limits), Span.FREE);
+        // The CAS publishes the fresh span (final fields, FREE state) to the owner thread, whose next
+        // acquire() finds it; it fails harmlessly if the slot changed meanwhile. The leaked object
+        // stays OPEN for its holder, outside the array, and is garbage once ended.
+        return SPANS.compareAndSet(spans, slot, leaked, fresh);
     }
 }

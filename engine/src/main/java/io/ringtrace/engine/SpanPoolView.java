@@ -33,4 +33,27 @@ public interface SpanPoolView {
 
     /** @return how many starts found every flyweight of this pool open (the span was a no-op) */
     long exhaustions();
+
+    /**
+     * @param slot a slot index
+     * @return where the span open in the slot was started, if the engine captures start stacks (the
+     *     leak detector's debug setting), else null
+     */
+    default Throwable startStack(int slot) {
+        return null;
+    }
+
+    /**
+     * Takes the flyweight of a leaked span out of the pool and puts a fresh one in its place, if the
+     * slot still holds the span that started at {@code openedAtEpochNanos}. The leaked span stays
+     * valid for whoever holds it (ending it still publishes it), but its flyweight is never reused.
+     * Called by the open-span leak detector's thread; allocates the replacement.
+     *
+     * @param slot a slot index
+     * @param openedAtEpochNanos the start time the caller saw in the slot
+     * @return whether the slot got a fresh flyweight
+     */
+    default boolean reclaim(int slot, long openedAtEpochNanos) {
+        return false;
+    }
 }

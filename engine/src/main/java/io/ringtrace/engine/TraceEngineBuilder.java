@@ -1,5 +1,6 @@
 package io.ringtrace.engine;
 
+import io.ringtrace.engine.ops.OperabilityOptions;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.TraceRequestEncoder;
@@ -33,6 +34,7 @@ import java.util.function.Function;
  *   <tr><td>{@link #spanLimits(SpanLimits)}</td><td>{@link SpanLimits#defaults()}</td><td>-</td></tr>
  *   <tr><td>{@link #spansPerThread(int)}</td><td>{@value #DEFAULT_SPANS_PER_THREAD}</td><td>-</td></tr>
  *   <tr><td>{@link #name(String)}</td><td>{@code "default"}</td><td>-</td></tr>
+ *   <tr><td>{@link #operability(OperabilityOptions)}</td><td>{@link OperabilityOptions#defaults()}</td><td>-</td></tr>
  * </table>
  *
  * <p>Not thread-safe; build once.
@@ -77,6 +79,7 @@ public final class TraceEngineBuilder {
     SpanExporter exporter;
     boolean disabled;
     SpanPoolListener spanPoolListener;
+    OperabilityOptions operability = OperabilityOptions.defaults();
 
     TraceEngineBuilder() {}
 
@@ -292,7 +295,22 @@ public final class TraceEngineBuilder {
         if (resource == null) {
             resource = EnvironmentConfig.defaultResource(null, null);
         }
-        return new TraceEngine(this);
+        TraceEngine engine = new TraceEngine(this);
+        engine.startOperability(operability); // MBean, monitor, JFR hook: once the engine is complete
+        return engine;
+    }
+
+    /**
+     * What the engine shows about itself: the JMX MBean {@code io.ringtrace:type=Engine,name=<name>},
+     * the GC and memory monitor, JFR drop-burst events and the open-span leak detector (off by
+     * default). See {@code engine/README.md}, "Operability".
+     *
+     * @param options the options (default {@link OperabilityOptions#defaults()})
+     * @return this
+     */
+    public TraceEngineBuilder operability(OperabilityOptions options) {
+        this.operability = java.util.Objects.requireNonNull(options, "operability");
+        return this;
     }
 
     static String quote(String s) {
