@@ -146,9 +146,10 @@ public final class PipelineDemo {
             awaitAll(startProducers(engine, tracer, OverloadPolicy.BLOCK, options.threads, warmupUnits, 0, 0));
             connected = engine.flush(Duration.ofSeconds(30));
         }
-        out.printf(connected ? "warm-up: connected, %,d spans exported in %.1f s (not part of the run)%n"
-                        : "warm-up: %,d spans not acknowledged after %.1f s; going on (what cannot be exported is retried, then counted)%n",
-                1 + warmupUnits * SPANS_PER_UNIT, (System.nanoTime() - warmupStart) / 1e9);
+        long warmupSpans = 1 + warmupUnits * SPANS_PER_UNIT;
+        out.printf(connected ? "warm-up: connected, %,d %s exported in %.1f s (not part of the run)%n"
+                        : "warm-up: %,d %s not acknowledged after %.1f s; going on (what cannot be exported is retried, then counted)%n",
+                warmupSpans, warmupSpans == 1 ? "span" : "spans", (System.nanoTime() - warmupStart) / 1e9);
         EngineStats base = engine.stats(new EngineStats()); // the run's numbers are counted from here
         long receivedBase = receiver == null ? 0 : receiver.spanCount();
         TimedSpanExporter.Interval interval = timed.drain(new TimedSpanExporter.Interval());
