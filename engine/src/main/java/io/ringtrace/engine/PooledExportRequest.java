@@ -61,11 +61,12 @@ final class PooledExportRequest implements ExportRequest {
 
     /** @return whether this request was free and is now the serializer's (serializer thread only) */
     boolean tryTake() {
-        // only the serializer moves FREE -> FILLING; completions move COMPLETING -> FREE with a release store
-        if ((int) STATE.getAcquire(this) != FREE) {
+        // a CAS, not a check then a store: close may move FREE -> RELEASED (and free the memory) at the
+        // same time when the serializer thread did not stop in time; completions move COMPLETING -> FREE
+        // with a release store, which this CAS (a volatile read) orders before our use of the buffer
+        if (!STATE.compareAndSet(this, FREE, FILLING)) {
             return false;
         }
-        STATE.setRelease(this, FILLING);
         buffer.clear();
         return true;
     }
