@@ -127,6 +127,40 @@ class LifecycleTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void flushAndCloseDuringASlowCloseKeepTheirOwnDeadlines() throws Exception {
+        exporter.mode(InMemorySpanExporter.Mode.HOLD);
+        TraceEngine engine = TraceEngine.builder().exporter(exporter).ringSize(16).build();
+        TestSpans.publish(engine, 1, "/a");
+        boolean[] closeResult = new boolean[1];
+        // held by the exporter: close waits for it up to its 6 s deadline
+        Thread closer = new Thread(() -> closeResult[0] = engine.close(Duration.ofSeconds(6)), "slow-closer");
+        closer.start();
+        while (!engine.isClosed()) {
+            Thread.onSpinWait();
+        }
+        long start = System.nanoTime();
+        boolean flushed = engine.flush(Duration.ofMillis(100));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertFalse(flushed, "a close still under way has not exported everything yet");
+        // generous for a loaded machine, and still far below the 6 s a flush waiting for close would take
+        assertTrue(tookMillis < 3_000, "flush(100 ms) waited " + tookMillis + " ms for close");
+        start = System.nanoTime();
+        assertFalse(engine.close(Duration.ofMillis(100)), "a second close: the first has not finished");
+        tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMillis < 3_000, "close(100 ms) waited " + tookMillis + " ms for the first close");
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (exporter.heldCount() == 0 && System.nanoTime() - until < 0) {
+            Thread.sleep(1);
+        }
+        assertEquals(1, exporter.completeHeld(1), "close sealed the span and handed it to the exporter");
+        closer.join(20_000);
+        assertFalse(closer.isAlive());
+        assertTrue(closeResult[0], "close finished cleanly once the request was completed");
+        assertTrue(engine.flush(Duration.ofMillis(100)), "after close: its result");
+        RingApiTest.assertAccounting(engine, 1, 1);
+    }
+
+    @Test
     void completingARequestTwiceIsRejected() {
         exporter.mode(InMemorySpanExporter.Mode.HOLD);
         TraceEngine engine = closeAfter(TraceEngine.builder().exporter(exporter).ringSize(16).build());
