@@ -139,6 +139,33 @@ public final class InstrumentationScope {
             return this;
         }
 
+        /**
+         * Adds a string array attribute (for example {@code process.command_args}).
+         *
+         * @param key not null
+         * @param values not null, no null elements
+         * @return this
+         */
+        public Builder attribute(String key, String[] values) {
+            Resource.requireValue(values);
+            for (String v : values) {
+                Resource.requireValue(v);
+            }
+            Utf8Constant k = Resource.constant(key);
+            String[] copy = values.clone();
+            attributes.add(key, (a, p, l, t) -> KeyValueWire.putStringArray(a, p, l, t, k, copy, copy.length));
+            return this;
+        }
+
+        /** @param key not null @param values not null @return this */
+        public Builder attribute(String key, long[] values) {
+            Resource.requireValue(values);
+            Utf8Constant k = Resource.constant(key);
+            long[] copy = values.clone();
+            attributes.add(key, (a, p, l, t) -> KeyValueWire.putLongArray(a, p, l, t, k, copy, copy.length));
+            return this;
+        }
+
         /** @param key not null @param value the value @return this */
         public Builder attribute(String key, boolean value) {
             Utf8Constant k = Resource.constant(key);

@@ -134,17 +134,17 @@ final class KeyValueWire {
         return putVarint(a, pos, arrayLength);
     }
 
-    static int putStringArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence[] values) {
+    static int putStringArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence[] values, int count) {
         long chars = 0;
-        for (CharSequence v : values) {
-            chars += v.length();
+        for (int i = 0; i < count; i++) {
+            chars += values[i].length();
         }
         if (chars > limit - pos) {
             return -1; // cannot fit (see putString)
         }
         long arrayLength = 0;
-        for (CharSequence v : values) {
-            arrayLength += lenFieldSize(lenFieldSize(utf8Length(v)));
+        for (int i = 0; i < count; i++) {
+            arrayLength += lenFieldSize(lenFieldSize(utf8Length(values[i])));
         }
         if (arrayLength > limit - pos) {
             return -1;
@@ -153,7 +153,8 @@ final class KeyValueWire {
         if (pos < 0) {
             return -1;
         }
-        for (CharSequence v : values) {
+        for (int i = 0; i < count; i++) {
+            CharSequence v = values[i];
             int n = utf8Length(v);
             a[pos++] = ARRAY_ELEMENT;
             pos = putVarint(a, pos, lenFieldSize(n));
@@ -164,10 +165,10 @@ final class KeyValueWire {
         return pos;
     }
 
-    static int putLongArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, long[] values) {
+    static int putLongArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, long[] values, int count) {
         long arrayLength = 0;
-        for (long v : values) {
-            arrayLength += 2 + 1 + varintSize(v); // element tag, element length (< 128), INT tag, varint
+        for (int i = 0; i < count; i++) {
+            arrayLength += 2 + 1 + varintSize(values[i]); // element tag, element length (< 128), INT tag, varint
         }
         if (arrayLength > limit - pos) {
             return -1;
@@ -176,7 +177,8 @@ final class KeyValueWire {
         if (pos < 0) {
             return -1;
         }
-        for (long v : values) {
+        for (int i = 0; i < count; i++) {
+            long v = values[i];
             a[pos++] = ARRAY_ELEMENT;
             a[pos++] = (byte) (1 + varintSize(v));
             a[pos++] = INT;
@@ -185,8 +187,8 @@ final class KeyValueWire {
         return pos;
     }
 
-    static int putDoubleArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, double[] values) {
-        long arrayLength = 11L * values.length; // element tag, length 9, DOUBLE tag, 8 bytes
+    static int putDoubleArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, double[] values, int count) {
+        long arrayLength = 11L * count; // element tag, length 9, DOUBLE tag, 8 bytes
         if (arrayLength > limit - pos) {
             return -1;
         }
@@ -194,7 +196,8 @@ final class KeyValueWire {
         if (pos < 0) {
             return -1;
         }
-        for (double v : values) {
+        for (int i = 0; i < count; i++) {
+            double v = values[i];
             a[pos++] = ARRAY_ELEMENT;
             a[pos++] = 9;
             a[pos++] = DOUBLE;
@@ -203,8 +206,8 @@ final class KeyValueWire {
         return pos;
     }
 
-    static int putBooleanArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, boolean[] values) {
-        long arrayLength = 4L * values.length; // element tag, length 2, BOOL tag, 0/1
+    static int putBooleanArray(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, boolean[] values, int count) {
+        long arrayLength = 4L * count; // element tag, length 2, BOOL tag, 0/1
         if (arrayLength > limit - pos) {
             return -1;
         }
@@ -212,7 +215,8 @@ final class KeyValueWire {
         if (pos < 0) {
             return -1;
         }
-        for (boolean v : values) {
+        for (int i = 0; i < count; i++) {
+            boolean v = values[i];
             a[pos++] = ARRAY_ELEMENT;
             a[pos++] = 2;
             a[pos++] = BOOL;

@@ -83,6 +83,33 @@ public final class Resource {
             return this;
         }
 
+        /**
+         * Adds a string array attribute (for example {@code process.command_args}).
+         *
+         * @param key not null
+         * @param values not null, no null elements
+         * @return this
+         */
+        public Builder attribute(String key, String[] values) {
+            requireValue(values);
+            for (String v : values) {
+                requireValue(v);
+            }
+            Utf8Constant k = constant(key);
+            String[] copy = values.clone();
+            attributes.add(key, (a, p, l, t) -> KeyValueWire.putStringArray(a, p, l, t, k, copy, copy.length));
+            return this;
+        }
+
+        /** @param key not null @param values not null @return this */
+        public Builder attribute(String key, long[] values) {
+            requireValue(values);
+            Utf8Constant k = constant(key);
+            long[] copy = values.clone();
+            attributes.add(key, (a, p, l, t) -> KeyValueWire.putLongArray(a, p, l, t, k, copy, copy.length));
+            return this;
+        }
+
         /** @param key not null @param value the value @return this */
         public Builder attribute(String key, boolean value) {
             Utf8Constant k = constant(key);

@@ -467,42 +467,108 @@ public final class SpanRecord {
      * @return this
      */
     public SpanRecord attribute(Utf8Constant key, byte[] value) {
-        requireValue(value);
+        return attribute(key, value, 0, value == null ? 0 : value.length);
+    }
+
+    /**
+     * Adds a bytes attribute from a slice of {@code value} (copied now).
+     *
+     * @param key not null
+     * @param value not null
+     * @param offset first byte
+     * @param length number of bytes
+     * @return this
+     * @throws IllegalArgumentException if the slice is outside the array
+     */
+    public SpanRecord attribute(Utf8Constant key, byte[] value, int offset, int length) {
+        requireSlice(value, offset, length);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putBytes(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value, 0, value.length));
+                KeyValueWire.putBytes(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, value, offset, length));
     }
 
     /** @param key not null @param values not null, no null elements @return this */
     public SpanRecord attribute(Utf8Constant key, CharSequence[] values) {
-        requireElements(values);
+        return attribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null, no null elements among them
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     */
+    public SpanRecord attribute(Utf8Constant key, CharSequence[] values, int count) {
+        requireElements(values, count);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putStringArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putStringArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this */
     public SpanRecord attribute(Utf8Constant key, long[] values) {
-        requireValue(values);
+        return attribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     */
+    public SpanRecord attribute(Utf8Constant key, long[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putLongArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putLongArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this */
     public SpanRecord attribute(Utf8Constant key, double[] values) {
-        requireValue(values);
+        return attribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     */
+    public SpanRecord attribute(Utf8Constant key, double[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putDoubleArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putDoubleArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this */
     public SpanRecord attribute(Utf8Constant key, boolean[] values) {
-        requireValue(values);
+        return attribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     */
+    public SpanRecord attribute(Utf8Constant key, boolean[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = spanAttributeLimit(key);
         return limit < 0 ? this : spanAttributeWritten(
-                KeyValueWire.putBooleanArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putBooleanArray(arena, attributeEnd, limit, SPAN_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null, no null elements @return this */
@@ -654,42 +720,113 @@ public final class SpanRecord {
 
     /** @param key not null @param value not null @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, byte[] value) {
-        requireValue(value);
+        return eventAttribute(key, value, 0, value == null ? 0 : value.length);
+    }
+
+    /**
+     * Adds a bytes attribute from a slice of {@code value} (copied now).
+     *
+     * @param key not null
+     * @param value not null
+     * @param offset first byte
+     * @param length number of bytes
+     * @return this
+     * @throws IllegalArgumentException if the slice is outside the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, byte[] value, int offset, int length) {
+        requireSlice(value, offset, length);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putBytes(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value, 0, value.length));
+                KeyValueWire.putBytes(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, value, offset, length));
     }
 
     /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, CharSequence[] values) {
-        requireElements(values);
+        return eventAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null, no null elements among them
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, CharSequence[] values, int count) {
+        requireElements(values, count);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putStringArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putStringArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, long[] values) {
-        requireValue(values);
+        return eventAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, long[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putLongArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putLongArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, double[] values) {
-        requireValue(values);
+        return eventAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, double[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putDoubleArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putDoubleArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no event was added */
     public SpanRecord eventAttribute(Utf8Constant key, boolean[] values) {
-        requireValue(values);
+        return eventAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord eventAttribute(Utf8Constant key, boolean[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = eventAttributeLimit(key);
         return limit < 0 ? this : eventAttributeWritten(
-                KeyValueWire.putBooleanArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putBooleanArray(arena, eventEnd, limit, EVENT_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no event was added */
@@ -813,42 +950,113 @@ public final class SpanRecord {
 
     /** @param key not null @param value not null @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, byte[] value) {
-        requireValue(value);
+        return linkAttribute(key, value, 0, value == null ? 0 : value.length);
+    }
+
+    /**
+     * Adds a bytes attribute from a slice of {@code value} (copied now).
+     *
+     * @param key not null
+     * @param value not null
+     * @param offset first byte
+     * @param length number of bytes
+     * @return this
+     * @throws IllegalArgumentException if the slice is outside the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, byte[] value, int offset, int length) {
+        requireSlice(value, offset, length);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putBytes(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value, 0, value.length));
+                KeyValueWire.putBytes(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, value, offset, length));
     }
 
     /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, CharSequence[] values) {
-        requireElements(values);
+        return linkAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null, no null elements among them
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, CharSequence[] values, int count) {
+        requireElements(values, count);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putStringArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putStringArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, long[] values) {
-        requireValue(values);
+        return linkAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, long[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putLongArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putLongArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, double[] values) {
-        requireValue(values);
+        return linkAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, double[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putDoubleArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putDoubleArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null @return this @throws IllegalStateException if no link was added */
     public SpanRecord linkAttribute(Utf8Constant key, boolean[] values) {
-        requireValue(values);
+        return linkAttribute(key, values, values == null ? 0 : values.length);
+    }
+
+    /**
+     * Adds an array attribute of the first {@code count} values (a reusable scratch array needs no copy).
+     *
+     * @param key not null
+     * @param values not null
+     * @param count how many of {@code values}, from index 0
+     * @return this
+     * @throws IllegalArgumentException if {@code count} is negative or beyond the array
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord linkAttribute(Utf8Constant key, boolean[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
         int limit = linkAttributeLimit(key);
         return limit < 0 ? this : linkAttributeWritten(
-                KeyValueWire.putBooleanArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
+                KeyValueWire.putBooleanArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values, count));
     }
 
     /** @param key not null @param values not null, no null elements @return this @throws IllegalStateException if no link was added */
@@ -1022,10 +1230,29 @@ public final class SpanRecord {
 
     private static void requireElements(Object[] values) {
         requireValue(values);
-        for (Object v : values) {
-            if (v == null) {
+        requireElements(values, values.length);
+    }
+
+    private static void requireElements(Object[] values, int count) {
+        requireCount(values, values == null ? 0 : values.length, count);
+        for (int i = 0; i < count; i++) {
+            if (values[i] == null) {
                 throw new IllegalArgumentException("attribute array elements must not be null");
             }
+        }
+    }
+
+    private static void requireCount(Object values, int length, int count) {
+        requireValue(values);
+        if (count < 0 || count > length) {
+            throw new IllegalArgumentException("count " + count + " outside the array of " + length);
+        }
+    }
+
+    private static void requireSlice(byte[] value, int offset, int length) {
+        requireValue(value);
+        if (offset < 0 || length < 0 || offset > value.length - length) {
+            throw new IllegalArgumentException("slice [" + offset + ", +" + length + ") outside the array of " + value.length);
         }
     }
 }

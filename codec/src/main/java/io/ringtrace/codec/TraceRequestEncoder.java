@@ -135,7 +135,8 @@ public final class TraceRequestEncoder {
 
     /**
      * Starts a new request in {@code buffer}. The encoder owns the buffer until {@link #seal()};
-     * an elastic buffer is grown once to {@link #requiredCapacity()}.
+     * an elastic buffer is grown once to {@link #requiredCapacity()}. A request begun earlier and
+     * not sealed is abandoned (its buffer's contents are undefined).
      *
      * @param buffer an off-heap (direct) buffer; its Chronicle single-thread check is disabled,
      *     since request buffers pass between the serializer and export threads

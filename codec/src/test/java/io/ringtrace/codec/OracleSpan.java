@@ -201,6 +201,16 @@ final class OracleSpan {
         return new Value() {
             AnyValue proto() { return AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(v)).build(); }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
+                if (v.length % 2 == 1) { // the slice variant, from inside a larger array
+                    byte[] big = new byte[v.length + 5];
+                    System.arraycopy(v, 0, big, 2, v.length);
+                    switch (t) {
+                        case SPAN: r.attribute(k, big, 2, v.length); break;
+                        case EVENT: r.eventAttribute(k, big, 2, v.length); break;
+                        default: r.linkAttribute(k, big, 2, v.length);
+                    }
+                    return;
+                }
                 switch (t) {
                     case SPAN: r.attribute(k, v); break;
                     case EVENT: r.eventAttribute(k, v); break;
@@ -221,14 +231,15 @@ final class OracleSpan {
                 return AnyValue.newBuilder().setArrayValue(a).build();
             }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
-                CharSequence[] cs = new CharSequence[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    cs[i] = new StringBuilder(v[i]);
+                boolean counted = v.length % 2 == 1; // the count variant over a larger scratch array
+                CharSequence[] cs = new CharSequence[v.length + (counted ? 2 : 0)];
+                for (int i = 0; i < cs.length; i++) {
+                    cs[i] = new StringBuilder(i < v.length ? v[i] : "scratch tail, not encoded");
                 }
                 switch (t) {
-                    case SPAN: r.attribute(k, cs); break;
-                    case EVENT: r.eventAttribute(k, cs); break;
-                    default: r.linkAttribute(k, cs);
+                    case SPAN: if (counted) r.attribute(k, cs, v.length); else r.attribute(k, cs); break;
+                    case EVENT: if (counted) r.eventAttribute(k, cs, v.length); else r.eventAttribute(k, cs); break;
+                    default: if (counted) r.linkAttribute(k, cs, v.length); else r.linkAttribute(k, cs);
                 }
             }
             public String toString() { return "strings" + java.util.Arrays.toString(v); }
@@ -245,6 +256,15 @@ final class OracleSpan {
                 return AnyValue.newBuilder().setArrayValue(a).build();
             }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
+                if (v.length % 2 == 1) { // the count variant over a larger scratch array
+                    long[] scratch = java.util.Arrays.copyOf(v, v.length + 3);
+                    switch (t) {
+                        case SPAN: r.attribute(k, scratch, v.length); break;
+                        case EVENT: r.eventAttribute(k, scratch, v.length); break;
+                        default: r.linkAttribute(k, scratch, v.length);
+                    }
+                    return;
+                }
                 switch (t) {
                     case SPAN: r.attribute(k, v); break;
                     case EVENT: r.eventAttribute(k, v); break;
@@ -265,6 +285,15 @@ final class OracleSpan {
                 return AnyValue.newBuilder().setArrayValue(a).build();
             }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
+                if (v.length % 2 == 1) { // the count variant over a larger scratch array
+                    double[] scratch = java.util.Arrays.copyOf(v, v.length + 3);
+                    switch (t) {
+                        case SPAN: r.attribute(k, scratch, v.length); break;
+                        case EVENT: r.eventAttribute(k, scratch, v.length); break;
+                        default: r.linkAttribute(k, scratch, v.length);
+                    }
+                    return;
+                }
                 switch (t) {
                     case SPAN: r.attribute(k, v); break;
                     case EVENT: r.eventAttribute(k, v); break;
@@ -285,6 +314,15 @@ final class OracleSpan {
                 return AnyValue.newBuilder().setArrayValue(a).build();
             }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
+                if (v.length % 2 == 1) { // the count variant over a larger scratch array
+                    boolean[] scratch = java.util.Arrays.copyOf(v, v.length + 3);
+                    switch (t) {
+                        case SPAN: r.attribute(k, scratch, v.length); break;
+                        case EVENT: r.eventAttribute(k, scratch, v.length); break;
+                        default: r.linkAttribute(k, scratch, v.length);
+                    }
+                    return;
+                }
                 switch (t) {
                     case SPAN: r.attribute(k, v); break;
                     case EVENT: r.eventAttribute(k, v); break;

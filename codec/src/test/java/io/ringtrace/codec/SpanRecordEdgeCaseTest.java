@@ -195,6 +195,12 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
         assertThrows(IllegalArgumentException.class, () -> r.attribute(key, (CharSequence) null));
         assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new CharSequence[] {"a", null}));
         assertThrows(IllegalArgumentException.class, () -> r.attribute(key, (long[]) null));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new long[2], 3));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new double[2], -1));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new CharSequence[] {"a", null}, 2));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new byte[4], 3, 2));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, new byte[4], -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> r.attribute(key, (byte[]) null, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> r.kind(6));
         assertThrows(IllegalArgumentException.class, () -> r.kind(-1));
         assertThrows(IllegalArgumentException.class, () -> r.status(3, "x"));

@@ -63,6 +63,53 @@ class TraceRequestEncoderConformanceTest extends CodecTestBase {
     }
 
     @Test
+    void resourceAndScopeAttributesOfEveryBuilderKind() throws Exception {
+        Resource resource = Resource.builder().attribute("s", "v").attribute("l", -5L).attribute("d", Double.NaN)
+                .attribute("b", true).attribute("process.command_args", new String[] {"java", "-jar", "é😀"})
+                .attribute("ports", new long[] {80, 443, -1}).attribute("", "empty key").schemaUrl("https://r").build();
+        InstrumentationScope scope = InstrumentationScope.builder("lib").version("9").attribute("s", "v")
+                .attribute("l", 1L).attribute("d", 2.5).attribute("b", false).attribute("a", new String[0])
+                .attribute("n", new long[] {0}).schemaUrl("https://s").build();
+        io.opentelemetry.proto.common.v1.AnyValue.Builder args = io.opentelemetry.proto.common.v1.AnyValue.newBuilder();
+        args.getArrayValueBuilder().addValues(any().setStringValue("java")).addValues(any().setStringValue("-jar"))
+                .addValues(any().setStringValue("é😀"));
+        io.opentelemetry.proto.common.v1.AnyValue.Builder ports = io.opentelemetry.proto.common.v1.AnyValue.newBuilder();
+        ports.getArrayValueBuilder().addValues(any().setIntValue(80)).addValues(any().setIntValue(443)).addValues(any().setIntValue(-1));
+        io.opentelemetry.proto.common.v1.AnyValue.Builder emptyArray = io.opentelemetry.proto.common.v1.AnyValue.newBuilder();
+        emptyArray.getArrayValueBuilder();
+        io.opentelemetry.proto.common.v1.AnyValue.Builder zero = io.opentelemetry.proto.common.v1.AnyValue.newBuilder();
+        zero.getArrayValueBuilder().addValues(any().setIntValue(0));
+        ExportTraceServiceRequest expected = ExportTraceServiceRequest.newBuilder().addResourceSpans(
+                io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder()
+                        .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                                .addAttributes(kv("s", any().setStringValue("v"))).addAttributes(kv("l", any().setIntValue(-5)))
+                                .addAttributes(kv("d", any().setDoubleValue(Double.NaN))).addAttributes(kv("b", any().setBoolValue(true)))
+                                .addAttributes(kv("process.command_args", args)).addAttributes(kv("ports", ports))
+                                .addAttributes(kv("", any().setStringValue("empty key"))))
+                        .setSchemaUrl("https://r")
+                        .addScopeSpans(io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder().setSchemaUrl("https://s")
+                                .setScope(io.opentelemetry.proto.common.v1.InstrumentationScope.newBuilder().setName("lib").setVersion("9")
+                                        .addAttributes(kv("s", any().setStringValue("v"))).addAttributes(kv("l", any().setIntValue(1)))
+                                        .addAttributes(kv("d", any().setDoubleValue(2.5))).addAttributes(kv("b", any().setBoolValue(false)))
+                                        .addAttributes(kv("a", emptyArray)).addAttributes(kv("n", zero)))
+                                .addSpans(Span.newBuilder().setTraceId(OracleSpan.id(1, 2)).setSpanId(OracleSpan.id(3)))))
+                .build();
+        TraceRequestEncoder encoder = new TraceRequestEncoder(resource, 4096);
+        Bytes<?> buffer = directBuffer(encoder.requiredCapacity());
+        encoder.begin(buffer);
+        assertTrue(encoder.append(new SpanRecord(SpanLimits.defaults()).scope(scope).traceId(1, 2).spanId(3)));
+        assertConformant(expected, encoder.seal());
+    }
+
+    private static io.opentelemetry.proto.common.v1.AnyValue.Builder any() {
+        return io.opentelemetry.proto.common.v1.AnyValue.newBuilder();
+    }
+
+    private static io.opentelemetry.proto.common.v1.KeyValue kv(String key, io.opentelemetry.proto.common.v1.AnyValue.Builder value) {
+        return io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    @Test
     void emptyRequestIsAnEmptyMessage() throws Exception {
         OracleRequest oracle = new OracleRequest("svc", 1, "");
         TraceRequestEncoder encoder = new TraceRequestEncoder(oracle.resource, 4096);

@@ -1,6 +1,7 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.monitor.LatencyHistogram;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -39,6 +40,9 @@ final class EngineCounters {
     private static final int SLOTS = REQUESTS_FAILED + 1;
 
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * STRIDE);
+
+    /** Hand-off-to-completion time of each export request, recorded by completions (any thread). */
+    final LatencyHistogram exportLatency = new LatencyHistogram();
 
     private long get(int slot) {
         return slots.get(slot * STRIDE);

@@ -1,6 +1,7 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.monitor.LatencyHistogram;
 
 /**
  * A snapshot of an engine's counters, filled by {@link TraceEngine#stats(EngineStats)} without
@@ -36,6 +37,7 @@ public final class EngineStats {
     int requestBuffersInUse;
     long offHeapBytesHeld;
     boolean closed;
+    final LatencyHistogram.Snapshot exportLatency = new LatencyHistogram.Snapshot();
 
     /** Creates an all-zero snapshot. */
     public EngineStats() {}
@@ -134,6 +136,15 @@ public final class EngineStats {
         return offHeapBytesHeld;
     }
 
+    /**
+     * @return the export latency histogram: time from the hand-off of each request to the exporter
+     *     until its completion (retries included), for completed requests; percentiles are bucket
+     *     upper bounds (at most 2x the true value)
+     */
+    public LatencyHistogram.Snapshot exportLatency() {
+        return exportLatency;
+    }
+
     /** @return whether the engine has been closed (or is closing) */
     public boolean closed() {
         return closed;
@@ -163,6 +174,7 @@ public final class EngineStats {
         requestBuffersInUse = other.requestBuffersInUse;
         offHeapBytesHeld = other.offHeapBytesHeld;
         closed = other.closed;
+        exportLatency.copyFrom(other.exportLatency);
         return this;
     }
 
@@ -189,6 +201,10 @@ public final class EngineStats {
                 .append(", ringCapacity=").append(ringCapacity)
                 .append(", requestBuffersInUse=").append(requestBuffersInUse).append('/').append(requestBuffers)
                 .append(", offHeapBytesHeld=").append(offHeapBytesHeld)
+                .append(", exportLatency={count=").append(exportLatency.count())
+                .append(", p50Nanos<=").append(exportLatency.percentileNanos(50))
+                .append(", p99Nanos<=").append(exportLatency.percentileNanos(99))
+                .append(", maxNanos=").append(exportLatency.maxNanos()).append('}')
                 .append(", closed=").append(closed)
                 .append('}').toString();
     }

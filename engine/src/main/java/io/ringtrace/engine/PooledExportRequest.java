@@ -118,7 +118,9 @@ final class PooledExportRequest implements ExportRequest {
         if (rejected > 0) {
             pool.counters.droppedAtCompletion(DropReason.REJECTED, rejected);
         }
-        JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, System.nanoTime() - handOffNanos,
+        long latencyNanos = System.nanoTime() - handOffNanos;
+        pool.counters.exportLatency.record(latencyNanos);
+        JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos,
                 attempts, rejected == 0 ? JfrEvents.OUTCOME_SUCCESS : JfrEvents.OUTCOME_PARTIAL_SUCCESS, rejected);
         release();
     }
@@ -134,7 +136,9 @@ final class PooledExportRequest implements ExportRequest {
         }
         pool.counters.droppedAtCompletion(reason, spanCount);
         pool.counters.requestFailed();
-        JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, System.nanoTime() - handOffNanos,
+        long latencyNanos = System.nanoTime() - handOffNanos;
+        pool.counters.exportLatency.record(latencyNanos);
+        JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos,
                 attempts, JfrEvents.outcome(reason), spanCount);
         release();
     }

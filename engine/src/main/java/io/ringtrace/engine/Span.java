@@ -57,6 +57,10 @@ public final class Span {
     boolean sampled;
     long parentSpanId;
     long startEpochNanos;
+    /** The name if it was given as a constant (for observers); null for run-time names. */
+    Object nameConstant;
+    /** Where the span started, only when the leak detector's debug setting captures it; else null. */
+    Throwable startStack;
 
     // nesting on the owner thread: written and read only by the owner thread
     Span parent;
@@ -72,13 +76,19 @@ public final class Span {
 
     // --------------------------------------------------------------------- owner thread (pool)
 
-    /** @return whether this free span was taken for a new span (owner thread only) */
-    boolean tryAcquire() {
+    /**
+     * @param startEpochNanos the new span's start time
+     * @param name the new span's name constant, or null
+     * @return whether this free span was taken for a new span (owner thread only)
+     */
+    boolean tryAcquire(long startEpochNanos, Object name) {
         // only the owner thread moves FREE -> OPEN; an ending thread moves ENDING -> FREE with a
         // release store after its last access, so the acquire read below orders our reuse after it
         if ((int) STATE.getAcquire(this) != FREE) {
             return false;
         }
+        this.startEpochNanos = startEpochNanos; // before the OPEN store: an observer that sees OPEN sees these
+        this.nameConstant = name;
         STATE.setRelease(this, OPEN);
         generation++;
         return true;
@@ -282,6 +292,9 @@ public final class Span {
             pool.engine.publishCopy(record);
         }
         pool.ended(this);
+        if (startStack != null) {
+            startStack = null; // leak-detector debug setting only: do not pin it past the span
+        }
         STATE.setRelease(this, FREE); // last: the owner may reuse us only after the copy is done
     }
 

@@ -16,7 +16,10 @@ import io.ringtrace.codec.SpanRecord;
  * {@link #spans()} lets an observer (e.g. a leak detector) look at the open spans: read their state
  * with {@link Span#isOpen()} and their start time, nothing else.
  */
-final class SpanPool {
+final class SpanPool implements SpanPoolView {
+
+    private static final java.lang.invoke.VarHandle SPANS =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(Span[].class);
 
     final TraceEngine engine;
     final Thread owner;
@@ -25,6 +28,8 @@ final class SpanPool {
     private int next;
     /** The owner thread's innermost open span, or null; owner thread only. */
     private Span current;
+    /** Starts that found every flyweight open; written by the owner only, read racily by observers. */
+    private volatile long exhaustions;
 
     SpanPool(TraceEngine engine, Thread owner, int capacity) {
         this.engine = engine;
@@ -32,13 +37,17 @@ final class SpanPool {
         this.spans = new Span[capacity];
     }
 
-    /** @return a span taken for a new span, or null if all are open (owner thread only) */
-    Span acquire() {
+    /**
+     * @param startEpochNanos the new span's start time
+     * @param name the new span's name constant, or null
+     * @return a span taken for a new span, or null if all are open (owner thread only)
+     */
+    Span acquire(long startEpochNanos, Object name) {
         int n = created;
         for (int i = 0; i < n; i++) {
             int index = next + i < n ? next + i : next + i - n;
             Span span = spans[index];
-            if (span.tryAcquire()) {
+            if (span.tryAcquire(startEpochNanos, name)) {
                 next = index + 1 == n ? 0 : index + 1;
                 return span;
             }
@@ -47,9 +56,10 @@ final class SpanPool {
             Span span = new Span(this, n, new SpanRecord(engine.limits), Span.FREE);
             spans[n] = span;
             created = n + 1; // plain store: only the owner reads created for acquiring
-            span.tryAcquire();
+            span.tryAcquire(startEpochNanos, name);
             return span;
         }
+        exhaustions = exhaustions + 1; // single writer (the owner): a volatile store, no CAS needed
         return null;
     }
 
@@ -84,8 +94,55 @@ final class SpanPool {
         // on another thread: the owner's current() skips this span lazily, next time it starts one
     }
 
-    /** @return the flyweights created so far (for observers; read-only; entries may be null) */
-    Span[] spans() {
-        return spans;
+    // ------------------------------------------------------------------ SpanPoolView (any thread)
+
+    @Override
+    public Thread ownerThread() {
+        return owner;
+    }
+
+    @Override
+    public int capacity() {
+        return spans.length;
+    }
+
+    @Override
+    public long openedAtEpochNanos(int slot) {
+        Span span = spans[slot]; // racy read: null until the owner creates it; Span's fields used here are final or checked
+        if (span == null || !span.isOpen()) {
+            return NOT_OPEN;
+        }
+        return span.startEpochNanos;
+    }
+
+    @Override
+    public Object spanName(int slot) {
+        Span span = spans[slot];
+        return span == null || !span.isOpen() ? null : span.nameConstant;
+    }
+
+    @Override
+    public long exhaustions() {
+        return exhaustions;
+    }
+
+    @Override
+    public Throwable startStack(int slot) {
+        Span span = spans[slot];
+        return span == null || !span.isOpen() ? null : span.startStack;
+    }
+
+    /** For the leak detector (operability): replaces a leaked span's flyweight with a fresh one. */
+    @Override
+    public boolean reclaim(int slot, long openedAtEpochNanos) {
+        Span leaked = (Span) SPANS.getAcquire(spans, slot);
+        if (leaked == null || openedAtEpochNanos(slot) != openedAtEpochNanos) {
+            return false; // ended (or reused) since the caller looked
+        }
+        Span fresh = new Span(this, slot, new SpanRecord(engine.limits), Span.FREE);
+        // The CAS publishes the fresh span (final fields, FREE state) to the owner thread, whose next
+        // acquire() finds it; it fails harmlessly if the slot changed meanwhile. The leaked object
+        // stays OPEN for its holder, outside the array, and is garbage once ended.
+        return SPANS.compareAndSet(spans, slot, leaked, fresh);
     }
 }

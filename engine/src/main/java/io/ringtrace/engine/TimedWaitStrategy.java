@@ -20,8 +20,16 @@ abstract class TimedWaitStrategy implements WaitStrategy {
 
     private static final int SPIN_TRIES = 100;
     private static final int YIELD_TRIES = 100;
+    /** Where an idle serializer's wait starts: past spinning and yielding, at the longest park. */
+    private static final int IDLE_START = SPIN_TRIES + YIELD_TRIES + 64;
 
     private final long timeoutNanos;
+    /**
+     * Whether the previous wait ended in a timeout (nothing arrived for a whole tick): then the next
+     * wait skips the spin and yield phases and parks at once. Only the serializer thread calls
+     * {@link #waitFor}, so a plain field is safe.
+     */
+    private boolean idle;
 
     private TimedWaitStrategy(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
@@ -53,7 +61,7 @@ abstract class TimedWaitStrategy implements WaitStrategy {
             throws AlertException, TimeoutException {
         long available;
         long deadline = 0;
-        int attempt = 0;
+        int attempt = idle ? IDLE_START : 0;
         // dependentSequence is the ring cursor here (the serializer is the only consumer); its
         // volatile read is what makes the producers' writes to the slots visible to us
         while ((available = dependentSequence.get()) < sequence) {
@@ -63,6 +71,7 @@ abstract class TimedWaitStrategy implements WaitStrategy {
                 if (deadline == 0) {
                     deadline = now + timeoutNanos;
                 } else if (now - deadline >= 0) {
+                    idle = true;
                     throw TimeoutException.INSTANCE; // a shared, stackless instance: no allocation
                 }
                 idle(attempt - SPIN_TRIES);
@@ -71,6 +80,7 @@ abstract class TimedWaitStrategy implements WaitStrategy {
             }
             attempt++;
         }
+        idle = false;
         return available;
     }
 

@@ -95,7 +95,11 @@ public final class TraceContext {
         traceStateLength = other.traceStateLength;
     }
 
-    /** Makes this context invalid (all zero, no tracestate). @return this */
+    /**
+     * Makes this context invalid (all zero, no tracestate).
+     *
+     * @return this
+     */
     public TraceContext clear() {
         return set(0, 0, 0, 0, false);
     }

@@ -14,6 +14,10 @@ import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.leak.OpenSpanDetector;
+import io.ringtrace.engine.leak.SpanPoolLeakView;
+import io.ringtrace.engine.ops.EngineOperability;
+import io.ringtrace.engine.ops.OperabilityOptions;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
@@ -56,8 +60,8 @@ import java.util.concurrent.locks.LockSupport;
  *   (~8.4 KB with the default limits, so ~69 MB for the default 8192 slots: size the ring and the
  *   limits together);
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
- *   (about 2.25 x maxRequestBytes each: ~38 MB for the defaults 4 x 4 MiB), allocated at build and
- *   freed at close ({@link #offHeapBytesHeld()});
+ *   (about 2.25 x maxRequestBytes each: ~9.4 MB for the defaults 4 x 1 MiB), allocated (and, by
+ *   Chronicle, zeroed, so resident at once) at build and freed at close ({@link #offHeapBytesHeld()});
  *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of one
  *   record each, created on first use.
  * </ul>
@@ -111,6 +115,12 @@ public final class TraceEngine implements AutoCloseable {
     private final Span noopSpan;
     private final Resource resource;
     private final String description;
+    /** The MBean, monitor, JFR hook and leak detector (null for a disabled engine). */
+    private final EngineOperability operability;
+    /** The open-span leak detector, or null (off): span pools register with it. */
+    final OpenSpanDetector leakDetector;
+    /** Leak detector debug setting: capture each span's start stack (allocates per span). */
+    private final boolean leakStacks;
 
     /** Set once by close (or at build for a disabled engine); read by every claim. */
     private volatile boolean closed;
@@ -128,7 +138,18 @@ public final class TraceEngine implements AutoCloseable {
         this.exporter = b.exporter;
         this.noopSpan = new Span(null, -1, new SpanRecord(limits), Span.NOOP);
         int spansPerThread = b.spansPerThread;
-        this.pools = ThreadLocal.withInitial(() -> new SpanPool(this, Thread.currentThread(), spansPerThread));
+        SpanPoolListener poolListener = b.spanPoolListener;
+        this.pools = ThreadLocal.withInitial(() -> {
+            SpanPool pool = new SpanPool(this, Thread.currentThread(), spansPerThread);
+            if (poolListener != null) {
+                poolListener.poolCreated(pool); // once per thread, at its first span
+            }
+            OpenSpanDetector detector = leakDetector(); // read at the pool's creation, after the constructor
+            if (detector != null) {
+                detector.register(new SpanPoolLeakView(pool, this)); // operability: open-span detector
+            }
+            return pool;
+        });
         long scheduleDelayNanos = b.scheduleDelay.toNanos();
         long tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, scheduleDelayNanos / 4));
         this.description = "TraceEngine{name=" + name + ", ringSize=" + b.ringSize + ", overloadPolicy=" + overloadPolicy
@@ -143,6 +164,9 @@ public final class TraceEngine implements AutoCloseable {
             this.serializer = null;
             this.processor = null;
             this.serializerThread = null;
+            this.operability = null;
+            this.leakDetector = null;
+            this.leakStacks = false;
             this.closed = true; // one check on the hot path covers both "closed" and "disabled"
             this.closeDone = true;
             this.closeClean = true;
@@ -160,7 +184,27 @@ public final class TraceEngine implements AutoCloseable {
         ring.addGatingSequences(processor.getSequence()); // producers never overwrite unserialized slots
         this.serializerThread = new Thread(processor, "ringtrace-serializer-" + name);
         serializerThread.setDaemon(true);
+        this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
+        this.leakDetector = operability.leakDetector();
+        this.leakStacks = leakDetector != null && leakDetector.captureStacks();
         serializerThread.start();
+    }
+
+    private OpenSpanDetector leakDetector() {
+        return leakDetector;
+    }
+
+    /** Starts the MBean, the monitor and the JFR hook once the engine is complete (from build()). */
+    void startOperability(OperabilityOptions options) {
+        if (operability == null) {
+            return; // disabled engine: nothing to show
+        }
+        try {
+            operability.start(this, options);
+        } catch (RuntimeException | Error e) {
+            close(Duration.ZERO);
+            throw e;
+        }
     }
 
     /** @return a builder with the defaults */
@@ -325,7 +369,9 @@ public final class TraceEngine implements AutoCloseable {
         long traceIdLow = hasParent ? parent.traceIdLow : Ids.randomTraceIdLow();
         boolean sampled = sampler.shouldSample(hasParent, hasParent && parent.remote, hasParent && parent.isSampled(),
                 traceIdHigh, traceIdLow);
-        Span span = pool.acquire();
+        long now = clock.nowEpochNanos();
+        // leak detector debug setting: keep a run-time name too (allocates; off by default)
+        Span span = pool.acquire(now, name == null && leakStacks ? nameChars.toString() : name);
         if (span == null) {
             if (sampled) {
                 counters.droppedAtEdge(DropReason.POOL_EXHAUSTED);
@@ -335,14 +381,12 @@ public final class TraceEngine implements AutoCloseable {
         long spanId = Ids.randomSpanId();
         long parentSpanId = hasParent ? parent.spanId : Ids.INVALID_SPAN_ID;
         int flags = sampled ? TraceContext.SAMPLED_FLAG : 0;
-        long now = clock.nowEpochNanos();
         span.context.set(traceIdHigh, traceIdLow, spanId, flags, false);
         if (hasParent) {
             span.context.copyTraceState(parent);
         }
         span.sampled = sampled;
         span.parentSpanId = parentSpanId;
-        span.startEpochNanos = now;
         span.parent = localParent;
         span.parentGeneration = localParent == null ? 0 : localParent.generation;
         if (sampled) {
@@ -362,6 +406,9 @@ public final class TraceEngine implements AutoCloseable {
             }
         }
         span.recording = sampled;
+        if (leakStacks) {
+            span.startStack = new Throwable("span started here"); // leak detector debug setting only
+        }
         pool.started(span);
         return span;
     }
@@ -451,6 +498,7 @@ public final class TraceEngine implements AutoCloseable {
             closed = true; // producers see it on their next claim; a claim already past the check still completes
             closeClean = shutdown(deadline);
             closeDone = true;
+            operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
             return closeClean;
         }
     }
@@ -508,6 +556,7 @@ public final class TraceEngine implements AutoCloseable {
             into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = 0;
             into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
             into.offHeapBytesHeld = 0;
+            into.exportLatency.clear();
             into.closed = true;
             return into;
         }
@@ -541,6 +590,7 @@ public final class TraceEngine implements AutoCloseable {
         into.requestBuffers = requests.size();
         into.requestBuffersInUse = requests.inUse();
         into.offHeapBytesHeld = requests.offHeapBytesHeld();
+        counters.exportLatency.copyInto(into.exportLatency);
         into.closed = closed;
         return into;
     }

@@ -1,5 +1,6 @@
 package io.ringtrace.engine;
 
+import io.ringtrace.engine.ops.OperabilityOptions;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.TraceRequestEncoder;
@@ -26,13 +27,14 @@ import java.util.function.Function;
  *   <tr><td>{@link #resource(Resource)}</td><td>{@code service.name=unknown_service:java}</td>
  *       <td>{@code OTEL_SERVICE_NAME}, {@code OTEL_RESOURCE_ATTRIBUTES}</td></tr>
  *   <tr><td>{@link #disabled(boolean)}</td><td>false</td><td>{@code OTEL_SDK_DISABLED}</td></tr>
- *   <tr><td>{@link #maxRequestBytes(int)}</td><td>{@value #DEFAULT_MAX_REQUEST_BYTES} (4 MiB)</td><td>-</td></tr>
+ *   <tr><td>{@link #maxRequestBytes(int)}</td><td>{@value #DEFAULT_MAX_REQUEST_BYTES} (1 MiB)</td><td>-</td></tr>
  *   <tr><td>{@link #requestBuffers(int)}</td><td>{@value #DEFAULT_REQUEST_BUFFERS}</td><td>-</td></tr>
  *   <tr><td>{@link #overloadPolicy(OverloadPolicy)}</td><td>{@link OverloadPolicy#DROP}</td><td>-</td></tr>
  *   <tr><td>{@link #waitStrategy(WaitStrategyType)}</td><td>{@link WaitStrategyType#SLEEPING}</td><td>-</td></tr>
  *   <tr><td>{@link #spanLimits(SpanLimits)}</td><td>{@link SpanLimits#defaults()}</td><td>-</td></tr>
  *   <tr><td>{@link #spansPerThread(int)}</td><td>{@value #DEFAULT_SPANS_PER_THREAD}</td><td>-</td></tr>
  *   <tr><td>{@link #name(String)}</td><td>{@code "default"}</td><td>-</td></tr>
+ *   <tr><td>{@link #operability(OperabilityOptions)}</td><td>{@link OperabilityOptions#defaults()}</td><td>-</td></tr>
  * </table>
  *
  * <p>Not thread-safe; build once.
@@ -45,8 +47,14 @@ public final class TraceEngineBuilder {
     public static final int MAX_RING_SIZE = 1 << 24;
     /** Default maximum spans per export request ({@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}'s default). */
     public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
-    /** Default maximum serialized size of one export request: 4 MiB, gRPC's default message limit. */
-    public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    /**
+     * Default maximum serialized size of one export request: 1 MiB, a quarter of gRPC's default 4 MiB
+     * message limit and room for 512 spans of 2 KB. Each request buffer needs ~2.25x this, and
+     * Chronicle touches (zeroes) off-heap memory when it allocates it, so the pool is resident at
+     * once: 4 x ~2.4 MB with the defaults (measured: a 64 MiB {@code Bytes.allocateDirect} raises the
+     * process RSS by 64 MiB).
+     */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     /** Largest request size accepted: 64 MiB. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
     /** Default number of off-heap request buffers. */
@@ -70,6 +78,8 @@ public final class TraceEngineBuilder {
     int spansPerThread = DEFAULT_SPANS_PER_THREAD;
     SpanExporter exporter;
     boolean disabled;
+    SpanPoolListener spanPoolListener;
+    OperabilityOptions operability = OperabilityOptions.defaults();
 
     TraceEngineBuilder() {}
 
@@ -223,6 +233,16 @@ public final class TraceEngineBuilder {
     }
 
     /**
+     * @param listener told about each per-thread span pool when it is created (e.g. an open-span leak
+     *     detector), or null for none
+     * @return this
+     */
+    public TraceEngineBuilder spanPoolListener(SpanPoolListener listener) {
+        this.spanPoolListener = listener;
+        return this;
+    }
+
+    /**
      * @param disabled true builds a no-op engine: no thread, no memory, no-op spans, claims return
      *     {@link TraceEngine#DISABLED} (as {@code OTEL_SDK_DISABLED=true} does)
      * @return this
@@ -275,7 +295,22 @@ public final class TraceEngineBuilder {
         if (resource == null) {
             resource = EnvironmentConfig.defaultResource(null, null);
         }
-        return new TraceEngine(this);
+        TraceEngine engine = new TraceEngine(this);
+        engine.startOperability(operability); // MBean, monitor, JFR hook: once the engine is complete
+        return engine;
+    }
+
+    /**
+     * What the engine shows about itself: the JMX MBean {@code io.ringtrace:type=Engine,name=<name>},
+     * the GC and memory monitor, JFR drop-burst events and the open-span leak detector (off by
+     * default). See {@code engine/README.md}, "Operability".
+     *
+     * @param options the options (default {@link OperabilityOptions#defaults()})
+     * @return this
+     */
+    public TraceEngineBuilder operability(OperabilityOptions options) {
+        this.operability = java.util.Objects.requireNonNull(options, "operability");
+        return this;
     }
 
     static String quote(String s) {

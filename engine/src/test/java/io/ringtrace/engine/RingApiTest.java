@@ -132,8 +132,8 @@ class RingApiTest extends LeakCheckingTestBase {
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(1, exporter.exportCalls());
         assertTrue(elapsedMillis >= delayMillis / 2, "sealed too early: " + elapsedMillis + " ms");
-        // the schedule delay is the bound; 150 ms of slack for a loaded 2-core machine's scheduling
-        assertTrue(elapsedMillis <= delayMillis + 150, "partial batch waited " + elapsedMillis + " ms");
+        // the schedule delay is the bound; 400 ms of slack for a loaded 2-core machine's scheduling
+        assertTrue(elapsedMillis <= delayMillis + 400, "partial batch waited " + elapsedMillis + " ms");
         assertEquals(2, exporter.decodedSpans().size());
     }
 

@@ -127,6 +127,31 @@ class SpanApiTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void aPoolListenerSeesOpenSpansAndExhaustion() {
+        List<SpanPoolView> pools = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TraceEngine engine = engine(TraceEngine.builder().ringSize(1024).spansPerThread(2).spanPoolListener(pools::add));
+        Tracer tracer = engine.tracer(TestSpans.SCOPE);
+        long before = engine.nowEpochNanos();
+        Span a = tracer.start(PARENT);
+        Span b = tracer.start(CHILD);
+        tracer.start(GRANDCHILD).end(); // exhausted: the no-op span
+        assertEquals(1, pools.size());
+        SpanPoolView pool = pools.get(0);
+        assertSame(Thread.currentThread(), pool.ownerThread());
+        assertEquals(2, pool.capacity());
+        assertEquals(1, pool.exhaustions());
+        assertTrue(pool.openedAtEpochNanos(0) >= before);
+        assertSame(PARENT, pool.spanName(0));
+        assertSame(CHILD, pool.spanName(1));
+        b.end();
+        a.end();
+        assertEquals(SpanPoolView.NOT_OPEN, pool.openedAtEpochNanos(0));
+        assertEquals(SpanPoolView.NOT_OPEN, pool.openedAtEpochNanos(1));
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        RingApiTest.assertAccounting(engine, 3, 2);
+    }
+
+    @Test
     void unsampledSpansRecordNothingButPropagateContext() {
         TraceEngine engine = engine(TraceEngine.builder().ringSize(1024).sampler(Sampler.parentBased(Sampler.alwaysOff())));
         Tracer tracer = engine.tracer(TestSpans.SCOPE);

@@ -10,7 +10,8 @@ import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringtrace.engine.export.DropReason;
@@ -127,8 +128,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 ? builder.loadBalancingPolicy
                 : endpoint.dnsScheme ? "round_robin" : "pick_first";
 
-        this.eventLoopGroup = new NioEventLoopGroup(
-                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-otlp-eventloop", true)));
+        this.eventLoopGroup = new MultiThreadIoEventLoopGroup(
+                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-otlp-eventloop", true)), NioIoHandler.newFactory());
         this.executor = new ScheduledThreadPoolExecutor(1, recorded(new DefaultThreadFactory("ringtrace-otlp-exporter", true)));
         // Retry timers cut by shutdown must not stay queued.
         this.executor.setRemoveOnCancelPolicy(true);
@@ -262,22 +263,29 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 channel.newCall(ExportMethod.DESCRIPTOR, callOptions.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
         Metadata callHeaders = new Metadata(); // gRPC adds to the headers it is given: one per call
         callHeaders.merge(headers);
-        AttemptListener listener;
+        AttemptListener listener = null;
         lock.lock();
         try {
-            if (slot.request == null || cut) {
+            if (slot.request == null) {
                 return; // completed by a shutdown that reached its deadline meanwhile
             }
-            if (slot.attempts == 0) {
-                slot.firstAttemptNanos = System.nanoTime();
+            // If the deadline passed between this attempt's scheduling and now, it never starts.
+            if (!cut) {
+                if (slot.attempts == 0) {
+                    slot.firstAttemptNanos = System.nanoTime();
+                }
+                slot.attempts++;
+                slot.attemptId++;
+                slot.call = call;
+                slot.body = new PayloadStream(slot.chunk, slot.payload, slot.payloadStart, slot.payloadEnd);
+                listener = new AttemptListener(slot, slot.attemptId, slot.body);
             }
-            slot.attempts++;
-            slot.attemptId++;
-            slot.call = call;
-            slot.body = new PayloadStream(slot.chunk, slot.payload, slot.payloadStart, slot.payloadEnd);
-            listener = new AttemptListener(slot, slot.attemptId, slot.body);
         } finally {
             lock.unlock();
+        }
+        if (listener == null) {
+            finish(slot, -1, DropReason.SHUTDOWN);
+            return;
         }
         boolean started = false;
         try {

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Finds spans that were started and never ended: the open-span leak detector. Off by default (the
  * engine creates one only when asked); cheap when on.
  *
- * <p>Each per-thread pool of span flyweights registers a {@link SpanPoolTracker} ({@link #track});
- * the pool marks flyweights opened and closed with a few stores. Every {@link Builder#interval
+ * <p>Each per-thread pool of span flyweights registers as a {@link TrackedPool} ({@link #register}),
+ * or gets a {@link SpanPoolTracker} ({@link #track}) and marks its flyweights opened and closed
+ * with a few stores. Every {@link Builder#interval
  * interval} the detector's own daemon thread ({@code ringtrace-leak-<name>}) scans the trackers
  * and reports, through a {@link LeakReporter} (default: a rate-limited {@link System.Logger}
  * warning, logger {@value #LOGGER_NAME}):
@@ -73,7 +74,7 @@ public final class OpenSpanDetector implements AutoCloseable {
     private final RateLimitedLog errorLog;
     // Written by pool creation on app threads, iterated by the scan: copy-on-write suits a list
     // that changes once per thread and is read every interval.
-    private final List<SpanPoolTracker> trackers = new CopyOnWriteArrayList<>();
+    private final List<TrackedPool> trackers = new CopyOnWriteArrayList<>();
     private final Object wakeUp = new Object();
     private final Thread thread;
     private final AtomicLong scans = new AtomicLong();
@@ -82,7 +83,7 @@ public final class OpenSpanDetector implements AutoCloseable {
     private volatile int lastOpenOverThreshold;
     private volatile boolean running = true;
     // Only the detector thread (or a caller of scanNow, serialized by synchronized) touches this.
-    private final Map<SpanPoolTracker, Long> exhaustionsSeen = new IdentityHashMap<>();
+    private final Map<TrackedPool, Long> exhaustionsSeen = new IdentityHashMap<>();
 
     private OpenSpanDetector(Builder b) {
         this.name = b.name;
@@ -117,6 +118,21 @@ public final class OpenSpanDetector implements AutoCloseable {
         return tracker;
     }
 
+    /**
+     * Registers a pool that keeps its own open-span state (the engine's span pool). Pools whose
+     * thread ended are dropped by the scan once they hold no open span.
+     *
+     * @param pool the pool
+     */
+    public void register(TrackedPool pool) {
+        trackers.add(Objects.requireNonNull(pool, "pool"));
+    }
+
+    /** @return whether span start stacks are captured (the debug setting) */
+    public boolean captureStacks() {
+        return captureStacks;
+    }
+
     private void run() {
         while (running) {
             synchronized (wakeUp) {
@@ -149,11 +165,10 @@ public final class OpenSpanDetector implements AutoCloseable {
      * @return the number of spans open longer than the threshold
      */
     public synchronized int scanNow() {
-        long now = System.nanoTime();
         List<OpenSpanReport> open = new ArrayList<>();
         List<PoolExhaustionReport> exhausted = new ArrayList<>();
-        for (SpanPoolTracker tracker : trackers) {
-            scanPool(tracker, now, open, exhausted);
+        for (TrackedPool tracker : trackers) {
+            scanPool(tracker, open, exhausted);
         }
         scans.incrementAndGet();
         lastOpenOverThreshold = open.size();
@@ -164,16 +179,17 @@ public final class OpenSpanDetector implements AutoCloseable {
         return open.size();
     }
 
-    private void scanPool(SpanPoolTracker tracker, long now, List<OpenSpanReport> open,
+    private void scanPool(TrackedPool tracker, List<OpenSpanReport> open,
                           List<PoolExhaustionReport> exhausted) {
         long exhaustionsNow = tracker.exhaustions();
         long exhaustionsBefore = exhaustionsSeen.getOrDefault(tracker, 0L);
         exhaustionsSeen.put(tracker, exhaustionsNow);
 
-        int capacity = tracker.capacity();
+        int capacity = tracker.slots();
+        long now = tracker.nowNanos();
         int openCount = 0;
         for (int slot = 0; slot < capacity; slot++) {
-            if (tracker.ageNanos(slot, now) >= 0) {
+            if (tracker.openedAtNanos(slot) != TrackedPool.NOT_OPEN) {
                 openCount++;
             }
         }
@@ -186,18 +202,18 @@ public final class OpenSpanDetector implements AutoCloseable {
                 || (reclaimPolicy == ReclaimPolicy.WHEN_POOL_EXHAUSTED && poolUnderPressure);
 
         for (int slot = 0; slot < capacity; slot++) {
-            long age = tracker.ageNanos(slot, now);
-            if (age < thresholdNanos) {
-                continue; // free (-1) or young
+            long openedAt = tracker.openedAtNanos(slot);
+            if (openedAt == TrackedPool.NOT_OPEN || now - openedAt < thresholdNanos) {
+                continue; // free or young
             }
-            Object spanName = tracker.name(slot);
+            Object spanName = tracker.spanName(slot);
             Throwable stack = tracker.startStack(slot);
-            boolean wasReclaimed = reclaim && tracker.reclaim(slot, age, now);
+            boolean wasReclaimed = reclaim && tracker.reclaim(slot, openedAt);
             if (wasReclaimed) {
                 reclaimed.incrementAndGet();
             }
             open.add(new OpenSpanReport(tracker.threadName(), spanName == null ? "?" : spanName.toString(),
-                    age, stack, wasReclaimed));
+                    now - openedAt, stack, wasReclaimed));
         }
         if (openCount == 0 && tracker.ownerThreadEnded()) {
             trackers.remove(tracker); // its thread is gone and it holds nothing: forget it

@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The leak detector's view of one per-thread pool of span flyweights: which slot holds an open span
- * since when, under which name, and (in debug mode) where it was started.
+ * Open-span bookkeeping for a per-thread pool of span flyweights that keeps no such state itself:
+ * which slot holds an open span since when, under which name, and (in debug mode) where it was
+ * started. Get one from {@link OpenSpanDetector#track}.
  *
  * <p>The pool calls {@link #opened} when it hands a flyweight out ({@code start}) and
  * {@link #closed} when the span ends. Both are cheap, allocation-free stores (one compare-and-set
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Bound: three arrays of the pool's capacity, allocated once.
  */
-public final class SpanPoolTracker {
+public final class SpanPoolTracker implements TrackedPool {
 
     /** What the pool does when the detector reclaims a leaked flyweight. */
     @FunctionalInterface
@@ -114,23 +115,23 @@ public final class SpanPoolTracker {
         exhaustions.incrementAndGet();
     }
 
-    /** @return the name of the thread whose pool this is */
+    @Override
     public String threadName() {
         return threadName;
     }
 
-    /** @return whether the pool's thread has ended (its pool can then only hold leaks) */
-    boolean ownerThreadEnded() {
+    @Override
+    public boolean ownerThreadEnded() {
         Thread t = owner.get();
         return t == null || !t.isAlive();
     }
 
-    /** @return the pool's capacity */
-    public int capacity() {
+    @Override
+    public int slots() {
         return capacity;
     }
 
-    /** @return how many times the pool was found exhausted */
+    @Override
     public long exhaustions() {
         return exhaustions.get();
     }
@@ -140,34 +141,31 @@ public final class SpanPoolTracker {
         return reclaimed.get();
     }
 
-    /** @return the open span's age in nanoseconds at {@code nowNanoTime}, or -1 if the slot is free */
-    long ageNanos(int slot, long nowNanoTime) {
+    @Override
+    public long nowNanos() {
+        return System.nanoTime() - originNanos + 1; // the same shifted clock openSince uses
+    }
+
+    @Override
+    public long openedAtNanos(int slot) {
         long since = openSince.getAcquire(slot); // pairs with the release store in opened()
-        if (since == 0) {
-            return -1;
-        }
-        return nowNanoTime - (originNanos + since - 1);
+        return since == 0 ? NOT_OPEN : since;
     }
 
-    /** @return the open span's name (racy snapshot: may be null if the slot just closed) */
-    Object name(int slot) {
-        return names[slot];
+    @Override
+    public Object spanName(int slot) {
+        return names[slot]; // racy snapshot: may be null if the slot just closed
     }
 
-    /** @return the start stack if captured (racy snapshot, like {@link #name}) */
-    Throwable startStack(int slot) {
-        return startStacks[slot];
+    @Override
+    public Throwable startStack(int slot) {
+        return startStacks[slot]; // racy snapshot, like spanName
     }
 
-    /**
-     * Reclaims the flyweight in {@code slot} if it is still the same open span (same start as
-     * observed), taking ownership away from the leaked flyweight and asking the pool for a replacement.
-     *
-     * @return whether the slot was reclaimed
-     */
-    boolean reclaim(int slot, long observedAgeNanos, long nowNanoTime) {
+    @Override
+    public boolean reclaim(int slot, long openedAtNanos) {
         Object owner = owners.get(slot);
-        if (owner == null || ageNanos(slot, nowNanoTime) != observedAgeNanos) {
+        if (owner == null || openedAtNanos(slot) != openedAtNanos) {
             return false; // ended, or a different span by now
         }
         // Races closed(): exactly one compare-and-set on the owner wins. If the application ended

@@ -64,6 +64,7 @@ public final class GcMemoryMonitor implements AutoCloseable {
     private final long heapMaxBytes;
 
     private volatile long heapUsedAfterGcBytes;
+    private volatile CollectorReadings lastCollector;
     private volatile long lastOffHeapBytesHeld;
     private volatile boolean closed;
 
@@ -119,7 +120,9 @@ public final class GcMemoryMonitor implements AutoCloseable {
         GcInfo gcInfo = info.getGcInfo();
         long usedAfter = heapUsedAfter(gcInfo.getMemoryUsageAfterGc());
         heapUsedAfterGcBytes = usedAfter;
-        ((CollectorReadings) handback).record(info.getGcCause(), info.getGcAction(), gcInfo.getDuration(), usedAfter);
+        CollectorReadings collector = (CollectorReadings) handback;
+        collector.record(info.getGcCause(), info.getGcAction(), gcInfo.getDuration(), usedAfter);
+        lastCollector = collector;
 
         if (heapCrossing.update(usedAfter, heapMaxBytes)) {
             heapLog.log(Level.WARNING, "ringtrace[" + name + "]: heap in use after GC is " + mib(usedAfter)
@@ -204,6 +207,11 @@ public final class GcMemoryMonitor implements AutoCloseable {
             count += collectors.get(i).gcCount();
         }
         return count;
+    }
+
+    /** @return the collector that ran the latest collection, or null before the first */
+    public CollectorReadings lastCollector() {
+        return lastCollector;
     }
 
     /** @return heap bytes in use right after the latest collection (0 before the first) */

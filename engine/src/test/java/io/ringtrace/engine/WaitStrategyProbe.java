@@ -1,0 +1,90 @@
+package io.ringtrace.engine;
+
+import io.ringtrace.engine.testing.WireCountingExporter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Measures what each {@link WaitStrategyType} costs, to choose the default (not a unit test: a
+ * {@code main} whose numbers are quoted, with this command, in {@link WaitStrategyType}'s javadoc):
+ * one producer publishes a typical span through the ring API at a paced rate; the probe reports the
+ * producer's claim+fill+publish latency percentiles, and the serializer thread's CPU time per second
+ * under that load and while idle.
+ *
+ * <pre>
+ * mvn -B -q -o -pl engine -am test-compile
+ * java &lt;ringtrace.jvm.flags from the root pom&gt; -cp &lt;engine test classpath: codec/target/classes,
+ *     engine/target/classes, engine/target/test-classes, chronicle-bytes and its dependencies,
+ *     disruptor&gt; io.ringtrace.engine.WaitStrategyProbe [spansPerSecond] [seconds]
+ * </pre>
+ */
+public final class WaitStrategyProbe {
+
+    private WaitStrategyProbe() {}
+
+    /**
+     * @param args {@code [spansPerSecond (200000)] [seconds (3)]}
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (WaitStrategyType type : WaitStrategyType.values()) {
+            WireCountingExporter exporter = new WireCountingExporter((h, l, s) -> { });
+            TraceEngine engine = TraceEngine.builder().name("probe").exporter(exporter).waitStrategy(type).build();
+            Thread serializer = ThreadAllocation.named("ringtrace-serializer-probe");
+            StringBuilder route = new StringBuilder(32);
+            run(engine, rate, 2, route, null); // warm-up
+            long[] latencies = new long[rate * seconds];
+            long cpu0 = threads.getThreadCpuTime(serializer.getId());
+            long wall0 = System.nanoTime();
+            run(engine, rate, seconds, route, latencies);
+            long loadCpu = threads.getThreadCpuTime(serializer.getId()) - cpu0;
+            long loadWall = System.nanoTime() - wall0;
+            engine.flush(Duration.ofSeconds(10));
+            Thread.sleep(200);
+            long idle0 = threads.getThreadCpuTime(serializer.getId());
+            Thread.sleep(1000);
+            long idleCpu = threads.getThreadCpuTime(serializer.getId()) - idle0;
+            engine.close(Duration.ofSeconds(10));
+            Arrays.sort(latencies);
+            System.out.printf("%-9s rate=%d/s producer claim+fill+publish p50=%dns p99=%dns p99.9=%dns max=%dns"
+                            + "  serializer cpu: %.1f%% of a core under load, %.2f%% idle  (exported=%d)%n",
+                    type, rate, pct(latencies, 0.5), pct(latencies, 0.99), pct(latencies, 0.999),
+                    latencies[latencies.length - 1], 100.0 * loadCpu / loadWall, 100.0 * idleCpu / 1e9, exporter.spans());
+        }
+    }
+
+    private static void run(TraceEngine engine, int rate, int seconds, StringBuilder route, long[] latencies) {
+        long interval = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        long total = (long) rate * seconds;
+        for (long i = 0; i < total; i++) {
+            next += interval;
+            long now;
+            while ((now = System.nanoTime()) < next) {
+                if (next - now > 20_000) {
+                    LockSupport.parkNanos(next - now - 10_000);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            route.setLength(0);
+            route.append("/orders/").append(i & 1023);
+            long start = System.nanoTime();
+            TestSpans.publish(engine, i + 1, route);
+            long took = System.nanoTime() - start;
+            if (latencies != null) {
+                latencies[(int) i] = took;
+            }
+        }
+    }
+
+    private static long pct(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
+    }
+}

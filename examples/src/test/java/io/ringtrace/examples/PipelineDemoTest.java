@@ -1,0 +1,93 @@
+package io.ringtrace.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opentelemetry.proto.trace.v1.Span;
+import io.ringtrace.engine.testing.LeakCheckingTestBase;
+import io.ringtrace.testkit.OtlpReceiver;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class PipelineDemoTest extends LeakCheckingTestBase {
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+    @Test
+    void flatOutWithBlockingEverySpanArrivesAtTheEmbeddedReceiver() {
+        int exit = PipelineDemo.run(out, Map.of(), "--spans=30000", "--threads=2", "--rate=0", "--policy=block");
+
+        String text = text();
+        assertEquals(0, exit, text);
+        assertTrue(text.contains("published  30,001 = exported 30,001 + dropped 0 + in flight 0: holds"), text);
+        assertTrue(text.contains("receiver   30,001 spans in "), text);
+        assertTrue(text.contains("equals exported"), text);
+        assertTrue(text.contains("RESULT: every span arrived (30,001 published, 30,001 received)"), text);
+    }
+
+    @Test
+    void atAFixedRateItPrintsProgressWithRateDropsAndExportLatency() {
+        int exit = PipelineDemo.run(out, Map.of(), "--spans", "6000", "--threads", "3", "--rate", "4k");
+
+        String text = text();
+        assertEquals(0, exit, text);
+        // 6000 spans at 4000/s take about 1.5 s: a progress line after a second, and one at the end
+        assertTrue(Pattern.compile("(?m)^\\[ +1\\.\\ds\\] published +[0-9,]+ +[0-9,]+ spans/s  exported").matcher(text).find(), text);
+        assertTrue(text.contains("dropped 0"), text);
+        assertTrue(text.contains("export latency p50"), text);
+        assertTrue(text.contains("RESULT: every span arrived (6,001 published, 6,001 received)"), text);
+    }
+
+    @Test
+    void withAnEndpointInTheEnvironmentItSendsThere() throws Exception {
+        OtlpReceiver collector = closeAfter(OtlpReceiver.start());
+
+        int exit = PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
+                "OTEL_SERVICE_NAME", "demo-under-test"), "--spans=300", "--rate=0", "--policy=block");
+
+        String text = text();
+        assertEquals(0, exit, text);
+        assertTrue(text.contains("an external collector"), text);
+        assertTrue(text.contains("RESULT: every span arrived (301 published, 301 acknowledged)"), text);
+        collector.awaitSpanCount(301, Duration.ofSeconds(5));
+        List<Span> spans = collector.spans();
+        assertEquals(301, spans.size(), "300 spans and the start-up span");
+        // the three spans of each unit: the request (root), its nested query (error every 64th) and the ring-API cache span
+        assertEquals(100, spans.stream().filter(s -> s.getName().equals("GET /orders/{id}") && s.getParentSpanId().isEmpty()).count());
+        assertEquals(100, spans.stream().filter(s -> s.getName().equals("SELECT orders") && s.getEventsCount() == 1).count());
+        assertEquals(100, spans.stream().filter(s -> s.getName().equals("cache get") && !s.getParentSpanId().isEmpty()).count());
+        assertTrue(spans.stream().anyMatch(s -> s.getStatus().getCode().name().equals("STATUS_CODE_ERROR")));
+        assertEquals("demo-under-test", SpansOf.attribute(collector.requests().get(0).getResourceSpans(0).getResource()
+                .getAttributesList(), "service.name").orElseThrow().getStringValue());
+    }
+
+    @Test
+    void helpListsEveryFlag() {
+        assertEquals(0, PipelineDemo.run(out, Map.of(), "--help"));
+
+        String text = text();
+        for (String flag : new String[] {"--spans", "--threads", "--rate", "--policy", "--ring-size", "--endpoint", "--help"}) {
+            assertTrue(text.contains(flag), flag + " in " + text);
+        }
+    }
+
+    @Test
+    void aBadFlagIsNamedAndExitsWithTwo() {
+        assertEquals(2, PipelineDemo.run(out, Map.of(), "--spans=many"));
+        assertTrue(text().contains("--spans must be a whole number, got 'many'"), text());
+        printed.reset();
+        assertEquals(2, PipelineDemo.run(out, Map.of(), "--colour=blue"));
+        assertTrue(text().contains("unknown flag --colour"), text());
+    }
+
+    private String text() {
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+}
