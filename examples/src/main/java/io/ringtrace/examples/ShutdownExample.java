@@ -102,6 +102,11 @@ public final class ShutdownExample {
                 .append(", bytes ").append(stats.bytesSent())
                 .append(", retries ").append(stats.retries())
                 .append(", off-heap held ").append(stats.offHeapBytesHeld());
+        if (stats.exportLatency().count() > 0) { // the engine's histogram: bucket upper bounds, at most 2x the truth
+            line.append("; export latency p50 <= ").append(stats.exportLatency().percentileNanos(50) / 1_000)
+                    .append(" us, p99 <= ").append(stats.exportLatency().percentileNanos(99) / 1_000)
+                    .append(" us over ").append(stats.exportLatency().count()).append(" requests");
+        }
         return line.toString();
     }
 

@@ -10,7 +10,8 @@ import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringtrace.engine.export.DropReason;
@@ -127,8 +128,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 ? builder.loadBalancingPolicy
                 : endpoint.dnsScheme ? "round_robin" : "pick_first";
 
-        this.eventLoopGroup = new NioEventLoopGroup(
-                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-otlp-eventloop", true)));
+        this.eventLoopGroup = new MultiThreadIoEventLoopGroup(
+                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-otlp-eventloop", true)), NioIoHandler.newFactory());
         this.executor = new ScheduledThreadPoolExecutor(1, recorded(new DefaultThreadFactory("ringtrace-otlp-exporter", true)));
         // Retry timers cut by shutdown must not stay queued.
         this.executor.setRemoveOnCancelPolicy(true);

@@ -53,8 +53,9 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
     }
 
     @Test
-    void oneInFlightKeepsArrivalOrder() throws InterruptedException {
+    void oneInFlightKeepsArrivalOrderAndExportNeverWaitsForASlot() throws InterruptedException {
         OtlpReceiver receiver = startReceiver();
+        receiver.delayNext(1, Duration.ofSeconds(1));
         OtlpGrpcSpanExporter exporter = track(OtlpGrpcSpanExporter.builder()
                 .endpoint(receiver.endpoint()).maxInFlight(1).retryPolicy(FAST_RETRIES).build());
         List<ExportTraceServiceRequest> sent = new ArrayList<>();
@@ -64,7 +65,10 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
             requests.add(request(sent.get(i)));
             exporter.export(requests.get(i));
         }
-        assertTrue(exporter.inFlightRequests() <= 1);
+        // export() returned six times while the first call is held for a second: the rest wait.
+        assertFalse(requests.get(0).isCompleted());
+        assertEquals(1, exporter.inFlightRequests());
+        assertEquals(5, exporter.waitingRequests());
         for (TestRequest request : requests) {
             request.await(WAIT);
         }
@@ -97,6 +101,10 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
 
         long start = System.nanoTime();
         exporter.export(request);
+        assertTrue(receiver.awaitCallCount(1, WAIT));
+        Thread.sleep(100);
+        assertFalse(request.isCompleted(), "waiting to retry");
+        assertEquals(1, exporter.inFlightRequests(), "its buffer stays in flight while it waits");
         request.await(WAIT);
 
         assertTrue(request.succeeded());
@@ -219,10 +227,10 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
     @Test
     void aSlowReceiverHitsTheDeadlineAndTheRequestIsRetried() throws InterruptedException {
         OtlpReceiver receiver = startReceiver();
-        receiver.delayNext(1, Duration.ofMillis(1500));
+        receiver.delayNext(1, Duration.ofSeconds(4));
         OtlpGrpcSpanExporter exporter = track(OtlpGrpcSpanExporter.builder()
                 .endpoint(receiver.endpoint())
-                .timeout(Duration.ofMillis(300))
+                .timeout(Duration.ofSeconds(1))
                 .retryPolicy(FAST_RETRIES)
                 .build());
         ExportTraceServiceRequest message = otlpRequest(8);

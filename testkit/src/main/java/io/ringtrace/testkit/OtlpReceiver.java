@@ -17,7 +17,8 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.StatusProto;
@@ -117,9 +118,10 @@ public final class OtlpReceiver implements AutoCloseable {
             this.certificates = null;
             this.ownsCertificates = false;
         }
-        this.bossGroup = new NioEventLoopGroup(1, recorded(new DefaultThreadFactory("ringtrace-receiver-boss", true)));
-        this.workerGroup = new NioEventLoopGroup(
-                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-receiver-worker", true)));
+        this.bossGroup = new MultiThreadIoEventLoopGroup(
+                1, recorded(new DefaultThreadFactory("ringtrace-receiver-boss", true)), NioIoHandler.newFactory());
+        this.workerGroup = new MultiThreadIoEventLoopGroup(
+                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-receiver-worker", true)), NioIoHandler.newFactory());
         this.executor = new ScheduledThreadPoolExecutor(
                 builder.executorThreads, recorded(new DefaultThreadFactory("ringtrace-receiver-executor", true)));
         // Scripted delays are scheduled tasks; the ones cancelled by close() must not linger.
