@@ -78,7 +78,7 @@ public final class LoadTool {
                 .append(", ringtrace API: ").append(options.api).append(", ring size ").append(options.ringSize).append('\n');
         md.append("- receiver: testkit `OtlpReceiver` (count-only; decodes every request with the official "
                 + "opentelemetry-proto classes) in ").append(options.inProcess ? "this JVM" : "its own JVM")
-                .append(", 127.0.0.1\n\n");
+                .append(", 127.0.0.1, warmed up by both systems publishing flat out before the first run\n\n");
         md.append("## How to read it\n\n"
                 + "Latency is the producer's call (record + hand off one span). In paced scenarios it counts from each "
                 + "span's intended start time, so stalls are charged to every span they delayed. \"lost\" compares what "
@@ -90,6 +90,7 @@ public final class LoadTool {
 
         try (Receiver receiver = options.inProcess ? new InProcessReceiver()
                 : new ReceiverProcess(javaExecutable(), System.getProperty("java.class.path"), receiverJvmArgs())) {
+            warmUpReceiver(receiver, options, console);
             for (Scenario scenario : options.scenarios) {
                 List<RunResult> results = new ArrayList<>();
                 List<LatencyChart.Series> series = new ArrayList<>();
@@ -132,6 +133,33 @@ public final class LoadTool {
      * @param results every run, in order
      */
     public record Outcome(Path report, List<RunResult> results) {
+    }
+
+    /**
+     * A fresh receiver JVM decodes in the interpreter for its first seconds: whichever system ran
+     * first would face a slower receiver. So before the first run both systems publish flat out
+     * into it for a while (from this JVM; not measured, not reported).
+     */
+    private static void warmUpReceiver(Receiver receiver, Options options, PrintStream console) throws Exception {
+        long millis = options.inProcess ? 300 : 4_000;
+        console.println("== warming up the receiver (" + millis + " ms per system, not measured)");
+        LoadRun.Events silent = new LoadRun.Events() {
+            @Override
+            public void measureStarted() {
+            }
+
+            @Override
+            public void measureEnded() {
+            }
+
+            @Override
+            public void progress(String line) {
+            }
+        };
+        for (String system : options.systems) {
+            LoadRun.run(new RunSpec(system, Scenario.parse("max"), 1, 0, millis, receiver.endpoint(), options.api,
+                    options.ringSize), silent);
+        }
     }
 
     private static RunResult runOne(RunSpec spec, Options options, Receiver receiver, PrintStream console)

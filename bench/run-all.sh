@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds bench/target/benchmarks.jar and runs every benchmark of bench/README.md in one go, both
+# systems side by side, writing everything into bench/results/<UTC time>/ (or $OUT):
+#   machine.txt            cores, CPU, JVM, load average before and after
+#   jmh-encode.txt/.json   EncodeBenchmark        (-prof gc)
+#   jmh-publish.txt/.json  PublishBenchmark + RingtracePublishBenchmark (-prof gc)
+#   load/                  LoadTool report.md, latency-*.png, *.hgrm, run logs
+# Extra arguments go to the LoadTool (e.g. --scenarios=rate=100k --measure=60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-bench/results/$(date -u +%Y%m%d-%H%M%S)}
+JMH_OPTS=${JMH_OPTS:-"-prof gc -wi 3 -i 5 -w 2s -r 2s -f 1"}
+FLAGS="--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED -Dchronicle.analytics.disable=true"
+mkdir -p "$OUT"
+
+mvn -B -q -pl bench -am package -DskipTests
+
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "cores: $(nproc) ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
+  echo "jvm: $(java -version 2>&1 | tr '\n' ' ')"
+  echo "jmh options: $JMH_OPTS"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/machine.txt"
+
+java -jar bench/target/benchmarks.jar $JMH_OPTS -rf json -rff "$OUT/jmh-encode.json" EncodeBenchmark | tee "$OUT/jmh-encode.txt"
+echo "load average after encode: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+java -jar bench/target/benchmarks.jar $JMH_OPTS -rf json -rff "$OUT/jmh-publish.json" PublishBenchmark | tee "$OUT/jmh-publish.txt"
+echo "load average after publish: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --out="$OUT/load" "$@"
+echo "load average after load tool: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+echo "results: $OUT"
