@@ -145,7 +145,11 @@ final class PooledExportRequest implements ExportRequest {
     }
 
     private void release() {
-        STATE.setRelease(this, FREE); // after the counters: a flush that sees FREE sees them too
+        // after the counters: a flush that sees FREE sees them too. A volatile store, not just a release
+        // store: with the volatile read of the pool's waiter in returned() it forms a Dekker pair with
+        // the serializer's (volatile) waiter store then state CAS, so one of the two always sees the other
+        // and a waiting serializer is unparked at once instead of sleeping out its tick
+        STATE.setVolatile(this, FREE);
         pool.returned();
     }
 
