@@ -396,16 +396,19 @@ public final class TraceEngine implements AutoCloseable {
             SpanRecord record = span.record.reset();
             record.scope(scope).traceId(traceIdHigh, traceIdLow).spanId(spanId).traceFlags(flags).kind(kind)
                     .startEpochNanos(now);
+            // the name before the trace state: they share the record's text bytes, and an incoming
+            // tracestate of up to 512 chars must not crowd out the name (the record then drops whole
+            // tracestate members from the end)
+            if (name != null) {
+                record.name(name);
+            } else {
+                record.name(nameChars);
+            }
             if (hasParent) {
                 record.parentSpanId(parentSpanId);
                 if (span.context.traceStateLength > 0) {
                     record.traceState(span.context.traceState());
                 }
-            }
-            if (name != null) {
-                record.name(name);
-            } else {
-                record.name(nameChars);
             }
         }
         span.recording = sampled;
