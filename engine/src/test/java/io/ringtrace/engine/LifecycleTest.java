@@ -161,6 +161,42 @@ class LifecycleTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void anExporterThrowingFromExportCostsItsRequestAsExportFailedAndNothingElse() {
+        // export() number 1 throws before completing, number 2 completes and then throws, the rest succeed
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        io.ringtrace.engine.export.SpanExporter throwing = new io.ringtrace.engine.export.SpanExporter() {
+            @Override
+            public void export(ExportRequest request) {
+                int call = calls.incrementAndGet();
+                if (call == 1) {
+                    throw new IllegalStateException("exporter bug before completing");
+                }
+                exporter.export(request);
+                if (call == 2) {
+                    throw new IllegalStateException("exporter bug after completing");
+                }
+            }
+
+            @Override
+            public void shutdown(long deadlineNanoTime) {
+                exporter.shutdown(deadlineNanoTime);
+            }
+        };
+        TraceEngine engine = closeAfter(TraceEngine.builder().exporter(throwing).ringSize(64).requestBuffers(1)
+                .maxExportBatchSize(5).build());
+        for (long id = 1; id <= 20; id++) {
+            TestSpans.publish(engine, id, "/a"); // 4 requests of 5 through a single buffer: each one came back
+        }
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        assertEquals(4, calls.get());
+        assertEquals(15, exporter.decodedSpans().size());
+        EngineStats stats = engine.stats(new EngineStats());
+        assertEquals(5, stats.dropped(DropReason.EXPORT_FAILED), "only the request that was not completed: " + stats);
+        assertEquals(5, stats.droppedTotal(), stats::toString);
+        RingApiTest.assertAccounting(engine, 20, 15);
+    }
+
+    @Test
     void completingARequestTwiceIsRejected() {
         exporter.mode(InMemorySpanExporter.Mode.HOLD);
         TraceEngine engine = closeAfter(TraceEngine.builder().exporter(exporter).ringSize(16).build());
