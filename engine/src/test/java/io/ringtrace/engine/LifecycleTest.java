@@ -77,7 +77,11 @@ class LifecycleTest extends LeakCheckingTestBase {
             threads.add(t);
         }
         running.await();
-        Thread.sleep(200);
+        // under load, not after a fixed sleep: a loaded 2-core machine may not run the producers at once
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (publishedBeforeClose.size() <= 1000 && System.nanoTime() - until < 0) {
+            Thread.sleep(5);
+        }
         closeBegan.set(true);
         boolean clean = engine.close(Duration.ofSeconds(10));
         for (Thread t : threads) {
@@ -226,7 +230,12 @@ class LifecycleTest extends LeakCheckingTestBase {
             }
         }, "blocked-producer");
         producer.start();
-        Thread.sleep(200);
+        // 2 slots + 1 blocked: wait for them rather than a fixed time a loaded machine may not honour
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ended.get() < 3 && System.nanoTime() - until < 0) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(100); // let it reach the full ring and block
         assertTrue(producer.isAlive(), "the producer must be blocked on the full ring");
         assertFalse(engine.close(Duration.ofMillis(200)));
         producer.join(5_000);
