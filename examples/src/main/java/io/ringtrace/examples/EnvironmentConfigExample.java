@@ -126,7 +126,7 @@ public final class EnvironmentConfigExample {
             System.out.println("no OTEL_EXPORTER_OTLP_ENDPOINT: sending to an embedded TLS receiver at " + receiver.endpoint());
         }
         try {
-            Result result = run(build(env), 10_000);
+            Result result = run(build(env), 4_000);
             System.out.printf("sampler %s=%s: %d of %d new traces sampled; %d of %d requests with a sampled"
                             + " traceparent continued; %d spans published, %d exported, %d dropped%n",
                     env.get("OTEL_TRACES_SAMPLER"), env.get("OTEL_TRACES_SAMPLER_ARG"), result.sampledRootTraces(),

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -22,27 +23,30 @@ class PipelineDemoTest extends LeakCheckingTestBase {
 
     @Test
     void flatOutWithBlockingEverySpanArrivesAtTheEmbeddedReceiver() {
-        int exit = PipelineDemo.run(out, Map.of(), "--spans=30000", "--threads=2", "--rate=0", "--policy=block");
+        int exit = PipelineDemo.run(out, Map.of(), "--spans=30000", "--threads=2", "--rate=0", "--policy=block",
+                "--warmup=3000");
 
         String text = text();
         assertEquals(0, exit, text);
-        assertTrue(text.contains("published  30,001 = exported 30,001 + dropped 0 + in flight 0: holds"), text);
-        assertTrue(text.contains("receiver   30,001 spans in "), text);
+        assertTrue(text.contains("published  30,000 = exported 30,000 + dropped 0 + in flight 0: holds"), text);
+        assertTrue(text.contains("receiver   30,000 spans, each request decoded"), text);
         assertTrue(text.contains("equals exported"), text);
-        assertTrue(text.contains("RESULT: every span arrived (30,001 published, 30,001 received)"), text);
+        assertTrue(text.contains("RESULT: every span arrived (30,000 published, 30,000 received)"), text);
     }
 
     @Test
     void atAFixedRateItPrintsProgressWithRateDropsAndExportLatency() {
-        int exit = PipelineDemo.run(out, Map.of(), "--spans", "6000", "--threads", "3", "--rate", "4k");
+        int exit = PipelineDemo.run(out, Map.of(), "--spans", "6000", "--threads", "3", "--rate", "4k",
+                "--warmup", "0");
 
         String text = text();
         assertEquals(0, exit, text);
         // 6000 spans at 4000/s take about 1.5 s: a progress line after a second, and one at the end
-        assertTrue(Pattern.compile("(?m)^\\[ +1\\.\\ds\\] published +[0-9,]+ +[0-9,]+ spans/s  exported").matcher(text).find(), text);
+        Matcher progress = Pattern.compile("(?m)^\\[ +[0-9.]+s\\] published +[0-9,]+ +[0-9,]+ spans/s  exported").matcher(text);
+        assertTrue(progress.find() && progress.find(), "two progress lines: " + text);
         assertTrue(text.contains("dropped 0"), text);
         assertTrue(text.contains("export latency p50"), text);
-        assertTrue(text.contains("RESULT: every span arrived (6,001 published, 6,001 received)"), text);
+        assertTrue(text.contains("RESULT: every span arrived (6,000 published, 6,000 received)"), text);
     }
 
     @Test
@@ -50,15 +54,16 @@ class PipelineDemoTest extends LeakCheckingTestBase {
         OtlpReceiver collector = closeAfter(OtlpReceiver.start());
 
         int exit = PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
-                "OTEL_SERVICE_NAME", "demo-under-test"), "--spans=300", "--rate=0", "--policy=block");
+                "OTEL_SERVICE_NAME", "demo-under-test"), "--spans=300", "--rate=0", "--policy=block", "--warmup=0");
 
         String text = text();
         assertEquals(0, exit, text);
         assertTrue(text.contains("an external collector"), text);
-        assertTrue(text.contains("RESULT: every span arrived (301 published, 301 acknowledged)"), text);
+        assertTrue(text.contains("RESULT: every span arrived (300 published, 300 acknowledged)"), text);
         collector.awaitSpanCount(301, Duration.ofSeconds(5));
         List<Span> spans = collector.spans();
-        assertEquals(301, spans.size(), "300 spans and the start-up span");
+        assertEquals(301, spans.size(), "300 spans and the warm-up's first span");
+        assertEquals(1, spans.stream().filter(s -> s.getName().equals("demo start")).count());
         // the three spans of each unit: the request (root), its nested query (error every 64th) and the ring-API cache span
         assertEquals(100, spans.stream().filter(s -> s.getName().equals("GET /orders/{id}") && s.getParentSpanId().isEmpty()).count());
         assertEquals(100, spans.stream().filter(s -> s.getName().equals("SELECT orders") && s.getEventsCount() == 1).count());
@@ -73,7 +78,7 @@ class PipelineDemoTest extends LeakCheckingTestBase {
         assertEquals(0, PipelineDemo.run(out, Map.of(), "--help"));
 
         String text = text();
-        for (String flag : new String[] {"--spans", "--threads", "--rate", "--policy", "--ring-size", "--endpoint", "--help"}) {
+        for (String flag : new String[] {"--spans", "--threads", "--rate", "--policy", "--ring-size", "--warmup", "--endpoint", "--help"}) {
             assertTrue(text.contains(flag), flag + " in " + text);
         }
     }

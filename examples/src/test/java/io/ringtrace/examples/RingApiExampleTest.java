@@ -17,7 +17,7 @@ class RingApiExampleTest extends LeakCheckingTestBase {
 
     private static final long WARMUP = 50_000;
     private static final int ROUNDS = 5;
-    private static final long PER_ROUND = 20_000;
+    private static final long PER_ROUND = 10_000;
 
     @Test
     void ringApiAllocatesNothingPerSpanAndEverySpanArrives() throws Exception {
@@ -42,7 +42,7 @@ class RingApiExampleTest extends LeakCheckingTestBase {
                 .exporter(OtlpGrpcSpanExporter.builder().endpoint(receiver.endpoint()).build())
                 .build());
 
-        double bytes = RingApiExample.bytesPerSpan(engine, RingApiExampleTest::publishWithBuiltString, 20_000, ROUNDS, 10_000);
+        double bytes = RingApiExample.bytesPerSpan(engine, RingApiExampleTest::publishWithBuiltString, 5_000, ROUNDS, 2_000);
 
         assertTrue(bytes >= 16, "an allocating publisher must show up, measured " + bytes + " B/span");
     }

@@ -43,11 +43,13 @@ class ShutdownExampleTest extends LeakCheckingTestBase {
         assertEquals(0, afterClose.inFlight());
         assertEquals(0, afterClose.offHeapBytesHeld(), "close frees the request buffers");
         assertTrue(afterClose.closed());
+        assertEquals(afterClose.requestsSent(), afterClose.exportLatency().count(), "every request's latency measured");
         receiver.awaitSpanCount(4000, Duration.ofSeconds(5));
         assertEquals(4000, receiver.spanCount());
         String text = printed.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("flushed: published 2000 = exported 2000 + dropped 0 + in flight 0 [holds]"), text);
-        assertTrue(text.contains("closed, everything exported: published 4000 = exported 4000 + dropped 0 + in flight 0 [holds]"), text);
+        assertTrue(text.contains("closed in time, nothing lost to the deadline: published 4000 = exported 4000 + dropped 0 + in flight 0 [holds]"), text);
+        assertTrue(text.contains("export latency p50 <= "), text);
     }
 
     @Test
@@ -73,7 +75,7 @@ class ShutdownExampleTest extends LeakCheckingTestBase {
         assertTrue(seconds < 10, "close keeps to its deadline (took " + seconds + " s)");
         assertEquals(0, receiver.spanCount());
         String text = printed.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("closed, some spans could not be exported: published 1000 = exported 0 + dropped 1000"), text);
+        assertTrue(text.contains("closed, some spans could not be exported by the deadline: published 1000 = exported 0 + dropped 1000"), text);
         assertTrue(text.contains("[holds]"), text);
     }
 
