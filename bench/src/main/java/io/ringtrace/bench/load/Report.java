@@ -79,18 +79,28 @@ final class Report {
     private static String ratio(Row row, RunResult ringtrace, RunResult sdk) {
         double ours = row.value.applyAsDouble(ringtrace);
         double theirs = row.value.applyAsDouble(sdk);
+        String oursText = String.format(Locale.ROOT, row.format, ours);
+        String zeroText = String.format(Locale.ROOT, row.format, 0.0);
         switch (row.better) {
             case LOWER:
-                if (ours == 0 && theirs == 0) {
-                    return "equal";
+                if (oursText.equals(zeroText)) {
+                    return oursText.equals(String.format(Locale.ROOT, row.format, theirs))
+                            ? "equal" : "~0 vs " + String.format(Locale.ROOT, row.format, theirs);
                 }
-                return ours == 0 ? "0 vs " + String.format(Locale.ROOT, row.format, theirs)
-                        : String.format(Locale.ROOT, "%.1fx lower", theirs / ours);
+                return factor(theirs / ours, "lower", "higher");
             case HIGHER:
-                return theirs == 0 ? "-" : String.format(Locale.ROOT, "%.1fx higher", ours / theirs);
+                return theirs == 0 ? "-" : factor(ours / theirs, "higher", "lower");
             default:
                 return "";
         }
+    }
+
+    /** "2.5x better-word" when factor >= 1, else "(1/factor)x worse-word". */
+    private static String factor(double factor, String betterWord, String worseWord) {
+        if (factor >= 1) {
+            return String.format(Locale.ROOT, "%.1fx %s", factor, betterWord);
+        }
+        return String.format(Locale.ROOT, "%.1fx %s", 1 / factor, worseWord);
     }
 
     private static double percentile(RunResult r, double percentile) {
