@@ -19,9 +19,10 @@ import java.util.function.BooleanSupplier;
  * <p>When every request buffer is in flight, the serializer waits for one (and the ring fills up:
  * the producers' overload policy applies). Nothing here allocates per span.
  *
- * <p>Linger: the wait strategy times out every {@code tickNanos} (at most a quarter of the schedule
- * delay, at most 10 ms) when no span arrives, and a request is sealed once its age plus one tick
- * reaches the schedule delay, so a partial batch never waits longer than the schedule delay.
+ * <p>Linger: the wait strategy times out every {@code tickNanos} (a quarter of the schedule delay,
+ * clamped to [1 ms, 10 ms]) when no span arrives, and a request is sealed once its age plus one tick
+ * reaches the schedule delay, so a partial batch never waits longer than the schedule delay (plus
+ * scheduling latency). A schedule delay below one tick seals at the end of every batch.
  */
 final class Serializer implements EventHandler<SpanRecord> {
 
