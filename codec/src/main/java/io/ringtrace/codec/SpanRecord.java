@@ -266,14 +266,28 @@ public final class SpanRecord {
     }
 
     /**
-     * Sets the W3C trace state (the {@code tracestate} header value), encoded to UTF-8 now.
+     * Sets the W3C trace state (the {@code tracestate} header value), encoded to UTF-8 now. If it
+     * does not fit into the text bytes left, whole list-members are dropped from the end (as W3C
+     * asks of a vendor that must shorten it; the last one kept may be dropped too when the cut falls
+     * right after it), never a member cut in half.
      *
      * @param traceState the trace state; null or empty for none
      * @return this
      */
     public SpanRecord traceState(CharSequence traceState) {
         freeText(traceStateOffset, traceStateLength);
-        traceStateLength = traceState == null ? 0 : putText(traceState);
+        int room = textLow;
+        int n = traceState == null ? 0 : putText(traceState);
+        // putText cuts at most 3 bytes short of the room (a 4-byte character), so only a text that nearly
+        // fills the room can have been truncated: only then is the whole value scanned again
+        if (n > 0 && n > room - 4 && n < utf8Length(traceState)) {
+            int comma = textLow + n - 1;
+            while (comma >= textLow && arena[comma] != ',') {
+                comma--;
+            }
+            n = comma < textLow ? 0 : comma - textLow; // the bytes cut off stay unused until reset()
+        }
+        traceStateLength = n;
         traceStateOffset = textLow;
         return this;
     }

@@ -109,6 +109,18 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
     }
 
     @Test
+    void aTraceStateThatDoesNotFitKeepsWholeListMembersOnly() throws Exception {
+        SpanLimits limits = SpanLimits.builder().textBytes(24).build();
+        Span span = roundTrip(limits, s -> s.name("op", true).traceState("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"));
+        assertEquals("op", span.getName());
+        assertEquals("congo=t61rcWkgMzE", span.getTraceState()); // not "congo=t61rcWkgMzE,rojo" (22 bytes fit)
+        span = roundTrip(limits, s -> s.name("op", true).traceState("a-single-member-longer-than-the-room=1"));
+        assertEquals("", span.getTraceState(), "a lone member cut in half is no trace state");
+        span = roundTrip(limits, s -> s.name("op", true).traceState("congo=t61rcWkgMzE,r=1"));
+        assertEquals("congo=t61rcWkgMzE,r=1", span.getTraceState(), "fits exactly: kept whole");
+    }
+
+    @Test
     void recordsOverEveryLimitCountWhatTheyDrop() throws Exception {
         SpanLimits limits = SpanLimits.builder().maxAttributes(2).maxEvents(1).maxLinks(1)
                 .maxAttributesPerEvent(1).maxAttributesPerLink(1).build();

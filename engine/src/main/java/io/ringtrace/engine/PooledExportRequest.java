@@ -61,11 +61,12 @@ final class PooledExportRequest implements ExportRequest {
 
     /** @return whether this request was free and is now the serializer's (serializer thread only) */
     boolean tryTake() {
-        // only the serializer moves FREE -> FILLING; completions move COMPLETING -> FREE with a release store
-        if ((int) STATE.getAcquire(this) != FREE) {
+        // a CAS, not a check then a store: close may move FREE -> RELEASED (and free the memory) at the
+        // same time when the serializer thread did not stop in time; completions move COMPLETING -> FREE
+        // with a release store, which this CAS (a volatile read) orders before our use of the buffer
+        if (!STATE.compareAndSet(this, FREE, FILLING)) {
             return false;
         }
-        STATE.setRelease(this, FILLING);
         buffer.clear();
         return true;
     }
@@ -144,7 +145,11 @@ final class PooledExportRequest implements ExportRequest {
     }
 
     private void release() {
-        STATE.setRelease(this, FREE); // after the counters: a flush that sees FREE sees them too
+        // after the counters: a flush that sees FREE sees them too. A volatile store, not just a release
+        // store: with the volatile read of the pool's waiter in returned() it forms a Dekker pair with
+        // the serializer's (volatile) waiter store then state CAS, so one of the two always sees the other
+        // and a waiting serializer is unparked at once instead of sleeping out its tick
+        STATE.setVolatile(this, FREE);
         pool.returned();
     }
 

@@ -124,9 +124,12 @@ public final class TraceEngine implements AutoCloseable {
 
     /** Set once by close (or at build for a disabled engine); read by every claim. */
     private volatile boolean closed;
+    /** Guards the flip of {@link #closed} in close(), so that exactly one caller runs the shutdown. */
     private final Object lifecycleLock = new Object();
-    private boolean closeDone; // guarded by lifecycleLock
-    private boolean closeClean; // guarded by lifecycleLock
+    /** Set by the closing thread when its shutdown has ended; flush and later closes wait for it. */
+    private volatile boolean closeDone;
+    /** The shutdown's result, written before {@link #closeDone}. */
+    private volatile boolean closeClean;
 
     TraceEngine(TraceEngineBuilder b) {
         this.name = b.name;
@@ -168,8 +171,8 @@ public final class TraceEngine implements AutoCloseable {
             this.leakDetector = null;
             this.leakStacks = false;
             this.closed = true; // one check on the hot path covers both "closed" and "disabled"
-            this.closeDone = true;
             this.closeClean = true;
+            this.closeDone = true;
             return;
         }
         this.ringSize = b.ringSize;
@@ -393,16 +396,19 @@ public final class TraceEngine implements AutoCloseable {
             SpanRecord record = span.record.reset();
             record.scope(scope).traceId(traceIdHigh, traceIdLow).spanId(spanId).traceFlags(flags).kind(kind)
                     .startEpochNanos(now);
+            // the name before the trace state: they share the record's text bytes, and an incoming
+            // tracestate of up to 512 chars must not crowd out the name (the record then drops whole
+            // tracestate members from the end)
+            if (name != null) {
+                record.name(name);
+            } else {
+                record.name(nameChars);
+            }
             if (hasParent) {
                 record.parentSpanId(parentSpanId);
                 if (span.context.traceStateLength > 0) {
                     record.traceState(span.context.traceState());
                 }
-            }
-            if (name != null) {
-                record.name(name);
-            } else {
-                record.name(nameChars);
             }
         }
         span.recording = sampled;
@@ -430,16 +436,25 @@ public final class TraceEngine implements AutoCloseable {
      *
      * @param timeout how long to wait at most
      * @return true if everything was completed in time (a closed or disabled engine: whether its
-     *     close was clean)
+     *     close was clean; false while a close is still under way when the timeout passes)
      */
     public boolean flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (closed) {
-            synchronized (lifecycleLock) {
-                return closeClean;
-            }
+            return awaitClose(deadline);
         }
         return flushUntil(deadline);
+    }
+
+    /** Waits for a close under way on another thread, but not past this caller's own deadline. */
+    private boolean awaitClose(long deadline) {
+        while (!closeDone) { // volatile read: closeClean was written before closeDone
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(WAIT_PAUSE_NANOS);
+        }
+        return closeClean;
     }
 
     private boolean flushUntil(long deadline) {
@@ -483,7 +498,8 @@ public final class TraceEngine implements AutoCloseable {
      * drains what was published, exports it, shuts the exporter down (giving it the rest of the
      * deadline), stops the serializer thread and frees every off-heap buffer. Spans that could not be
      * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Idempotent: later calls
-     * return the first call's result at once.
+     * return the first call's result; a call while another thread's close is under way waits for it,
+     * but at most its own {@code timeout} (then returns false).
      *
      * @param timeout how long to wait at most for draining and exporting
      * @return true if everything published before the call was exported (or dropped for another
@@ -491,16 +507,21 @@ public final class TraceEngine implements AutoCloseable {
      */
     public boolean close(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean first;
         synchronized (lifecycleLock) {
-            if (closeDone) {
-                return closeClean;
-            }
+            first = !closed;
             closed = true; // producers see it on their next claim; a claim already past the check still completes
-            closeClean = shutdown(deadline);
-            closeDone = true;
-            operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
-            return closeClean;
         }
+        if (!first) {
+            return awaitClose(deadline); // closed before (or a disabled engine), or closing on another thread
+        }
+        try {
+            closeClean = shutdown(deadline);
+        } finally {
+            closeDone = true; // after closeClean (volatile): waiters that see it see the result
+        }
+        operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
+        return closeClean;
     }
 
     private boolean shutdown(long deadline) {

@@ -77,7 +77,11 @@ class LifecycleTest extends LeakCheckingTestBase {
             threads.add(t);
         }
         running.await();
-        Thread.sleep(200);
+        // under load, not after a fixed sleep: a loaded 2-core machine may not run the producers at once
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (publishedBeforeClose.size() <= 1000 && System.nanoTime() - until < 0) {
+            Thread.sleep(5);
+        }
         closeBegan.set(true);
         boolean clean = engine.close(Duration.ofSeconds(10));
         for (Thread t : threads) {
@@ -127,6 +131,76 @@ class LifecycleTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void flushAndCloseDuringASlowCloseKeepTheirOwnDeadlines() throws Exception {
+        exporter.mode(InMemorySpanExporter.Mode.HOLD);
+        TraceEngine engine = TraceEngine.builder().exporter(exporter).ringSize(16).build();
+        TestSpans.publish(engine, 1, "/a");
+        boolean[] closeResult = new boolean[1];
+        // held by the exporter: close waits for it up to its 6 s deadline
+        Thread closer = new Thread(() -> closeResult[0] = engine.close(Duration.ofSeconds(6)), "slow-closer");
+        closer.start();
+        while (!engine.isClosed()) {
+            Thread.onSpinWait();
+        }
+        long start = System.nanoTime();
+        boolean flushed = engine.flush(Duration.ofMillis(100));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertFalse(flushed, "a close still under way has not exported everything yet");
+        // generous for a loaded machine, and still far below the 6 s a flush waiting for close would take
+        assertTrue(tookMillis < 3_000, "flush(100 ms) waited " + tookMillis + " ms for close");
+        start = System.nanoTime();
+        assertFalse(engine.close(Duration.ofMillis(100)), "a second close: the first has not finished");
+        tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMillis < 3_000, "close(100 ms) waited " + tookMillis + " ms for the first close");
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (exporter.heldCount() == 0 && System.nanoTime() - until < 0) {
+            Thread.sleep(1);
+        }
+        assertEquals(1, exporter.completeHeld(1), "close sealed the span and handed it to the exporter");
+        closer.join(20_000);
+        assertFalse(closer.isAlive());
+        assertTrue(closeResult[0], "close finished cleanly once the request was completed");
+        assertTrue(engine.flush(Duration.ofMillis(100)), "after close: its result");
+        RingApiTest.assertAccounting(engine, 1, 1);
+    }
+
+    @Test
+    void anExporterThrowingFromExportCostsItsRequestAsExportFailedAndNothingElse() {
+        // export() number 1 throws before completing, number 2 completes and then throws, the rest succeed
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        io.ringtrace.engine.export.SpanExporter throwing = new io.ringtrace.engine.export.SpanExporter() {
+            @Override
+            public void export(ExportRequest request) {
+                int call = calls.incrementAndGet();
+                if (call == 1) {
+                    throw new IllegalStateException("exporter bug before completing");
+                }
+                exporter.export(request);
+                if (call == 2) {
+                    throw new IllegalStateException("exporter bug after completing");
+                }
+            }
+
+            @Override
+            public void shutdown(long deadlineNanoTime) {
+                exporter.shutdown(deadlineNanoTime);
+            }
+        };
+        TraceEngine engine = closeAfter(TraceEngine.builder().exporter(throwing).ringSize(64).requestBuffers(1)
+                .maxExportBatchSize(5).build());
+        for (long id = 1; id <= 20; id++) {
+            TestSpans.publish(engine, id, "/a"); // 4 requests of 5 through a single buffer: each one came back
+        }
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        assertEquals(4, calls.get());
+        assertEquals(15, exporter.decodedSpans().size());
+        EngineStats stats = engine.stats(new EngineStats());
+        assertEquals(5, stats.dropped(DropReason.EXPORT_FAILED), "only the request that was not completed: " + stats);
+        assertEquals(5, stats.droppedTotal(), stats::toString);
+        RingApiTest.assertAccounting(engine, 20, 15);
+    }
+
+    @Test
     void completingARequestTwiceIsRejected() {
         exporter.mode(InMemorySpanExporter.Mode.HOLD);
         TraceEngine engine = closeAfter(TraceEngine.builder().exporter(exporter).ringSize(16).build());
@@ -156,7 +230,12 @@ class LifecycleTest extends LeakCheckingTestBase {
             }
         }, "blocked-producer");
         producer.start();
-        Thread.sleep(200);
+        // 2 slots + 1 blocked: wait for them rather than a fixed time a loaded machine may not honour
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ended.get() < 3 && System.nanoTime() - until < 0) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(100); // let it reach the full ring and block
         assertTrue(producer.isAlive(), "the producer must be blocked on the full ring");
         assertFalse(engine.close(Duration.ofMillis(200)));
         producer.join(5_000);

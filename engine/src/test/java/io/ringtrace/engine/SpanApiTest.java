@@ -46,6 +46,26 @@ class SpanApiTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void aMaximalIncomingTraceStateDoesNotCrowdOutTheSpanName() {
+        TraceEngine engine = engine(TraceEngine.builder().ringSize(64)); // default limits: 512 text bytes
+        StringBuilder state = new StringBuilder();
+        for (int i = 0; i < TraceContext.MAX_TRACE_STATE_MEMBERS; i++) { // 32 members, 511 chars
+            state.append(i == 0 ? "" : ",").append(String.format("k%02d=vvvvvvvvvvv", i));
+        }
+        TraceContext remote = new TraceContext();
+        assertTrue(W3cTraceContext.parseTraceParent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", remote));
+        assertTrue(W3cTraceContext.parseTraceState(state, remote));
+        assertEquals(511, remote.traceState().length());
+        engine.tracer(TestSpans.SCOPE).start(PARENT, io.ringtrace.codec.SpanKind.SERVER, remote).end();
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        io.opentelemetry.proto.trace.v1.Span span = exporter.decodedSpans().get(0);
+        assertEquals("parent", span.getName(), "the name is written first");
+        String kept = span.getTraceState();
+        assertTrue(state.toString().startsWith(kept) && kept.length() > 400, kept);
+        assertTrue(kept.matches("(k\\d\\d=v{11})(,k\\d\\d=v{11})*"), "whole list-members only: " + kept);
+    }
+
+    @Test
     void nestedSpansOnOneThreadFormAParentChildChain() {
         TraceEngine engine = engine(TraceEngine.builder().ringSize(1024));
         Tracer tracer = engine.tracer(TestSpans.SCOPE);

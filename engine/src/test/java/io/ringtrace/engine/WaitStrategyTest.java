@@ -29,8 +29,10 @@ class WaitStrategyTest extends LeakCheckingTestBase {
         }
         long lingerMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(1, exporter.exportCalls(), "the partial batch was sealed by the timeout, no new span needed");
-        assertTrue(lingerMillis <= 200 + 400, // slack: scheduling on a loaded 2-core machine
-                type + ": linger " + lingerMillis + " ms");
+        // what this checks per strategy: its timeout seals a lingering batch, long before the 5 s poll
+        // cap; 1 s of slack for a loaded 2-core machine (a busy-spinning serializer competes with the
+        // test thread). RingApiTest checks the tight bound (under 2 x the delay) for the default strategy.
+        assertTrue(lingerMillis <= 200 + 1000, type + ": linger " + lingerMillis + " ms");
         for (long id = 2; id <= 500; id++) {
             TestSpans.publish(engine, id, "/a");
         }

@@ -63,9 +63,19 @@ class ZeroAllocationTest extends LeakCheckingTestBase {
         }
     };
 
+    /** Receives the exported spans' ids on the serializer thread; allocates nothing. */
+    private static final WireCountingExporter.SpanSink NO_SINK = (high, low, spanId) -> { };
+
+    /** Keeps the allocating sink's arrays reachable, so escape analysis cannot remove them. */
+    private static volatile long[] lastSeen;
+
+    /** Allocates one array per exported span on the serializer thread: what that check must catch. */
+    private static final WireCountingExporter.SpanSink ALLOCATING_SINK =
+            (high, low, spanId) -> lastSeen = new long[] {high, low, spanId};
+
     @Test
     void ringApiProducersAndSerializerAllocateNothingPerSpan() throws Exception {
-        long[] bytes = measure(RING_API);
+        long[] bytes = measure(RING_API, NO_SINK);
         for (int p = 0; p < PRODUCERS; p++) {
             assertEquals(0, bytes[p], "producer " + p + " allocated bytes while publishing " + MEASURED_SPANS + " spans");
         }
@@ -74,7 +84,7 @@ class ZeroAllocationTest extends LeakCheckingTestBase {
 
     @Test
     void spanApiProducersAndSerializerAllocateNothingPerSpan() throws Exception {
-        long[] bytes = measure(SPAN_API);
+        long[] bytes = measure(SPAN_API, NO_SINK);
         for (int p = 0; p < PRODUCERS; p++) {
             assertEquals(0, bytes[p], "producer " + p + " allocated bytes while starting/ending spans");
         }
@@ -83,19 +93,26 @@ class ZeroAllocationTest extends LeakCheckingTestBase {
 
     @Test
     void theCheckFailsOnADeliberatelyAllocatingProducer() throws Exception {
-        long[] bytes = measure(ALLOCATING_RING_API);
+        long[] bytes = measure(ALLOCATING_RING_API, NO_SINK);
         for (int p = 0; p < PRODUCERS; p++) {
             assertTrue(bytes[p] >= 16L * MEASURED_SPANS,
                     "the measurement must see a String per span (>= 16 B each), saw " + bytes[p] + " B");
         }
     }
 
+    @Test
+    void theSerializerCheckFailsWhenTheSerializerThreadAllocates() throws Exception {
+        long[] bytes = measure(RING_API, ALLOCATING_SINK); // the exporter runs on the serializer thread
+        assertTrue(bytes[PRODUCERS] >= 16L * PRODUCERS * MEASURED_SPANS,
+                "the serializer's measurement must see an array per span (>= 16 B each), saw " + bytes[PRODUCERS] + " B");
+    }
+
     /**
      * Runs the producers and measures each round; returns, per producer thread and for the serializer
      * (last element), the least bytes allocated in any measured round.
      */
-    private long[] measure(Producer producer) throws Exception {
-        WireCountingExporter exporter = new WireCountingExporter((high, low, spanId) -> { });
+    private long[] measure(Producer producer, WireCountingExporter.SpanSink sink) throws Exception {
+        WireCountingExporter exporter = new WireCountingExporter(sink);
         TraceEngine engine = closeAfter(TraceEngine.builder().name("alloc").exporter(exporter)
                 .ringSize(4096).maxExportBatchSize(512).overloadPolicy(OverloadPolicy.BLOCK).build());
         Tracer tracer = engine.tracer(TestSpans.SCOPE);

@@ -7,8 +7,10 @@ import net.openhft.chronicle.bytes.Bytes;
  * {@link SpanExporter} until it is completed.
  *
  * <p>Exactly one of {@link #succeeded(long)} or {@link #failed(DropReason)} must be called, exactly
- * once; a second completion is a bug and throws {@link IllegalStateException}. After completion the
- * payload belongs to the engine again and must not be touched.
+ * once; a second completion is a bug and throws {@link IllegalStateException} as long as the engine
+ * has not reused this object yet. The engine pools these objects: once it has handed the same object
+ * out again for a later request, a stale second completion cannot be told apart and completes that
+ * later request. After completion the payload belongs to the engine again and must not be touched.
  */
 public interface ExportRequest {
 

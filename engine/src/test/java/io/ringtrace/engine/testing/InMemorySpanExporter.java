@@ -59,27 +59,31 @@ public final class InMemorySpanExporter implements SpanExporter {
         if (shutdown) {
             throw new IllegalStateException("export after shutdown");
         }
-        exportCalls.incrementAndGet();
         Bytes<?> payload = request.payload();
         long start = payload.readPosition();
         byte[] copy = new byte[(int) (payload.readLimit() - start)];
         for (int i = 0; i < copy.length; i++) {
             copy[i] = payload.readByte(start + i); // absolute reads: positions untouched
         }
-        switch (mode) {
+        Mode now = mode; // read once: the switch and the count must agree
+        if (now != Mode.FAIL) {
+            payloads.add(copy); // before the count: a test that sees the call counted sees its payload
+        }
+        // volatile increment after the (copy-on-write, volatile) add: publishes the payload to whoever
+        // reads exportCalls(), and it precedes the completion, so a flush that returned sees the count
+        exportCalls.incrementAndGet();
+        switch (now) {
             case SUCCEED:
-                payloads.add(copy);
                 request.succeeded(Math.min(rejectPerRequest, request.spanCount()));
                 break;
             case FAIL:
                 request.failed(DropReason.EXPORT_FAILED);
                 break;
             case HOLD:
-                payloads.add(copy);
                 held.add(request);
                 break;
             default:
-                throw new IllegalStateException(String.valueOf(mode));
+                throw new IllegalStateException(String.valueOf(now));
         }
     }
 
