@@ -1,6 +1,7 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.codec.SpanRecord;
+import io.ringtrace.codec.StatusCode;
 import io.ringtrace.codec.Utf8Constant;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -244,13 +245,21 @@ public final class Span {
     }
 
     /**
+     * Sets the status with the OpenTelemetry API's rules: the description is kept only for {@code
+     * ERROR} (ignored for {@code OK} and {@code UNSET}), setting {@code UNSET} is ignored, and
+     * {@code OK} is final (later calls are ignored).
+     *
      * @param code {@link io.ringtrace.codec.StatusCode} constant
      * @param message description (for {@code ERROR}); may be null
      * @return this
+     * @throws IllegalArgumentException if {@code code} is not a {@code StatusCode} constant
      */
     public Span status(int code, CharSequence message) {
-        if (recording) {
-            record.status(code, message);
+        if (!StatusCode.isValid(code)) {
+            throw new IllegalArgumentException("status code must be a StatusCode constant (0-2), got " + code);
+        }
+        if (recording && code != StatusCode.UNSET && record.statusCode() != StatusCode.OK) {
+            record.status(code, code == StatusCode.ERROR ? message : null);
         }
         return this;
     }

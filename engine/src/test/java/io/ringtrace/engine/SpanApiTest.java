@@ -66,6 +66,27 @@ class SpanApiTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void statusFollowsTheOpenTelemetryApiRules() {
+        TraceEngine engine = engine(TraceEngine.builder().ringSize(64));
+        Tracer tracer = engine.tracer(TestSpans.SCOPE);
+        tracer.start(Utf8Constant.of("ok-with-message")).status(StatusCode.OK, "ignored for OK").end();
+        tracer.start(Utf8Constant.of("ok-is-final")).status(StatusCode.OK, null).status(StatusCode.ERROR, "late").end();
+        tracer.start(Utf8Constant.of("unset-is-ignored")).status(StatusCode.ERROR, "boom").status(StatusCode.UNSET, null).end();
+        Span open = tracer.start(Utf8Constant.of("bad-code"));
+        assertThrows(IllegalArgumentException.class, () -> open.status(7, null));
+        open.end();
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        Map<String, io.opentelemetry.proto.trace.v1.Span> spans = spansByName();
+        assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_OK, spans.get("ok-with-message").getStatus().getCode());
+        assertEquals("", spans.get("ok-with-message").getStatus().getMessage());
+        assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_OK, spans.get("ok-is-final").getStatus().getCode());
+        assertEquals("", spans.get("ok-is-final").getStatus().getMessage());
+        assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR, spans.get("unset-is-ignored").getStatus().getCode());
+        assertEquals("boom", spans.get("unset-is-ignored").getStatus().getMessage());
+        assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_UNSET, spans.get("bad-code").getStatus().getCode());
+    }
+
+    @Test
     void nestedSpansOnOneThreadFormAParentChildChain() {
         TraceEngine engine = engine(TraceEngine.builder().ringSize(1024));
         Tracer tracer = engine.tracer(TestSpans.SCOPE);
