@@ -25,7 +25,7 @@ abstract class TimedWaitStrategy implements WaitStrategy {
     private final long timeoutNanos;
     /**
      * Whether the previous wait ended in a timeout (nothing arrived for a whole tick): then the next
-     * wait skips the spin and yield phases and parks at once. Only the serializer thread calls
+     * wait skips the spin phase and parks at once. Only the serializer thread calls
      * {@link #waitFor}, so a plain field is safe.
      */
     private boolean idle;

@@ -53,7 +53,7 @@ package io.ringtrace.engine;
 public enum WaitStrategyType {
     /** Lock and condition; producers signal. See the type's documentation. */
     BLOCKING,
-    /** Spin, yield, then park with backoff; producers never signal. The default. */
+    /** Spin, then park with backoff; producers never signal. The default. */
     SLEEPING,
     /** Spin, then yield. */
     YIELDING,
