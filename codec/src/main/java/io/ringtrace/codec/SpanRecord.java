@@ -65,7 +65,15 @@ public final class SpanRecord {
     final int arenaEnd;
     final int linkTableBase;
 
-    InstrumentationScope scope = InstrumentationScope.empty();
+    /**
+     * The scope last set; it counts only while {@link #scopeSet} is true. reset() clears the flag
+     * instead of the reference, and setters store the reference only when it changes: a reference
+     * store into this long-lived record costs a G1 card-marking slow path (and, batched, a wake-up
+     * of a GC refinement thread) on every span, while the scope of a slot rarely changes. So a
+     * reused record may keep one immutable, long-lived scope object reachable: nothing else.
+     */
+    private InstrumentationScope scope = InstrumentationScope.empty();
+    private boolean scopeSet;
     long traceIdHigh;
     long traceIdLow;
     long spanId;
@@ -132,7 +140,7 @@ public final class SpanRecord {
      * @return this
      */
     public SpanRecord reset() {
-        scope = InstrumentationScope.empty();
+        scopeSet = false; // the reference stays (see the field): scope() reads empty() now
         traceIdHigh = traceIdLow = spanId = parentSpanId = startEpochNanos = endEpochNanos = 0;
         flags = kind = statusCode = 0;
         textLow = attributeBase;
@@ -162,7 +170,10 @@ public final class SpanRecord {
         if (other.limits != limits && !other.limits.equals(limits)) {
             throw new IllegalArgumentException("cannot copy a record with different limits: " + other.limits);
         }
-        scope = other.scope;
+        if (scope != other.scope) {
+            scope = other.scope; // only when it changes: see the field
+        }
+        scopeSet = other.scopeSet;
         traceIdHigh = other.traceIdHigh;
         traceIdLow = other.traceIdLow;
         spanId = other.spanId;
@@ -211,7 +222,11 @@ public final class SpanRecord {
      * @return this
      */
     public SpanRecord scope(InstrumentationScope scope) {
-        this.scope = scope == null ? InstrumentationScope.empty() : scope;
+        InstrumentationScope given = scope == null ? InstrumentationScope.empty() : scope;
+        if (this.scope != given) {
+            this.scope = given; // only when it changes: see the field
+        }
+        scopeSet = true;
         return this;
     }
 
@@ -1090,7 +1105,7 @@ public final class SpanRecord {
 
     /** @return the instrumentation scope (never null) */
     public InstrumentationScope scope() {
-        return scope;
+        return scopeSet ? scope : InstrumentationScope.empty();
     }
 
     /** @return the trace id's first 8 bytes */

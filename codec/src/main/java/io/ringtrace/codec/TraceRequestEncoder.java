@@ -200,7 +200,7 @@ public final class TraceRequestEncoder {
         }
         final int spanSize = spanSize(span);
         final int spanFieldSize = lenFieldSize(spanSize);
-        final InstrumentationScope scope = span.scope;
+        final InstrumentationScope scope = span.scope();
 
         // Which ScopeSpans the span joins; a new scope costs its ScopeSpans header and trailer.
         int s = currentScope >= 0 && scopes[currentScope] == scope ? currentScope : indexOf(scope);

@@ -35,6 +35,18 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
     }
 
     @Test
+    void resetForgetsTheScopeAndACopyCarriesWhetherOneWasSet() {
+        InstrumentationScope a = InstrumentationScope.of("a");
+        SpanRecord record = new SpanRecord(SpanLimits.defaults()).scope(a);
+        assertSame(a, record.scope());
+        assertSame(InstrumentationScope.empty(), record.reset().scope());
+        SpanRecord copy = new SpanRecord(SpanLimits.defaults()).scope(a).copyFrom(record);
+        assertSame(InstrumentationScope.empty(), copy.scope(), "the source had no scope");
+        assertSame(a, copy.copyFrom(record.scope(a)).scope());
+        assertSame(InstrumentationScope.empty(), record.scope(null).scope());
+    }
+
+    @Test
     void emptyStringsAndArraysAreEncodedAsProtobufJavaDoes() throws Exception {
         Span span = roundTrip(SpanLimits.defaults(), s -> s.name("", true).traceState("").status(StatusCode.UNSET, "")
                 .attribute("", OracleSpan.of(""))
