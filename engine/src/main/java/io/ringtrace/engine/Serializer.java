@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  * by scope by the {@link TraceRequestEncoder}), and seals the request and hands it to the
  * {@link SpanExporter} when it holds {@code maxSpansPerRequest} spans, when the next span does not
  * fit into {@code maxRequestBytes}, when its first span is {@code scheduleDelay} old, or when a
- * flush asks. Then it resets the slot, so the next producer gets a clean record.
+ * flush asks. It only reads the slot: the producer that claims it next cleans it (see
+ * {@code TraceEngine.cleaned}), so the serializer never writes the slot's cache lines.
  *
  * <p>When every request buffer is in flight, the serializer waits for one (and the ring fills up:
  * the producers' overload policy applies). Nothing here allocates per span.
@@ -70,7 +71,6 @@ final class Serializer implements EventHandler<SpanRecord> {
         try {
             encode(record);
         } finally {
-            record.reset(); // clean slot for the next producer; ordered before our sequence advances
             counters.consumed();
         }
         if (endOfBatch) {

@@ -89,7 +89,9 @@ public final class Span {
             return false;
         }
         this.startEpochNanos = startEpochNanos; // before the OPEN store: an observer that sees OPEN sees these
-        this.nameConstant = name;
+        if (nameConstant != name) {
+            nameConstant = name; // only when it changes: a reference store here costs a G1 card mark
+        }
         STATE.setRelease(this, OPEN);
         generation++;
         return true;

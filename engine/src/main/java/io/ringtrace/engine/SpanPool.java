@@ -79,7 +79,9 @@ final class SpanPool implements SpanPoolView {
 
     /** Makes a just-started span the owner's current one (owner thread only). */
     void started(Span span) {
-        current = span;
+        if (current != span) {
+            current = span; // only when it changes: a reference store costs a G1 card mark
+        }
     }
 
     /** Called by {@link Span#end(long)} on whatever thread ends it, before the span is freed. */

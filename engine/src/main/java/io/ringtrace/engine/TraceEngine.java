@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  *       }
  *   }}</pre>
  *   Claim at span end, never at span start: an unpublished slot holds back every slot after it.
- *   The record is clean (reset by the serializer) when claimed. A negative result is a failure code
+ *   The record is clean (reset by the claim) when claimed. A negative result is a failure code
  *   ({@link #RING_FULL}, {@link #CLOSED}, {@link #DISABLED}), never an exception; a failed
  *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
  *   once per span and give the span up on failure.
@@ -225,6 +225,11 @@ public final class TraceEngine implements AutoCloseable {
      *     {@link #DISABLED}
      */
     public long tryClaim() {
+        return cleaned(tryClaimRaw());
+    }
+
+    /** tryClaim without cleaning the slot: for the span API, whose copy overwrites every field. */
+    private long tryClaimRaw() {
         if (closed) {
             return rejectClosed();
         }
@@ -237,12 +242,30 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     /**
+     * Resets a claimed slot for a ring-API producer. The producer does it, not the serializer: the
+     * producer is about to write those cache lines anyway, while a reset by the serializer would
+     * make it write every line of the slot it just read (taking them over from the producer's
+     * core once more) only for the next producer to take them back.
+     */
+    private long cleaned(long sequence) {
+        if (sequence >= 0) {
+            ring.get(sequence).reset();
+        }
+        return sequence;
+    }
+
+    /**
      * Claims a ring slot, waiting (spin, yield, then park) while the ring is full. Allocation-free.
      *
      * @return the slot's sequence (&gt;= 0), or {@link #CLOSED} if the engine closed meanwhile
      *     (counted as a {@code SHUTDOWN} drop), or {@link #DISABLED}
      */
     public long claim() {
+        return cleaned(claimRaw());
+    }
+
+    /** claim without cleaning the slot: for the span API, whose copy overwrites every field. */
+    private long claimRaw() {
         if (closed) {
             return rejectClosed();
         }
@@ -323,7 +346,7 @@ public final class TraceEngine implements AutoCloseable {
 
     /** Span API: claims per the overload policy, copies {@code source}, publishes. */
     void publishCopy(SpanRecord source) {
-        long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claim() : tryClaim();
+        long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
         if (sequence < 0) {
             return; // counted by the claim
         }

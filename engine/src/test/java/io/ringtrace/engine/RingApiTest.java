@@ -154,6 +154,35 @@ class RingApiTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void aReusedSlotIsCleanWhenClaimedAgain() {
+        // ring of 2: the third claim reuses the first span's slot, which the serializer only read
+        TraceEngine engine = engine(TraceEngine.builder().ringSize(2));
+        for (int i = 1; i <= 2; i++) {
+            long seq = engine.claim();
+            engine.record(seq).scope(TestSpans.SCOPE).traceId(1, i).spanId(i).name(TestSpans.NAME)
+                    .attribute(TestSpans.ROUTE, "/full").addEvent(TestSpans.NAME, 5).status(StatusCode.ERROR, "bad");
+            engine.publish(seq);
+        }
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        long seq = engine.claim();
+        io.ringtrace.codec.SpanRecord reused = engine.record(seq);
+        assertEquals(io.ringtrace.codec.InstrumentationScope.empty(), reused.scope());
+        assertEquals(0, reused.attributeCount());
+        assertEquals(0, reused.eventCount());
+        assertEquals(StatusCode.UNSET, reused.statusCode());
+        assertFalse(reused.hasValidIds());
+        reused.traceId(1, 3).spanId(3).name(TestSpans.NAME); // no scope this time: the span goes out scope-less
+        engine.publish(seq);
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        ExportTraceServiceRequest last = exporter.decodedRequests().get(exporter.decodedRequests().size() - 1);
+        assertEquals("", last.getResourceSpans(0).getScopeSpans(0).getScope().getName());
+        Span span = last.getResourceSpans(0).getScopeSpans(0).getSpans(0);
+        assertEquals(0, span.getAttributesCount());
+        assertEquals(0, span.getEventsCount());
+        assertFalse(span.hasStatus());
+    }
+
+    @Test
     void slotPublishedWithoutIdsIsCountedInvalidAndTheStreamGoesOn() {
         TraceEngine engine = engine(TraceEngine.builder().ringSize(8));
         long seq = engine.claim();
