@@ -1,0 +1,186 @@
+package io.ringtrace.engine;
+
+import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.SpanKind;
+import io.ringtrace.codec.Utf8Constant;
+import io.ringtrace.engine.testing.WireCountingExporter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A developer's probe of the producer-to-serializer hand-off (not a unit test, and not where the
+ * project's numbers come from: those are the bench module's): P producers publish a typical span
+ * (name, 4 attributes, 1 event) through the span API or the ring API, flat out or at a paced total
+ * rate, into an engine whose exporter walks the wire bytes and completes at once. Prints spans
+ * delivered per second, spans refused (ring full), each call's own duration (p50/p99/p99.9) and the
+ * serializer's CPU share. Used to compare layouts of the slot quickly on one machine.
+ *
+ * <pre>
+ * java &lt;ringtrace.jvm.flags&gt; -cp &lt;engine test classpath&gt; io.ringtrace.engine.HandoffProbe
+ *     span|ring producers spansPerSecond(0 = flat out) seconds
+ * </pre>
+ */
+public final class HandoffProbe {
+
+    private static final InstrumentationScope SCOPE = InstrumentationScope.builder("probe").version("1.0").build();
+    private static final Utf8Constant NAME = Utf8Constant.of("GET /api/orders");
+    private static final Utf8Constant METHOD = Utf8Constant.of("http.request.method");
+    private static final Utf8Constant PATH = Utf8Constant.of("url.path");
+    private static final Utf8Constant STATUS = Utf8Constant.of("http.response.status_code");
+    private static final Utf8Constant CACHE_HIT = Utf8Constant.of("cache.hit");
+    private static final Utf8Constant EVENT = Utf8Constant.of("cache.lookup");
+
+    private static final boolean SLOW_LOG = Boolean.getBoolean("probe.slowlog");
+
+    private HandoffProbe() {}
+
+    /**
+     * @param args {@code span|ring producers spansPerSecond seconds}
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        boolean ringApi = args.length > 0 && args[0].equals("ring");
+        boolean noop = args.length > 0 && args[0].equals("noop"); // the machine's floor: pacing and timing only
+        int producers = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        long rate = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        WireCountingExporter exporter = new WireCountingExporter((h, l, s) -> { });
+        TraceEngine engine = TraceEngine.builder().name("probe").exporter(exporter).ringSize(Integer.getInteger("probe.ring", 8192))
+                .spanLimits(Boolean.getBoolean("probe.small") ? io.ringtrace.codec.SpanLimits.builder().maxAttributes(16)
+                        .maxEvents(4).maxLinks(2).maxAttributesPerEvent(4).maxAttributesPerLink(4).textBytes(128)
+                        .attributeBytes(256).eventBytes(128).linkBytes(64).build() : io.ringtrace.codec.SpanLimits.defaults())
+                .waitStrategy(WaitStrategyType.valueOf(System.getProperty("probe.wait", "SLEEPING"))).build();
+        Tracer tracer = engine.tracer(SCOPE);
+        Thread serializer = ThreadAllocation.named("ringtrace-serializer-probe");
+
+        for (int round = 0; round < 2; round++) { // round 0 warms up
+            boolean measured = round == 1;
+            int runSeconds = measured ? seconds : 3;
+            long[][] latencies = new long[producers][];
+            AtomicLong refused = new AtomicLong();
+            CyclicBarrier start = new CyclicBarrier(producers + 1);
+            Thread[] workers = new Thread[producers];
+            long perProducerRate = rate / producers;
+            long[][] slowAt = new long[producers][100_000];
+            int[] slowCount = new int[producers];
+            for (int p = 0; p < producers; p++) {
+                int index = p;
+                workers[p] = new Thread(() -> {
+                    long[] took = new long[4_000_000];
+                    Arrays.fill(took, 1); // touch every page now: a first-touch page fault would show as latency
+                    int n = 0;
+                    long failed = 0;
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    long begin = System.nanoTime();
+                    long end = begin + runSeconds * 1_000_000_000L;
+                    long interval = perProducerRate == 0 ? 0 : 1_000_000_000L / perProducerRate;
+                    long next = begin + index * (interval / Math.max(1, producers));
+                    while (true) {
+                        long now = System.nanoTime();
+                        if (interval > 0) {
+                            next += interval;
+                            while ((now = System.nanoTime()) < next) {
+                                if (next - now > 60_000) {
+                                    LockSupport.parkNanos(next - now - 50_000);
+                                } else {
+                                    Thread.onSpinWait();
+                                }
+                            }
+                        }
+                        if (now >= end) {
+                            break;
+                        }
+                        long t0 = System.nanoTime();
+                        boolean ok = noop || (ringApi ? publishRing(engine) : publishSpan(tracer));
+                        long t1 = System.nanoTime();
+                        if (!ok) {
+                            failed++;
+                        }
+                        if (n < took.length) {
+                            took[n++] = t1 - t0;
+                        }
+                        if (SLOW_LOG && measured && t1 - t0 > 2_000 && slowCount[index] < slowAt[index].length) {
+                            slowAt[index][slowCount[index]++] = t0; // when slow calls happen (periodic? -Dprobe.slowlog)
+                        }
+                    }
+                    latencies[index] = Arrays.copyOf(took, n);
+                    refused.addAndGet(failed);
+                }, "probe-producer-" + p);
+                workers[p].start();
+            }
+            EngineStats before = new EngineStats();
+            engine.stats(before);
+            long cpu0 = threads.getThreadCpuTime(serializer.getId());
+            start.await();
+            long wall0 = System.nanoTime();
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            long wall = System.nanoTime() - wall0;
+            long cpu = threads.getThreadCpuTime(serializer.getId()) - cpu0;
+            EngineStats after = new EngineStats();
+            engine.stats(after);
+            if (!measured) {
+                continue;
+            }
+            long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+            long consumed = after.exported() - before.exported();
+            System.out.printf("%s producers=%d rate=%s: delivered %,.0f spans/s, calls %,d, refused %,d (%.1f%%),"
+                            + " call p50=%dns p90=%dns p99=%dns p99.9=%dns, serializer cpu %.0f%%%n",
+                    noop ? "noop" : ringApi ? "ring" : "span", producers, rate == 0 ? "max" : Long.toString(rate),
+                    consumed * 1e9 / wall, all.length, refused.get(), 100.0 * refused.get() / Math.max(1, all.length),
+                    pct(all, 0.5), pct(all, 0.9), pct(all, 0.99), pct(all, 0.999), 100.0 * cpu / wall);
+            if (SLOW_LOG) {
+                long[] at = Arrays.copyOf(slowAt[0], slowCount[0]);
+                StringBuilder gaps = new StringBuilder("slow calls (>2us) of producer 0: " + at.length + ", gaps us:");
+                for (int i = 1; i < Math.min(at.length, 200); i++) {
+                    gaps.append(' ').append((at[i] - at[i - 1]) / 1000);
+                }
+                System.out.println(gaps);
+            }
+        }
+        engine.close(Duration.ofSeconds(10));
+    }
+
+    private static boolean publishSpan(Tracer tracer) {
+        Span span = tracer.start(NAME, SpanKind.SERVER);
+        span.attribute(METHOD, "GET");
+        span.attribute(PATH, "/api/orders/1234");
+        span.attribute(STATUS, 200L);
+        span.attribute(CACHE_HIT, true);
+        span.addEvent(EVENT);
+        span.end();
+        return true;
+    }
+
+    private static boolean publishRing(TraceEngine engine) {
+        long seq = engine.tryClaim();
+        if (seq < 0) {
+            return false;
+        }
+        try {
+            long now = engine.nowEpochNanos();
+            engine.record(seq).scope(SCOPE).traceId(Ids.randomTraceIdHigh(), Ids.randomTraceIdLow())
+                    .spanId(Ids.randomSpanId()).traceFlags(1).name(NAME).kind(SpanKind.SERVER).startEpochNanos(now)
+                    .attribute(METHOD, "GET").attribute(PATH, "/api/orders/1234").attribute(STATUS, 200L)
+                    .attribute(CACHE_HIT, true).addEvent(EVENT, now).endEpochNanos(now + 1000);
+        } finally {
+            engine.publish(seq);
+        }
+        return true;
+    }
+
+    private static long pct(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
+    }
+}
