@@ -37,15 +37,16 @@ abstract class TimedWaitStrategy implements WaitStrategy {
     /**
      * @param type the configured type
      * @param timeoutNanos the longest wait before the serializer gets a timeout callback
+     * @param ringSize the ring's slots (the sleeping strategy sizes its naps by it)
      * @return the Disruptor wait strategy
      */
-    static WaitStrategy create(WaitStrategyType type, long timeoutNanos) {
+    static WaitStrategy create(WaitStrategyType type, long timeoutNanos, int ringSize) {
         switch (type) {
             case BLOCKING:
                 // the "lite" variant only takes the lock when the serializer is actually asleep
                 return new LiteTimeoutBlockingWaitStrategy(timeoutNanos, TimeUnit.NANOSECONDS);
             case SLEEPING:
-                return new Sleeping(timeoutNanos);
+                return new Sleeping(timeoutNanos, ringSize);
             case YIELDING:
                 return new Yielding(timeoutNanos);
             case BUSY_SPIN:
@@ -80,7 +81,18 @@ abstract class TimedWaitStrategy implements WaitStrategy {
             attempt++;
         }
         idle = false;
+        if (attempt > SPIN_TRIES) {
+            woke(available - sequence + 1); // it slept: tell it how much had piled up meanwhile
+        }
         return available;
+    }
+
+    /**
+     * Called when a wait that slept at least once found spans.
+     *
+     * @param backlog spans available at waking
+     */
+    void woke(long backlog) {
     }
 
     /**
@@ -106,14 +118,37 @@ abstract class TimedWaitStrategy implements WaitStrategy {
         private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(WaitStrategyType.MIN_SLEEP_MICROS);
         private static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(WaitStrategyType.MAX_SLEEP_MICROS);
 
-        Sleeping(long timeoutNanos) {
+        /** A wake-up that finds fewer spans than this slept too briefly: the next first nap doubles. */
+        private final long smallBacklog;
+        /** A wake-up that finds more spans than this slept too long: the next first nap halves. */
+        private final long largeBacklog;
+        /**
+         * The first nap of the next wait: adapts to the rate so that the serializer wakes to a run
+         * of about 1/16 to 1/4 of the ring, never less than {@code MIN_PARK_NANOS}. Each wake-up costs
+         * a timed park and a context switch (several microseconds on a VM), so at a steady rate it
+         * pays to sleep as long as the ring safely allows. Serializer thread only.
+         */
+        private long firstNapNanos = MIN_PARK_NANOS;
+
+        Sleeping(long timeoutNanos, int ringSize) {
             super(timeoutNanos);
+            this.smallBacklog = ringSize / 16;
+            this.largeBacklog = ringSize / 4;
         }
 
         @Override
         void idle(int round) {
             int doublings = Math.min(round, 10);
-            LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, MIN_PARK_NANOS << doublings));
+            LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, firstNapNanos << doublings));
+        }
+
+        @Override
+        void woke(long backlog) {
+            if (backlog < smallBacklog) {
+                firstNapNanos = Math.min(MAX_PARK_NANOS, firstNapNanos * 2);
+            } else if (backlog > largeBacklog) {
+                firstNapNanos = Math.max(MIN_PARK_NANOS, firstNapNanos / 2);
+            }
         }
     }
 

@@ -177,7 +177,7 @@ public final class TraceEngine implements AutoCloseable {
         }
         this.ringSize = b.ringSize;
         this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize,
-                TimedWaitStrategy.create(b.waitStrategy, tickNanos));
+                TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize));
         TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
         this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
         this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
