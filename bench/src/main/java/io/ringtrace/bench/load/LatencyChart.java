@@ -14,9 +14,9 @@ import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
 
 /**
- * Draws a latency-by-percentile chart (both systems on one chart, both axes logarithmic: x in
- * "nines" from p0 to p99.999, y in microseconds) as a PNG with plain {@code java.awt} in headless
- * mode.
+ * Draws a time-by-percentile chart, of response time or of service time (both systems on one
+ * chart, both axes logarithmic: x in "nines" from p0 to p99.999, y in microseconds) as a PNG with
+ * plain {@code java.awt} in headless mode.
  */
 final class LatencyChart {
 
@@ -97,7 +97,7 @@ final class LatencyChart {
             g.drawString(title, LEFT, 30);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString("percentile (log scale of 1/(1-p))", LEFT + plotWidth / 2 - 90, HEIGHT - 25);
-            g.drawString("latency, log scale", 8, TOP - 10);
+            g.drawString("time, log scale", 8, TOP - 10);
 
             g.setStroke(new BasicStroke(2f));
             for (int i = 0; i < series.size(); i++) {

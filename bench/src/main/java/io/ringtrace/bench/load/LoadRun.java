@@ -38,6 +38,15 @@ public final class LoadRun {
 
     private static final long MAX_LATENCY_NANOS = Duration.ofSeconds(60).toNanos();
     private static final long BURST_PERIOD_NANOS = 1_000_000_000L;
+    /**
+     * How long before an intended start time a paced producer stops parking and spins. A 50 us
+     * {@code parkNanos} on these VMs wakes ~110 us late on average (the kernel's 50 us timer slack
+     * plus the wake-up; measured with 2000 parks, worst 2.7 ms under load), so a park must end this
+     * early to wake before the deadline; the rest of the way is a spin.
+     */
+    static final long SPIN_NANOS = 200_000;
+    /** Parks only when at least this far away (a shorter park would overshoot its own wait). */
+    static final long PARK_THRESHOLD_NANOS = SPIN_NANOS + 50_000;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -117,6 +126,7 @@ public final class LoadRun {
         }
 
         Snapshot before = null;
+        long exportedAtWindowStart = -1; // transport none: the discarding exporter's count
         long lastProgress = t0;
         long lastPublished = 0;
         boolean started = false;
@@ -124,6 +134,7 @@ public final class LoadRun {
             long now = System.nanoTime();
             if (!started && now >= measureStart) {
                 before = Snapshot.take(producers);
+                exportedAtWindowStart = system.exportedSpans();
                 events.measureStarted();
                 started = true;
             }
@@ -149,9 +160,11 @@ public final class LoadRun {
         }
         if (before == null) { // zero-length warm-up and window
             before = Snapshot.take(producers);
+            exportedAtWindowStart = system.exportedSpans();
             events.measureStarted();
         }
         Snapshot after = Snapshot.take(producers);
+        long exportedAtWindowEnd = system.exportedSpans();
         events.measureEnded();
         for (Producer producer : producers) {
             producer.thread.join();
@@ -161,6 +174,7 @@ public final class LoadRun {
         RunResult result = new RunResult();
         result.spec = spec;
         result.latency = new Histogram(MAX_LATENCY_NANOS, 3);
+        result.serviceTime = new Histogram(MAX_LATENCY_NANOS, 3);
         for (Producer producer : producers) {
             if (producer.windowEntered) {
                 result.producerAllocatedBytes += producer.allocatedAtWindowEnd - producer.allocatedAtWindowStart;
@@ -171,6 +185,7 @@ public final class LoadRun {
             result.windowPublished += producer.windowPublished;
             result.windowRefused += producer.windowRefused;
             result.latency.add(producer.latency);
+            result.serviceTime.add(producer.serviceTime);
         }
         // the nominal window: spans are attributed to it by their scheduled start time, not by when the snapshots ran
         result.windowNanos = spec.measureMillis() * 1_000_000L;
@@ -179,6 +194,11 @@ public final class LoadRun {
         result.allocatedBytes = after.allocatedSince(before) + result.producerAllocatedBytes;
         result.cpuNanos = after.processCpu - before.processCpu;
         result.counters.putAll(system.counters());
+        result.countedDrops = system.countedDrops();
+        if (spec.noTransport()) { // otherwise the LoadTool fills these in from the receiver
+            result.windowDelivered = exportedAtWindowEnd - exportedAtWindowStart;
+            result.delivered = system.exportedSpans();
+        }
         return result;
     }
 
@@ -191,7 +211,10 @@ public final class LoadRun {
         final long t0;
         final long measureStart;
         final long measureEnd;
+        /** Response time: from the intended start (paced) or the call's start (otherwise) to its return. */
         final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
+        /** Service time: each call's own duration, nanoTime right before and after publishSpan(). */
+        final Histogram serviceTime = new Histogram(MAX_LATENCY_NANOS, 3);
         /** Progress counters: written with lazySet (a plain store on x86), read by the run thread. */
         final AtomicLong progressPublished = new AtomicLong();
         final AtomicLong progressRefused = new AtomicLong();
@@ -247,7 +270,7 @@ public final class LoadRun {
             }
         }
 
-        /** Each span has an intended start time; latency counts from it. */
+        /** Each span has an intended start time; response time counts from it, service time from the call. */
         private void runPaced() {
             double intervalNanos = 1e9 * spec.producers() / spec.scenario().amount();
             long offset = (long) (intervalNanos * index / spec.producers());
@@ -258,13 +281,14 @@ public final class LoadRun {
                 }
                 waitUntil(intended);
                 enterWindowIfDue(intended);
+                long start = System.nanoTime();
                 boolean accepted = system.publishSpan();
                 long done = System.nanoTime();
-                count(intended, done - intended, accepted);
+                count(intended, done - intended, done - start, accepted);
             }
         }
 
-        /** As fast as possible; latency is the call's own duration. */
+        /** As fast as possible; response time and service time are both the call's own duration. */
         private void runFlatOut() {
             while (true) {
                 long start = System.nanoTime();
@@ -273,11 +297,15 @@ public final class LoadRun {
                 }
                 enterWindowIfDue(start);
                 boolean accepted = system.publishSpan();
-                count(start, System.nanoTime() - start, accepted);
+                long took = System.nanoTime() - start;
+                count(start, took, took, accepted);
             }
         }
 
-        /** Once per period, this producer's share of a burst back to back. */
+        /**
+         * Once per period, this producer's share of a burst back to back; response time and service
+         * time are both each call's own duration.
+         */
         private void runBursts() {
             long share = spec.scenario().amount() / spec.producers()
                     + (index < spec.scenario().amount() % spec.producers() ? 1 : 0);
@@ -287,12 +315,13 @@ public final class LoadRun {
                 for (long i = 0; i < share; i++) {
                     long start = System.nanoTime();
                     boolean accepted = system.publishSpan();
-                    count(burstStart, System.nanoTime() - start, accepted);
+                    long took = System.nanoTime() - start;
+                    count(burstStart, took, took, accepted);
                 }
             }
         }
 
-        private void count(long scheduledAt, long latencyNanos, boolean accepted) {
+        private void count(long scheduledAt, long latencyNanos, long serviceNanos, boolean accepted) {
             published++;
             if (!accepted) {
                 refused++;
@@ -303,6 +332,7 @@ public final class LoadRun {
                     windowRefused++;
                 }
                 latency.recordValue(Math.min(latencyNanos, MAX_LATENCY_NANOS));
+                serviceTime.recordValue(Math.min(serviceNanos, MAX_LATENCY_NANOS));
             }
             if ((published & 1023) == 0) {
                 progressPublished.lazySet(published);
@@ -312,15 +342,18 @@ public final class LoadRun {
 
         /**
          * Waits for a point in time: parks while it is far away (leaving the CPU to the pipeline's
-         * own threads, which share these 2 cores), then yields until it arrives.
+         * own threads, which share these 2 cores), then spins with {@link Thread#onSpinWait()} for
+         * the last {@link #SPIN_NANOS}. No {@code Thread.yield()}: under CFS a yield can give away a
+         * whole time slice (milliseconds) when the pipeline's threads are runnable, which would be
+         * charged to the response time of the spans behind it. The same for both systems.
          */
         private static void waitUntil(long deadline) {
             long remaining;
             while ((remaining = deadline - System.nanoTime()) > 0) {
-                if (remaining > 200_000) {
-                    LockSupport.parkNanos(remaining - 100_000);
+                if (remaining > PARK_THRESHOLD_NANOS) {
+                    LockSupport.parkNanos(remaining - SPIN_NANOS);
                 } else {
-                    Thread.yield();
+                    Thread.onSpinWait();
                 }
             }
         }

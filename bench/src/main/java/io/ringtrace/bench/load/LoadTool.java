@@ -1,6 +1,8 @@
 package io.ringtrace.bench.load;
 
 import io.ringtrace.bench.ChronicleFlags;
+import io.ringtrace.codec.TraceRequestEncoder;
+import io.ringtrace.engine.TraceEngineBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,16 +24,24 @@ import java.util.TimerTask;
 
 /**
  * The end-to-end load tool (issue 5): runs each scenario for ringtrace and for the OpenTelemetry
- * Java SDK, one after the other, against the same loopback OTLP/gRPC receiver (its own JVM, decoding
- * every request with the official classes), each system in a fresh JVM with the same flags, and
- * writes {@code report.md}, one latency chart per scenario ({@code latency-<scenario>.png}) and the
- * raw percentile distributions ({@code <scenario>-<system>.hgrm}) into the results folder.
+ * Java SDK, one after the other, each system in a fresh JVM with the same flags, and writes
+ * {@code report.md}, two charts per scenario (response time {@code latency-<scenario>.png}, service
+ * time {@code service-<scenario>.png}) and the raw percentile distributions
+ * ({@code <scenario>-<system>.hgrm} and {@code <scenario>-<system>-service.hgrm}) into the results
+ * folder.
+ *
+ * <p>Transport {@code otlp} (default): both systems export over OTLP/gRPC to the same loopback
+ * receiver (its own JVM, decoding every request with the official classes). Transport {@code none}
+ * (engine level, issue 3): no receiver; each system's exporter stage serializes every batch to OTLP
+ * bytes and discards them (ringtrace: serializer + {@code DiscardingSpanExporter}; SDK:
+ * {@code BatchSpanProcessor} + {@code MarshalingDiscardExporter}).
  *
  * <pre>
  * java &lt;Chronicle flags&gt; -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool [options]
- *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default)
+ *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs transport otlp)
  *   --systems=ringtrace,otel-sdk  --producers=1  --warmup=10  --measure=20  --outage=10 (seconds)
- *   --api=span|ring  --ring-size=8192  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
+ *   --transport=otlp|none  --api=span|ring  --ring-size=8192  --batch=N  --policy=drop|block
+ *   --max-request-bytes=N  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
  * </pre>
  */
 public final class LoadTool {
@@ -73,51 +83,60 @@ public final class LoadTool {
         md.append("- load average (1/5/15 min) before the runs: ").append(loadBefore).append('\n');
         md.append("- run JVMs: ").append(options.inProcess ? "in-process (smoke mode)" : "one fresh JVM per system and scenario")
                 .append(", flags `").append(String.join(" ", options.jvmArgs)).append("`\n");
-        md.append("- producers: ").append(options.producers).append(", warm-up ").append(options.warmupMillis)
-                .append(" ms (excluded), measured window ").append(options.measureMillis).append(" ms")
-                .append(", ringtrace API: ").append(options.api).append(", ring size ").append(options.ringSize).append('\n');
-        md.append("- receiver: testkit `OtlpReceiver` (count-only; decodes every request with the official "
-                + "opentelemetry-proto classes) in ").append(options.inProcess ? "this JVM" : "its own JVM")
-                .append(", 127.0.0.1, warmed up by both systems publishing flat out before the first run\n\n");
-        md.append("## How to read it\n\n"
-                + "Latency is the producer's call (record + hand off one span). In paced scenarios it counts from each "
-                + "span's intended start time, so stalls are charged to every span they delayed. \"lost\" compares what "
-                + "the producers published with what the receiver decoded after the system closed (flush + shutdown). "
-                + "GC, allocation and CPU are those of the run JVM during the measured window (receiver excluded); "
-                + "\"outside producer threads\" is the pipeline's own CPU. Ratio: SDK / ringtrace for costs, "
-                + "ringtrace / SDK for throughput.\n\n");
+        md.append("- producers: ").append(options.producers).append(" thread(s), warm-up ").append(options.warmupMillis)
+                .append(" ms (excluded), measured window ").append(options.measureMillis).append(" ms\n");
+        md.append(configuration(options));
+        if (options.noTransport()) {
+            md.append("- transport: **none** (engine level, no receiver, no network). ringtrace: the serializer encodes "
+                    + "every span into off-heap OTLP requests and `DiscardingSpanExporter` completes each request at once. "
+                    + "SDK: the `BatchSpanProcessor` worker marshals every batch to OTLP bytes with the marshaler "
+                    + "`OtlpGrpcSpanExporter` uses by default (`MarshalingDiscardExporter`), then discards them: the same "
+                    + "work. \"exported\" counts what each discarding exporter completed.\n\n");
+        } else {
+            md.append("- transport: **otlp** (OTLP/gRPC). Receiver: testkit `OtlpReceiver` (count-only; decodes every "
+                    + "request with the official opentelemetry-proto classes) in ")
+                    .append(options.inProcess ? "this JVM" : "its own JVM")
+                    .append(", 127.0.0.1, warmed up by both systems publishing flat out before the first run\n\n");
+        }
+        md.append(howToRead(options));
         md.append("## Results\n\n");
 
-        try (Receiver receiver = options.inProcess ? new InProcessReceiver()
+        // transport none: no receiver (try-with-resources skips a null resource)
+        try (Receiver receiver = options.noTransport() ? null : options.inProcess ? new InProcessReceiver()
                 : new ReceiverProcess(javaExecutable(), System.getProperty("java.class.path"), receiverJvmArgs())) {
-            warmUpReceiver(receiver, options, console);
+            if (receiver != null) {
+                warmUpReceiver(receiver, options, console);
+            }
             for (Scenario scenario : options.scenarios) {
                 List<RunResult> results = new ArrayList<>();
-                List<LatencyChart.Series> series = new ArrayList<>();
+                List<LatencyChart.Series> responseSeries = new ArrayList<>();
+                List<LatencyChart.Series> serviceSeries = new ArrayList<>();
                 for (String system : options.systems) {
-                    RunSpec spec = new RunSpec(system, scenario, options.producers, options.warmupMillis,
-                            options.measureMillis, receiver.endpoint(), options.api, options.ringSize);
+                    RunSpec spec = options.spec(system, scenario, options.producers, options.warmupMillis,
+                            options.measureMillis, receiver == null ? RunSpec.TRANSPORT_NONE : receiver.endpoint());
                     console.println("== " + scenario.label() + " / " + system);
                     RunResult result = runOne(spec, options, receiver, console);
                     results.add(result);
                     allResults.add(result);
-                    series.add(new LatencyChart.Series(system, result.latency));
-                    writeHistogram(options.out.resolve(scenario.label() + "-" + system + ".hgrm"), result);
-                    console.printf(Locale.ROOT, "   %s: offered %,.0f/s, received %,.0f/s, lost %,d of %,d, p50 %.2f us, p99.9 %.2f us, "
-                                    + "GC %d, %.1f B/span%n",
-                            system, result.offeredPerSecond(), result.receivedPerSecond(), result.lost(), result.published,
+                    responseSeries.add(new LatencyChart.Series(system, result.latency));
+                    serviceSeries.add(new LatencyChart.Series(system, result.serviceTime));
+                    writeHistogram(options.out.resolve(scenario.label() + "-" + system + ".hgrm"), result.latency);
+                    writeHistogram(options.out.resolve(scenario.label() + "-" + system + "-service.hgrm"), result.serviceTime);
+                    console.printf(Locale.ROOT, "   %s: offered %,.0f/s, %s %,.0f/s, lost %,d of %,d, counted drops %s, "
+                                    + "response p50 %.2f us p99.9 %.2f us, service p50 %.2f us p99.9 %.2f us, GC %d, %.1f B/span%n",
+                            system, result.offeredPerSecond(), options.noTransport() ? "exported" : "received",
+                            result.deliveredPerSecond(), result.lost(), result.published,
+                            result.countedDrops < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", result.countedDrops),
                             result.latency.getValueAtPercentile(50) / 1000.0, result.latency.getValueAtPercentile(99.9) / 1000.0,
+                            result.serviceTime.getValueAtPercentile(50) / 1000.0,
+                            result.serviceTime.getValueAtPercentile(99.9) / 1000.0,
                             result.gcCount, result.windowPublished == 0 ? 0.0 : (double) result.allocatedBytes / result.windowPublished);
                 }
-                md.append(Report.scenarioTable(scenario, results));
-                Path chart = options.out.resolve("latency-" + scenario.label() + ".png");
-                try {
-                    LatencyChart.write(scenario.label() + ": producer latency by percentile", series, chart);
-                    md.append("![latency ").append(scenario.label()).append("](").append(chart.getFileName()).append(")\n\n");
-                } catch (IOException | RuntimeException | LinkageError e) {
-                    // headless AWT without fonts: the numbers above still stand
-                    console.println("warning: could not draw " + chart + ": " + e);
-                }
+                md.append(Report.scenarioTable(scenario, results, options.noTransport()));
+                drawChart(options.out.resolve("latency-" + scenario.label() + ".png"),
+                        scenario.label() + ": response time from intended start, by percentile", responseSeries, md, console);
+                drawChart(options.out.resolve("service-" + scenario.label() + ".png"),
+                        scenario.label() + ": service time (the call itself), by percentile", serviceSeries, md, console);
             }
         }
         md.append("Load average (1/5/15 min) after the runs: ").append(MachineInfo.loadAverage()).append(".\n");
@@ -133,6 +152,63 @@ public final class LoadTool {
      * @param results every run, in order
      */
     public record Outcome(Path report, List<RunResult> results) {
+    }
+
+    private static void drawChart(Path chart, String title, List<LatencyChart.Series> series, StringBuilder md,
+                                  PrintStream console) {
+        try {
+            LatencyChart.write(title, series, chart);
+            md.append("![").append(title).append("](").append(chart.getFileName()).append(")\n\n");
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // headless AWT without fonts: the numbers in the table still stand
+            console.println("warning: could not draw " + chart + ": " + e);
+        }
+    }
+
+    /** The report's lines on how each system was configured. */
+    private static String configuration(Options options) {
+        StringBuilder md = new StringBuilder();
+        md.append("- ringtrace: ").append(options.api).append(" API, ring ").append(options.ringSize)
+                .append(" slots, max export batch ").append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
+                .append(", max request bytes ")
+                .append(options.maxRequestBytes == 0 ? "1 MiB (default)" : String.format(Locale.ROOT, "%,d", options.maxRequestBytes))
+                .append(", overload policy ").append(options.policy.toUpperCase(Locale.ROOT)).append('\n');
+        md.append("- OpenTelemetry SDK: `BatchSpanProcessor` max export batch ")
+                .append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
+                .append(", queue ").append(options.spec(RunSpec.SDK, Scenario.parse("max"), 1, 0, 0, "").sdkQueueSize())
+                .append(options.batch == 0 ? " (default)" : " (raised to max(2048, 4 x batch) so it can form such batches)")
+                .append("; it has no overload policy: a full queue always drops, silently")
+                .append(options.policy.equals("block") ? " (so `--policy=block` applies to ringtrace only)" : "")
+                .append('\n');
+        return md.toString();
+    }
+
+    /** The report's "How to read it" section. */
+    private static String howToRead(Options options) {
+        String delivered = options.noTransport()
+                ? "what the discarding exporter completed (exported)" : "what the receiver decoded";
+        return "## How to read it\n\n"
+                + "Each producer call records and hands off one typical span. Two times per call, in every scenario:\n\n"
+                + "- **service time: the call itself**: `System.nanoTime()` right before and right after `publishSpan()`.\n"
+                + "- **response time from intended start**: in paced scenarios (`rate`, `outage`) every span has an intended "
+                + "start time on a fixed schedule and the response time counts from it, so a stall is charged to every span "
+                + "it delayed (no coordinated omission). In `max` and `burst` there is no schedule and it equals the service "
+                + "time.\n\n"
+                + "With several producer threads both histograms hold every call of every thread; \"offered spans/s\" is "
+                + "the total over the threads.\n\n"
+                + "Pacing (the same for both systems): a producer parks while its next intended start is more than "
+                + LoadRun.PARK_THRESHOLD_NANOS / 1000 + " us away (waking " + LoadRun.SPIN_NANOS / 1000 + " us early, since a "
+                + "park overshoots by ~100 us on these VMs), then spins with `Thread.onSpinWait()`; it never calls "
+                + "`Thread.yield()`, which under CFS can give away a whole time slice. From "
+                + String.format(Locale.ROOT, "%,d", 1_000_000_000L / LoadRun.PARK_THRESHOLD_NANOS)
+                + " spans/s per producer on it therefore never parks: it spins between calls and occupies a core.\n\n"
+                + "\"lost\" compares what the producers published (calls) with " + delivered + " after the system closed "
+                + "(flush + shutdown). ringtrace counts every drop by reason (rows `ringtrace dropped ...`); \"unaccounted\" "
+                + "= published - delivered - counted drops, 0 when every lost span has a counted reason. The SDK's queue "
+                + "drops silently, so for it lost is all we know. "
+                + "GC, allocation and CPU are those of the run JVM during the measured window"
+                + (options.noTransport() ? "" : " (receiver excluded)") + "; \"outside producer threads\" is the "
+                + "pipeline's own cost. Ratio: SDK / ringtrace for costs, ringtrace / SDK for throughput.\n\n";
     }
 
     /**
@@ -157,14 +233,13 @@ public final class LoadTool {
             }
         };
         for (String system : options.systems) {
-            LoadRun.run(new RunSpec(system, Scenario.parse("max"), 1, 0, millis, receiver.endpoint(), options.api,
-                    options.ringSize), silent);
+            LoadRun.run(options.spec(system, Scenario.parse("max"), 1, 0, millis, receiver.endpoint()), silent);
         }
     }
 
     private static RunResult runOne(RunSpec spec, Options options, Receiver receiver, PrintStream console)
             throws Exception {
-        long receivedBefore = receiver.spanCount();
+        long receivedBefore = receiver == null ? 0 : receiver.spanCount();
         WindowTracker window = new WindowTracker(spec, receiver, console, options.outageMillis);
         RunResult result;
         try {
@@ -176,8 +251,10 @@ public final class LoadTool {
         } finally {
             window.cancelOutage();
         }
-        result.windowReceived = window.windowReceived;
-        result.received = receiver.spanCount() - receivedBefore;
+        if (receiver != null) { // with transport none the run counted its exporter's spans itself
+            result.windowDelivered = window.windowReceived;
+            result.delivered = receiver.spanCount() - receivedBefore;
+        }
         return result;
     }
 
@@ -219,9 +296,9 @@ public final class LoadTool {
         return RunResult.fromProperties(properties);
     }
 
-    private static void writeHistogram(Path file, RunResult result) throws IOException {
+    private static void writeHistogram(Path file, org.HdrHistogram.Histogram histogram) throws IOException {
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
-            result.latency.outputPercentileDistribution(out, 1000.0); // values in microseconds
+            histogram.outputPercentileDistribution(out, 1000.0); // values in microseconds
         }
     }
 
@@ -235,7 +312,10 @@ public final class LoadTool {
         return args;
     }
 
-    /** Counts what the receiver got during the window, and runs the outage of an outage scenario. */
+    /**
+     * Counts what the receiver got during the window, and runs the outage of an outage scenario.
+     * Without a receiver (transport none) it only passes progress lines on.
+     */
     private static final class WindowTracker implements LoadRun.Events {
         final RunSpec spec;
         final Receiver receiver;
@@ -254,6 +334,9 @@ public final class LoadTool {
 
         @Override
         public void measureStarted() {
+            if (receiver == null) {
+                return;
+            }
             windowStartCount = receiver.spanCount();
             if (spec.scenario().kind() == Scenario.Kind.OUTAGE) {
                 long stopAfter = Math.max(0, (spec.measureMillis() - outageMillis) / 2);
@@ -277,6 +360,9 @@ public final class LoadTool {
 
         @Override
         public void measureEnded() {
+            if (receiver == null) {
+                return;
+            }
             windowReceived = receiver.spanCount() - windowStartCount;
         }
 
@@ -304,10 +390,26 @@ public final class LoadTool {
         long outageMillis = 10_000;
         String api = "span";
         int ringSize = 8192;
+        String transport = RunSpec.TRANSPORT_OTLP;
+        /** 0: each system's default (512). */
+        int batch;
+        String policy = "drop";
+        /** 0: ringtrace's default (1 MiB). */
+        int maxRequestBytes;
         Path out = Path.of("bench", "results",
                 LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<String> jvmArgs;
         boolean inProcess;
+
+        boolean noTransport() {
+            return RunSpec.TRANSPORT_NONE.equals(transport);
+        }
+
+        /** @return the spec of one run with these options */
+        RunSpec spec(String system, Scenario scenario, int producerThreads, long warmup, long measure, String endpoint) {
+            return new RunSpec(system, scenario, producerThreads, warmup, measure, endpoint, api, ringSize,
+                    transport, batch, policy, maxRequestBytes);
+        }
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -369,6 +471,30 @@ public final class LoadTool {
                     case "--ring-size":
                         o.ringSize = positive(key, Integer.parseInt(value));
                         break;
+                    case "--transport":
+                        if (!value.equals(RunSpec.TRANSPORT_OTLP) && !value.equals(RunSpec.TRANSPORT_NONE)) {
+                            throw new IllegalArgumentException("--transport must be otlp or none, got '" + value + "'");
+                        }
+                        o.transport = value;
+                        break;
+                    case "--batch":
+                        o.batch = positive(key, Integer.parseInt(value));
+                        break;
+                    case "--policy":
+                        if (!value.equals("drop") && !value.equals("block")) {
+                            throw new IllegalArgumentException("--policy must be drop or block, got '" + value + "'");
+                        }
+                        o.policy = value;
+                        break;
+                    case "--max-request-bytes":
+                        o.maxRequestBytes = Integer.parseInt(value);
+                        if (o.maxRequestBytes < TraceRequestEncoder.MIN_REQUEST_BYTES
+                                || o.maxRequestBytes > TraceEngineBuilder.MAX_REQUEST_BYTES) {
+                            throw new IllegalArgumentException("--max-request-bytes must be in ["
+                                    + TraceRequestEncoder.MIN_REQUEST_BYTES + ", " + TraceEngineBuilder.MAX_REQUEST_BYTES
+                                    + "], got " + value);
+                        }
+                        break;
                     case "--out":
                         o.out = Path.of(value);
                         break;
@@ -378,6 +504,13 @@ public final class LoadTool {
                     default:
                         throw new IllegalArgumentException("unknown option '" + arg + "'; see the LoadTool javadoc or bench/README.md");
                 }
+            }
+            if (o.noTransport()) {
+                boolean outage = o.scenarios.stream().anyMatch(s -> s.kind() == Scenario.Kind.OUTAGE);
+                if (outage && scenariosGiven) {
+                    throw new IllegalArgumentException("an outage scenario stops the receiver: it needs --transport=otlp");
+                }
+                o.scenarios.removeIf(s -> s.kind() == Scenario.Kind.OUTAGE); // the defaults' outage: nothing to stop
             }
             o.jvmArgs = new ArrayList<>(ChronicleFlags.all());
             o.jvmArgs.addAll(extraJvmArgs);

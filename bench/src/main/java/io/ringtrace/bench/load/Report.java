@@ -19,9 +19,11 @@ final class Report {
     /**
      * @param scenario the scenario
      * @param results its runs, in the order they ran
+     * @param noTransport true for transport {@code none}: delivered = exported, counted by the
+     *     discarding exporter; false: delivered = decoded by the receiver
      * @return a Markdown section
      */
-    static String scenarioTable(Scenario scenario, List<RunResult> results) {
+    static String scenarioTable(Scenario scenario, List<RunResult> results, boolean noTransport) {
         RunResult ringtrace = find(results, RunSpec.RINGTRACE);
         RunResult sdk = find(results, RunSpec.SDK);
         boolean ratio = ringtrace != null && sdk != null;
@@ -36,27 +38,43 @@ final class Report {
 
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("offered spans/s (window)", r -> r.offeredPerSecond(), "%,.0f", Better.NONE));
-        rows.add(new Row("received spans/s (window, decoded by receiver)", r -> r.receivedPerSecond(), "%,.0f", Better.HIGHER));
-        rows.add(new Row("published (whole run)", r -> r.published, "%,.0f", Better.NONE));
-        rows.add(new Row("received (whole run)", r -> r.received, "%,.0f", Better.NONE));
-        rows.add(new Row("lost = published - received", r -> r.lost(), "%,.0f", Better.LOWER));
+        String delivered = noTransport ? "exported" : "delivered";
+        String countedBy = noTransport ? "counted by the discarding exporter" : "decoded by the receiver";
+        rows.add(new Row(delivered + " spans/s (window, " + countedBy + ")", r -> r.deliveredPerSecond(), "%,.0f", Better.HIGHER));
+        rows.add(new Row("published (whole run, producer calls)", r -> r.published, "%,.0f", Better.NONE));
+        rows.add(new Row(delivered + " (whole run, " + countedBy + ")", r -> r.delivered, "%,.0f", Better.NONE));
+        rows.add(new Row("lost = published - " + delivered, r -> r.lost(), "%,.0f", Better.LOWER));
         rows.add(new Row("lost %", r -> r.published == 0 ? 0 : 100.0 * r.lost() / r.published, "%.2f", Better.LOWER));
-        rows.add(new Row("refused at the call (ring full)", r -> r.refused, "%,.0f", Better.NONE));
-        rows.add(new Row("latency p50 (us)", r -> percentile(r, 50), "%,.2f", Better.LOWER));
-        rows.add(new Row("latency p99 (us)", r -> percentile(r, 99), "%,.2f", Better.LOWER));
-        rows.add(new Row("latency p99.9 (us)", r -> percentile(r, 99.9), "%,.2f", Better.LOWER));
-        rows.add(new Row("latency p99.99 (us)", r -> percentile(r, 99.99), "%,.2f", Better.LOWER));
-        rows.add(new Row("latency max (us)", r -> r.latency.getMaxValue() / 1000.0, "%,.2f", Better.LOWER));
+        rows.add(new Row("dropped with a counted reason (all reasons)",
+                r -> r.countedDrops < 0 ? Double.NaN : r.countedDrops, "%,.0f", Better.NONE));
+        rows.add(new Row("unaccounted = published - " + delivered + " - counted drops",
+                r -> r.countedDrops < 0 ? Double.NaN : r.unaccounted(), "%,.0f", Better.NONE));
+        rows.add(new Row("refused at the call (ring API, ring full)", r -> r.refused, "%,.0f", Better.NONE));
+        double[] percentiles = {50, 99, 99.9, 99.99};
+        for (double p : percentiles) {
+            rows.add(new Row("service time: the call itself, p" + percentileName(p) + " (us)",
+                    r -> r.serviceTime.getValueAtPercentile(p) / 1000.0, "%,.3f", Better.LOWER));
+        }
+        rows.add(new Row("service time: the call itself, max (us)", r -> r.serviceTime.getMaxValue() / 1000.0, "%,.3f",
+                Better.LOWER));
+        String response = scenario.paced() ? "response time from intended start" : "response time (= service time here)";
+        for (double p : percentiles) {
+            rows.add(new Row(response + ", p" + percentileName(p) + " (us)",
+                    r -> r.latency.getValueAtPercentile(p) / 1000.0, "%,.3f", Better.LOWER));
+        }
+        rows.add(new Row(response + ", max (us)", r -> r.latency.getMaxValue() / 1000.0, "%,.3f", Better.LOWER));
         rows.add(new Row("GC cycles (window)", r -> r.gcCount, "%,.0f", Better.LOWER));
         rows.add(new Row("GC time ms (window)", r -> r.gcMillis, "%,.0f", Better.LOWER));
         rows.add(new Row("heap allocated B/span, all threads", r -> perSpan(r, r.allocatedBytes), "%,.1f", Better.LOWER));
         rows.add(new Row("heap allocated B/span, producer threads", r -> perSpan(r, r.producerAllocatedBytes), "%,.1f", Better.LOWER));
+        rows.add(new Row("heap allocated B/span, outside producer threads (pipeline" + (noTransport ? ")" : " + transport)"),
+                r -> perSpan(r, r.allocatedBytes - r.producerAllocatedBytes), "%,.1f", Better.LOWER));
         rows.add(new Row("CPU us/span, whole process", r -> perSpan(r, r.cpuNanos) / 1000.0, "%,.3f", Better.LOWER));
         rows.add(new Row("CPU us/span, outside producer threads", r -> perSpan(r, r.cpuNanos - r.producerCpuNanos) / 1000.0, "%,.3f", Better.LOWER));
         for (Row row : rows) {
             md.append("| ").append(row.name).append(" |");
             for (RunResult r : results) {
-                md.append(' ').append(String.format(Locale.ROOT, row.format, row.value.applyAsDouble(r))).append(" |");
+                md.append(' ').append(format(row, row.value.applyAsDouble(r))).append(" |");
             }
             if (ratio) {
                 md.append(' ').append(ratio(row, ringtrace, sdk)).append(" |");
@@ -76,9 +94,22 @@ final class Report {
         return md.append('\n').toString();
     }
 
+    /** A value in the row's format; NaN (not measured for that system) reads "n/a". */
+    private static String format(Row row, double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, row.format, value);
+    }
+
+    /** "99.9" for 99.9, "50" for 50. */
+    private static String percentileName(double percentile) {
+        return percentile == Math.rint(percentile) ? Long.toString((long) percentile) : Double.toString(percentile);
+    }
+
     private static String ratio(Row row, RunResult ringtrace, RunResult sdk) {
         double ours = row.value.applyAsDouble(ringtrace);
         double theirs = row.value.applyAsDouble(sdk);
+        if (Double.isNaN(ours) || Double.isNaN(theirs)) {
+            return "";
+        }
         String oursText = String.format(Locale.ROOT, row.format, ours);
         String zeroText = String.format(Locale.ROOT, row.format, 0.0);
         switch (row.better) {
@@ -101,10 +132,6 @@ final class Report {
             return String.format(Locale.ROOT, "%.1fx %s", factor, betterWord);
         }
         return String.format(Locale.ROOT, "%.1fx %s", 1 / factor, worseWord);
-    }
-
-    private static double percentile(RunResult r, double percentile) {
-        return r.latency.getValueAtPercentile(percentile) / 1000.0;
     }
 
     private static double perSpan(RunResult r, long total) {

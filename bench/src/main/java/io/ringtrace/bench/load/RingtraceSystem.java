@@ -1,8 +1,11 @@
 package io.ringtrace.bench.load;
 
+import io.ringtrace.bench.DiscardingSpanExporter;
 import io.ringtrace.bench.RingtraceShape;
 import io.ringtrace.engine.EngineStats;
+import io.ringtrace.engine.OverloadPolicy;
 import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.TraceEngineBuilder;
 import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.exporter.OtlpGrpcSpanExporter;
@@ -12,25 +15,44 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * ringtrace with its defaults (ring 8192 unless the run says otherwise, overload policy DROP, batch
- * 512) and its OTLP/gRPC exporter (defaults: 4 calls in flight, retries on), publishing through the
- * span API ({@code tracer.start} ... {@code end()}) or the ring API ({@code tryClaim}, fill,
- * {@code publish}).
+ * ringtrace with its defaults (ring 8192, overload policy DROP, batch 512, 1 MiB requests, unless
+ * the run says otherwise), publishing through the span API ({@code tracer.start} ... {@code end()})
+ * or the ring API ({@code tryClaim}, or {@code claim} under the BLOCK policy; fill; {@code publish}),
+ * exporting with its OTLP/gRPC exporter (defaults: 4 calls in flight, retries on) or, with transport
+ * {@code none}, with {@link DiscardingSpanExporter} (the serializer still encodes every span into
+ * off-heap OTLP requests; the exporter completes each at once).
  */
 final class RingtraceSystem implements TracingSystem {
 
     private final TraceEngine engine;
     private final Tracer tracer;
     private final boolean ringApi;
+    private final boolean block;
+    private final DiscardingSpanExporter discardingExporter;
     private final EngineStats stats = new EngineStats();
 
+    /** @param spec the run: api, ring size, transport, batch, policy and request bytes are used */
     RingtraceSystem(RunSpec spec) {
         ringApi = spec.api().equals("ring");
-        engine = TraceEngine.builder()
+        block = spec.policy().equals("block");
+        TraceEngineBuilder builder = TraceEngine.builder()
                 .resource(RingtraceShape.resource())
                 .ringSize(spec.ringSize())
-                .exporter(OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint()).build())
-                .build();
+                .overloadPolicy(block ? OverloadPolicy.BLOCK : OverloadPolicy.DROP);
+        if (spec.batch() != 0) {
+            builder.maxExportBatchSize(spec.batch());
+        }
+        if (spec.maxRequestBytes() != 0) {
+            builder.maxRequestBytes(spec.maxRequestBytes());
+        }
+        if (spec.noTransport()) {
+            discardingExporter = new DiscardingSpanExporter();
+            builder.exporter(discardingExporter);
+        } else {
+            discardingExporter = null;
+            builder.exporter(OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint()).build());
+        }
+        engine = builder.build();
         tracer = engine.tracer(RingtraceShape.SCOPE);
     }
 
@@ -42,9 +64,10 @@ final class RingtraceSystem implements TracingSystem {
     @Override
     public boolean publishSpan() {
         if (ringApi) {
-            long sequence = engine.tryClaim();
+            // BLOCK waits for a free slot; DROP fails at once (both counted by the engine)
+            long sequence = block ? engine.claim() : engine.tryClaim();
             if (sequence < 0) {
-                return false; // ring full: the engine counts it (RING_FULL)
+                return false; // ring full (or closed): the engine counts it
             }
             try {
                 RingtraceShape.fillLive(engine.record(sequence), engine);
@@ -64,6 +87,16 @@ final class RingtraceSystem implements TracingSystem {
     }
 
     @Override
+    public long exportedSpans() {
+        return discardingExporter == null ? -1 : discardingExporter.exportedSpans();
+    }
+
+    @Override
+    public long countedDrops() {
+        return stats.droppedTotal();
+    }
+
+    @Override
     public Map<String, Long> counters() {
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("ringtrace published", stats.published());
@@ -72,6 +105,8 @@ final class RingtraceSystem implements TracingSystem {
             counters.put("ringtrace dropped " + reason.name().toLowerCase(Locale.ROOT), stats.dropped(reason));
         }
         counters.put("ringtrace requests sent", stats.requestsSent());
+        counters.put("ringtrace spans per request (mean, exported / requests sent)",
+                stats.requestsSent() == 0 ? 0 : Math.round((double) stats.exported() / stats.requestsSent()));
         counters.put("ringtrace retries", stats.retries());
         return counters;
     }

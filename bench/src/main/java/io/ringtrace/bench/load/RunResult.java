@@ -9,8 +9,10 @@ import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one run measured inside the producing JVM. Receiver-side counts (spans received and
- * decoded) are added by the {@link LoadTool}, which owns the receiver.
+ * What one run measured inside the producing JVM. With the OTLP transport the delivered counts are
+ * the receiver's (spans received and decoded), added by the {@link LoadTool}, which owns the
+ * receiver; with transport {@code none} they are the in-process discarding exporter's, taken by
+ * {@link LoadRun}.
  */
 public final class RunResult {
 
@@ -38,16 +40,28 @@ public final class RunResult {
     public long cpuNanos;
     /** CPU time of the producer threads in the window, ns (includes their pacing waits). */
     public long producerCpuNanos;
-    /** Latency of the producer call, ns (see {@link Scenario.Kind} for what is measured). */
+    /**
+     * Response time of the producer call, ns: from the span's intended start time in paced
+     * scenarios, from the call's start otherwise (see {@link Scenario.Kind}).
+     */
     public Histogram latency;
+    /** Service time of the producer call, ns: the call itself, in every scenario. */
+    public Histogram serviceTime;
+    /**
+     * Spans the system itself counted as dropped, summed over its reasons (ringtrace's engine
+     * stats after close); -1 when the system does not count its drops (the SDK drops silently).
+     */
+    public long countedDrops = -1;
     /** System-specific counters (e.g. ringtrace drops by reason). */
     public Map<String, Long> counters = new LinkedHashMap<>();
 
-    // Filled in by the LoadTool from the receiver:
-    /** Spans the receiver decoded during the measured window. */
-    public long windowReceived = -1;
-    /** Spans the receiver decoded for this run in total (after the system closed). */
-    public long received = -1;
+    /**
+     * Spans delivered during the measured window: decoded by the receiver (OTLP transport), or
+     * completed by the discarding exporter (transport {@code none}).
+     */
+    public long windowDelivered = -1;
+    /** Spans delivered over the whole run, counted after the system closed (same source). */
+    public long delivered = -1;
 
     /** @return the result as properties, histogram included */
     public Properties toProperties() {
@@ -67,9 +81,11 @@ public final class RunResult {
         p.setProperty("producerAllocatedBytes", Long.toString(producerAllocatedBytes));
         p.setProperty("cpuNanos", Long.toString(cpuNanos));
         p.setProperty("producerCpuNanos", Long.toString(producerCpuNanos));
-        ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
-        int length = latency.encodeIntoCompressedByteBuffer(buffer);
-        p.setProperty("latency", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)));
+        p.setProperty("latency", encode(latency));
+        p.setProperty("serviceTime", encode(serviceTime));
+        p.setProperty("countedDrops", Long.toString(countedDrops));
+        p.setProperty("windowDelivered", Long.toString(windowDelivered));
+        p.setProperty("delivered", Long.toString(delivered));
         counters.forEach((key, value) -> p.setProperty("counter." + key, Long.toString(value)));
         return p;
     }
@@ -100,13 +116,26 @@ public final class RunResult {
         r.producerAllocatedBytes = Long.parseLong(p.getProperty("producerAllocatedBytes"));
         r.cpuNanos = Long.parseLong(p.getProperty("cpuNanos"));
         r.producerCpuNanos = Long.parseLong(p.getProperty("producerCpuNanos"));
-        try {
-            r.latency = Histogram.decodeFromCompressedByteBuffer(
-                    ByteBuffer.wrap(Base64.getDecoder().decode(p.getProperty("latency"))), 0);
-        } catch (DataFormatException e) {
-            throw new IllegalArgumentException("corrupt latency histogram in run result", e);
-        }
+        r.latency = decode(p, "latency");
+        r.serviceTime = decode(p, "serviceTime");
+        r.countedDrops = Long.parseLong(p.getProperty("countedDrops"));
+        r.windowDelivered = Long.parseLong(p.getProperty("windowDelivered"));
+        r.delivered = Long.parseLong(p.getProperty("delivered"));
         return r;
+    }
+
+    private static String encode(Histogram histogram) {
+        ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+        int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+    }
+
+    private static Histogram decode(Properties p, String name) {
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(p.getProperty(name))), 0);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("corrupt " + name + " histogram in run result", e);
+        }
     }
 
     /** @return offered (attempted) spans per second in the window */
@@ -114,13 +143,21 @@ public final class RunResult {
         return windowPublished * 1e9 / windowNanos;
     }
 
-    /** @return spans per second the receiver decoded during the window */
-    public double receivedPerSecond() {
-        return windowReceived * 1e9 / windowNanos;
+    /** @return spans per second delivered during the window (see {@link #windowDelivered}) */
+    public double deliveredPerSecond() {
+        return windowDelivered * 1e9 / windowNanos;
     }
 
-    /** @return spans published but never received, over the whole run */
+    /** @return spans published but never delivered, over the whole run */
     public long lost() {
-        return Math.max(0, published - received);
+        return Math.max(0, published - delivered);
+    }
+
+    /**
+     * @return published - delivered - counted drops over the whole run: 0 when every lost span has
+     *     a counted reason; {@code Long.MIN_VALUE} when the system counts no drops (the SDK)
+     */
+    public long unaccounted() {
+        return countedDrops < 0 ? Long.MIN_VALUE : published - delivered - countedDrops;
     }
 }

@@ -14,18 +14,47 @@ import java.util.Map;
  * @param producers producer threads
  * @param warmupMillis warm-up before the measured window (not measured)
  * @param measureMillis the measured window
- * @param endpoint the receiver, {@code http://127.0.0.1:PORT}
+ * @param endpoint the receiver, {@code http://127.0.0.1:PORT}; unused with transport {@code none}
  * @param api ringtrace producer API: {@code span} (tracer/span flyweight) or {@code ring}
  *     (claim/fill/publish)
- * @param ringSize ringtrace ring slots (the SDK keeps its default queue of 2048)
+ * @param ringSize ringtrace ring slots (the SDK's queue follows {@code batch}, see
+ *     {@link #sdkQueueSize()})
+ * @param transport {@link #TRANSPORT_OTLP} (OTLP/gRPC to the receiver) or {@link #TRANSPORT_NONE}
+ *     (engine level: each system serializes every batch to OTLP bytes in its own exporter stage and
+ *     discards them)
+ * @param batch spans per export batch for both systems (ringtrace {@code maxExportBatchSize}, SDK
+ *     {@code setMaxExportBatchSize}); 0 keeps each system's default (512 for both)
+ * @param policy ringtrace overload policy, {@code drop} or {@code block} (the SDK has none: its
+ *     queue always drops when full)
+ * @param maxRequestBytes ringtrace {@code maxRequestBytes}; 0 keeps its default (1 MiB)
  */
 public record RunSpec(String system, Scenario scenario, int producers, long warmupMillis,
-                      long measureMillis, String endpoint, String api, int ringSize) {
+                      long measureMillis, String endpoint, String api, int ringSize,
+                      String transport, int batch, String policy, int maxRequestBytes) {
 
     /** ringtrace's system name. */
     public static final String RINGTRACE = "ringtrace";
     /** The OpenTelemetry SDK's system name. */
     public static final String SDK = "otel-sdk";
+    /** Transport: OTLP/gRPC to the loopback receiver. */
+    public static final String TRANSPORT_OTLP = "otlp";
+    /** Transport: none; every batch is serialized to OTLP in memory and discarded (engine level). */
+    public static final String TRANSPORT_NONE = "none";
+    /** The SDK {@code BatchSpanProcessor}'s default queue size. */
+    public static final int SDK_DEFAULT_QUEUE = 2048;
+
+    /** @return true for an engine-level run without a receiver */
+    public boolean noTransport() {
+        return TRANSPORT_NONE.equals(transport);
+    }
+
+    /**
+     * @return the SDK {@code BatchSpanProcessor} queue: its default 2048, or max(2048, 4 x batch)
+     *     when a batch size is given, so that the queue can hold the batches it must form
+     */
+    public int sdkQueueSize() {
+        return batch == 0 ? SDK_DEFAULT_QUEUE : Math.max(SDK_DEFAULT_QUEUE, 4 * batch);
+    }
 
     /** @return the spec as {@code key=value} arguments */
     public List<String> toArgs() {
@@ -38,6 +67,10 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
         args.add("endpoint=" + endpoint);
         args.add("api=" + api);
         args.add("ringSize=" + ringSize);
+        args.add("transport=" + transport);
+        args.add("batch=" + batch);
+        args.add("policy=" + policy);
+        args.add("maxRequestBytes=" + maxRequestBytes);
         return args;
     }
 
@@ -56,6 +89,7 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
         return new RunSpec(map.get("system"), Scenario.parse(map.get("scenario")),
                 Integer.parseInt(map.get("producers")), Long.parseLong(map.get("warmupMillis")),
                 Long.parseLong(map.get("measureMillis")), map.get("endpoint"), map.get("api"),
-                Integer.parseInt(map.get("ringSize")));
+                Integer.parseInt(map.get("ringSize")), map.get("transport"), Integer.parseInt(map.get("batch")),
+                map.get("policy"), Integer.parseInt(map.get("maxRequestBytes")));
     }
 }

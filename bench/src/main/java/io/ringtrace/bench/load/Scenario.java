@@ -104,16 +104,16 @@ public record Scenario(Kind kind, long amount) {
     public String describe() {
         switch (kind) {
             case MAX:
-                return "max throughput: producers publish as fast as they can (latency = service time per call)";
+                return "max throughput: producers publish as fast as they can (response time = service time per call)";
             case RATE:
                 return "fixed offered rate " + String.format(Locale.ROOT, "%,d", amount)
-                        + " spans/s (latency from each span's intended start time)";
+                        + " spans/s (response time from each span's intended start time)";
             case OUTAGE:
                 return "fixed offered rate " + String.format(Locale.ROOT, "%,d", amount)
-                        + " spans/s, receiver stopped mid-window (latency from intended start time)";
+                        + " spans/s, receiver stopped mid-window (response time from intended start time)";
             default:
                 return "bursts of " + String.format(Locale.ROOT, "%,d", amount)
-                        + " spans back to back once per second (latency = service time per call)";
+                        + " spans back to back once per second (response time = service time per call)";
         }
     }
 

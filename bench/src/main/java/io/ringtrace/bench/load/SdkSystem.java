@@ -4,7 +4,10 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessorBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.ringtrace.bench.SpanShape;
+import io.ringtrace.bench.sdk.MarshalingDiscardExporter;
 import io.ringtrace.bench.sdk.SdkShape;
 import java.time.Duration;
 import java.util.Map;
@@ -13,27 +16,42 @@ import java.util.concurrent.TimeUnit;
 /**
  * The OpenTelemetry Java SDK 1.68 as its documentation recommends for production:
  * {@code SdkTracerProvider} + {@code BatchSpanProcessor} (defaults: queue 2048, batch 512, delay
- * 5 s) + {@code OtlpGrpcSpanExporter} (defaults: OkHttp sender, reusable-data memory mode, 10 s
- * timeout, retries on), always-on sampler.
+ * 5 s; with a batch size N given, batch N and queue max(2048, 4 x N)), always-on sampler, and
+ * either {@code OtlpGrpcSpanExporter} (defaults: OkHttp sender, reusable-data memory mode, 10 s
+ * timeout, retries on) or, with transport {@code none}, {@link MarshalingDiscardExporter} (the
+ * worker marshals every batch to OTLP bytes with the same marshaler, then discards them).
  */
 final class SdkSystem implements TracingSystem {
 
     private final SdkTracerProvider provider;
     private final Tracer tracer;
+    private final MarshalingDiscardExporter discardingExporter;
 
-    /** @param endpoint the receiver, e.g. {@code http://127.0.0.1:4317} */
-    SdkSystem(String endpoint) {
-        OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).build();
+    /** @param spec the run: transport, endpoint and batch size are used */
+    SdkSystem(RunSpec spec) {
+        SpanExporter exporter;
+        if (spec.noTransport()) {
+            discardingExporter = new MarshalingDiscardExporter();
+            exporter = discardingExporter;
+        } else {
+            discardingExporter = null;
+            exporter = OtlpGrpcSpanExporter.builder().setEndpoint(spec.endpoint()).build();
+        }
+        BatchSpanProcessorBuilder processor = BatchSpanProcessor.builder(exporter);
+        if (spec.batch() != 0) {
+            // the queue must hold several batches, or the worker cannot form full ones
+            processor.setMaxQueueSize(spec.sdkQueueSize()).setMaxExportBatchSize(spec.batch());
+        }
         provider = SdkTracerProvider.builder()
                 .setResource(SdkShape.resource())
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+                .addSpanProcessor(processor.build())
                 .build();
         tracer = provider.get(SpanShape.SCOPE_NAME, SpanShape.SCOPE_VERSION);
     }
 
     @Override
     public String name() {
-        return "otel-sdk";
+        return RunSpec.SDK;
     }
 
     @Override
@@ -48,7 +66,17 @@ final class SdkSystem implements TracingSystem {
     }
 
     @Override
+    public long exportedSpans() {
+        return discardingExporter == null ? -1 : discardingExporter.exported();
+    }
+
+    @Override
+    public long countedDrops() {
+        return -1; // the BatchSpanProcessor drops silently when its queue is full
+    }
+
+    @Override
     public Map<String, Long> counters() {
-        return Map.of();
+        return Map.of(); // nothing counted beyond what the load tool measures
     }
 }

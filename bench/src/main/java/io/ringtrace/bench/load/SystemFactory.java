@@ -9,7 +9,7 @@ final class SystemFactory {
     static TracingSystem create(RunSpec spec) {
         switch (spec.system()) {
             case RunSpec.SDK:
-                return new SdkSystem(spec.endpoint());
+                return new SdkSystem(spec);
             case RunSpec.RINGTRACE:
                 return new RingtraceSystem(spec);
             default:

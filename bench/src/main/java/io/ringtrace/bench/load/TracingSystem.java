@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * One tracing pipeline under load (ringtrace or the OpenTelemetry SDK), exporting over OTLP/gRPC to
- * the load tool's receiver. Implementations record the {@link io.ringtrace.bench.SpanShape typical
- * span}.
+ * the load tool's receiver, or (transport {@code none}) serializing every batch to OTLP in its own
+ * exporter stage and discarding it. Implementations record the {@link io.ringtrace.bench.SpanShape
+ * typical span}.
  */
 public interface TracingSystem {
 
@@ -29,6 +30,20 @@ public interface TracingSystem {
      * @param deadline the most to wait
      */
     void close(Duration deadline);
+
+    /**
+     * Called by the run thread only (window start, window end, after close).
+     *
+     * @return spans the in-process discarding exporter has completed so far (transport
+     *     {@code none}); -1 with the OTLP transport, where the receiver counts what was delivered
+     */
+    long exportedSpans();
+
+    /**
+     * @return spans the system counted as dropped (all reasons), read after close; -1 if the system
+     *     does not count its drops (the SDK's queue drops silently)
+     */
+    long countedDrops();
 
     /** @return system-specific counters for the report (e.g. drops by reason), read after close */
     Map<String, Long> counters();

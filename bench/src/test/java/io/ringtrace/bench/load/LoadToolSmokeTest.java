@@ -31,8 +31,9 @@ class LoadToolSmokeTest {
             assertTrue(result.published > 0, run + ": published nothing");
             assertTrue(result.windowPublished > 0, run + ": nothing in the measured window");
             assertEquals(result.windowPublished, result.latency.getTotalCount(), run + ": one latency per windowed span");
-            assertTrue(result.received > 0, run + ": the receiver decoded nothing");
-            assertTrue(result.received <= result.published, run + ": received more than published");
+            assertEquals(result.windowPublished, result.serviceTime.getTotalCount(), run + ": one service time per windowed span");
+            assertTrue(result.delivered > 0, run + ": the receiver decoded nothing");
+            assertTrue(result.delivered <= result.published, run + ": received more than published");
             assertTrue(result.cpuNanos > 0, run + ": no CPU time measured");
             assertTrue(result.allocatedBytes >= 0 && result.producerAllocatedBytes >= 0, run + ": negative allocation");
         }
@@ -42,12 +43,69 @@ class LoadToolSmokeTest {
             assertTrue(report.contains("### " + scenario), "report lacks " + scenario);
             Path chart = out.resolve("latency-" + scenario + ".png");
             assertNotNull(ImageIO.read(chart.toFile()), "no readable chart " + chart);
+            assertNotNull(ImageIO.read(out.resolve("service-" + scenario + ".png").toFile()), "no service-time chart");
             for (String system : systems) {
                 assertTrue(Files.size(out.resolve(scenario + "-" + system + ".hgrm")) > 0);
+                assertTrue(Files.size(out.resolve(scenario + "-" + system + "-service.hgrm")) > 0);
             }
         }
-        assertTrue(report.contains("| latency p99.99 (us) |"), "report lacks the percentile rows");
+        assertTrue(report.contains("| response time from intended start, p99.99 (us) |"), "report lacks the response-time rows");
+        assertTrue(report.contains("| service time: the call itself, p99.9 (us) |"), "report lacks the service-time rows");
+        assertTrue(report.contains("transport: **otlp**"), "report does not say which transport ran");
         assertTrue(report.contains("cores: "), "report lacks the machine");
+    }
+
+    /**
+     * The engine-level path (issue 3): transport none, no receiver, 2 producer threads, ring API
+     * under the BLOCK policy with a non-default batch. Exported spans are counted by the discarding
+     * exporters, and ringtrace's accounting closes exactly.
+     */
+    @Test
+    void transportNoneRunsWithoutReceiverAndRecordsServiceTime(@TempDir Path out) throws Exception {
+        LoadTool.Outcome outcome = LoadTool.run(new String[] {"--smoke", "--out=" + out, "--systems=" + SYSTEMS,
+            "--transport=none", "--scenarios=rate=20k,max", "--producers=2", "--api=ring", "--policy=block",
+            "--batch=256", "--warmup=0.3", "--measure=1"}, System.out);
+
+        assertEquals(4, outcome.results().size(), "2 scenarios x 2 systems");
+        for (RunResult result : outcome.results()) {
+            String run = result.spec.scenario().label() + "/" + result.spec.system();
+            assertEquals(RunSpec.TRANSPORT_NONE, result.spec.transport(), run);
+            assertEquals(2, result.spec.producers(), run);
+            assertTrue(result.windowPublished > 0, run + ": nothing in the measured window");
+            assertEquals(result.windowPublished, result.serviceTime.getTotalCount(), run + ": one service time per call");
+            assertEquals(result.windowPublished, result.latency.getTotalCount(), run + ": one response time per call");
+            assertTrue(result.windowDelivered > 0, run + ": the discarding exporter completed nothing in the window");
+            assertTrue(result.delivered > 0 && result.delivered <= result.published, run + ": exported " + result.delivered
+                    + " of " + result.published);
+            if (result.spec.scenario().paced()) {
+                // every call starts at or after its intended start: response time >= service time, percentile by percentile
+                for (double p : new double[] {50, 99, 99.9}) {
+                    assertTrue(result.latency.getValueAtPercentile(p) >= result.serviceTime.getValueAtPercentile(p),
+                            run + ": response time below service time at p" + p);
+                }
+            }
+            if (result.spec.system().equals(RunSpec.RINGTRACE)) {
+                assertEquals(0, result.unaccounted(), run + ": published " + result.published + " = exported "
+                        + result.delivered + " + counted drops " + result.countedDrops);
+                assertEquals(0, result.refused, run + ": BLOCK never refuses at the call");
+                assertEquals(result.published, result.counters.get("ringtrace published"), run + ": engine saw every call");
+            } else {
+                assertEquals(-1, result.countedDrops, run + ": the SDK counts no drops");
+            }
+        }
+
+        String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
+        assertTrue(report.contains("transport: **none**"), "report does not say which transport ran");
+        assertTrue(report.contains("| exported (whole run, counted by the discarding exporter) |"), "no exported row");
+        assertTrue(!report.contains("decoded by the receiver"), "transport none has no receiver rows");
+        assertTrue(report.contains("| service time: the call itself, p99.99 (us) |"), "no service-time rows");
+        assertTrue(report.contains("queue 2048 (raised to max(2048, 4 x batch)"), "SDK queue not stated");
+        for (String scenario : List.of("rate-20k", "max")) {
+            assertNotNull(ImageIO.read(out.resolve("service-" + scenario + ".png").toFile()), "no service-time chart");
+            for (String system : SYSTEMS.split(",")) {
+                assertTrue(Files.size(out.resolve(scenario + "-" + system + "-service.hgrm")) > 0);
+            }
+        }
     }
 
     private static final String SYSTEMS = RunSpec.RINGTRACE + "," + RunSpec.SDK;
