@@ -127,6 +127,7 @@ public final class LoadRun {
 
         Snapshot before = null;
         long exportedAtWindowStart = -1; // transport none: the discarding exporter's count
+        long dropsAtWindowStart = -1; // ringtrace: its engine's counted drops
         long lastProgress = t0;
         long lastPublished = 0;
         boolean started = false;
@@ -135,6 +136,7 @@ public final class LoadRun {
             if (!started && now >= measureStart) {
                 before = Snapshot.take(producers);
                 exportedAtWindowStart = system.exportedSpans();
+                dropsAtWindowStart = system.countedDrops();
                 events.measureStarted();
                 started = true;
             }
@@ -161,10 +163,12 @@ public final class LoadRun {
         if (before == null) { // zero-length warm-up and window
             before = Snapshot.take(producers);
             exportedAtWindowStart = system.exportedSpans();
+            dropsAtWindowStart = system.countedDrops();
             events.measureStarted();
         }
         Snapshot after = Snapshot.take(producers);
         long exportedAtWindowEnd = system.exportedSpans();
+        long dropsAtWindowEnd = system.countedDrops();
         events.measureEnded();
         for (Producer producer : producers) {
             producer.thread.join();
@@ -195,6 +199,7 @@ public final class LoadRun {
         result.cpuNanos = after.processCpu - before.processCpu;
         result.counters.putAll(system.counters());
         result.countedDrops = system.countedDrops();
+        result.windowCountedDrops = dropsAtWindowStart < 0 ? -1 : dropsAtWindowEnd - dropsAtWindowStart;
         if (spec.noTransport()) { // otherwise the LoadTool fills these in from the receiver
             result.windowDelivered = exportedAtWindowEnd - exportedAtWindowStart;
             result.delivered = system.exportedSpans();
@@ -345,12 +350,16 @@ public final class LoadRun {
          * own threads, which share these 2 cores), then spins with {@link Thread#onSpinWait()} for
          * the last {@link #SPIN_NANOS}. No {@code Thread.yield()}: under CFS a yield can give away a
          * whole time slice (milliseconds) when the pipeline's threads are runnable, which would be
-         * charged to the response time of the spans behind it. The same for both systems.
+         * charged to the response time of the spans behind it. The same for both systems. With
+         * {@code --pacing=park} it only parks (see {@link RunSpec#pacing()}).
          */
-        private static void waitUntil(long deadline) {
+        private void waitUntil(long deadline) {
             long remaining;
+            boolean parkOnly = RunSpec.PACING_PARK.equals(spec.pacing());
             while ((remaining = deadline - System.nanoTime()) > 0) {
-                if (remaining > PARK_THRESHOLD_NANOS) {
+                if (parkOnly) {
+                    LockSupport.parkNanos(remaining); // --pacing=park: give the CPU away, catch up after
+                } else if (remaining > PARK_THRESHOLD_NANOS) {
                     LockSupport.parkNanos(remaining - SPIN_NANOS);
                 } else {
                     Thread.onSpinWait();

@@ -41,7 +41,7 @@ import java.util.TimerTask;
  *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs transport otlp)
  *   --systems=ringtrace,otel-sdk  --producers=1  --warmup=10  --measure=20  --outage=10 (seconds)
  *   --transport=otlp|none  --api=span|ring  --ring-size=8192  --batch=N  --policy=drop|block
- *   --max-request-bytes=N  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
+ *   --max-request-bytes=N  --pacing=spin|park  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
  * </pre>
  */
 public final class LoadTool {
@@ -201,7 +201,11 @@ public final class LoadTool {
                 + "park overshoots by ~100 us on these VMs), then spins with `Thread.onSpinWait()`; it never calls "
                 + "`Thread.yield()`, which under CFS can give away a whole time slice. From "
                 + String.format(Locale.ROOT, "%,d", 1_000_000_000L / LoadRun.PARK_THRESHOLD_NANOS)
-                + " spans/s per producer on it therefore never parks: it spins between calls and occupies a core.\n\n"
+                + " spans/s per producer on it therefore never parks: it spins between calls and occupies a core. "
+                + "With `--pacing=park` (throughput runs) a producer always parks until its next start instead: it "
+                + "oversleeps and then publishes the spans that fell due meanwhile back to back, so the offered rate "
+                + "holds on average and the CPU goes to the pipeline and the receiver; response times then include "
+                + "the oversleep. This run: `" + options.pacing + "`.\n\n"
                 + "\"lost\" compares what the producers published (calls) with " + delivered + " after the system closed "
                 + "(flush + shutdown). ringtrace counts every drop by reason (rows `ringtrace dropped ...`); \"unaccounted\" "
                 + "= published - delivered - counted drops, 0 when every lost span has a counted reason. The SDK's queue "
@@ -394,6 +398,7 @@ public final class LoadTool {
         /** 0: each system's default (512). */
         int batch;
         String policy = "drop";
+        String pacing = RunSpec.PACING_SPIN;
         /** 0: ringtrace's default (1 MiB). */
         int maxRequestBytes;
         Path out = Path.of("bench", "results",
@@ -408,7 +413,7 @@ public final class LoadTool {
         /** @return the spec of one run with these options */
         RunSpec spec(String system, Scenario scenario, int producerThreads, long warmup, long measure, String endpoint) {
             return new RunSpec(system, scenario, producerThreads, warmup, measure, endpoint, api, ringSize,
-                    transport, batch, policy, maxRequestBytes);
+                    transport, batch, policy, maxRequestBytes, pacing);
         }
 
         static Options parse(String[] args) {
@@ -479,6 +484,12 @@ public final class LoadTool {
                         break;
                     case "--batch":
                         o.batch = positive(key, Integer.parseInt(value));
+                        break;
+                    case "--pacing":
+                        if (!value.equals(RunSpec.PACING_SPIN) && !value.equals(RunSpec.PACING_PARK)) {
+                            throw new IllegalArgumentException("--pacing must be spin or park, got '" + value + "'");
+                        }
+                        o.pacing = value;
                         break;
                     case "--policy":
                         if (!value.equals("drop") && !value.equals("block")) {

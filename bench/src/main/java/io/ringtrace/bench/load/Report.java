@@ -50,6 +50,11 @@ final class Report {
         rows.add(new Row("unaccounted = published - " + delivered + " - counted drops",
                 r -> r.countedDrops < 0 ? Double.NaN : r.unaccounted(), "%,.0f", Better.NONE));
         rows.add(new Row("refused at the call (ring API, ring full)", r -> r.refused, "%,.0f", Better.NONE));
+        rows.add(new Row("dropped in the window, counted (warm-up excluded)",
+                r -> r.windowCountedDrops < 0 ? Double.NaN : r.windowCountedDrops, "%,.0f", Better.NONE));
+        rows.add(new Row("dropped in the window, % of the window's calls",
+                r -> r.windowCountedDrops < 0 || r.windowPublished == 0 ? Double.NaN
+                        : 100.0 * r.windowCountedDrops / r.windowPublished, "%.2f", Better.NONE));
         double[] percentiles = {50, 99, 99.9, 99.99};
         for (double p : percentiles) {
             rows.add(new Row("service time: the call itself, p" + percentileName(p) + " (us)",

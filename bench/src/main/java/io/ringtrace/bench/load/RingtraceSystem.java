@@ -93,6 +93,7 @@ final class RingtraceSystem implements TracingSystem {
 
     @Override
     public long countedDrops() {
+        engine.stats(stats); // live while running (window edges), final after close; allocation-free
         return stats.droppedTotal();
     }
 

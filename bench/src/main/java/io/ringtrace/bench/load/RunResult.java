@@ -52,6 +52,11 @@ public final class RunResult {
      * stats after close); -1 when the system does not count its drops (the SDK drops silently).
      */
     public long countedDrops = -1;
+    /**
+     * Spans the system counted as dropped between the window's start and end snapshots (so warm-up
+     * losses, e.g. while the JIT compiles, are left out); -1 when the system does not count drops.
+     */
+    public long windowCountedDrops = -1;
     /** System-specific counters (e.g. ringtrace drops by reason). */
     public Map<String, Long> counters = new LinkedHashMap<>();
 
@@ -84,6 +89,7 @@ public final class RunResult {
         p.setProperty("latency", encode(latency));
         p.setProperty("serviceTime", encode(serviceTime));
         p.setProperty("countedDrops", Long.toString(countedDrops));
+        p.setProperty("windowCountedDrops", Long.toString(windowCountedDrops));
         p.setProperty("windowDelivered", Long.toString(windowDelivered));
         p.setProperty("delivered", Long.toString(delivered));
         counters.forEach((key, value) -> p.setProperty("counter." + key, Long.toString(value)));
@@ -119,6 +125,7 @@ public final class RunResult {
         r.latency = decode(p, "latency");
         r.serviceTime = decode(p, "serviceTime");
         r.countedDrops = Long.parseLong(p.getProperty("countedDrops"));
+        r.windowCountedDrops = Long.parseLong(p.getProperty("windowCountedDrops", "-1"));
         r.windowDelivered = Long.parseLong(p.getProperty("windowDelivered"));
         r.delivered = Long.parseLong(p.getProperty("delivered"));
         return r;

@@ -27,10 +27,13 @@ import java.util.Map;
  * @param policy ringtrace overload policy, {@code drop} or {@code block} (the SDK has none: its
  *     queue always drops when full)
  * @param maxRequestBytes ringtrace {@code maxRequestBytes}; 0 keeps its default (1 MiB)
+ * @param pacing how a paced producer waits for its next intended start: {@link #PACING_SPIN}
+ *     (park while far away, spin the last stretch: for latency) or {@link #PACING_PARK} (always
+ *     park, then catch up: leaves the CPU to the pipeline and the receiver, for throughput)
  */
 public record RunSpec(String system, Scenario scenario, int producers, long warmupMillis,
                       long measureMillis, String endpoint, String api, int ringSize,
-                      String transport, int batch, String policy, int maxRequestBytes) {
+                      String transport, int batch, String policy, int maxRequestBytes, String pacing) {
 
     /** ringtrace's system name. */
     public static final String RINGTRACE = "ringtrace";
@@ -40,6 +43,10 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
     public static final String TRANSPORT_OTLP = "otlp";
     /** Transport: none; every batch is serialized to OTLP in memory and discarded (engine level). */
     public static final String TRANSPORT_NONE = "none";
+    /** Pacing: park while the next start is far away, then spin (the default). */
+    public static final String PACING_SPIN = "spin";
+    /** Pacing: always park until the next start (oversleeps, then publishes the late spans at once). */
+    public static final String PACING_PARK = "park";
     /** The SDK {@code BatchSpanProcessor}'s default queue size. */
     public static final int SDK_DEFAULT_QUEUE = 2048;
 
@@ -71,6 +78,7 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
         args.add("batch=" + batch);
         args.add("policy=" + policy);
         args.add("maxRequestBytes=" + maxRequestBytes);
+        args.add("pacing=" + pacing);
         return args;
     }
 
@@ -90,6 +98,6 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
                 Integer.parseInt(map.get("producers")), Long.parseLong(map.get("warmupMillis")),
                 Long.parseLong(map.get("measureMillis")), map.get("endpoint"), map.get("api"),
                 Integer.parseInt(map.get("ringSize")), map.get("transport"), Integer.parseInt(map.get("batch")),
-                map.get("policy"), Integer.parseInt(map.get("maxRequestBytes")));
+                map.get("policy"), Integer.parseInt(map.get("maxRequestBytes")), map.get("pacing"));
     }
 }

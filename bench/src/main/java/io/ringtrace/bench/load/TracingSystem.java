@@ -40,8 +40,10 @@ public interface TracingSystem {
     long exportedSpans();
 
     /**
-     * @return spans the system counted as dropped (all reasons), read after close; -1 if the system
-     *     does not count its drops (the SDK's queue drops silently)
+     * Called by the run thread only (window start, window end, after close).
+     *
+     * @return spans the system counted as dropped so far (all reasons); -1 if the system does not
+     *     count its drops (the SDK's queue drops silently)
      */
     long countedDrops();
 
