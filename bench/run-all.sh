@@ -5,6 +5,8 @@
 #   jmh-encode.txt/.json   EncodeBenchmark        (-prof gc)
 #   jmh-publish.txt/.json  PublishBenchmark + RingtracePublishBenchmark (-prof gc)
 #   load/                  LoadTool report.md, latency-*.png, *.hgrm, run logs
+#   issue3-span-{1,2}p/    LoadTool --transport=none (engine level), 1 and 2 producers
+#   issue4-{block,drop}/   LoadTool at 500k spans/s for 60 s, 4096-span requests
 # Extra arguments go to the LoadTool (e.g. --scenarios=rate=100k --measure=60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,4 +31,18 @@ java -jar bench/target/benchmarks.jar $JMH_OPTS -rf json -rff "$OUT/jmh-publish.
 echo "load average after publish: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --out="$OUT/load" "$@"
 echo "load average after load tool: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+# issue 3: engine level (no network), span API, 1 and 2 producers
+for P in 1 2; do
+  java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --transport=none \
+    --scenarios=rate=100k,rate=200k,rate=500k,max --producers=$P --api=span --warmup=10 --measure=15 \
+    --out="$OUT/issue3-span-${P}p"
+done
+echo "load average after issue 3: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+# issue 4: 500k spans/s end to end for 60 s, 4096-span requests, both overload policies
+for POLICY in block drop; do
+  java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --transport=otlp \
+    --scenarios=rate=500k --measure=60 --batch=4096 --ring-size=65536 --pacing=park --policy=$POLICY \
+    --jvm-args="-Xmx1g" --out="$OUT/issue4-$POLICY"
+done
+echo "load average after issue 4: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 echo "results: $OUT"
