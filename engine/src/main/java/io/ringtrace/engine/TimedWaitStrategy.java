@@ -114,7 +114,7 @@ abstract class TimedWaitStrategy implements WaitStrategy {
      * host a yielding serializer took a whole core at 100k spans/s while a parked one wakes to find
      * a run of spans and encodes them in one pass (see {@link WaitStrategyType}).
      */
-    private static final class Sleeping extends TimedWaitStrategy {
+    static final class Sleeping extends TimedWaitStrategy {
         private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(WaitStrategyType.MIN_SLEEP_MICROS);
         private static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(WaitStrategyType.MAX_SLEEP_MICROS);
 
@@ -140,6 +140,11 @@ abstract class TimedWaitStrategy implements WaitStrategy {
         void idle(int round) {
             int doublings = Math.min(round, 10);
             LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, firstNapNanos << doublings));
+        }
+
+        /** @return the first nap of the next wait, in nanoseconds (for tests) */
+        long firstNapNanos() {
+            return firstNapNanos;
         }
 
         @Override
