@@ -58,6 +58,7 @@ public final class HandoffProbe {
                 .waitStrategy(WaitStrategyType.valueOf(System.getProperty("probe.wait", "SLEEPING"))).build();
         Tracer tracer = engine.tracer(SCOPE);
         Thread serializer = ThreadAllocation.named("ringtrace-serializer-probe");
+        System.out.printf("cross-core round trip (two threads bouncing a volatile): %d ns%n", pingPongNanos());
 
         for (int round = 0; round < 2; round++) { // round 0 warms up
             boolean measured = round == 1;
@@ -150,6 +151,43 @@ public final class HandoffProbe {
             }
         }
         engine.close(Duration.ofSeconds(10));
+    }
+
+    private static volatile long ball;
+
+    /**
+     * @return the median time of a round trip of one cache line between this thread and another
+     *     (each waits for the other's write, then writes): on a VM it changes with where the
+     *     hypervisor runs the two vCPUs, and the hand-off's cost follows it
+     */
+    private static long pingPongNanos() throws InterruptedException {
+        int rounds = 200_000;
+        Thread other = new Thread(() -> {
+            for (long i = 1; i < 2L * rounds; i += 2) {
+                while (ball != i) {
+                    Thread.onSpinWait();
+                }
+                ball = i + 1;
+            }
+        });
+        ball = 0;
+        other.start();
+        long[] trips = new long[rounds / 1000];
+        long start = System.nanoTime();
+        for (long i = 0; i < 2L * rounds; i += 2) {
+            ball = i + 1;
+            while (ball != i + 2) {
+                Thread.onSpinWait();
+            }
+            if ((i / 2) % 1000 == 999) {
+                long now = System.nanoTime();
+                trips[(int) (i / 2 / 1000)] = (now - start) / 1000;
+                start = now;
+            }
+        }
+        other.join();
+        Arrays.sort(trips);
+        return trips[trips.length / 2];
     }
 
     private static boolean publishSpan(Tracer tracer) {
