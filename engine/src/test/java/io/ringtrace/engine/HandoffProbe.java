@@ -18,12 +18,17 @@ import java.util.concurrent.locks.LockSupport;
  * (name, 4 attributes, 1 event) through the span API or the ring API, flat out or at a paced total
  * rate, into an engine whose exporter walks the wire bytes and completes at once. Prints spans
  * delivered per second, spans refused (ring full), each call's own duration (p50/p99/p99.9) and the
- * serializer's CPU share. Used to compare layouts of the slot quickly on one machine.
+ * serializer's CPU share, after the cross-core round trip of one cache line (on a VM it changes
+ * with where the hypervisor runs the vCPUs, and the hand-off's cost follows it). Used to compare
+ * variants quickly on one machine; alternate the variants run by run, the machine drifts.
  *
  * <pre>
- * java &lt;ringtrace.jvm.flags&gt; -cp &lt;engine test classpath&gt; io.ringtrace.engine.HandoffProbe
- *     span|ring producers spansPerSecond(0 = flat out) seconds
+ * java &lt;ringtrace.jvm.flags&gt; [-Dprobe.ring=8192] [-Dprobe.wait=SLEEPING] [-Dprobe.small=true]
+ *     [-Dprobe.slowlog=true] -cp &lt;engine test classpath&gt; io.ringtrace.engine.HandoffProbe
+ *     span|ring|noop producers spansPerSecond(0 = flat out) seconds
  * </pre>
+ * {@code noop} times an empty call (the floor of pacing and timing); {@code probe.small} uses small
+ * span limits (a smaller slot); {@code probe.slowlog} prints the gaps between calls slower than 2 us.
  */
 public final class HandoffProbe {
 
