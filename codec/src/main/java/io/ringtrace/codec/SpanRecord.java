@@ -205,14 +205,30 @@ public final class SpanRecord {
         latestLinkAttributeCount = other.latestLinkAttributeCount;
         latestLinkAttributesStart = other.latestLinkAttributesStart;
         latestLinkDropped = other.latestLinkDropped;
+        // The copy's destination is usually cold (a ring slot last read on another core): take the
+        // layout from the source, whose limits are equal, and skip empty regions, so that the only
+        // loads from this record's memory are the two array references and the array headers that
+        // System.arraycopy checks (every load from a cold line stalls; stores do not).
         byte[] src = other.arena;
-        System.arraycopy(src, textLow, arena, textLow, attributeBase - textLow);
-        System.arraycopy(src, attributeBase, arena, attributeBase, attributeEnd - attributeBase);
-        System.arraycopy(src, eventBase, arena, eventBase, eventEnd - eventBase);
-        System.arraycopy(src, linkBase, arena, linkBase, linkEnd - linkBase);
-        System.arraycopy(other.table, 0, table, 0, 2 * eventCount);
-        System.arraycopy(other.table, linkTableBase, table, linkTableBase, 3 * linkCount);
+        byte[] dst = arena;
+        int attributes = other.attributeBase;
+        copy(src, dst, other.textLow, attributes - other.textLow);
+        copy(src, dst, attributes, other.attributeEnd - attributes);
+        copy(src, dst, other.eventBase, other.eventEnd - other.eventBase);
+        copy(src, dst, other.linkBase, other.linkEnd - other.linkBase);
+        if (other.eventCount > 0) {
+            System.arraycopy(other.table, 0, table, 0, 2 * other.eventCount);
+        }
+        if (other.linkCount > 0) {
+            System.arraycopy(other.table, other.linkTableBase, table, other.linkTableBase, 3 * other.linkCount);
+        }
         return this;
+    }
+
+    private static void copy(byte[] src, byte[] dst, int offset, int length) {
+        if (length > 0) {
+            System.arraycopy(src, offset, dst, offset, length);
+        }
     }
 
     // ---------------------------------------------------------------- identity and header fields
