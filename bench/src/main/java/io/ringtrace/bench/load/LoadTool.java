@@ -175,7 +175,7 @@ public final class LoadTool {
                 .append(", overload policy ").append(options.policy.toUpperCase(Locale.ROOT)).append('\n');
         md.append("- OpenTelemetry SDK: `BatchSpanProcessor` max export batch ")
                 .append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
-                .append(", queue ").append(options.spec(RunSpec.SDK, Scenario.parse("max"), 1, 0, 0, "").sdkQueueSize())
+                .append(", queue ").append(RunSpec.sdkQueueSize(options.batch))
                 .append(options.batch == 0 ? " (default)" : " (raised to max(2048, 4 x batch) so it can form such batches)")
                 .append("; it has no overload policy: a full queue always drops, silently")
                 .append(options.policy.equals("block") ? " (so `--policy=block` applies to ringtrace only)" : "")

@@ -60,6 +60,14 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
      *     when a batch size is given, so that the queue can hold the batches it must form
      */
     public int sdkQueueSize() {
+        return sdkQueueSize(batch);
+    }
+
+    /**
+     * @param batch the batch size option, 0 for the default
+     * @return the SDK queue for that batch size: see {@link #sdkQueueSize()}
+     */
+    public static int sdkQueueSize(int batch) {
         return batch == 0 ? SDK_DEFAULT_QUEUE : Math.max(SDK_DEFAULT_QUEUE, 4 * batch);
     }
 
