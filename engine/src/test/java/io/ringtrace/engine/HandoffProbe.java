@@ -18,12 +18,14 @@ import java.util.concurrent.locks.LockSupport;
  * (name, 4 attributes, 1 event) through the span API or the ring API, flat out or at a paced total
  * rate, into an engine whose exporter walks the wire bytes and completes at once. Prints spans
  * delivered per second, spans refused (ring full), each call's own duration (p50/p99/p99.9) and the
- * serializer's CPU share, after the cross-core round trip of one cache line (on a VM it changes
- * with where the hypervisor runs the vCPUs, and the hand-off's cost follows it). Used to compare
- * variants quickly on one machine; alternate the variants run by run, the machine drifts.
+ * serializer's CPU share, after the round trip of one cache line between two fresh threads (which
+ * says where the scheduler put those two, not the producer and the serializer: it read ~60 ns and
+ * ~480 ns on this VM, and the hand-off's p50 swung between 0.21 and 0.73 us from one 2 s round to the
+ * next in one JVM without following it). Used to compare variants quickly on one machine; alternate
+ * the variants run by run and repeat rounds ({@code probe.rounds}), the machine drifts.
  *
  * <pre>
- * java &lt;ringtrace.jvm.flags&gt; [-Dprobe.ring=8192] [-Dprobe.wait=SLEEPING] [-Dprobe.small=true]
+ * java &lt;ringtrace.jvm.flags&gt; [-Dprobe.ring=8192] [-Dprobe.wait=SLEEPING] [-Dprobe.small=true] [-Dprobe.rounds=1]
  *     [-Dprobe.slowlog=true] -cp &lt;engine test classpath&gt; io.ringtrace.engine.HandoffProbe
  *     span|ring|noop producers spansPerSecond(0 = flat out) seconds
  * </pre>
@@ -65,8 +67,9 @@ public final class HandoffProbe {
         Thread serializer = ThreadAllocation.named("ringtrace-serializer-probe");
         System.out.printf("cross-core round trip (two threads bouncing a volatile): %d ns%n", pingPongNanos());
 
-        for (int round = 0; round < 2; round++) { // round 0 warms up
-            boolean measured = round == 1;
+        int rounds = 1 + Integer.getInteger("probe.rounds", 1); // round 0 warms up
+        for (int round = 0; round < rounds; round++) {
+            boolean measured = round >= 1;
             int runSeconds = measured ? seconds : 3;
             long[][] latencies = new long[producers][];
             AtomicLong refused = new AtomicLong();
