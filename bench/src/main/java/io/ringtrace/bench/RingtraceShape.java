@@ -78,6 +78,19 @@ public final class RingtraceShape {
      * @return the record
      */
     public static SpanRecord fillLive(SpanRecord record, TraceEngine engine) {
+        return fillLive(record, engine, true);
+    }
+
+    /**
+     * {@link #fillLive(SpanRecord, TraceEngine)}, with or without the event (issue 3's span is
+     * "name, 4 attributes": start and end times only).
+     *
+     * @param record the claimed slot's record (clean)
+     * @param engine the engine
+     * @param withEvent whether to add the event (and read the clock for it)
+     * @return the record
+     */
+    public static SpanRecord fillLive(SpanRecord record, TraceEngine engine, boolean withEvent) {
         record.scope(SCOPE)
                 .traceId(Ids.randomTraceIdHigh(), Ids.randomTraceIdLow())
                 .spanId(Ids.randomSpanId())
@@ -88,10 +101,11 @@ public final class RingtraceShape {
                 .attribute(METHOD, SpanShape.VALUE_METHOD)
                 .attribute(PATH, SpanShape.VALUE_PATH)
                 .attribute(STATUS, SpanShape.VALUE_STATUS)
-                .attribute(CACHE_HIT, SpanShape.VALUE_CACHE_HIT)
-                .addEvent(EVENT, engine.nowEpochNanos())
-                .endEpochNanos(engine.nowEpochNanos());
-        return record;
+                .attribute(CACHE_HIT, SpanShape.VALUE_CACHE_HIT);
+        if (withEvent) {
+            record.addEvent(EVENT, engine.nowEpochNanos());
+        }
+        return record.endEpochNanos(engine.nowEpochNanos());
     }
 
     /**
@@ -101,12 +115,25 @@ public final class RingtraceShape {
      * @param tracer the tracer
      */
     public static void recordSpan(Tracer tracer) {
+        recordSpan(tracer, true);
+    }
+
+    /**
+     * {@link #recordSpan(Tracer)}, with or without the event (issue 3's span is "name, 4
+     * attributes").
+     *
+     * @param tracer the tracer
+     * @param withEvent whether to add the event
+     */
+    public static void recordSpan(Tracer tracer, boolean withEvent) {
         Span span = tracer.start(NAME, SpanKind.SERVER);
         span.attribute(METHOD, SpanShape.VALUE_METHOD);
         span.attribute(PATH, SpanShape.VALUE_PATH);
         span.attribute(STATUS, SpanShape.VALUE_STATUS);
         span.attribute(CACHE_HIT, SpanShape.VALUE_CACHE_HIT);
-        span.addEvent(EVENT);
+        if (withEvent) {
+            span.addEvent(EVENT);
+        }
         span.end();
     }
 }

@@ -41,7 +41,7 @@ import java.util.TimerTask;
  *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs transport otlp)
  *   --systems=ringtrace,otel-sdk  --producers=1  --warmup=10  --measure=20  --outage=10 (seconds)
  *   --transport=otlp|none  --api=span|ring  --ring-size=8192  --batch=N  --policy=drop|block
- *   --max-request-bytes=N  --pacing=spin|park  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
+ *   --max-request-bytes=N  --pacing=spin|park  --events=1|0  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
  * </pre>
  */
 public final class LoadTool {
@@ -168,6 +168,8 @@ public final class LoadTool {
     /** The report's lines on how each system was configured. */
     private static String configuration(Options options) {
         StringBuilder md = new StringBuilder();
+        md.append("- span: name, 4 attributes").append(options.events == 1 ? ", 1 event (the typical span)" : ", no event (issue 3's shape)")
+                .append(", the same on both systems\n");
         md.append("- ringtrace: ").append(options.api).append(" API, ring ").append(options.ringSize)
                 .append(" slots, max export batch ").append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
                 .append(", max request bytes ")
@@ -399,6 +401,8 @@ public final class LoadTool {
         int batch;
         String policy = "drop";
         String pacing = RunSpec.PACING_SPIN;
+        /** Events per span: 1 (the typical span) or 0 (issue 3's "name, 4 attributes"). */
+        int events = 1;
         /** 0: ringtrace's default (1 MiB). */
         int maxRequestBytes;
         Path out = Path.of("bench", "results",
@@ -413,7 +417,7 @@ public final class LoadTool {
         /** @return the spec of one run with these options */
         RunSpec spec(String system, Scenario scenario, int producerThreads, long warmup, long measure, String endpoint) {
             return new RunSpec(system, scenario, producerThreads, warmup, measure, endpoint, api, ringSize,
-                    transport, batch, policy, maxRequestBytes, pacing);
+                    transport, batch, policy, maxRequestBytes, pacing, events);
         }
 
         static Options parse(String[] args) {
@@ -490,6 +494,12 @@ public final class LoadTool {
                             throw new IllegalArgumentException("--pacing must be spin or park, got '" + value + "'");
                         }
                         o.pacing = value;
+                        break;
+                    case "--events":
+                        if (!value.equals("0") && !value.equals("1")) {
+                            throw new IllegalArgumentException("--events must be 0 or 1, got '" + value + "'");
+                        }
+                        o.events = Integer.parseInt(value);
                         break;
                     case "--policy":
                         if (!value.equals("drop") && !value.equals("block")) {

@@ -28,6 +28,7 @@ final class RingtraceSystem implements TracingSystem {
     private final Tracer tracer;
     private final boolean ringApi;
     private final boolean block;
+    private final boolean withEvent;
     private final DiscardingSpanExporter discardingExporter;
     private final EngineStats stats = new EngineStats();
 
@@ -35,6 +36,7 @@ final class RingtraceSystem implements TracingSystem {
     RingtraceSystem(RunSpec spec) {
         ringApi = spec.api().equals("ring");
         block = spec.policy().equals("block");
+        withEvent = spec.events() == 1;
         TraceEngineBuilder builder = TraceEngine.builder()
                 .resource(RingtraceShape.resource())
                 .ringSize(spec.ringSize())
@@ -70,13 +72,13 @@ final class RingtraceSystem implements TracingSystem {
                 return false; // ring full (or closed): the engine counts it
             }
             try {
-                RingtraceShape.fillLive(engine.record(sequence), engine);
+                RingtraceShape.fillLive(engine.record(sequence), engine, withEvent);
             } finally {
                 engine.publish(sequence); // a claimed slot is always published
             }
             return true;
         }
-        RingtraceShape.recordSpan(tracer);
+        RingtraceShape.recordSpan(tracer, withEvent);
         return true; // the span API never refuses at the call; a full ring is counted in the stats
     }
 

@@ -30,10 +30,13 @@ import java.util.Map;
  * @param pacing how a paced producer waits for its next intended start: {@link #PACING_SPIN}
  *     (park while far away, spin the last stretch: for latency) or {@link #PACING_PARK} (always
  *     park, then catch up: leaves the CPU to the pipeline and the receiver, for throughput)
+ * @param events events per span, 1 (the {@link io.ringtrace.bench.SpanShape typical span}) or 0
+ *     (issue 3's "name, 4 attributes"), the same for both systems
  */
 public record RunSpec(String system, Scenario scenario, int producers, long warmupMillis,
                       long measureMillis, String endpoint, String api, int ringSize,
-                      String transport, int batch, String policy, int maxRequestBytes, String pacing) {
+                      String transport, int batch, String policy, int maxRequestBytes, String pacing,
+                      int events) {
 
     /** ringtrace's system name. */
     public static final String RINGTRACE = "ringtrace";
@@ -87,6 +90,7 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
         args.add("policy=" + policy);
         args.add("maxRequestBytes=" + maxRequestBytes);
         args.add("pacing=" + pacing);
+        args.add("events=" + events);
         return args;
     }
 
@@ -106,6 +110,7 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
                 Integer.parseInt(map.get("producers")), Long.parseLong(map.get("warmupMillis")),
                 Long.parseLong(map.get("measureMillis")), map.get("endpoint"), map.get("api"),
                 Integer.parseInt(map.get("ringSize")), map.get("transport"), Integer.parseInt(map.get("batch")),
-                map.get("policy"), Integer.parseInt(map.get("maxRequestBytes")), map.get("pacing"));
+                map.get("policy"), Integer.parseInt(map.get("maxRequestBytes")), map.get("pacing"),
+                Integer.parseInt(map.getOrDefault("events", "1")));
     }
 }

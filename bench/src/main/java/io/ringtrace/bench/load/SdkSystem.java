@@ -26,9 +26,11 @@ final class SdkSystem implements TracingSystem {
     private final SdkTracerProvider provider;
     private final Tracer tracer;
     private final MarshalingDiscardExporter discardingExporter;
+    private final boolean withEvent;
 
-    /** @param spec the run: transport, endpoint and batch size are used */
+    /** @param spec the run: transport, endpoint, batch size and events per span are used */
     SdkSystem(RunSpec spec) {
+        withEvent = spec.events() == 1;
         SpanExporter exporter;
         if (spec.noTransport()) {
             discardingExporter = new MarshalingDiscardExporter();
@@ -56,7 +58,7 @@ final class SdkSystem implements TracingSystem {
 
     @Override
     public boolean publishSpan() {
-        SdkShape.recordSpan(tracer);
+        SdkShape.recordSpan(tracer, withEvent);
         return true;
     }
 

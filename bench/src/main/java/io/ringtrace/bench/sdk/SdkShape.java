@@ -50,12 +50,25 @@ public final class SdkShape {
      * @param tracer the SDK tracer
      */
     public static void recordSpan(Tracer tracer) {
+        recordSpan(tracer, true);
+    }
+
+    /**
+     * {@link #recordSpan(Tracer)}, with or without the event (issue 3's span is "name, 4
+     * attributes").
+     *
+     * @param tracer the SDK tracer
+     * @param withEvent whether to add the event
+     */
+    public static void recordSpan(Tracer tracer, boolean withEvent) {
         Span span = tracer.spanBuilder(SpanShape.SPAN_NAME).setSpanKind(SpanKind.SERVER).startSpan();
         span.setAttribute(METHOD, SpanShape.VALUE_METHOD);
         span.setAttribute(PATH, SpanShape.VALUE_PATH);
         span.setAttribute(STATUS, SpanShape.VALUE_STATUS);
         span.setAttribute(CACHE_HIT, SpanShape.VALUE_CACHE_HIT);
-        span.addEvent(SpanShape.EVENT_NAME);
+        if (withEvent) {
+            span.addEvent(SpanShape.EVENT_NAME);
+        }
         span.end();
     }
 
