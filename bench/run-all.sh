@@ -4,8 +4,9 @@
 #   machine.txt            cores, CPU, JVM, load average before and after
 #   jmh-encode.txt/.json   EncodeBenchmark        (-prof gc)
 #   jmh-publish.txt/.json  PublishBenchmark + RingtracePublishBenchmark (-prof gc)
+#   jmh-clock.txt/.json    ClockBenchmark: one clock read, the floor under every span (-prof gc)
 #   load/                  LoadTool report.md, latency-*.png, *.hgrm, run logs
-#   issue3-span-{1,2}p/    LoadTool --transport=none (engine level), 1 and 2 producers
+#   issue3-span-{1,2}p/    LoadTool --transport=none (engine level), issue 3's span, 1 and 2 producers
 #   issue4-{block,drop}/   LoadTool at 500k spans/s for 60 s, 4096-span requests
 # Extra arguments go to the LoadTool (e.g. --scenarios=rate=100k --measure=60).
 set -euo pipefail
@@ -29,12 +30,13 @@ java -jar bench/target/benchmarks.jar $JMH_OPTS -rf json -rff "$OUT/jmh-encode.j
 echo "load average after encode: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 java -jar bench/target/benchmarks.jar $JMH_OPTS -rf json -rff "$OUT/jmh-publish.json" PublishBenchmark | tee "$OUT/jmh-publish.txt"
 echo "load average after publish: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+java -jar bench/target/benchmarks.jar $JMH_OPTS -rf json -rff "$OUT/jmh-clock.json" ClockBenchmark | tee "$OUT/jmh-clock.txt"
 java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --out="$OUT/load" "$@"
 echo "load average after load tool: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
-# issue 3: engine level (no network), span API, 1 and 2 producers
+# issue 3: engine level (no network), span API, its span (name, 4 attributes: no event), 1 and 2 producers
 for P in 1 2; do
   java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --transport=none \
-    --scenarios=rate=100k,rate=200k,rate=500k,max --producers=$P --api=span --warmup=10 --measure=15 \
+    --scenarios=rate=100k,rate=200k,rate=500k,max --producers=$P --api=span --events=0 --warmup=10 --measure=15 \
     --out="$OUT/issue3-span-${P}p"
 done
 echo "load average after issue 3: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
