@@ -2,6 +2,7 @@ package io.ringtrace.engine;
 
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.SpanKind;
+import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.testing.WireCountingExporter;
 import java.lang.management.ManagementFactory;
@@ -26,11 +27,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java &lt;ringtrace.jvm.flags&gt; [-Dprobe.ring=8192] [-Dprobe.wait=SLEEPING] [-Dprobe.small=true] [-Dprobe.rounds=1]
+ *     [-Dprobe.limits=maxEvents,maxLinks,textBytes,attributeBytes,eventBytes,linkBytes]
  *     [-Dprobe.slowlog=true] -cp &lt;engine test classpath&gt; io.ringtrace.engine.HandoffProbe
  *     span|ring|noop producers spansPerSecond(0 = flat out) seconds
  * </pre>
  * {@code noop} times an empty call (the floor of pacing and timing); {@code probe.small} uses small
- * span limits (a smaller slot); {@code probe.slowlog} prints the gaps between calls slower than 2 us.
+ * span limits (a smaller slot), {@code probe.limits} the given ones (to set the slot's size against
+ * the tail); {@code probe.slowlog} prints the gaps between calls slower than 2 us. After each round
+ * it prints what one {@code System.nanoTime()} costs then (it stayed ~30 ns in slow rounds too).
  */
 public final class HandoffProbe {
 
@@ -46,6 +50,22 @@ public final class HandoffProbe {
 
     private HandoffProbe() {}
 
+    /** The defaults, or {@code probe.small}'s small limits, or {@code probe.limits}' given ones. */
+    private static SpanLimits probeLimits() {
+        String spec = System.getProperty("probe.limits"); // maxEvents,maxLinks,textBytes,attributeBytes,eventBytes,linkBytes
+        if (spec != null) {
+            String[] v = spec.split(",");
+            return SpanLimits.builder().maxEvents(Integer.parseInt(v[0])).maxLinks(Integer.parseInt(v[1]))
+                    .textBytes(Integer.parseInt(v[2])).attributeBytes(Integer.parseInt(v[3]))
+                    .eventBytes(Integer.parseInt(v[4])).linkBytes(Integer.parseInt(v[5])).build();
+        }
+        if (Boolean.getBoolean("probe.small")) {
+            return SpanLimits.builder().maxAttributes(16).maxEvents(4).maxLinks(2).maxAttributesPerEvent(4)
+                    .maxAttributesPerLink(4).textBytes(128).attributeBytes(256).eventBytes(128).linkBytes(64).build();
+        }
+        return SpanLimits.defaults();
+    }
+
     /**
      * @param args {@code span|ring producers spansPerSecond seconds}
      * @throws Exception on failure
@@ -59,9 +79,7 @@ public final class HandoffProbe {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         WireCountingExporter exporter = new WireCountingExporter((h, l, s) -> { });
         TraceEngine engine = TraceEngine.builder().name("probe").exporter(exporter).ringSize(Integer.getInteger("probe.ring", 8192))
-                .spanLimits(Boolean.getBoolean("probe.small") ? io.ringtrace.codec.SpanLimits.builder().maxAttributes(16)
-                        .maxEvents(4).maxLinks(2).maxAttributesPerEvent(4).maxAttributesPerLink(4).textBytes(128)
-                        .attributeBytes(256).eventBytes(128).linkBytes(64).build() : io.ringtrace.codec.SpanLimits.defaults())
+                .spanLimits(probeLimits())
                 .waitStrategy(WaitStrategyType.valueOf(System.getProperty("probe.wait", "SLEEPING"))).build();
         Tracer tracer = engine.tracer(SCOPE);
         Thread serializer = ThreadAllocation.named("ringtrace-serializer-probe");
@@ -149,6 +167,7 @@ public final class HandoffProbe {
                     noop ? "noop" : ringApi ? "ring" : "span", producers, rate == 0 ? "max" : Long.toString(rate),
                     consumed * 1e9 / wall, all.length, refused.get(), 100.0 * refused.get() / Math.max(1, all.length),
                     pct(all, 0.5), pct(all, 0.9), pct(all, 0.99), pct(all, 0.999), 100.0 * cpu / wall);
+            System.out.printf("  after the round, one System.nanoTime() costs %.1f ns%n", clockReadNanos());
             if (SLOW_LOG) {
                 long[] at = Arrays.copyOf(slowAt[0], slowCount[0]);
                 StringBuilder gaps = new StringBuilder("slow calls (>2us) of producer 0: " + at.length + ", gaps us:");
@@ -159,6 +178,20 @@ public final class HandoffProbe {
             }
         }
         engine.close(Duration.ofSeconds(10));
+    }
+
+    /** Mean cost of one clock read right now: on a VM it can change with the host's clock source state. */
+    private static double clockReadNanos() {
+        long sum = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < 1_000_000; i++) {
+            sum += System.nanoTime();
+        }
+        long took = System.nanoTime() - start;
+        if (sum == 42) {
+            System.out.print(""); // keeps the loop
+        }
+        return took / 1e6;
     }
 
     private static volatile long ball;
