@@ -7,6 +7,10 @@ import static io.ringtrace.codec.WireFormat.putUtf8;
 import static io.ringtrace.codec.WireFormat.putVarint;
 import static io.ringtrace.codec.WireFormat.utf8Length;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * One span, as a ring slot holds it: a mutable, reusable record whose storage is allocated once
  * from {@link SpanLimits} and reused by {@link #reset()}. Filling it and {@link
@@ -229,6 +233,156 @@ public final class SpanRecord {
         if (length > 0) {
             System.arraycopy(src, offset, dst, offset, length);
         }
+    }
+
+    // ---------------------------------------------------------------- packed form
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Fixed part of the packed form: 6 longs, 26 ints, 1 flag byte. */
+    private static final int PACKED_HEADER = 6 * 8 + 26 * 4 + 1;
+
+    /**
+     * @return the bytes {@link #packInto(byte[], int)} writes for this record: a fixed header of 153
+     *     bytes plus the used parts of its storage
+     */
+    public int packedSize() {
+        return PACKED_HEADER + (attributeEnd - textLow) + (eventEnd - eventBase) + (linkEnd - linkBase)
+                + 4 * (2 * eventCount + 3 * linkCount);
+    }
+
+    /**
+     * Writes this record, except its scope, into {@code dst} at {@code pos}: every field, then only
+     * the used parts of the storage, back to back. The engine's span API hands spans off this way,
+     * into one array where consecutive spans sit next to each other, instead of copying them into
+     * ring slots spread over the heap. {@link #unpackFrom(byte[], int)} restores it into a record
+     * with equal limits. Allocation-free.
+     *
+     * @param dst the destination
+     * @param pos where the packed form starts; {@link #packedSize()} bytes must fit
+     * @return the position after it
+     */
+    public int packInto(byte[] dst, int pos) {
+        LONGS.set(dst, pos, traceIdHigh);
+        LONGS.set(dst, pos + 8, traceIdLow);
+        LONGS.set(dst, pos + 16, spanId);
+        LONGS.set(dst, pos + 24, parentSpanId);
+        LONGS.set(dst, pos + 32, startEpochNanos);
+        LONGS.set(dst, pos + 40, endEpochNanos);
+        INTS.set(dst, pos + 48, attributeBase); // the layout, checked by unpackFrom
+        int p = pos + 52;
+        INTS.set(dst, p, eventBase);
+        INTS.set(dst, p + 4, linkBase);
+        INTS.set(dst, p + 8, flags);
+        INTS.set(dst, p + 12, kind);
+        INTS.set(dst, p + 16, statusCode);
+        INTS.set(dst, p + 20, textLow);
+        INTS.set(dst, p + 24, nameOffset);
+        INTS.set(dst, p + 28, nameLength);
+        INTS.set(dst, p + 32, traceStateOffset);
+        INTS.set(dst, p + 36, traceStateLength);
+        INTS.set(dst, p + 40, statusMessageOffset);
+        INTS.set(dst, p + 44, statusMessageLength);
+        INTS.set(dst, p + 48, attributeEnd);
+        INTS.set(dst, p + 52, attributeCount);
+        INTS.set(dst, p + 56, droppedAttributes);
+        INTS.set(dst, p + 60, eventEnd);
+        INTS.set(dst, p + 64, eventCount);
+        INTS.set(dst, p + 68, droppedEvents);
+        INTS.set(dst, p + 72, latestEventAttributeCount);
+        INTS.set(dst, p + 76, latestEventAttributesStart);
+        INTS.set(dst, p + 80, linkEnd);
+        INTS.set(dst, p + 84, linkCount);
+        INTS.set(dst, p + 88, droppedLinks);
+        INTS.set(dst, p + 92, latestLinkAttributeCount);
+        INTS.set(dst, p + 96, latestLinkAttributesStart);
+        p += 100;
+        dst[p++] = (byte) ((scopeSet ? 1 : 0) | (latestEventDropped ? 2 : 0) | (latestLinkDropped ? 4 : 0));
+        p = packRegion(arena, textLow, attributeEnd, dst, p);
+        p = packRegion(arena, eventBase, eventEnd, dst, p);
+        p = packRegion(arena, linkBase, linkEnd, dst, p);
+        for (int i = 0; i < 2 * eventCount; i++, p += 4) {
+            INTS.set(dst, p, table[i]);
+        }
+        for (int i = linkTableBase; i < linkTableBase + 3 * linkCount; i++, p += 4) {
+            INTS.set(dst, p, table[i]);
+        }
+        return p;
+    }
+
+    /**
+     * Makes this record the one packed at {@code pos} by {@link #packInto(byte[], int)}, except its
+     * scope, which the caller sets. Allocation-free.
+     *
+     * @param src the packed form's array
+     * @param pos where it starts
+     * @return this
+     * @throws IllegalArgumentException if it was packed from a record with other limits
+     */
+    public SpanRecord unpackFrom(byte[] src, int pos) {
+        if ((int) INTS.get(src, pos + 48) != attributeBase || (int) INTS.get(src, pos + 52) != eventBase
+                || (int) INTS.get(src, pos + 56) != linkBase) {
+            throw new IllegalArgumentException("cannot unpack a record packed with other span limits");
+        }
+        traceIdHigh = (long) LONGS.get(src, pos);
+        traceIdLow = (long) LONGS.get(src, pos + 8);
+        spanId = (long) LONGS.get(src, pos + 16);
+        parentSpanId = (long) LONGS.get(src, pos + 24);
+        startEpochNanos = (long) LONGS.get(src, pos + 32);
+        endEpochNanos = (long) LONGS.get(src, pos + 40);
+        int p = pos + 60;
+        flags = (int) INTS.get(src, p);
+        kind = (int) INTS.get(src, p + 4);
+        statusCode = (int) INTS.get(src, p + 8);
+        textLow = (int) INTS.get(src, p + 12);
+        nameOffset = (int) INTS.get(src, p + 16);
+        nameLength = (int) INTS.get(src, p + 20);
+        traceStateOffset = (int) INTS.get(src, p + 24);
+        traceStateLength = (int) INTS.get(src, p + 28);
+        statusMessageOffset = (int) INTS.get(src, p + 32);
+        statusMessageLength = (int) INTS.get(src, p + 36);
+        attributeEnd = (int) INTS.get(src, p + 40);
+        attributeCount = (int) INTS.get(src, p + 44);
+        droppedAttributes = (int) INTS.get(src, p + 48);
+        eventEnd = (int) INTS.get(src, p + 52);
+        eventCount = (int) INTS.get(src, p + 56);
+        droppedEvents = (int) INTS.get(src, p + 60);
+        latestEventAttributeCount = (int) INTS.get(src, p + 64);
+        latestEventAttributesStart = (int) INTS.get(src, p + 68);
+        linkEnd = (int) INTS.get(src, p + 72);
+        linkCount = (int) INTS.get(src, p + 76);
+        droppedLinks = (int) INTS.get(src, p + 80);
+        latestLinkAttributeCount = (int) INTS.get(src, p + 84);
+        latestLinkAttributesStart = (int) INTS.get(src, p + 88);
+        p += 92;
+        int bits = src[p++];
+        scopeSet = (bits & 1) != 0;
+        latestEventDropped = (bits & 2) != 0;
+        latestLinkDropped = (bits & 4) != 0;
+        p = unpackRegion(src, p, arena, textLow, attributeEnd);
+        p = unpackRegion(src, p, arena, eventBase, eventEnd);
+        p = unpackRegion(src, p, arena, linkBase, linkEnd);
+        for (int i = 0; i < 2 * eventCount; i++, p += 4) {
+            table[i] = (int) INTS.get(src, p);
+        }
+        for (int i = linkTableBase; i < linkTableBase + 3 * linkCount; i++, p += 4) {
+            table[i] = (int) INTS.get(src, p);
+        }
+        return this;
+    }
+
+    private static int packRegion(byte[] arena, int from, int to, byte[] dst, int p) {
+        if (to > from) {
+            System.arraycopy(arena, from, dst, p, to - from);
+        }
+        return p + to - from;
+    }
+
+    private static int unpackRegion(byte[] src, int p, byte[] arena, int from, int to) {
+        if (to > from) {
+            System.arraycopy(src, p, arena, from, to - from);
+        }
+        return p + to - from;
     }
 
     // ---------------------------------------------------------------- identity and header fields

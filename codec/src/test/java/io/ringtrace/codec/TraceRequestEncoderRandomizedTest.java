@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Seeded, reproducible randomized conformance: thousands of spans covering every field, every
  * value kind, edge values and every limit, in requests of one or several scopes, through reused
- * records (half of them via {@link SpanRecord#copyFrom(SpanRecord)}), encoders and buffers.
+ * records (a third of them via {@link SpanRecord#copyFrom(SpanRecord)}, a third packed with {@link
+ * SpanRecord#packInto(byte[], int)} and unpacked into another record), encoders and buffers.
  * A failure names its seed and case; rerun with {@code -Dringtrace.seed=...}.
  */
 class TraceRequestEncoderRandomizedTest extends CodecTestBase {
@@ -31,6 +32,7 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
         TraceRequestEncoder encoder = new TraceRequestEncoder(oracle.resource, 1 << 20);
         Bytes<?> buffer = directBuffer(encoder.requiredCapacity());
         Map<SpanLimits, SpanRecord[]> records = new HashMap<>();
+        byte[] packed = new byte[1 << 20];
         int spans = 0;
         int[] dropped = new int[5]; // attributes, events, links, event attributes, link attributes
         int multiScopeRequests = 0;
@@ -51,7 +53,18 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
                     i--;
                     continue;
                 }
-                SpanRecord toAppend = gen.chance(50) ? pair[1].copyFrom(pair[0]) : pair[0];
+                SpanRecord toAppend;
+                int path = gen.random().nextInt(3);
+                if (path == 0) {
+                    toAppend = pair[0];
+                } else if (path == 1) {
+                    toAppend = pair[1].copyFrom(pair[0]);
+                } else { // packed at a random offset, then unpacked into the other record
+                    int at = gen.random().nextInt(64);
+                    int end = pair[0].packInto(packed, at);
+                    assertEquals(at + pair[0].packedSize(), end, "packedSize");
+                    toAppend = pair[1].reset().unpackFrom(packed, at).scope(pair[0].scope());
+                }
                 assertTrue(encoder.append(toAppend), "seed " + SEED + " request " + request + " span " + i);
                 io.opentelemetry.proto.trace.v1.Span expected = s.build();
                 oracle.add(scope.scope, expected);
