@@ -33,6 +33,7 @@ final class Serializer implements EventHandler<SpanRecord> {
     private final RequestPool pool;
     private final SpanExporter exporter;
     private final EngineCounters counters;
+    private final PackedSlots packedSlots;
     private final int maxSpansPerRequest;
     private final long scheduleDelayNanos;
     private final long tickNanos;
@@ -54,7 +55,7 @@ final class Serializer implements EventHandler<SpanRecord> {
     private volatile boolean stopped;
 
     Serializer(TraceRequestEncoder encoder, RequestPool pool, SpanExporter exporter, EngineCounters counters,
-               int maxSpansPerRequest, long scheduleDelayNanos, long tickNanos) {
+               int maxSpansPerRequest, long scheduleDelayNanos, long tickNanos, PackedSlots packedSlots) {
         this.encoder = encoder;
         this.pool = pool;
         this.exporter = exporter;
@@ -62,6 +63,7 @@ final class Serializer implements EventHandler<SpanRecord> {
         this.maxSpansPerRequest = maxSpansPerRequest;
         this.scheduleDelayNanos = scheduleDelayNanos;
         this.tickNanos = tickNanos;
+        this.packedSlots = packedSlots;
     }
 
     // ------------------------------------------------------------------ the hot path, in order
@@ -69,12 +71,25 @@ final class Serializer implements EventHandler<SpanRecord> {
     @Override
     public void onEvent(SpanRecord record, long sequence, boolean endOfBatch) {
         try {
-            encode(record);
+            SpanRecord span = spanOf(record, sequence);
+            if (span != null) {
+                encode(span);
+            }
         } finally {
             counters.consumed();
         }
         if (endOfBatch) {
             sealIfDue();
+        }
+    }
+
+    /** @return the slot's span (the span API packs most of them outside the slot), or null if unreadable (counted) */
+    private SpanRecord spanOf(SpanRecord slot, long sequence) {
+        try {
+            return packedSlots.span(sequence, slot);
+        } catch (RuntimeException e) {
+            invalid(e);
+            return null;
         }
     }
 

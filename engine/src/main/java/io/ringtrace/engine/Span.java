@@ -9,7 +9,8 @@ import java.lang.invoke.VarHandle;
 /**
  * An open span of the span API: a pooled, reusable flyweight handed out by {@link Tracer#start}.
  * Collect attributes, events, links and a status while it is open, then call {@link #end()}, which
- * copies it into a ring slot, publishes it and returns this object to its thread's pool.
+ * hands it to a ring slot (packed into the ring's packing area, or copied into the slot's record if
+ * too big), publishes it and returns this object to its thread's pool.
  *
  * <p><b>A {@code Span} reference is valid until {@code end()} returns.</b> The object is then reused
  * for a later span of the same thread; using a stale reference is undefined (it may affect the new
@@ -300,7 +301,7 @@ public final class Span {
         if (recording) {
             recording = false;
             record.endEpochNanos(endEpochNanos != 0 ? endEpochNanos : pool.engine.clock.nowEpochNanos());
-            pool.engine.publishCopy(record);
+            pool.engine.publishSpan(record);
         }
         pool.ended(this);
         if (startStack != null) {

@@ -48,7 +48,8 @@ import java.util.concurrent.locks.LockSupport;
  *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
  *   once per span and give the span up on failure.
  *   <li>Span API: {@link #tracer(InstrumentationScope)}, then {@link Tracer#start}, and
- *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), copies and publishes.
+ *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), packs the span for its slot
+ *   (see {@code PackedSlots}; a span too big for that is copied into the slot) and publishes.
  * </ul>
  * Both paths allocate nothing per span in steady state.
  *
@@ -58,7 +59,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>heap: {@code ringSize x slot}, where a slot is one {@link SpanRecord}: about
  *   {@code SpanLimits.recordArenaBytes() + 4 x (2 x maxEvents + 3 x maxLinks) + 200} bytes
  *   (~8.4 KB with the default limits, so ~69 MB for the default 8192 slots: size the ring and the
- *   limits together);
+ *   limits together), plus {@code ringSize x 512} bytes where the span API packs its spans (4 MiB
+ *   for 8192 slots);
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
  *   (about 2.25 x maxRequestBytes each: ~9.4 MB for the defaults 4 x 1 MiB), allocated (and, by
  *   Chronicle, zeroed, so resident at once) at build and freed at close ({@link #offHeapBytesHeld()});
@@ -103,6 +105,8 @@ public final class TraceEngine implements AutoCloseable {
     private final boolean disabled;
     private final RingBuffer<SpanRecord> ring;
     private final int ringSize;
+    /** Where the span API's spans are packed; null for a disabled engine. */
+    private final PackedSlots packedSlots;
     private final OverloadPolicy overloadPolicy;
     private final Sampler sampler;
     private final EngineCounters counters = new EngineCounters();
@@ -163,6 +167,7 @@ public final class TraceEngine implements AutoCloseable {
         if (disabled) {
             this.ring = null;
             this.ringSize = 0;
+            this.packedSlots = null;
             this.requests = null;
             this.serializer = null;
             this.processor = null;
@@ -178,10 +183,11 @@ public final class TraceEngine implements AutoCloseable {
         this.ringSize = b.ringSize;
         this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize,
                 TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize));
+        this.packedSlots = new PackedSlots(b.ringSize, limits);
         TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
         this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
         this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
-                scheduleDelayNanos, tickNanos);
+                scheduleDelayNanos, tickNanos, packedSlots);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), serializer);
         this.processor.setExceptionHandler(new LoggingExceptionHandler());
         ring.addGatingSequences(processor.getSequence()); // producers never overwrite unserialized slots
@@ -250,6 +256,7 @@ public final class TraceEngine implements AutoCloseable {
     private long cleaned(long sequence) {
         if (sequence >= 0) {
             ring.get(sequence).reset();
+            packedSlots.inSlot(sequence);
         }
         return sequence;
     }
@@ -344,15 +351,25 @@ public final class TraceEngine implements AutoCloseable {
         ring.publish(sequence); // release store of the slot's availability flag: the record's writes happen-before the serializer's reads
     }
 
-    /** Span API: claims per the overload policy, copies {@code source}, publishes. */
-    void publishCopy(SpanRecord source) {
+    /**
+     * Span API: claims a slot per the overload policy, packs {@code source} for it (or, if too big
+     * to pack, copies it into the slot's own record; see {@link PackedSlots}) and publishes it.
+     */
+    void publishSpan(SpanRecord source) {
         long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
         if (sequence < 0) {
             return; // counted by the claim
         }
+        boolean handedOff = false;
         try {
-            ring.get(sequence).copyFrom(source);
+            if (!packedSlots.tryPack(sequence, source)) {
+                ring.get(sequence).copyFrom(source);
+            }
+            handedOff = true;
         } finally {
+            if (!handedOff) { // cannot happen short of a bug: publish an empty slot, counted as INVALID_SPAN
+                cleaned(sequence);
+            }
             ring.publish(sequence); // always: an unpublished slot would stall the ring
         }
     }
