@@ -12,7 +12,7 @@ import io.ringtrace.codec.SpanRecord;
  *
  * <p>Why: the slot records are spread over the ring (8,192 x 8.4 KB = 69 MB with the defaults), so
  * a copy writes 2-3 pages per span, each last written a whole ring earlier. On the VMs we measure
- * on, those stores made the producer's p50 swing between ~0.2 and ~0.6 us from one run to the next.
+ * on, those stores made the producer's p50 swing between ~0.2 and ~0.8 us from one run to the next.
  * Consecutive sequences pack into consecutive places here, 8 spans to a 4 KiB page.
  *
  * <p>Bound: {@code ringSize x} {@value #SLOT_BYTES} bytes of heap (4 MiB for 8,192 slots), plus a
@@ -26,8 +26,8 @@ final class PackedSlots {
 
     /** Bytes per slot: room for a typical span (a ~150-byte header, name, a dozen attributes, events). */
     static final int SLOT_BYTES = 512;
-    /** Largest ring with a packing area (a Java array holds at most 2^31 - 1 bytes). */
-    static final int MAX_PACKED_RING = 1 << 22;
+    /** Largest ring with a packing area: 2^21 x 512 = 1 GiB (a Java array holds at most 2^31 - 1 bytes). */
+    static final int MAX_PACKED_RING = 1 << 21;
 
     private final int mask;
     /** {@code ringSize x SLOT_BYTES}, or null for a ring larger than {@link #MAX_PACKED_RING}. */

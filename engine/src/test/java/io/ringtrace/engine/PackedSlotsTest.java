@@ -86,6 +86,18 @@ class PackedSlotsTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void aRingTooLargeForAPackingAreaCopiesEverySpanIntoItsSlot() {
+        SpanRecord span = new SpanRecord(io.ringtrace.codec.SpanLimits.defaults()).scope(TestSpans.SCOPE)
+                .traceId(1, 2).spanId(3).name(TestSpans.NAME);
+        SpanRecord slot = new SpanRecord(io.ringtrace.codec.SpanLimits.defaults());
+        assertTrue((long) PackedSlots.MAX_PACKED_RING * PackedSlots.SLOT_BYTES <= Integer.MAX_VALUE,
+                "the largest packing area must fit in one array");
+        PackedSlots tooLarge = new PackedSlots(2 * PackedSlots.MAX_PACKED_RING, io.ringtrace.codec.SpanLimits.defaults());
+        assertFalse(tooLarge.tryPack(7, span), "beyond it, no packing area: the span goes into its slot");
+        assertTrue(tooLarge.span(7, slot) == slot);
+    }
+
+    @Test
     void aSpanEndedOnAnotherThreadIsPackedByThatThread() throws Exception {
         TraceEngine engine = closeAfter(TraceEngine.builder().exporter(exporter).build());
         Tracer tracer = engine.tracer(TestSpans.SCOPE);
