@@ -234,7 +234,7 @@ public final class TraceEngine implements AutoCloseable {
         return cleaned(tryClaimRaw());
     }
 
-    /** tryClaim without cleaning the slot: for the span API, whose copy overwrites every field. */
+    /** tryClaim without cleaning the slot: for the span API, which packs the span or overwrites every field. */
     private long tryClaimRaw() {
         if (closed) {
             return rejectClosed();
@@ -248,10 +248,11 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     /**
-     * Resets a claimed slot for a ring-API producer. The producer does it, not the serializer: the
-     * producer is about to write those cache lines anyway, while a reset by the serializer would
-     * make it write every line of the slot it just read (taking them over from the producer's
-     * core once more) only for the next producer to take them back.
+     * Resets a claimed slot for a ring-API producer, and marks its span as held in the slot (not in
+     * {@link PackedSlots}). The producer does it, not the serializer: the producer is about to write
+     * those cache lines anyway, while a reset by the serializer would make it write every line of
+     * the slot it just read (taking them over from the producer's core once more) only for the next
+     * producer to take them back.
      */
     private long cleaned(long sequence) {
         if (sequence >= 0) {
@@ -271,7 +272,7 @@ public final class TraceEngine implements AutoCloseable {
         return cleaned(claimRaw());
     }
 
-    /** claim without cleaning the slot: for the span API, whose copy overwrites every field. */
+    /** claim without cleaning the slot: for the span API, which packs the span or overwrites every field. */
     private long claimRaw() {
         if (closed) {
             return rejectClosed();
