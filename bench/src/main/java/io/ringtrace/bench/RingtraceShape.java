@@ -82,7 +82,7 @@ public final class RingtraceShape {
     }
 
     /**
-     * {@link #fillLive(SpanRecord, TraceEngine)}, with or without the event (issue 3's span is
+     * {@link #fillLive(SpanRecord, TraceEngine)}, with or without the event (the minimal span is
      * "name, 4 attributes": start and end times only).
      *
      * @param record the claimed slot's record (clean)
@@ -119,7 +119,7 @@ public final class RingtraceShape {
     }
 
     /**
-     * {@link #recordSpan(Tracer)}, with or without the event (issue 3's span is "name, 4
+     * {@link #recordSpan(Tracer)}, with or without the event (the minimal span is "name, 4
      * attributes").
      *
      * @param tracer the tracer

@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
  * boolean attribute (four in all), and one event, under a resource with {@code service.name}
  * {@value #SERVICE_NAME} and an instrumentation scope {@value #SCOPE_NAME} {@value #SCOPE_VERSION}.
  *
- * <p>Issue 2 (encode) asks for "name, 2 string + 1 long + 1 boolean attribute, one event"; issue 3
- * (publish) for "name, 4 attributes". One shape serves both, so every number in the bench module
- * is about the same span.
+ * <p>The encode benchmark uses the span with its event; the publish runs can drop the event ("name,
+ * 4 attributes", the minimal span). One shape serves both, so every number in the bench module is
+ * about the same span.
  */
 public final class SpanShape {
 

@@ -22,8 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * systems. A span carries a start and an end time (and the typical span one event time), so each
  * span pays two (three) reads whatever else it does; the load tool's service time adds the reads
  * that time the call. On a VM whose clock source is {@code kvm-clock} each read is a vDSO call of
- * ~30 ns, which bounds how much cheaper than the SDK any span API can be there (see bench/README,
- * "Issue 3").
+ * ~30 ns, which bounds how much cheaper than the SDK any span API can be there.
  *
  * <ul>
  *   <li>{@code nanoTime}: {@code System.nanoTime()}, what ringtrace's clock and the SDK's anchored

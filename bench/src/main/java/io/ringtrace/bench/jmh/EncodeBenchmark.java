@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Encode one OTLP {@code ExportTraceServiceRequest} of {@value #BATCH} typical spans (issue 2).
+ * Encode one OTLP {@code ExportTraceServiceRequest} of {@value #BATCH} typical spans.
  * Scores are per span ({@code @OperationsPerInvocation}), so {@code gc.alloc.rate.norm} is bytes per
  * span. Siblings in the same run:
  * <ul>

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Publish cost of one typical span (issue 3) for the OpenTelemetry SDK: what a producer thread pays
+ * Publish cost of one typical span for the OpenTelemetry SDK: what a producer thread pays
  * per span (start, 4 attributes, 1 event, end), 1 and 2 producer threads, with the
  * {@code BatchSpanProcessor} worker running. {@code exporter=discard} measures the SDK's pure
  * hand-off; {@code exporter=marshal} makes the worker serialize every batch with the SDK's OTLP
@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Threads;
  * <p>Flat out, producers outrun the background stage and spans are refused when the queue is full;
  * a refused span is cheap. So each trial prints a {@code [delivery]} line with how many published
  * spans reached the exporter (warm-up included): read every score together with its drop share (the
- * "drop trap" of issue 5). Latency at offered rates both systems sustain is the load tool's job.
+ * "drop trap"). Latency at offered rates both systems sustain is the load tool's job.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

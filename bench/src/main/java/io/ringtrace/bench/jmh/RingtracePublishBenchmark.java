@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Publish cost of one typical span (issue 3) for ringtrace: what a producer thread pays per span,
+ * Publish cost of one typical span for ringtrace: what a producer thread pays per span,
  * 1 and 2 producer threads, with the serializer stage running and encoding every span into off-heap
  * OTLP requests, and an exporter that completes each request at once (no I/O). Engine defaults
  * (ring 8192, overload policy DROP, batch 512). Compare with {@link PublishBenchmark}'s

@@ -23,7 +23,7 @@ import java.util.Timer;
 import java.util.TimerTask;
 
 /**
- * The end-to-end load tool (issue 5): runs each scenario for ringtrace and for the OpenTelemetry
+ * The end-to-end load tool: runs each scenario for ringtrace and for the OpenTelemetry
  * Java SDK, one after the other, each system in a fresh JVM with the same flags, and writes
  * {@code report.md}, two charts per scenario (response time {@code latency-<scenario>.png}, service
  * time {@code service-<scenario>.png}) and the raw percentile distributions
@@ -32,7 +32,7 @@ import java.util.TimerTask;
  *
  * <p>Transport {@code otlp} (default): both systems export over OTLP/gRPC to the same loopback
  * receiver (its own JVM, decoding every request with the official classes). Transport {@code none}
- * (engine level, issue 3): no receiver; each system's exporter stage serializes every batch to OTLP
+ * (engine level): no receiver; each system's exporter stage serializes every batch to OTLP
  * bytes and discards them (ringtrace: serializer + {@code DiscardingSpanExporter}; SDK:
  * {@code BatchSpanProcessor} + {@code MarshalingDiscardExporter}).
  *
@@ -168,7 +168,7 @@ public final class LoadTool {
     /** The report's lines on how each system was configured. */
     private static String configuration(Options options) {
         StringBuilder md = new StringBuilder();
-        md.append("- span: name, 4 attributes").append(options.events == 1 ? ", 1 event (the typical span)" : ", no event (issue 3's shape)")
+        md.append("- span: name, 4 attributes").append(options.events == 1 ? ", 1 event (the typical span)" : ", no event (the minimal span)")
                 .append(", the same on both systems\n");
         md.append("- ringtrace: ").append(options.api).append(" API, ring ").append(options.ringSize)
                 .append(" slots, max export batch ").append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
@@ -401,7 +401,7 @@ public final class LoadTool {
         int batch;
         String policy = "drop";
         String pacing = RunSpec.PACING_SPIN;
-        /** Events per span: 1 (the typical span) or 0 (issue 3's "name, 4 attributes"). */
+        /** Events per span: 1 (the typical span) or 0 (the minimal span: "name, 4 attributes"). */
         int events = 1;
         /** 0: ringtrace's default (1 MiB). */
         int maxRequestBytes;

@@ -31,7 +31,7 @@ import java.util.Map;
  *     (park while far away, spin the last stretch: for latency) or {@link #PACING_PARK} (always
  *     park, then catch up: leaves the CPU to the pipeline and the receiver, for throughput)
  * @param events events per span, 1 (the {@link io.ringtrace.bench.SpanShape typical span}) or 0
- *     (issue 3's "name, 4 attributes"), the same for both systems
+ *     (the minimal span: "name, 4 attributes"), the same for both systems
  */
 public record RunSpec(String system, Scenario scenario, int producers, long warmupMillis,
                       long measureMillis, String endpoint, String api, int ringSize,

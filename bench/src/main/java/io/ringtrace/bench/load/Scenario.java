@@ -3,7 +3,7 @@ package io.ringtrace.bench.load;
 import java.util.Locale;
 
 /**
- * One load scenario of issue 5. Parsed from {@code max}, {@code rate=N}, {@code outage=N} or
+ * One load scenario. Parsed from {@code max}, {@code rate=N}, {@code outage=N} or
  * {@code burst=N} (N: spans per second for the rate-driven kinds, spans per burst for bursts).
  *
  * @param kind what the producers do

@@ -54,7 +54,7 @@ public final class SdkShape {
     }
 
     /**
-     * {@link #recordSpan(Tracer)}, with or without the event (issue 3's span is "name, 4
+     * {@link #recordSpan(Tracer)}, with or without the event (the minimal span is "name, 4
      * attributes").
      *
      * @param tracer the SDK tracer

@@ -56,8 +56,8 @@ class LoadToolSmokeTest {
     }
 
     /**
-     * The engine-level path (issue 3): transport none, no receiver, 2 producer threads, ring API
-     * under the BLOCK policy with a non-default batch, issue 3's span (no event). Exported spans are
+     * The engine-level path: transport none, no receiver, 2 producer threads, ring API
+     * under the BLOCK policy with a non-default batch, the minimal span (no event). Exported spans are
      * counted by the discarding exporters, and ringtrace's accounting closes exactly.
      */
     @Test
@@ -71,7 +71,7 @@ class LoadToolSmokeTest {
             String run = result.spec.scenario().label() + "/" + result.spec.system();
             assertEquals(RunSpec.TRANSPORT_NONE, result.spec.transport(), run);
             assertEquals(2, result.spec.producers(), run);
-            assertEquals(0, result.spec.events(), run + ": the run JVM did not get issue 3's span shape");
+            assertEquals(0, result.spec.events(), run + ": the run JVM did not get the minimal span shape");
             assertTrue(result.windowPublished > 0, run + ": nothing in the measured window");
             assertEquals(result.windowPublished, result.serviceTime.getTotalCount(), run + ": one service time per call");
             assertEquals(result.windowPublished, result.latency.getTotalCount(), run + ": one response time per call");
@@ -97,7 +97,7 @@ class LoadToolSmokeTest {
 
         String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
         assertTrue(report.contains("transport: **none**"), "report does not say which transport ran");
-        assertTrue(report.contains("- span: name, 4 attributes, no event (issue 3's shape)"), "span shape not stated");
+        assertTrue(report.contains("- span: name, 4 attributes, no event (the minimal span)"), "span shape not stated");
         assertTrue(report.contains("| exported (whole run, counted by the discarding exporter) |"), "no exported row");
         assertTrue(!report.contains("decoded by the receiver"), "transport none has no receiver rows");
         assertTrue(report.contains("| service time: the call itself, p99.99 (us) |"), "no service-time rows");
