@@ -67,6 +67,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of one
  *   record each, created on first use.
  * </ul>
+ * A closed engine that the application no longer references (nor its tracers) is garbage-collected
+ * with all of the above, also while threads that used its span API live on: their pools hold the
+ * engine weakly.
  *
  * <h2>Lifecycle</h2>
  * {@link #flush(Duration)} waits until everything published before the call has been exported and
@@ -189,6 +192,8 @@ public final class TraceEngine implements AutoCloseable {
         this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
                 scheduleDelayNanos, tickNanos, packedSlots);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), serializer);
+        // an inner class: through it the serializer thread keeps a running engine strongly reachable,
+        // which the span pools rely on (they hold the engine weakly, see SpanPool)
         this.processor.setExceptionHandler(new LoggingExceptionHandler());
         ring.addGatingSequences(processor.getSequence()); // producers never overwrite unserialized slots
         this.serializerThread = new Thread(processor, "ringtrace-serializer-" + name);
@@ -734,7 +739,10 @@ public final class TraceEngine implements AutoCloseable {
         return description;
     }
 
-    /** Logs and continues: one bad record must never stop the serializer. */
+    /**
+     * Logs and continues: one bad record must never stop the serializer. Not static on purpose: the
+     * serializer thread reaches the engine through it, so an engine stays reachable while it runs.
+     */
     private final class LoggingExceptionHandler implements ExceptionHandler<SpanRecord> {
         @Override
         public void handleEventException(Throwable ex, long sequence, SpanRecord event) {
