@@ -224,7 +224,8 @@ public final class TraceEngineBuilder {
 
     /**
      * @param exporter where sealed requests go; required unless the engine is disabled. The engine
-     *     shuts it down on close.
+     *     owns it: it shuts it down on close, at once if the engine is disabled, and before a failing
+     *     {@link #build()} throws.
      * @return this
      */
     public TraceEngineBuilder exporter(SpanExporter exporter) {
@@ -244,7 +245,8 @@ public final class TraceEngineBuilder {
 
     /**
      * @param disabled true builds a no-op engine: no thread, no memory, no-op spans, claims return
-     *     {@link TraceEngine#DISABLED} (as {@code OTEL_SDK_DISABLED=true} does)
+     *     {@link TraceEngine#DISABLED} (as {@code OTEL_SDK_DISABLED=true} does); an exporter given
+     *     anyway is shut down by {@link #build()}
      * @return this
      */
     public TraceEngineBuilder disabled(boolean disabled) {
@@ -285,19 +287,60 @@ public final class TraceEngineBuilder {
      * Validates the configuration, allocates the ring and the request buffers, and starts the
      * serializer thread.
      *
-     * @return the running engine
+     * <p>The engine owns the exporter from here on: a running engine shuts it down on close; a
+     * disabled engine, which never exports, shuts it down at once; and a {@code build()} that throws
+     * has shut it down before it throws (there is no engine left to close).
+     *
+     * @return the running engine (or the no-op engine, if disabled)
      * @throws IllegalStateException if no exporter was set (and the engine is not disabled)
+     * @throws IllegalArgumentException if the settings do not fit together
      */
     public TraceEngine build() {
         if (!disabled && exporter == null) {
             throw new IllegalStateException("an exporter is required: call exporter(...) (or disabled(true))");
         }
-        if (resource == null) {
-            resource = EnvironmentConfig.defaultResource(null, null);
+        TraceEngine engine;
+        try {
+            if (resource == null) {
+                resource = EnvironmentConfig.defaultResource(null, null);
+            }
+            engine = new TraceEngine(this);
+        } catch (RuntimeException | Error e) {
+            shutDownUnused(exporter, e);
+            throw e;
         }
-        TraceEngine engine = new TraceEngine(this);
-        engine.startOperability(operability); // MBean, monitor, JFR hook: once the engine is complete
+        if (disabled) {
+            shutDownUnused(exporter, null); // a disabled engine never exports: free its channel and threads now
+            return engine;
+        }
+        engine.startOperability(operability); // MBean, monitor, JFR hook; if it fails, it closes the engine (and exporter)
         return engine;
+    }
+
+    /** How long {@link #build()} gives an exporter it will never use to shut down. */
+    private static final long UNUSED_EXPORTER_SHUTDOWN_NANOS = TraceEngine.DEFAULT_CLOSE_TIMEOUT.toNanos();
+
+    /**
+     * Shuts down an exporter no engine will use (nothing was handed to it, so it returns quickly).
+     *
+     * @param exporter the exporter, or null
+     * @param failure the exception build() is about to throw, which gets a shutdown failure as
+     *     suppressed; null to log a shutdown failure instead
+     */
+    private static void shutDownUnused(SpanExporter exporter, Throwable failure) {
+        if (exporter == null) {
+            return;
+        }
+        try {
+            exporter.shutdown(System.nanoTime() + UNUSED_EXPORTER_SHUTDOWN_NANOS);
+        } catch (RuntimeException | Error e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                System.getLogger(TraceEngine.class.getName()).log(System.Logger.Level.ERROR,
+                        "ringtrace: shutting down the exporter of a disabled engine failed", e);
+            }
+        }
     }
 
     /**
