@@ -56,11 +56,12 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Memory bound</h2>
  * Fixed at build time, nothing grows with load:
  * <ul>
- *   <li>heap: {@code ringSize x slot}, where a slot is one {@link SpanRecord}: about
- *   {@code SpanLimits.recordArenaBytes() + 4 x (2 x maxEvents + 3 x maxLinks) + 200} bytes
+ *   <li>heap: {@code ringSize x slot}, where a slot is one {@link SpanRecord}: at most
+ *   {@link SpanLimits#recordHeapBytes()} bytes
  *   (~8.4 KB with the default limits, so ~69 MB for the default 8192 slots: size the ring and the
  *   limits together), plus {@code ringSize x 512} bytes where the span API packs its spans (4 MiB
- *   for 8192 slots);
+ *   for 8192 slots); {@code build()} rejects a ring that would take more than three quarters of
+ *   the maximum heap;
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
  *   (about 2.25 x maxRequestBytes each: ~9.4 MB for the defaults 4 x 1 MiB), allocated (and, by
  *   Chronicle, zeroed, so resident at once) at build and freed at close ({@link #offHeapBytesHeld()});

@@ -18,7 +18,8 @@ import java.util.function.Function;
  *   <caption>Settings, defaults and environment variables</caption>
  *   <tr><th>setting</th><th>default</th><th>variable ({@link #fromEnvironment()})</th></tr>
  *   <tr><td>{@link #ringSize(int)}</td><td>{@value #DEFAULT_RING_SIZE}</td>
- *       <td>{@code OTEL_BSP_MAX_QUEUE_SIZE}, rounded up to a power of two</td></tr>
+ *       <td>{@code OTEL_BSP_MAX_QUEUE_SIZE}, rounded up to a power of two; the ring may take at most
+ *       three quarters of the maximum heap</td></tr>
  *   <tr><td>{@link #maxExportBatchSize(int)}</td><td>{@value #DEFAULT_MAX_EXPORT_BATCH_SIZE}</td>
  *       <td>{@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}</td></tr>
  *   <tr><td>{@link #scheduleDelay(Duration)}</td><td>5 s</td><td>{@code OTEL_BSP_SCHEDULE_DELAY} (ms)</td></tr>
@@ -107,7 +108,8 @@ public final class TraceEngineBuilder {
 
     /**
      * @param slots number of ring slots: a power of two in [2, {@value #MAX_RING_SIZE}]; each slot
-     *     holds one pre-allocated span record (see the memory bound in {@link TraceEngine})
+     *     holds one pre-allocated span record (see the memory bound in {@link TraceEngine}), and
+     *     {@link #build()} rejects a ring that would take more than three quarters of the maximum heap
      * @return this
      */
     public TraceEngineBuilder ringSize(int slots) {
@@ -293,7 +295,10 @@ public final class TraceEngineBuilder {
      *
      * @return the running engine (or the no-op engine, if disabled)
      * @throws IllegalStateException if no exporter was set (and the engine is not disabled)
-     * @throws IllegalArgumentException if the settings do not fit together
+     * @throws IllegalArgumentException if the ring would take more than three quarters of the maximum heap
+     *     ({@code Runtime.maxMemory()}): {@code ringSize x (SpanLimits.recordHeapBytes() + 8)} plus
+     *     the span API's packing area ({@code ringSize x 521} bytes up to 2^21 slots); the message names the setting,
+     *     the bytes needed and the heap
      */
     public TraceEngine build() {
         if (!disabled && exporter == null) {
@@ -301,6 +306,9 @@ public final class TraceEngineBuilder {
         }
         TraceEngine engine;
         try {
+            if (!disabled) {
+                checkRingFitsTheHeap(Runtime.getRuntime().maxMemory());
+            }
             if (resource == null) {
                 resource = EnvironmentConfig.defaultResource(null, null);
             }
@@ -315,6 +323,36 @@ public final class TraceEngineBuilder {
         }
         engine.startOperability(operability); // MBean, monitor, JFR hook; if it fails, it closes the engine (and exporter)
         return engine;
+    }
+
+    /**
+     * Fails, before anything is allocated, for a ring that would take more than three quarters of
+     * the maximum heap: it would end in an {@link OutOfMemoryError} at start, or leave the
+     * application next to nothing.
+     */
+    private void checkRingFitsTheHeap(long maxHeapBytes) {
+        if (maxHeapBytes == Long.MAX_VALUE) {
+            return; // no heap limit known
+        }
+        long needed = ringHeapBytes(ringSize, spanLimits);
+        long allowed = maxHeapBytes / 4 * 3;
+        if (needed > allowed) {
+            throw new IllegalArgumentException(String.format("ringSize %d (ringSize(int), OTEL_BSP_MAX_QUEUE_SIZE) needs"
+                    + " %,d bytes of heap (%,d bytes per slot with %s), more than the %,d bytes the ring may take:"
+                    + " three quarters of the maximum heap of %,d bytes (Runtime.maxMemory(), -Xmx). Lower ringSize /"
+                    + " OTEL_BSP_MAX_QUEUE_SIZE or the span limits, or raise -Xmx",
+                    ringSize, needed, needed / ringSize, spanLimits, allowed, maxHeapBytes));
+        }
+    }
+
+    /**
+     * @param ringSize the ring's slots
+     * @param limits the span limits that size each slot's record
+     * @return the heap the ring takes: a record and the ring's reference to it per slot, plus the
+     *     packing area of the span API
+     */
+    static long ringHeapBytes(int ringSize, SpanLimits limits) {
+        return ringSize * (limits.recordHeapBytes() + 8) + PackedSlots.heapBytes(ringSize);
     }
 
     /** How long {@link #build()} gives an exporter it will never use to shut down. */

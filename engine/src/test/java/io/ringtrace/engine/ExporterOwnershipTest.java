@@ -56,4 +56,14 @@ class ExporterOwnershipTest extends LeakCheckingTestBase {
         assertEquals("broken sampler", failure.getMessage());
         assertEquals(1, exporter.shutdownCalls(), "build() failed after taking the exporter and did not shut it down");
     }
+
+    @Test
+    void aBuildRejectedByValidationShutsTheExporterDown() {
+        InMemorySpanExporter exporter = new InMemorySpanExporter();
+        // 2^24 slots of ~8.4 KB: far more than any test heap
+        IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
+                () -> TraceEngine.builder().ringSize(TraceEngineBuilder.MAX_RING_SIZE).exporter(exporter).build());
+        assertTrue(failure.getMessage().contains("ringSize"), failure::getMessage);
+        assertEquals(1, exporter.shutdownCalls());
+    }
 }
