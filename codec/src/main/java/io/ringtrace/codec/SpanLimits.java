@@ -9,6 +9,9 @@ package io.ringtrace.codec;
  *
  * <p>Defaults follow the OpenTelemetry SDK's span limits (128 each) for the counts; the byte
  * budgets fit typical spans (a few dozen short attributes, a few events) with room to spare.
+ * Bounds: every count is at most {@link #MAX_COUNT} (4096) and the four arenas together at most
+ * 16 MiB; {@link Builder#build()} rejects more with an {@link IllegalArgumentException}. A record
+ * takes {@link #recordHeapBytes()} of heap, and an engine holds one per ring slot.
  * Immutable; build with {@link #builder()}.
  */
 public final class SpanLimits {
@@ -23,6 +26,13 @@ public final class SpanLimits {
     public static final int DEFAULT_EVENT_BYTES = 2048;
     /** Default bytes for the encoded links, their trace states and attributes included. */
     public static final int DEFAULT_LINK_BYTES = 1024;
+
+    /**
+     * Largest value of every count limit: {@value}. Each event and each link takes a fixed number
+     * of entries in the record's offset table, and every ring slot and pooled span holds a record,
+     * so a count is memory times the ring size; see {@link #recordHeapBytes()}.
+     */
+    public static final int MAX_COUNT = 4096;
 
     private static final SpanLimits DEFAULTS = builder().build();
 
@@ -111,6 +121,25 @@ public final class SpanLimits {
         return textBytes + attributeBytes + eventBytes + linkBytes;
     }
 
+    /**
+     * The heap one {@link SpanRecord} with these limits takes, at most: its arena ({@link
+     * #recordArenaBytes()}), its offset table of {@code 2 x maxEvents + 3 x maxLinks} ints, and
+     * {@value #RECORD_OVERHEAD_BYTES} bytes for the object itself and the two array headers. About
+     * 8.4 KB with the defaults.
+     *
+     * @return bytes per record
+     */
+    public long recordHeapBytes() {
+        return RECORD_OVERHEAD_BYTES + align8(recordArenaBytes()) + align8(4L * (2L * maxEvents + 3L * maxLinks));
+    }
+
+    /** The record object's fields plus two array headers, rounded up (a test measures a record against it). */
+    static final int RECORD_OVERHEAD_BYTES = 256;
+
+    private static long align8(long bytes) {
+        return (bytes + 7) & ~7L;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SpanLimits)) {
@@ -158,31 +187,31 @@ public final class SpanLimits {
 
         private Builder() {}
 
-        /** @param n maximum span attributes (0 or more) @return this */
+        /** @param n maximum span attributes, in [0, {@value #MAX_COUNT}] (checked by {@link #build()}) @return this */
         public Builder maxAttributes(int n) {
             this.maxAttributes = n;
             return this;
         }
 
-        /** @param n maximum events (0 or more) @return this */
+        /** @param n maximum events, in [0, {@value #MAX_COUNT}] (checked by {@link #build()}) @return this */
         public Builder maxEvents(int n) {
             this.maxEvents = n;
             return this;
         }
 
-        /** @param n maximum links (0 or more) @return this */
+        /** @param n maximum links, in [0, {@value #MAX_COUNT}] (checked by {@link #build()}) @return this */
         public Builder maxLinks(int n) {
             this.maxLinks = n;
             return this;
         }
 
-        /** @param n maximum attributes per event (0 or more) @return this */
+        /** @param n maximum attributes per event, in [0, {@value #MAX_COUNT}] (checked by {@link #build()}) @return this */
         public Builder maxAttributesPerEvent(int n) {
             this.maxAttributesPerEvent = n;
             return this;
         }
 
-        /** @param n maximum attributes per link (0 or more) @return this */
+        /** @param n maximum attributes per link, in [0, {@value #MAX_COUNT}] (checked by {@link #build()}) @return this */
         public Builder maxAttributesPerLink(int n) {
             this.maxAttributesPerLink = n;
             return this;
@@ -214,14 +243,15 @@ public final class SpanLimits {
 
         /**
          * @return the limits
-         * @throws IllegalArgumentException if a value is negative or the arena exceeds 16 MiB
+         * @throws IllegalArgumentException if a value is negative, a count exceeds {@link #MAX_COUNT}
+         *     or the arena exceeds 16 MiB
          */
         public SpanLimits build() {
-            check("maxAttributes", maxAttributes);
-            check("maxEvents", maxEvents);
-            check("maxLinks", maxLinks);
-            check("maxAttributesPerEvent", maxAttributesPerEvent);
-            check("maxAttributesPerLink", maxAttributesPerLink);
+            checkCount("maxAttributes", maxAttributes);
+            checkCount("maxEvents", maxEvents);
+            checkCount("maxLinks", maxLinks);
+            checkCount("maxAttributesPerEvent", maxAttributesPerEvent);
+            checkCount("maxAttributesPerLink", maxAttributesPerLink);
             check("textBytes", textBytes);
             check("attributeBytes", attributeBytes);
             check("eventBytes", eventBytes);
@@ -231,6 +261,13 @@ public final class SpanLimits {
                 throw new IllegalArgumentException("record arena of " + arena + " bytes exceeds 16 MiB");
             }
             return new SpanLimits(this);
+        }
+
+        private static void checkCount(String name, int value) {
+            if (value < 0 || value > MAX_COUNT) {
+                throw new IllegalArgumentException(name + " must be in [0, " + MAX_COUNT + "] (a count sizes every"
+                        + " ring slot's record), was " + value);
+            }
         }
 
         private static void check(String name, int value) {

@@ -43,6 +43,16 @@ final class PackedSlots {
      * @param ringSize the ring's slots (a power of two)
      * @param limits the span limits of every record
      */
+    /**
+     * @param ringSize the ring's slots
+     * @return the heap a packing area for that ring takes: the packed bytes (up to {@link
+     *     #MAX_PACKED_RING} slots), a flag and a reference per slot
+     */
+    static long heapBytes(int ringSize) {
+        long packedBytes = ringSize <= MAX_PACKED_RING ? (long) ringSize * SLOT_BYTES : 0;
+        return packedBytes + ringSize * (1L + 8L);
+    }
+
     PackedSlots(int ringSize, SpanLimits limits) {
         this.mask = ringSize - 1;
         this.bytes = ringSize <= MAX_PACKED_RING ? new byte[ringSize * SLOT_BYTES] : null;

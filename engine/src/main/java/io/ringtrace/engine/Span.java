@@ -160,7 +160,7 @@ public final class Span {
      */
     public Span addEvent(Utf8Constant name) {
         if (recording) {
-            record.addEvent(name, pool.engine.clock.nowEpochNanos());
+            record.addEvent(name, pool.clock.nowEpochNanos());
         }
         return this;
     }
@@ -300,8 +300,8 @@ public final class Span {
         }
         if (recording) {
             recording = false;
-            record.endEpochNanos(endEpochNanos != 0 ? endEpochNanos : pool.engine.clock.nowEpochNanos());
-            pool.engine.publishSpan(record);
+            record.endEpochNanos(endEpochNanos != 0 ? endEpochNanos : pool.clock.nowEpochNanos());
+            pool.publish(record);
         }
         pool.ended(this);
         if (startStack != null) {

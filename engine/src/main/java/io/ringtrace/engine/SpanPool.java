@@ -1,6 +1,8 @@
 package io.ringtrace.engine;
 
+import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
+import java.lang.ref.WeakReference;
 
 /**
  * One thread's pool of {@link Span} flyweights for one engine, and that thread's current span
@@ -15,13 +17,25 @@ import io.ringtrace.codec.SpanRecord;
  * so free) a span. A span's state field orders the hand-back (see {@link Span#tryAcquire()}).
  * {@link #spans()} lets an observer (e.g. a leak detector) look at the open spans: read their state
  * with {@link Span#isOpen()} and their start time, nothing else.
+ *
+ * <p>Reachability: the engine keeps its pools in a {@code ThreadLocal}, and a thread's map holds each
+ * value strongly for as long as the thread lives (only the key is weak). So a pool holds its engine
+ * weakly: a strong reference would make every thread that ever started a span keep a closed engine,
+ * with its ring, packing area and exporter, alive for good. An open engine is always strongly
+ * reachable from its own serializer thread, so {@link #publish} finds it as long as it runs; once the
+ * application has closed and dropped it, it is collected, and a stale pool keeps only its own spans
+ * until the JDK expunges the thread-local entry.
  */
 final class SpanPool implements SpanPoolView {
 
     private static final java.lang.invoke.VarHandle SPANS =
             java.lang.invoke.MethodHandles.arrayElementVarHandle(Span[].class);
 
-    final TraceEngine engine;
+    /** Weak: see the class comment. */
+    private final WeakReference<TraceEngine> engine;
+    /** The engine's clock, for the span's event and end times. */
+    final EpochClock clock;
+    private final SpanLimits limits;
     final Thread owner;
     private final Span[] spans;
     private int created;
@@ -32,7 +46,9 @@ final class SpanPool implements SpanPoolView {
     private volatile long exhaustions;
 
     SpanPool(TraceEngine engine, Thread owner, int capacity) {
-        this.engine = engine;
+        this.engine = new WeakReference<>(engine);
+        this.clock = engine.clock;
+        this.limits = engine.limits;
         this.owner = owner;
         this.spans = new Span[capacity];
     }
@@ -53,7 +69,7 @@ final class SpanPool implements SpanPoolView {
             }
         }
         if (n < spans.length) { // warm-up only: grows to the deepest nesting seen, then never again
-            Span span = new Span(this, n, new SpanRecord(engine.limits), Span.FREE);
+            Span span = new Span(this, n, new SpanRecord(limits), Span.FREE);
             spans[n] = span;
             created = n + 1; // plain store: only the owner reads created for acquiring
             span.tryAcquire(startEpochNanos, name);
@@ -61,6 +77,20 @@ final class SpanPool implements SpanPoolView {
         }
         exhaustions = exhaustions + 1; // single writer (the owner): a volatile store, no CAS needed
         return null;
+    }
+
+    /**
+     * Hands an ended, sampled span to the engine (from {@link Span#end(long)}, on any thread).
+     * Allocation-free: {@code Reference.get()} is a plain read.
+     *
+     * @param record the span's record
+     */
+    void publish(SpanRecord record) {
+        TraceEngine target = engine.get(); // non-null while the engine runs: its serializer thread holds it
+        if (target != null) {
+            target.publishSpan(record); // a closed engine counts the span as a SHUTDOWN drop
+        }
+        // null: the engine was closed and collected; nothing is left that could count the span
     }
 
     /**
@@ -141,7 +171,7 @@ final class SpanPool implements SpanPoolView {
         if (leaked == null || openedAtEpochNanos(slot) != openedAtEpochNanos) {
             return false; // ended (or reused) since the caller looked
         }
-        Span fresh = new Span(this, slot, new SpanRecord(engine.limits), Span.FREE);
+        Span fresh = new Span(this, slot, new SpanRecord(limits), Span.FREE);
         // The CAS publishes the fresh span (final fields, FREE state) to the owner thread, whose next
         // acquire() finds it; it fails harmlessly if the slot changed meanwhile. The leaked object
         // stays OPEN for its holder, outside the array, and is garbage once ended.

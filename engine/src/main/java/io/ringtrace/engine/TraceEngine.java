@@ -56,17 +56,21 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Memory bound</h2>
  * Fixed at build time, nothing grows with load:
  * <ul>
- *   <li>heap: {@code ringSize x slot}, where a slot is one {@link SpanRecord}: about
- *   {@code SpanLimits.recordArenaBytes() + 4 x (2 x maxEvents + 3 x maxLinks) + 200} bytes
+ *   <li>heap: {@code ringSize x slot}, where a slot is one {@link SpanRecord}: at most
+ *   {@link SpanLimits#recordHeapBytes()} bytes
  *   (~8.4 KB with the default limits, so ~69 MB for the default 8192 slots: size the ring and the
  *   limits together), plus {@code ringSize x 512} bytes where the span API packs its spans (4 MiB
- *   for 8192 slots);
+ *   for 8192 slots); {@code build()} rejects a ring that would take more than three quarters of
+ *   the maximum heap;
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
  *   (about 2.25 x maxRequestBytes each: ~9.4 MB for the defaults 4 x 1 MiB), allocated (and, by
  *   Chronicle, zeroed, so resident at once) at build and freed at close ({@link #offHeapBytesHeld()});
  *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of one
  *   record each, created on first use.
  * </ul>
+ * A closed engine that the application no longer references (nor its tracers) is garbage-collected
+ * with all of the above, also while threads that used its span API live on: their pools hold the
+ * engine weakly.
  *
  * <h2>Lifecycle</h2>
  * {@link #flush(Duration)} waits until everything published before the call has been exported and
@@ -189,6 +193,8 @@ public final class TraceEngine implements AutoCloseable {
         this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
                 scheduleDelayNanos, tickNanos, packedSlots);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), serializer);
+        // an inner class: through it the serializer thread keeps a running engine strongly reachable,
+        // which the span pools rely on (they hold the engine weakly, see SpanPool)
         this.processor.setExceptionHandler(new LoggingExceptionHandler());
         ring.addGatingSequences(processor.getSequence()); // producers never overwrite unserialized slots
         this.serializerThread = new Thread(processor, "ringtrace-serializer-" + name);
@@ -734,7 +740,10 @@ public final class TraceEngine implements AutoCloseable {
         return description;
     }
 
-    /** Logs and continues: one bad record must never stop the serializer. */
+    /**
+     * Logs and continues: one bad record must never stop the serializer. Not static on purpose: the
+     * serializer thread reaches the engine through it, so an engine stays reachable while it runs.
+     */
     private final class LoggingExceptionHandler implements ExceptionHandler<SpanRecord> {
         @Override
         public void handleEventException(Throwable ex, long sequence, SpanRecord event) {

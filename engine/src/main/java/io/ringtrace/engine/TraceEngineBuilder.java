@@ -18,7 +18,8 @@ import java.util.function.Function;
  *   <caption>Settings, defaults and environment variables</caption>
  *   <tr><th>setting</th><th>default</th><th>variable ({@link #fromEnvironment()})</th></tr>
  *   <tr><td>{@link #ringSize(int)}</td><td>{@value #DEFAULT_RING_SIZE}</td>
- *       <td>{@code OTEL_BSP_MAX_QUEUE_SIZE}, rounded up to a power of two</td></tr>
+ *       <td>{@code OTEL_BSP_MAX_QUEUE_SIZE}, rounded up to a power of two; the ring may take at most
+ *       three quarters of the maximum heap</td></tr>
  *   <tr><td>{@link #maxExportBatchSize(int)}</td><td>{@value #DEFAULT_MAX_EXPORT_BATCH_SIZE}</td>
  *       <td>{@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}</td></tr>
  *   <tr><td>{@link #scheduleDelay(Duration)}</td><td>5 s</td><td>{@code OTEL_BSP_SCHEDULE_DELAY} (ms)</td></tr>
@@ -107,7 +108,8 @@ public final class TraceEngineBuilder {
 
     /**
      * @param slots number of ring slots: a power of two in [2, {@value #MAX_RING_SIZE}]; each slot
-     *     holds one pre-allocated span record (see the memory bound in {@link TraceEngine})
+     *     holds one pre-allocated span record (see the memory bound in {@link TraceEngine}), and
+     *     {@link #build()} rejects a ring that would take more than three quarters of the maximum heap
      * @return this
      */
     public TraceEngineBuilder ringSize(int slots) {
@@ -224,7 +226,8 @@ public final class TraceEngineBuilder {
 
     /**
      * @param exporter where sealed requests go; required unless the engine is disabled. The engine
-     *     shuts it down on close.
+     *     owns it: it shuts it down on close, at once if the engine is disabled, and before a failing
+     *     {@link #build()} throws.
      * @return this
      */
     public TraceEngineBuilder exporter(SpanExporter exporter) {
@@ -244,7 +247,8 @@ public final class TraceEngineBuilder {
 
     /**
      * @param disabled true builds a no-op engine: no thread, no memory, no-op spans, claims return
-     *     {@link TraceEngine#DISABLED} (as {@code OTEL_SDK_DISABLED=true} does)
+     *     {@link TraceEngine#DISABLED} (as {@code OTEL_SDK_DISABLED=true} does); an exporter given
+     *     anyway is shut down by {@link #build()}
      * @return this
      */
     public TraceEngineBuilder disabled(boolean disabled) {
@@ -285,19 +289,96 @@ public final class TraceEngineBuilder {
      * Validates the configuration, allocates the ring and the request buffers, and starts the
      * serializer thread.
      *
-     * @return the running engine
+     * <p>The engine owns the exporter from here on: a running engine shuts it down on close; a
+     * disabled engine, which never exports, shuts it down at once; and a {@code build()} that throws
+     * has shut it down before it throws (there is no engine left to close).
+     *
+     * @return the running engine (or the no-op engine, if disabled)
      * @throws IllegalStateException if no exporter was set (and the engine is not disabled)
+     * @throws IllegalArgumentException if the ring would take more than three quarters of the maximum heap
+     *     ({@code Runtime.maxMemory()}): {@code ringSize x (SpanLimits.recordHeapBytes() + 8)} plus
+     *     the span API's packing area ({@code ringSize x 521} bytes up to 2^21 slots); the message names the setting,
+     *     the bytes needed and the heap
      */
     public TraceEngine build() {
         if (!disabled && exporter == null) {
             throw new IllegalStateException("an exporter is required: call exporter(...) (or disabled(true))");
         }
-        if (resource == null) {
-            resource = EnvironmentConfig.defaultResource(null, null);
+        TraceEngine engine;
+        try {
+            if (!disabled) {
+                checkRingFitsTheHeap(Runtime.getRuntime().maxMemory());
+            }
+            if (resource == null) {
+                resource = EnvironmentConfig.defaultResource(null, null);
+            }
+            engine = new TraceEngine(this);
+        } catch (RuntimeException | Error e) {
+            shutDownUnused(exporter, e);
+            throw e;
         }
-        TraceEngine engine = new TraceEngine(this);
-        engine.startOperability(operability); // MBean, monitor, JFR hook: once the engine is complete
+        if (disabled) {
+            shutDownUnused(exporter, null); // a disabled engine never exports: free its channel and threads now
+            return engine;
+        }
+        engine.startOperability(operability); // MBean, monitor, JFR hook; if it fails, it closes the engine (and exporter)
         return engine;
+    }
+
+    /**
+     * Fails, before anything is allocated, for a ring that would take more than three quarters of
+     * the maximum heap: it would end in an {@link OutOfMemoryError} at start, or leave the
+     * application next to nothing.
+     */
+    private void checkRingFitsTheHeap(long maxHeapBytes) {
+        if (maxHeapBytes == Long.MAX_VALUE) {
+            return; // no heap limit known
+        }
+        long needed = ringHeapBytes(ringSize, spanLimits);
+        long allowed = maxHeapBytes / 4 * 3;
+        if (needed > allowed) {
+            throw new IllegalArgumentException(String.format("ringSize %d (ringSize(int), OTEL_BSP_MAX_QUEUE_SIZE) needs"
+                    + " %,d bytes of heap (%,d bytes per slot with %s), more than the %,d bytes the ring may take:"
+                    + " three quarters of the maximum heap of %,d bytes (Runtime.maxMemory(), -Xmx). Lower ringSize /"
+                    + " OTEL_BSP_MAX_QUEUE_SIZE or the span limits, or raise -Xmx",
+                    ringSize, needed, needed / ringSize, spanLimits, allowed, maxHeapBytes));
+        }
+    }
+
+    /**
+     * @param ringSize the ring's slots
+     * @param limits the span limits that size each slot's record
+     * @return the heap the ring takes: a record and the ring's reference to it per slot, plus the
+     *     packing area of the span API
+     */
+    static long ringHeapBytes(int ringSize, SpanLimits limits) {
+        return ringSize * (limits.recordHeapBytes() + 8) + PackedSlots.heapBytes(ringSize);
+    }
+
+    /** How long {@link #build()} gives an exporter it will never use to shut down. */
+    private static final long UNUSED_EXPORTER_SHUTDOWN_NANOS = TraceEngine.DEFAULT_CLOSE_TIMEOUT.toNanos();
+
+    /**
+     * Shuts down an exporter no engine will use (nothing was handed to it, so it returns quickly).
+     *
+     * @param exporter the exporter, or null
+     * @param failure the exception build() is about to throw, which gets a shutdown failure as
+     *     suppressed; null to log a shutdown failure instead
+     */
+    private static void shutDownUnused(SpanExporter exporter, Throwable failure) {
+        if (exporter == null) {
+            return;
+        }
+        try {
+            exporter.shutdown(System.nanoTime() + UNUSED_EXPORTER_SHUTDOWN_NANOS);
+        } catch (RuntimeException | Error e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                System.getLogger(TraceEngine.class.getName()).log(System.Logger.Level.ERROR,
+                        "ringtrace: shutting down the exporter of a disabled engine failed", e);
+            }
+        }
     }
 
     /**

@@ -8,11 +8,10 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,8 +35,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * fresh flyweight in the leaked one's place, so a leak cannot exhaust a pool for good. A reclaimed
  * span that is ended after all is still published; only its flyweight does not return to the pool.
  *
- * <p>Bound: one tracker per pool; trackers of ended threads are dropped once they hold no open span.
- * {@link #close()} stops the thread and waits for it.
+ * <p>Threads that end: a pool whose owner thread has ended is scanned one last time once none of its
+ * open spans is younger than the threshold (a younger one may still be ended by the thread it was
+ * handed to): its leaked spans are reported that once more, flagged {@link
+ * OpenSpanReport#ownerThreadEnded()}, and the detector lets go of the pool and its thread. Nothing is
+ * reclaimed for such a pool: it never hands a flyweight out again.
+ *
+ * <p>Cost and bound: registering a pool (a thread's first span) is one lock-free queue insertion,
+ * whatever the number of pools tracked; the scan takes the new pools over. The detector tracks the
+ * pools of live threads, plus those of threads that ended within about one threshold and one
+ * interval. {@link #close()} stops the thread and waits for it.
  */
 public final class OpenSpanDetector implements AutoCloseable {
 
@@ -72,9 +79,13 @@ public final class OpenSpanDetector implements AutoCloseable {
     private final ReclaimPolicy reclaimPolicy;
     private final LeakReporter reporter;
     private final RateLimitedLog errorLog;
-    // Written by pool creation on app threads, iterated by the scan: copy-on-write suits a list
-    // that changes once per thread and is read every interval.
-    private final List<TrackedPool> trackers = new CopyOnWriteArrayList<>();
+    // Pools registered since the last scan, from application threads at their first span: a
+    // lock-free insertion costs the same however many pools are tracked (thread-per-request and
+    // virtual threads register all the time). Only the scan drains it.
+    private final Queue<TrackedPool> registered = new ConcurrentLinkedQueue<>();
+    // The pools the scans look at, each with the exhaustion count seen at the previous scan. Only
+    // a scan (synchronized, so the detector thread or one scanNow caller at a time) touches it.
+    private final List<Tracked> tracked = new ArrayList<>();
     private final Object wakeUp = new Object();
     private final Thread thread;
     private final AtomicLong scans = new AtomicLong();
@@ -82,8 +93,6 @@ public final class OpenSpanDetector implements AutoCloseable {
     private final AtomicLong reclaimed = new AtomicLong();
     private volatile int lastOpenOverThreshold;
     private volatile boolean running = true;
-    // Only the detector thread (or a caller of scanNow, serialized by synchronized) touches this.
-    private final Map<TrackedPool, Long> exhaustionsSeen = new IdentityHashMap<>();
 
     private OpenSpanDetector(Builder b) {
         this.name = b.name;
@@ -114,18 +123,19 @@ public final class OpenSpanDetector implements AutoCloseable {
     public SpanPoolTracker track(Thread ownerThread, int capacity, SpanPoolTracker.Reclaimer reclaimer) {
         SpanPoolTracker tracker = new SpanPoolTracker(Objects.requireNonNull(ownerThread, "ownerThread"),
                 capacity, captureStacks, Objects.requireNonNull(reclaimer, "reclaimer"));
-        trackers.add(tracker);
+        registered.add(tracker);
         return tracker;
     }
 
     /**
-     * Registers a pool that keeps its own open-span state (the engine's span pool). Pools whose
-     * thread ended are dropped by the scan once they hold no open span.
+     * Registers a pool that keeps its own open-span state (the engine's span pool). Constant cost
+     * (one lock-free queue insertion), however many pools are tracked. Pools whose thread ended are
+     * dropped by the scan as the class comment says.
      *
      * @param pool the pool
      */
     public void register(TrackedPool pool) {
-        trackers.add(Objects.requireNonNull(pool, "pool"));
+        registered.add(Objects.requireNonNull(pool, "pool"));
     }
 
     /** @return whether span start stacks are captured (the debug setting) */
@@ -165,11 +175,17 @@ public final class OpenSpanDetector implements AutoCloseable {
      * @return the number of spans open longer than the threshold
      */
     public synchronized int scanNow() {
+        takeOverRegistered();
         List<OpenSpanReport> open = new ArrayList<>();
         List<PoolExhaustionReport> exhausted = new ArrayList<>();
-        for (TrackedPool tracker : trackers) {
-            scanPool(tracker, open, exhausted);
+        int kept = 0;
+        for (int i = 0; i < tracked.size(); i++) {
+            Tracked pool = tracked.get(i);
+            if (scanPool(pool, open, exhausted)) {
+                tracked.set(kept++, pool); // compacts in place: dropping pools costs O(1) each
+            }
         }
+        tracked.subList(kept, tracked.size()).clear();
         scans.incrementAndGet();
         lastOpenOverThreshold = open.size();
         if (!open.isEmpty() || !exhausted.isEmpty()) {
@@ -179,11 +195,28 @@ public final class OpenSpanDetector implements AutoCloseable {
         return open.size();
     }
 
-    private void scanPool(TrackedPool tracker, List<OpenSpanReport> open,
-                          List<PoolExhaustionReport> exhausted) {
+    /** Moves the pools registered since the last scan into {@link #tracked} (scan only). */
+    private void takeOverRegistered() {
+        TrackedPool pool;
+        while ((pool = registered.poll()) != null) {
+            tracked.add(new Tracked(pool));
+        }
+    }
+
+    /**
+     * Scans one pool, reports what it found and reclaims by policy.
+     *
+     * @return whether to keep tracking the pool: false once its thread has ended and it holds no
+     *     span younger than the threshold (its leaks are reported by this scan, for the last time)
+     */
+    private boolean scanPool(Tracked entry, List<OpenSpanReport> open, List<PoolExhaustionReport> exhausted) {
+        TrackedPool tracker = entry.pool;
+        // Read before the slots: a thread seen ended (Thread.isAlive() false) has made all its writes
+        // visible, so the slots read below are final but for ends on other threads and reclaims.
+        boolean ownerEnded = tracker.ownerThreadEnded();
         long exhaustionsNow = tracker.exhaustions();
-        long exhaustionsBefore = exhaustionsSeen.getOrDefault(tracker, 0L);
-        exhaustionsSeen.put(tracker, exhaustionsNow);
+        long exhaustionsBefore = entry.exhaustionsSeen;
+        entry.exhaustionsSeen = exhaustionsNow;
 
         int capacity = tracker.slots();
         long now = tracker.nowNanos();
@@ -198,13 +231,19 @@ public final class OpenSpanDetector implements AutoCloseable {
             exhausted.add(new PoolExhaustionReport(tracker.threadName(), exhaustionsNow - exhaustionsBefore,
                     openCount, capacity));
         }
-        boolean reclaim = reclaimPolicy == ReclaimPolicy.ALWAYS
-                || (reclaimPolicy == ReclaimPolicy.WHEN_POOL_EXHAUSTED && poolUnderPressure);
+        // a pool whose thread ended never hands a flyweight out again: a replacement would be waste
+        boolean reclaim = !ownerEnded && (reclaimPolicy == ReclaimPolicy.ALWAYS
+                || (reclaimPolicy == ReclaimPolicy.WHEN_POOL_EXHAUSTED && poolUnderPressure));
 
+        boolean youngOpen = false;
         for (int slot = 0; slot < capacity; slot++) {
             long openedAt = tracker.openedAtNanos(slot);
-            if (openedAt == TrackedPool.NOT_OPEN || now - openedAt < thresholdNanos) {
-                continue; // free or young
+            if (openedAt == TrackedPool.NOT_OPEN) {
+                continue;
+            }
+            if (now - openedAt < thresholdNanos) {
+                youngOpen = true;
+                continue;
             }
             Object spanName = tracker.spanName(slot);
             Throwable stack = tracker.startStack(slot);
@@ -213,11 +252,19 @@ public final class OpenSpanDetector implements AutoCloseable {
                 reclaimed.incrementAndGet();
             }
             open.add(new OpenSpanReport(tracker.threadName(), spanName == null ? "?" : spanName.toString(),
-                    now - openedAt, stack, wasReclaimed));
+                    now - openedAt, stack, wasReclaimed, ownerEnded));
         }
-        if (openCount == 0 && tracker.ownerThreadEnded()) {
-            trackers.remove(tracker); // its thread is gone and it holds nothing: forget it
-            exhaustionsSeen.remove(tracker);
+        // its thread is gone and every leak it holds was reported just now: forget it (and the thread)
+        return !ownerEnded || youngOpen;
+    }
+
+    /** A tracked pool and what the previous scan saw of it. */
+    private static final class Tracked {
+        final TrackedPool pool;
+        long exhaustionsSeen;
+
+        Tracked(TrackedPool pool) {
+            this.pool = pool;
         }
     }
 
@@ -246,9 +293,10 @@ public final class OpenSpanDetector implements AutoCloseable {
         return reclaimed.get();
     }
 
-    /** @return pools currently tracked */
-    public int trackedPools() {
-        return trackers.size();
+    /** @return pools currently tracked, those registered since the last scan included */
+    public synchronized int trackedPools() {
+        takeOverRegistered();
+        return tracked.size();
     }
 
     /** @return the detector's thread (named {@code ringtrace-leak-<name>}, daemon) */

@@ -11,13 +11,16 @@ public final class OpenSpanReport {
     private final long ageNanos;
     private final Throwable startStack;
     private final boolean reclaimed;
+    private final boolean ownerThreadEnded;
 
-    OpenSpanReport(String threadName, String spanName, long ageNanos, Throwable startStack, boolean reclaimed) {
+    OpenSpanReport(String threadName, String spanName, long ageNanos, Throwable startStack, boolean reclaimed,
+                   boolean ownerThreadEnded) {
         this.threadName = threadName;
         this.spanName = spanName;
         this.ageNanos = ageNanos;
         this.startStack = startStack;
         this.reclaimed = reclaimed;
+        this.ownerThreadEnded = ownerThreadEnded;
     }
 
     /** @return the name of the thread whose pool lent the span's flyweight (the starting thread) */
@@ -48,9 +51,17 @@ public final class OpenSpanReport {
         return reclaimed;
     }
 
+    /**
+     * @return whether the starting thread had ended at this scan: then this is the span's last
+     *     report, and the detector lets go of the thread's pool
+     */
+    public boolean ownerThreadEnded() {
+        return ownerThreadEnded;
+    }
+
     @Override
     public String toString() {
         return "'" + spanName + "' on thread " + threadName + " open " + (ageNanos / 1_000_000) + " ms"
-                + (reclaimed ? " (flyweight reclaimed)" : "");
+                + (reclaimed ? " (flyweight reclaimed)" : "") + (ownerThreadEnded ? " (thread ended; last report)" : "");
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringtrace.engine.monitor.AllocationMeter;
 import io.ringtrace.engine.monitor.CapturingLogger;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -198,6 +199,138 @@ class OpenSpanDetectorTest {
             detector.scanNow();
             assertEquals(0, detector.trackedPools());
         }
+    }
+
+    @Test
+    void deadThreadsWithLeakedSpansAreReportedOnceMoreThenForgotten() throws Exception {
+        Reports reports = new Reports();
+        int threads = 1_000;
+        try (OpenSpanDetector detector = manual(reports).start()) {
+            List<WeakReference<SimplePool>> pools = new ArrayList<>();
+            List<WeakReference<Thread>> owners = new ArrayList<>();
+            for (int i = 0; i < threads; i++) { // short-lived threads, one at a time: each leaks one span
+                Thread worker = new Thread(() -> {
+                    SimplePool pool = new SimplePool(detector, 2);
+                    pool.start("leaked");
+                    synchronized (pools) {
+                        pools.add(new WeakReference<>(pool));
+                    }
+                }, "short-lived-" + i);
+                worker.start();
+                worker.join(10_000);
+                assertFalse(worker.isAlive());
+                owners.add(new WeakReference<>(worker));
+            }
+            Thread.sleep(60); // past the 50 ms threshold
+
+            int[] reported = new int[3];
+            for (int scan = 0; scan < 3; scan++) {
+                reported[scan] = detector.scanNow();
+            }
+            assertEquals(threads, reported[0], "the first scan after the threads ended reports every leak");
+            assertEquals(0, reported[1], "a dead thread's leak is reported once more, not at every scan");
+            assertEquals(0, reported[2]);
+            assertTrue(reports.open.get(0).stream().allMatch(OpenSpanReport::ownerThreadEnded));
+            assertEquals(0, detector.trackedPools(), "pools of dead threads are still tracked");
+            assertTrue(allCollected(pools), "the detector still holds the pools of dead threads");
+            assertTrue(allCollected(owners), "the detector still holds dead threads");
+        }
+    }
+
+    @Test
+    void aDeadThreadsYoungSpanIsKeptUntilItEndsElsewhereOrCrossesTheThreshold() throws Exception {
+        Reports reports = new Reports();
+        try (OpenSpanDetector detector = manual(reports).threshold(Duration.ofMillis(300)).start()) {
+            SimplePool[] pool = new SimplePool[1];
+            SimplePool.Flyweight[] handedOff = new SimplePool.Flyweight[2];
+            Thread worker = new Thread(() -> {
+                pool[0] = new SimplePool(detector, 4);
+                handedOff[0] = pool[0].start("in progress elsewhere");
+                handedOff[1] = pool[0].start("leaked");
+            });
+            worker.start();
+            worker.join(10_000);
+            assertEquals(0, detector.scanNow(), "young spans of a dead thread may still be in progress on another thread");
+            assertEquals(1, detector.trackedPools());
+            assertTrue(pool[0].end(handedOff[0])); // ended by another thread, as a hand-off does
+            Thread.sleep(320);
+            assertEquals(1, detector.scanNow(), "the leak crossed the threshold: reported once more");
+            assertEquals("leaked", reports.open.get(0).get(0).spanName());
+            assertEquals(0, detector.trackedPools());
+            assertEquals(0, detector.scanNow());
+        }
+    }
+
+    @Test
+    void registeringAPoolCostsTheSameWithManyPoolsTracked() {
+        Reports reports = new Reports();
+        try (OpenSpanDetector detector = manual(reports).start()) {
+            TrackedPool[] few = idlePools(500); // 5 measured rounds of 100 registrations each
+            TrackedPool[] more = idlePools(20_000);
+            TrackedPool[] later = idlePools(500);
+            for (int i = 0; i < 10; i++) {
+                detector.register(idlePools(1)[0]);
+            }
+            long withFew = AllocationMeter.bytesAllocated(0, 1, new RegisterAll(detector, few));
+            for (TrackedPool pool : more) {
+                detector.register(pool);
+            }
+            detector.scanNow(); // the scan takes them over: registration must stay O(1) either way
+            long withMany = AllocationMeter.bytesAllocated(0, 1, new RegisterAll(detector, later));
+            // a copy-on-write list copies every tracked pool per registration: 20,000 x 4-8 bytes each
+            assertTrue(withMany <= withFew + 4096,
+                    "100 registrations allocated " + withFew + " B with few pools tracked, " + withMany + " B with over 20,000");
+        }
+    }
+
+    /** Registers the next 100 of its pools per run, as 100 new threads' first spans would. */
+    private static final class RegisterAll implements AllocationMeter.Work {
+        private final OpenSpanDetector detector;
+        private final TrackedPool[] pools;
+        private int next;
+
+        RegisterAll(OpenSpanDetector detector, TrackedPool[] pools) {
+            this.detector = detector;
+            this.pools = pools;
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; i < 100; i++) {
+                detector.register(pools[next++]);
+            }
+        }
+    }
+
+    /** Pools of the current (live) thread with nothing open. */
+    private static TrackedPool[] idlePools(int n) {
+        TrackedPool[] pools = new TrackedPool[n];
+        for (int i = 0; i < n; i++) {
+            pools[i] = new TrackedPool() {
+                @Override public String threadName() { return "idle"; }
+                @Override public boolean ownerThreadEnded() { return false; }
+                @Override public int slots() { return 1; }
+                @Override public long nowNanos() { return System.nanoTime(); }
+                @Override public long openedAtNanos(int slot) { return NOT_OPEN; }
+                @Override public Object spanName(int slot) { return null; }
+                @Override public Throwable startStack(int slot) { return null; }
+                @Override public long exhaustions() { return 0; }
+                @Override public boolean reclaim(int slot, long openedAtNanos) { return false; }
+            };
+        }
+        return pools;
+    }
+
+    /** Collects until every referent is gone: bounded (50 rounds of {@code System.gc()}). */
+    static boolean allCollected(List<? extends WeakReference<?>> refs) throws InterruptedException {
+        for (int round = 0; round < 50; round++) {
+            if (refs.stream().allMatch(r -> r.get() == null)) {
+                return true;
+            }
+            System.gc();
+            Thread.sleep(20);
+        }
+        return refs.stream().allMatch(r -> r.get() == null);
     }
 
     private static long sink;
