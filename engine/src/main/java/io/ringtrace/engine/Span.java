@@ -189,7 +189,9 @@ public final class Span {
         if (name == null) {
             return ignored();
         }
-        eventAdded = true;
+        if (!eventAdded) {
+            eventAdded = true; // only when it changes: the no-op span is shared by every thread
+        }
         if (recording) {
             record.addEvent(name, pool.engine.clock.nowEpochNanos());
         }
@@ -205,7 +207,9 @@ public final class Span {
         if (name == null) {
             return ignored();
         }
-        eventAdded = true;
+        if (!eventAdded) {
+            eventAdded = true; // only when it changes: the no-op span is shared by every thread
+        }
         if (recording) {
             record.addEvent(name, epochNanos);
         }
