@@ -43,7 +43,10 @@ import java.nio.ByteOrder;
  * dropped_attributes_count} / {@code dropped_events_count} / {@code dropped_links_count}, never
  * thrown; texts (name, trace state, status message) that do not fit are truncated at a character
  * boundary. Programming errors (null name or key, out-of-range kind or status code, all-zero ids)
- * throw {@link IllegalArgumentException} at the call.
+ * throw {@link IllegalArgumentException} at the call (an attribute of an event or link before any
+ * was added: {@link IllegalStateException}); the refused call changes nothing, but marks the fill as
+ * failed ({@link #fillFailed()}), and the encoder refuses the record. A trace state that is not a
+ * valid W3C {@code tracestate} is discarded, not thrown.
  *
  * <p>Setting an attribute key again replaces its value, as the OpenTelemetry SDK does (keys stay
  * unique): the old KeyValue is removed from its region and the new one appended, so it does not
@@ -116,6 +119,8 @@ public final class SpanRecord {
     /** Where the latest link's attributes begin (after its ids and trace state). */
     private int latestLinkAttributesStart;
     private boolean latestLinkDropped;
+    /** Whether a setter refused its arguments since the last reset(): see {@link #fillFailed()}. */
+    boolean fillFailed;
 
     /**
      * Allocates a record's storage once.
@@ -157,6 +162,7 @@ public final class SpanRecord {
         linkEnd = linkBase;
         linkCount = droppedLinks = latestLinkAttributeCount = latestLinkAttributesStart = 0;
         latestLinkDropped = false;
+        fillFailed = false;
         return this;
     }
 
@@ -172,7 +178,7 @@ public final class SpanRecord {
             return this;
         }
         if (other.limits != limits && !other.limits.equals(limits)) {
-            throw new IllegalArgumentException("cannot copy a record with different limits: " + other.limits);
+            throw refused("cannot copy a record with different limits: " + other.limits);
         }
         if (scope != other.scope) {
             scope = other.scope; // only when it changes: see the field
@@ -209,6 +215,7 @@ public final class SpanRecord {
         latestLinkAttributeCount = other.latestLinkAttributeCount;
         latestLinkAttributesStart = other.latestLinkAttributesStart;
         latestLinkDropped = other.latestLinkDropped;
+        fillFailed = other.fillFailed;
         // The copy's destination is usually cold (a ring slot last read on another core): take the
         // layout from the source, whose limits are equal, and skip empty regions, so that the only
         // loads from this record's memory are the two array references and the array headers that
@@ -297,7 +304,8 @@ public final class SpanRecord {
         INTS.set(dst, p + 92, latestLinkAttributeCount);
         INTS.set(dst, p + 96, latestLinkAttributesStart);
         p += 100;
-        dst[p++] = (byte) ((scopeSet ? 1 : 0) | (latestEventDropped ? 2 : 0) | (latestLinkDropped ? 4 : 0));
+        dst[p++] = (byte) ((scopeSet ? 1 : 0) | (latestEventDropped ? 2 : 0) | (latestLinkDropped ? 4 : 0)
+                | (fillFailed ? 8 : 0));
         p = packRegion(arena, textLow, attributeEnd, dst, p);
         p = packRegion(arena, eventBase, eventEnd, dst, p);
         p = packRegion(arena, linkBase, linkEnd, dst, p);
@@ -322,7 +330,7 @@ public final class SpanRecord {
     public SpanRecord unpackFrom(byte[] src, int pos) {
         if ((int) INTS.get(src, pos + 48) != attributeBase || (int) INTS.get(src, pos + 52) != eventBase
                 || (int) INTS.get(src, pos + 56) != linkBase) {
-            throw new IllegalArgumentException("cannot unpack a record packed with other span limits");
+            throw refused("cannot unpack a record packed with other span limits");
         }
         traceIdHigh = (long) LONGS.get(src, pos);
         traceIdLow = (long) LONGS.get(src, pos + 8);
@@ -359,6 +367,7 @@ public final class SpanRecord {
         scopeSet = (bits & 1) != 0;
         latestEventDropped = (bits & 2) != 0;
         latestLinkDropped = (bits & 4) != 0;
+        fillFailed = (bits & 8) != 0;
         p = unpackRegion(src, p, arena, textLow, attributeEnd);
         p = unpackRegion(src, p, arena, eventBase, eventEnd);
         p = unpackRegion(src, p, arena, linkBase, linkEnd);
@@ -408,7 +417,7 @@ public final class SpanRecord {
      */
     public SpanRecord traceId(long high, long low) {
         if (high == 0 && low == 0) {
-            throw new IllegalArgumentException("trace id must not be all zeros");
+            throw refused("trace id must not be all zeros");
         }
         this.traceIdHigh = high;
         this.traceIdLow = low;
@@ -422,7 +431,7 @@ public final class SpanRecord {
      */
     public SpanRecord spanId(long spanId) {
         if (spanId == 0) {
-            throw new IllegalArgumentException("span id must not be 0");
+            throw refused("span id must not be 0");
         }
         this.spanId = spanId;
         return this;
@@ -440,7 +449,10 @@ public final class SpanRecord {
     /**
      * Sets OTLP {@code Span.flags} (fixed32): bits 0-7 are the W3C trace flags (bit 0 sampled),
      * bit 8 {@code SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK}, bit 9 {@code
-     * SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK}; 0 is omitted on the wire.
+     * SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK}; 0 is omitted on the wire. The OpenTelemetry SDK sends
+     * {@link SpanFlags#of(int, boolean) SpanFlags.of(traceFlags, parentIsRemote)}: {@code 0x101}
+     * for a sampled root span or a child of a local parent, {@code 0x301} for a child of a parent
+     * taken from {@code traceparent}. Without bit 8 a receiver learns nothing about the parent.
      *
      * @param flags the flags value
      * @return this
@@ -451,40 +463,45 @@ public final class SpanRecord {
     }
 
     /**
-     * Sets the W3C trace state (the {@code tracestate} header value), encoded to UTF-8 now. If it
-     * does not fit into the text bytes left, whole list-members are dropped from the end (as W3C
-     * asks of a vendor that must shorten it; the last one kept may be dropped too when the cut falls
-     * right after it), never a member cut in half.
+     * Sets the W3C trace state (the {@code tracestate} header value). A value that is not a valid
+     * {@code tracestate} (see {@link W3cTraceState}) is discarded whole, as W3C parsers and the
+     * OpenTelemetry SDK's propagator discard it: the span then has none. A valid one is stored
+     * normalized (list-members without the whitespace around them, empty ones left out, joined by
+     * {@code ','}), as the SDK writes it; if it does not fit into the text bytes left, whole
+     * list-members are dropped from the end (as W3C asks of a vendor that must shorten it), never a
+     * member cut in half.
      *
      * @param traceState the trace state; null or empty for none
      * @return this
      */
     public SpanRecord traceState(CharSequence traceState) {
         freeText(traceStateOffset, traceStateLength);
-        int room = textLow;
-        int n = traceState == null ? 0 : putText(traceState);
-        // putText cuts at most 3 bytes short of the room (a 4-byte character), so only a text that nearly
-        // fills the room can have been truncated: only then is the whole value scanned again
-        if (n > 0 && n > room - 4 && n < utf8Length(traceState)) {
-            int comma = textLow + n - 1;
-            while (comma >= textLow && arena[comma] != ',') {
-                comma--;
-            }
-            n = comma < textLow ? 0 : comma - textLow; // the bytes cut off stay unused until reset()
+        int n = W3cTraceState.normalizedLength(traceState);
+        if (n > textLow) { // rare: keep the whole members that fit
+            n = W3cTraceState.putNormalized(traceState, null, 0, textLow);
         }
-        traceStateLength = n;
+        if (n > 0) {
+            int start = textLow - n;
+            W3cTraceState.putNormalized(traceState, arena, start, n);
+            textLow = start;
+        }
+        traceStateLength = Math.max(n, 0);
         traceStateOffset = textLow;
         return this;
     }
 
     /**
+     * Sets the span name. OTLP requires a non-empty name: an empty or blank one (only chars that
+     * {@link String#trim()} removes) is sent as {@value TraceRequestEncoder#FALLBACK_SPAN_NAME}, as
+     * the OpenTelemetry SDK does.
+     *
      * @param name the span name, pre-encoded; not null
      * @return this
      * @throws IllegalArgumentException if {@code name} is null
      */
     public SpanRecord name(Utf8Constant name) {
         if (name == null) {
-            throw new IllegalArgumentException("span name must not be null");
+            throw refused("span name must not be null");
         }
         freeText(nameOffset, nameLength);
         nameLength = putText(name);
@@ -493,13 +510,15 @@ public final class SpanRecord {
     }
 
     /**
+     * Sets the span name (empty or blank: see {@link #name(Utf8Constant)}).
+     *
      * @param name the span name, encoded to UTF-8 now; not null
      * @return this
      * @throws IllegalArgumentException if {@code name} is null
      */
     public SpanRecord name(CharSequence name) {
         if (name == null) {
-            throw new IllegalArgumentException("span name must not be null");
+            throw refused("span name must not be null");
         }
         freeText(nameOffset, nameLength);
         nameLength = putText(name);
@@ -514,19 +533,31 @@ public final class SpanRecord {
      */
     public SpanRecord kind(int kind) {
         if (!SpanKind.isValid(kind)) {
-            throw new IllegalArgumentException("span kind out of range: " + kind);
+            throw refused("span kind out of range: " + kind);
         }
         this.kind = kind;
         return this;
     }
 
-    /** @param epochNanos start time, nanoseconds since the epoch @return this */
+    /**
+     * Sets the start time: required, and positive (the encoder refuses a record without one).
+     *
+     * @param epochNanos start time, nanoseconds since the epoch
+     * @return this
+     */
     public SpanRecord startEpochNanos(long epochNanos) {
         this.startEpochNanos = epochNanos;
         return this;
     }
 
-    /** @param epochNanos end time, nanoseconds since the epoch @return this */
+    /**
+     * Sets the end time: required, and positive (the encoder refuses a record without one); an end
+     * before the start is sent as the start (a zero-length span), since a receiver cannot show a
+     * negative duration.
+     *
+     * @param epochNanos end time, nanoseconds since the epoch
+     * @return this
+     */
     public SpanRecord endEpochNanos(long epochNanos) {
         this.endEpochNanos = epochNanos;
         return this;
@@ -540,7 +571,7 @@ public final class SpanRecord {
      */
     public SpanRecord status(int code, CharSequence message) {
         if (!StatusCode.isValid(code)) {
-            throw new IllegalArgumentException("status code out of range: " + code);
+            throw refused("status code out of range: " + code);
         }
         this.statusCode = code;
         freeText(statusMessageOffset, statusMessageLength);
@@ -789,7 +820,7 @@ public final class SpanRecord {
      */
     public SpanRecord addEvent(Utf8Constant name, long epochNanos) {
         if (name == null) {
-            throw new IllegalArgumentException("event name must not be null");
+            throw refused("event name must not be null");
         }
         int n = name.utf8Length();
         int pos = eventStart(epochNanos, n);
@@ -809,7 +840,7 @@ public final class SpanRecord {
      */
     public SpanRecord addEvent(CharSequence name, long epochNanos) {
         if (name == null) {
-            throw new IllegalArgumentException("event name must not be null");
+            throw refused("event name must not be null");
         }
         // a name longer in chars than the room left cannot fit (>= 1 byte per char): drop it unscanned
         int n = name.length() > linkBase - eventEnd ? Integer.MAX_VALUE : utf8Length(name);
@@ -854,7 +885,7 @@ public final class SpanRecord {
     private int eventAttributeLimit(Utf8Constant key) {
         requireKey(key);
         if (eventCount == 0 && droppedEvents == 0) {
-            throw new IllegalStateException("eventAttribute(...) before addEvent(...)");
+            throw refusedOutOfOrder("eventAttribute(...) before addEvent(...)");
         }
         if (latestEventDropped) {
             return -1; // the event itself was dropped and counted; its attributes go with it
@@ -1044,17 +1075,19 @@ public final class SpanRecord {
      * @param traceIdHigh the linked trace id's first 8 bytes
      * @param traceIdLow the linked trace id's last 8 bytes
      * @param spanId the linked span id
-     * @param flags OTLP {@code Link.flags} (W3C trace flags in bits 0-7, remote bits 8-9); 0 omitted
-     * @param traceState the linked context's trace state; null or empty for none
+     * @param flags OTLP {@code Link.flags}: W3C trace flags in bits 0-7, is-remote bits 8-9 (see
+     *     {@link SpanFlags#of(int, boolean)}); 0 is omitted
+     * @param traceState the linked context's trace state; null or empty for none; one that is not
+     *     a valid {@code tracestate} is discarded (the link is kept without it), a valid one is
+     *     stored normalized (see {@link #traceState(CharSequence)})
      * @return this
      * @throws IllegalArgumentException if the trace id or span id is all zeros
      */
     public SpanRecord addLink(long traceIdHigh, long traceIdLow, long spanId, int flags, CharSequence traceState) {
         if ((traceIdHigh == 0 && traceIdLow == 0) || spanId == 0) {
-            throw new IllegalArgumentException("link trace id and span id must not be all zeros");
+            throw refused("link trace id and span id must not be all zeros");
         }
-        // a value longer in chars than the room left cannot fit (>= 1 byte per char): drop it unscanned
-        int n = traceState == null ? 0 : traceState.length() > arenaEnd - linkEnd ? Integer.MAX_VALUE : utf8Length(traceState);
+        int n = Math.max(W3cTraceState.normalizedLength(traceState), 0);
         long size = 28 + (n != 0 ? 1L + WireFormat.varintSize(n) + n : 0);
         if (linkCount >= limits.maxLinks() || size > arenaEnd - linkEnd) {
             droppedLinks++;
@@ -1080,7 +1113,7 @@ public final class SpanRecord {
         if (n != 0) {
             a[pos++] = 0x1A; // Link.trace_state (3, LEN)
             pos = putVarint(a, pos, n);
-            pos = putUtf8(a, pos, traceState);
+            pos += W3cTraceState.putNormalized(traceState, a, pos, n);
         }
         linkEnd = pos;
         latestLinkAttributesStart = pos;
@@ -1091,7 +1124,7 @@ public final class SpanRecord {
     private int linkAttributeLimit(Utf8Constant key) {
         requireKey(key);
         if (linkCount == 0 && droppedLinks == 0) {
-            throw new IllegalStateException("linkAttribute(...) before addLink(...)");
+            throw refusedOutOfOrder("linkAttribute(...) before addLink(...)");
         }
         if (latestLinkDropped) {
             return -1; // the link itself was dropped and counted; its attributes go with it
@@ -1266,6 +1299,20 @@ public final class SpanRecord {
                 KeyValueWire.putBytesArray(arena, linkEnd, limit, LINK_ATTRIBUTE_TAG, key, values));
     }
 
+    // ---------------------------------------------------------------- refused calls
+
+    /** Marks this record's fill as failed (see {@link #fillFailed()}) and returns the exception to throw. */
+    private IllegalArgumentException refused(String message) {
+        fillFailed = true;
+        return new IllegalArgumentException(message);
+    }
+
+    /** As {@link #refused(String)}, for a call out of order (an attribute before its event or link). */
+    private IllegalStateException refusedOutOfOrder(String message) {
+        fillFailed = true;
+        return new IllegalStateException(message);
+    }
+
     // ---------------------------------------------------------------- getters
 
     /** @return the limits this record was allocated for */
@@ -1321,6 +1368,19 @@ public final class SpanRecord {
     /** @return the {@link StatusCode} */
     public int statusCode() {
         return statusCode;
+    }
+
+    /**
+     * Whether a setter refused its arguments (threw) since the last {@link #reset()}. The refused
+     * call changed nothing, but the fill it was part of did not complete, so the span may lack what
+     * the caller meant it to have: the encoder refuses such a record, and the engine drops it as
+     * {@code INVALID_SPAN} rather than export it half-written. Carried by {@link #copyFrom} and
+     * the packed form.
+     *
+     * @return whether the fill failed
+     */
+    public boolean fillFailed() {
+        return fillFailed;
     }
 
     /** @return whether trace id and span id are set (not all zeros): the encoder accepts only such records */
@@ -1415,43 +1475,43 @@ public final class SpanRecord {
 
     // ---------------------------------------------------------------- validation
 
-    private static void requireKey(Utf8Constant key) {
+    private void requireKey(Utf8Constant key) {
         if (key == null) {
-            throw new IllegalArgumentException("attribute key must not be null");
+            throw refused("attribute key must not be null");
         }
     }
 
-    private static void requireValue(Object value) {
+    private void requireValue(Object value) {
         if (value == null) {
-            throw new IllegalArgumentException("attribute value must not be null");
+            throw refused("attribute value must not be null");
         }
     }
 
-    private static void requireElements(Object[] values) {
+    private void requireElements(Object[] values) {
         requireValue(values);
         requireElements(values, values.length);
     }
 
-    private static void requireElements(Object[] values, int count) {
+    private void requireElements(Object[] values, int count) {
         requireCount(values, values == null ? 0 : values.length, count);
         for (int i = 0; i < count; i++) {
             if (values[i] == null) {
-                throw new IllegalArgumentException("attribute array elements must not be null");
+                throw refused("attribute array elements must not be null");
             }
         }
     }
 
-    private static void requireCount(Object values, int length, int count) {
+    private void requireCount(Object values, int length, int count) {
         requireValue(values);
         if (count < 0 || count > length) {
-            throw new IllegalArgumentException("count " + count + " outside the array of " + length);
+            throw refused("count " + count + " outside the array of " + length);
         }
     }
 
-    private static void requireSlice(byte[] value, int offset, int length) {
+    private void requireSlice(byte[] value, int offset, int length) {
         requireValue(value);
         if (offset < 0 || length < 0 || offset > value.length - length) {
-            throw new IllegalArgumentException("slice [" + offset + ", +" + length + ") outside the array of " + value.length);
+            throw refused("slice [" + offset + ", +" + length + ") outside the array of " + value.length);
         }
     }
 }

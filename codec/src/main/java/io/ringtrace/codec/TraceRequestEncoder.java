@@ -14,11 +14,13 @@ import sun.misc.Unsafe;
  * span, {@link #seal()}. Reusable for any number of requests; zero allocation in steady state.
  * Single-threaded: one encoder per serializer thread.
  *
- * <h2>Sizes first, no back-patching of the span</h2>
- * A span's exact size is computed from the record's primitives and region lengths before a byte
- * is written (the attribute, event and link regions are already wire-encoded, see {@link
- * SpanRecord}), so its length prefix is written once with its minimal varint, as protobuf-java
- * writes it, and {@code append} can refuse a span that does not fit without touching the buffer.
+ * <h2>Checked once, sizes first, no back-patching of the span</h2>
+ * {@link #tryAppend(SpanRecord)} reads the record's primitives, offsets and region lengths once,
+ * checks them against the record's own storage (and the span's required fields), and computes the
+ * span's exact size from those copies before a byte is written (the attribute, event and link
+ * regions are already wire-encoded, see {@link SpanRecord}). So its length prefix is written once
+ * with its minimal varint, as protobuf-java writes it, and a span that is invalid or does not fit
+ * is refused without touching the buffer: one bad span never affects the rest of the request.
  * Back-patching would need fixed-width (padded) varints, which parse but are not byte-identical
  * to protobuf-java; a two-pass size-then-write (as the OpenTelemetry SDK's marshaler does) is
  * cheap here because the size pass reads a handful of ints.
@@ -41,7 +43,8 @@ import sun.misc.Unsafe;
  *
  * <h2>Write path</h2>
  * Bytes are written with plain native stores ({@code Unsafe}) at addresses inside the buffer's
- * capacity, which {@code begin} checks once; Chronicle's bounds-checked write methods were
+ * capacity, which {@code begin} checks once, and copied from a record's arena at offsets that
+ * {@code tryAppend} checks once per span; Chronicle's bounds-checked write methods were
  * measured 30-45% slower for this kind of small-write workload (STYLE.md). Chronicle {@code
  * Bytes} still owns the memory and its lifetime; positions are set once, at {@code seal}.
  */
@@ -58,6 +61,17 @@ public final class TraceRequestEncoder {
     private static final int RUN_MARKER_BYTES = 5;
     /** Smallest accepted {@code maxRequestBytes}. */
     public static final int MIN_REQUEST_BYTES = 1024;
+
+    /** {@link #tryAppend(SpanRecord)}: the span is in the request. */
+    public static final int APPENDED = 1;
+    /** {@link #tryAppend(SpanRecord)}: the span does not fit into this request; nothing was written. */
+    public static final int FULL = 0;
+    /** {@link #tryAppend(SpanRecord)}: the record is not a valid span; nothing was written. */
+    public static final int INVALID = -1;
+
+    /** The name sent for a span whose name is empty or blank (the OpenTelemetry SDK's). */
+    public static final String FALLBACK_SPAN_NAME = "<unspecified span name>";
+    private static final byte[] FALLBACK_SPAN_NAME_UTF8 = Utf8Constant.of(FALLBACK_SPAN_NAME).utf8();
 
     private final int maxRequestBytes;
     private final int capacity;
@@ -91,6 +105,8 @@ public final class TraceRequestEncoder {
     private int currentRunMarker;
     /** Exact encoded size of the request so far, spans included. */
     private long requestSize;
+    /** The span being appended, read once from its record and checked. */
+    private final CheckedSpan checked = new CheckedSpan();
 
     /**
      * @param resource the resource of every span this encoder writes; not null
@@ -181,24 +197,35 @@ public final class TraceRequestEncoder {
     }
 
     /**
-     * Appends one span. Nothing is written if it does not fit.
+     * Appends one span if the record is a valid span and it fits. Nothing of it is written
+     * otherwise, so a refused span never affects the request under construction.
      *
-     * @param span the record; must have {@linkplain SpanRecord#hasValidIds() valid ids}
-     * @return true if appended; false if it does not fit into this request (seal it and append to
-     *     the next one; if this request is still empty, the span alone is larger than {@code
-     *     maxRequestBytes} and can never be sent), or its scope would be the {@link
-     *     #MAX_SCOPES_PER_REQUEST}+1st of this request
-     * @throws IllegalArgumentException if the record's ids are all zeros
+     * <p>The edge check, once per span: the record's offsets, lengths and counts must lie inside its
+     * own storage (a record changed by two threads at once, e.g. through ring-API misuse, is
+     * refused, never read outside its arena), its kind and status code must be constants, its ids
+     * valid and its start and end times positive, and no setter may have refused its arguments
+     * ({@link SpanRecord#fillFailed()}). Every field is read once, checked, and the span's size and
+     * bytes are computed from those copies only. Fixed up on the way, as the OpenTelemetry SDK
+     * does: an empty or blank name is sent as {@value #FALLBACK_SPAN_NAME}, an end before the start
+     * as the start.
+     *
+     * @param span the record
+     * @return {@link #APPENDED}; {@link #FULL} if it does not fit into this request (seal it and
+     *     append to the next one; if this request is still empty, the span alone is larger than
+     *     {@code maxRequestBytes} and can never be sent), or its scope would be the {@link
+     *     #MAX_SCOPES_PER_REQUEST}+1st of this request; or {@link #INVALID} if the record is not a
+     *     valid span (see above)
      * @throws IllegalStateException if {@link #begin(Bytes)} was not called
      */
-    public boolean append(SpanRecord span) {
+    public int tryAppend(SpanRecord span) {
         if (buffer == null) {
             throw new IllegalStateException("append(...) outside begin(...)/seal()");
         }
-        if (!span.hasValidIds()) {
-            throw new IllegalArgumentException("span record has an all-zero trace id or span id");
+        final CheckedSpan c = checked;
+        if (!c.readFrom(span)) {
+            return INVALID;
         }
-        final int spanSize = spanSize(span);
+        final int spanSize = spanSize(c);
         final int spanFieldSize = lenFieldSize(spanSize);
         final InstrumentationScope scope = span.scope();
 
@@ -211,13 +238,13 @@ public final class TraceRequestEncoder {
             newRequestSize = requestSizeFor(resourceSpansBody() - lenFieldSize(oldScopeSize) + lenFieldSize(newScopeSize));
         } else {
             if (scopeCount == MAX_SCOPES_PER_REQUEST) {
-                return false;
+                return FULL;
             }
             int newScopeSize = lenFieldSize(scope.encoded().length) + spanFieldSize + stringFieldSize(scope.schemaUrlUtf8().length);
             newRequestSize = requestSizeFor(resourceSpansBody() + lenFieldSize(newScopeSize));
         }
         if (newRequestSize > maxRequestBytes) {
-            return false;
+            return FULL;
         }
 
         if (spanCount == 0) {
@@ -228,7 +255,7 @@ public final class TraceRequestEncoder {
         boolean newRun = s != currentScope && spanCount != 0;
         int needed = spanFieldSize + (newRun ? RUN_MARKER_BYTES : 0);
         if (needed > bodyLimit - bodyEnd) {
-            return false; // only with many alternating scopes: markers took the slack
+            return FULL; // only with many alternating scopes: markers took the slack
         }
 
         if (s < 0) {
@@ -248,11 +275,28 @@ public final class TraceRequestEncoder {
             bodyEnd += RUN_MARKER_BYTES;
         }
         currentScope = s;
-        bodyEnd = writeSpan(span, bodyEnd, spanSize);
+        bodyEnd = writeSpan(c, span.arena, bodyEnd, spanSize);
         scopeSpanBytes[s] += spanFieldSize;
         spanCount++;
         requestSize = newRequestSize;
-        return true;
+        return APPENDED;
+    }
+
+    /**
+     * {@link #tryAppend(SpanRecord)}, for callers that treat an invalid record as a bug.
+     *
+     * @param span the record
+     * @return true if appended; false if it does not fit (see {@link #tryAppend(SpanRecord)})
+     * @throws IllegalArgumentException if the record is not a valid span ({@link #INVALID})
+     * @throws IllegalStateException if {@link #begin(Bytes)} was not called
+     */
+    public boolean append(SpanRecord span) {
+        int result = tryAppend(span);
+        if (result == INVALID) {
+            throw new IllegalArgumentException("span record is not a valid span: ids all zero, times missing or"
+                    + " negative, a refused setter, or offsets outside its storage");
+        }
+        return result == APPENDED;
     }
 
     /**
@@ -339,131 +383,125 @@ public final class TraceRequestEncoder {
         return lenFieldSize(resourceSpansBody);
     }
 
-    /** Exact size of the {@code Span} message body of {@code r}, as protobuf-java would write it. */
-    static int spanSize(SpanRecord r) {
+    /** Exact size of the {@code Span} message body of {@code c}, as protobuf-java would write it. */
+    private static int spanSize(CheckedSpan c) {
         int size = 18 + 10; // trace_id (1): tag, len, 16 bytes; span_id (2): tag, len, 8 bytes
-        if (r.traceStateLength != 0) {
-            size += lenFieldSize(r.traceStateLength);
+        if (c.traceStateLength != 0) {
+            size += lenFieldSize(c.traceStateLength);
         }
-        if (r.parentSpanId != 0) {
+        if (c.parentSpanId != 0) {
             size += 10;
         }
-        if (r.nameLength != 0) {
-            size += lenFieldSize(r.nameLength);
-        }
-        if (r.kind != 0) {
+        size += lenFieldSize(c.fallbackName ? FALLBACK_SPAN_NAME_UTF8.length : c.nameLength);
+        if (c.kind != 0) {
             size += 2;
         }
-        if (r.startEpochNanos != 0) {
-            size += 9;
+        size += 9 + 9; // start and end times: both positive, so both present
+        size += c.attributeEnd - c.attributeBase;
+        if (c.droppedAttributes != 0) {
+            size += 1 + varintSize(c.droppedAttributes);
         }
-        if (r.endEpochNanos != 0) {
-            size += 9;
+        for (int i = 0, n = c.eventCount; i < n; i++) {
+            size += lenFieldSize(eventSize(c, i));
         }
-        size += r.attributeEnd - r.attributeBase;
-        if (r.droppedAttributes != 0) {
-            size += 1 + varintSize(r.droppedAttributes);
+        if (c.droppedEvents != 0) {
+            size += 1 + varintSize(c.droppedEvents);
         }
-        for (int i = 0, n = r.eventCount; i < n; i++) {
-            size += lenFieldSize(eventSize(r, i));
+        for (int i = 0, n = c.linkCount; i < n; i++) {
+            size += lenFieldSize(linkSize(c, i));
         }
-        if (r.droppedEvents != 0) {
-            size += 1 + varintSize(r.droppedEvents);
+        if (c.droppedLinks != 0) {
+            size += 1 + varintSize(c.droppedLinks);
         }
-        for (int i = 0, n = r.linkCount; i < n; i++) {
-            size += lenFieldSize(linkSize(r, i));
-        }
-        if (r.droppedLinks != 0) {
-            size += 1 + varintSize(r.droppedLinks);
-        }
-        int status = statusSize(r);
+        int status = statusSize(c);
         if (status != 0) {
             size += lenFieldSize(status);
         }
-        if (r.flags != 0) {
+        if (c.flags != 0) {
             size += 6; // flags (16, I32): 2-byte tag, 4 bytes
         }
         return size;
     }
 
-    private static int eventBodyLength(SpanRecord r, int i) {
-        int end = i + 1 < r.eventCount ? r.table[2 * i + 2] : r.eventEnd;
-        return end - r.table[2 * i];
+    private static int eventBodyLength(CheckedSpan c, int i) {
+        int end = i + 1 < c.eventCount ? c.table[2 * i + 2] : c.eventEnd;
+        return end - c.table[2 * i];
     }
 
-    private static int eventSize(SpanRecord r, int i) {
-        int dropped = r.table[2 * i + 1];
-        return eventBodyLength(r, i) + (dropped != 0 ? 1 + varintSize(dropped) : 0);
+    private static int eventSize(CheckedSpan c, int i) {
+        int dropped = c.table[2 * i + 1];
+        return eventBodyLength(c, i) + (dropped != 0 ? 1 + varintSize(dropped) : 0);
     }
 
-    private static int linkBodyLength(SpanRecord r, int i) {
-        int t = r.linkTableBase + 3 * i;
-        int end = i + 1 < r.linkCount ? r.table[t + 3] : r.linkEnd;
-        return end - r.table[t];
+    private static int linkBodyLength(CheckedSpan c, int i) {
+        int t = c.linkTableBase + 3 * i;
+        int end = i + 1 < c.linkCount ? c.table[t + 3] : c.linkEnd;
+        return end - c.table[t];
     }
 
-    private static int linkSize(SpanRecord r, int i) {
-        int t = r.linkTableBase + 3 * i;
-        int dropped = r.table[t + 1];
-        return linkBodyLength(r, i) + (dropped != 0 ? 1 + varintSize(dropped) : 0) + (r.table[t + 2] != 0 ? 5 : 0);
+    private static int linkSize(CheckedSpan c, int i) {
+        int t = c.linkTableBase + 3 * i;
+        int dropped = c.table[t + 1];
+        return linkBodyLength(c, i) + (dropped != 0 ? 1 + varintSize(dropped) : 0) + (c.table[t + 2] != 0 ? 5 : 0);
     }
 
-    private static int statusSize(SpanRecord r) {
-        return (r.statusMessageLength != 0 ? lenFieldSize(r.statusMessageLength) : 0) + (r.statusCode != 0 ? 2 : 0);
+    private static int statusSize(CheckedSpan c) {
+        return (c.statusMessageLength != 0 ? lenFieldSize(c.statusMessageLength) : 0) + (c.statusCode != 0 ? 2 : 0);
     }
 
     // ---------------------------------------------------------------- span writer (hot path)
 
-    /** Writes the {@code ScopeSpans.spans} field of {@code r} at {@code pos}; returns the end. */
-    private int writeSpan(SpanRecord r, int pos, int spanSize) {
+    /**
+     * Writes the {@code ScopeSpans.spans} field of the checked span {@code c} at {@code pos}, its
+     * variable parts copied from {@code arena} (its record's) at the checked offsets; returns the end.
+     */
+    private int writeSpan(CheckedSpan c, byte[] arena, int pos, int spanSize) {
         final long a = address;
-        final byte[] arena = r.arena;
         pos = putByte(a, pos, 0x12); // ScopeSpans.spans (2, LEN)
         pos = putVarint(a, pos, spanSize);
         pos = putByte(a, pos, 0x0A); // trace_id (1, LEN)
         pos = putByte(a, pos, 16);
-        pos = putIdBytes(a, pos, r.traceIdHigh);
-        pos = putIdBytes(a, pos, r.traceIdLow);
+        pos = putIdBytes(a, pos, c.traceIdHigh);
+        pos = putIdBytes(a, pos, c.traceIdLow);
         pos = putByte(a, pos, 0x12); // span_id (2, LEN)
         pos = putByte(a, pos, 8);
-        pos = putIdBytes(a, pos, r.spanId);
-        if (r.traceStateLength != 0) {
+        pos = putIdBytes(a, pos, c.spanId);
+        if (c.traceStateLength != 0) {
             pos = putByte(a, pos, 0x1A); // trace_state (3, LEN)
-            pos = putVarint(a, pos, r.traceStateLength);
-            pos = copy(arena, r.traceStateOffset, a, pos, r.traceStateLength);
+            pos = putVarint(a, pos, c.traceStateLength);
+            pos = copy(arena, c.traceStateOffset, a, pos, c.traceStateLength);
         }
-        if (r.parentSpanId != 0) {
+        if (c.parentSpanId != 0) {
             pos = putByte(a, pos, 0x22); // parent_span_id (4, LEN)
             pos = putByte(a, pos, 8);
-            pos = putIdBytes(a, pos, r.parentSpanId);
+            pos = putIdBytes(a, pos, c.parentSpanId);
         }
-        if (r.nameLength != 0) {
-            pos = putByte(a, pos, 0x2A); // name (5, LEN)
-            pos = putVarint(a, pos, r.nameLength);
-            pos = copy(arena, r.nameOffset, a, pos, r.nameLength);
+        pos = putByte(a, pos, 0x2A); // name (5, LEN): never empty on the wire
+        if (c.fallbackName) {
+            pos = putVarint(a, pos, FALLBACK_SPAN_NAME_UTF8.length);
+            pos = copy(FALLBACK_SPAN_NAME_UTF8, 0, a, pos, FALLBACK_SPAN_NAME_UTF8.length);
+        } else {
+            pos = putVarint(a, pos, c.nameLength);
+            pos = copy(arena, c.nameOffset, a, pos, c.nameLength);
         }
-        if (r.kind != 0) {
+        if (c.kind != 0) {
             pos = putByte(a, pos, 0x30); // kind (6, VARINT), 1..5
-            pos = putByte(a, pos, r.kind);
+            pos = putByte(a, pos, c.kind);
         }
-        if (r.startEpochNanos != 0) {
-            pos = putByte(a, pos, 0x39); // start_time_unix_nano (7, I64)
-            pos = putFixed64(a, pos, r.startEpochNanos);
-        }
-        if (r.endEpochNanos != 0) {
-            pos = putByte(a, pos, 0x41); // end_time_unix_nano (8, I64)
-            pos = putFixed64(a, pos, r.endEpochNanos);
-        }
+        pos = putByte(a, pos, 0x39); // start_time_unix_nano (7, I64)
+        pos = putFixed64(a, pos, c.startEpochNanos);
+        pos = putByte(a, pos, 0x41); // end_time_unix_nano (8, I64)
+        pos = putFixed64(a, pos, c.endEpochNanos);
         // attributes (9): complete KeyValue fields already
-        pos = copy(arena, r.attributeBase, a, pos, r.attributeEnd - r.attributeBase);
-        if (r.droppedAttributes != 0) {
+        pos = copy(arena, c.attributeBase, a, pos, c.attributeEnd - c.attributeBase);
+        if (c.droppedAttributes != 0) {
             pos = putByte(a, pos, 0x50); // dropped_attributes_count (10, VARINT)
-            pos = putVarint(a, pos, r.droppedAttributes);
+            pos = putVarint(a, pos, c.droppedAttributes);
         }
-        final int[] table = r.table;
-        for (int i = 0, n = r.eventCount; i < n; i++) {
+        final int[] table = c.table;
+        for (int i = 0, n = c.eventCount; i < n; i++) {
             int dropped = table[2 * i + 1];
-            int body = eventBodyLength(r, i);
+            int body = eventBodyLength(c, i);
             pos = putByte(a, pos, 0x5A); // events (11, LEN)
             pos = putVarint(a, pos, body + (dropped != 0 ? 1 + varintSize(dropped) : 0));
             pos = copy(arena, table[2 * i], a, pos, body); // time (1), name (2), attributes (3)
@@ -472,17 +510,17 @@ public final class TraceRequestEncoder {
                 pos = putVarint(a, pos, dropped);
             }
         }
-        if (r.droppedEvents != 0) {
+        if (c.droppedEvents != 0) {
             pos = putByte(a, pos, 0x60); // dropped_events_count (12, VARINT)
-            pos = putVarint(a, pos, r.droppedEvents);
+            pos = putVarint(a, pos, c.droppedEvents);
         }
-        for (int i = 0, n = r.linkCount; i < n; i++) {
-            int t = r.linkTableBase + 3 * i;
+        for (int i = 0, n = c.linkCount; i < n; i++) {
+            int t = c.linkTableBase + 3 * i;
             int dropped = table[t + 1];
             int flags = table[t + 2];
             pos = putByte(a, pos, 0x6A); // links (13, LEN)
-            pos = putVarint(a, pos, linkSize(r, i));
-            pos = copy(arena, table[t], a, pos, linkBodyLength(r, i)); // ids (1, 2), trace_state (3), attributes (4)
+            pos = putVarint(a, pos, linkSize(c, i));
+            pos = copy(arena, table[t], a, pos, linkBodyLength(c, i)); // ids (1, 2), trace_state (3), attributes (4)
             if (dropped != 0) {
                 pos = putByte(a, pos, 0x28); // Link.dropped_attributes_count (5, VARINT)
                 pos = putVarint(a, pos, dropped);
@@ -492,30 +530,171 @@ public final class TraceRequestEncoder {
                 pos = putFixed32(a, pos, flags);
             }
         }
-        if (r.droppedLinks != 0) {
+        if (c.droppedLinks != 0) {
             pos = putByte(a, pos, 0x70); // dropped_links_count (14, VARINT)
-            pos = putVarint(a, pos, r.droppedLinks);
+            pos = putVarint(a, pos, c.droppedLinks);
         }
-        int status = statusSize(r);
+        int status = statusSize(c);
         if (status != 0) {
             pos = putByte(a, pos, 0x7A); // status (15, LEN)
             pos = putVarint(a, pos, status);
-            if (r.statusMessageLength != 0) {
+            if (c.statusMessageLength != 0) {
                 pos = putByte(a, pos, 0x12); // Status.message (2, LEN)
-                pos = putVarint(a, pos, r.statusMessageLength);
-                pos = copy(arena, r.statusMessageOffset, a, pos, r.statusMessageLength);
+                pos = putVarint(a, pos, c.statusMessageLength);
+                pos = copy(arena, c.statusMessageOffset, a, pos, c.statusMessageLength);
             }
-            if (r.statusCode != 0) {
+            if (c.statusCode != 0) {
                 pos = putByte(a, pos, 0x18); // Status.code (3, VARINT), 1..2
-                pos = putByte(a, pos, r.statusCode);
+                pos = putByte(a, pos, c.statusCode);
             }
         }
-        if (r.flags != 0) {
+        if (c.flags != 0) {
             pos = putByte(a, pos, 0x85); // flags (16, I32): tag 133 as a 2-byte varint
             pos = putByte(a, pos, 0x01);
-            pos = putFixed32(a, pos, r.flags);
+            pos = putFixed32(a, pos, c.flags);
         }
         return pos;
+    }
+
+    /**
+     * The span being appended: every field of its record that the encoder uses, read once and
+     * checked against the record's own layout before a byte is written; the size and the bytes are
+     * then computed from these copies alone. A record written by another thread meanwhile (ring-API
+     * misuse) can so make a span's content wrong, but never its size, and never make the encoder
+     * read outside the record's arena or write past the span's computed size. Reused: no allocation
+     * once {@link #table} is as large as the largest record's table.
+     */
+    private static final class CheckedSpan {
+        long traceIdHigh;
+        long traceIdLow;
+        long spanId;
+        long parentSpanId;
+        long startEpochNanos;
+        /** At least {@link #startEpochNanos}. */
+        long endEpochNanos;
+        int flags;
+        int kind;
+        int statusCode;
+        int nameOffset;
+        int nameLength;
+        /** Whether the name is empty or blank and {@link #FALLBACK_SPAN_NAME} is sent instead. */
+        boolean fallbackName;
+        int traceStateOffset;
+        int traceStateLength;
+        int statusMessageOffset;
+        int statusMessageLength;
+        int attributeBase;
+        int attributeEnd;
+        int droppedAttributes;
+        int eventCount;
+        int eventEnd;
+        int droppedEvents;
+        int linkTableBase;
+        int linkCount;
+        int linkEnd;
+        int droppedLinks;
+        /** The used entries of the record's offset table, at the same indexes. */
+        int[] table = new int[0];
+
+        /** @return whether {@code r} is a valid span; this then holds its checked fields */
+        boolean readFrom(SpanRecord r) {
+            traceIdHigh = r.traceIdHigh;
+            traceIdLow = r.traceIdLow;
+            spanId = r.spanId;
+            parentSpanId = r.parentSpanId;
+            startEpochNanos = r.startEpochNanos;
+            long end = r.endEpochNanos;
+            flags = r.flags;
+            kind = r.kind;
+            statusCode = r.statusCode;
+            if (r.fillFailed || (traceIdHigh == 0 && traceIdLow == 0) || spanId == 0 || startEpochNanos <= 0
+                    || end <= 0 || !SpanKind.isValid(kind) || !StatusCode.isValid(statusCode)) {
+                return false;
+            }
+            endEpochNanos = Math.max(startEpochNanos, end);
+            // texts: inside the text partition [0, attributeBase) (the bases are final: never torn)
+            int textEnd = r.attributeBase;
+            nameOffset = r.nameOffset;
+            nameLength = r.nameLength;
+            traceStateOffset = r.traceStateOffset;
+            traceStateLength = r.traceStateLength;
+            statusMessageOffset = r.statusMessageOffset;
+            statusMessageLength = r.statusMessageLength;
+            if (!inside(nameOffset, nameLength, textEnd) || !inside(traceStateOffset, traceStateLength, textEnd)
+                    || !inside(statusMessageOffset, statusMessageLength, textEnd)) {
+                return false;
+            }
+            // regions: each inside its own partition
+            attributeBase = r.attributeBase;
+            attributeEnd = r.attributeEnd;
+            eventEnd = r.eventEnd;
+            linkEnd = r.linkEnd;
+            int eventBase = r.eventBase;
+            int linkBase = r.linkBase;
+            if (attributeEnd < attributeBase || attributeEnd > eventBase || eventEnd < eventBase || eventEnd > linkBase
+                    || linkEnd < linkBase || linkEnd > r.arenaEnd) {
+                return false;
+            }
+            droppedAttributes = r.droppedAttributes;
+            droppedEvents = r.droppedEvents;
+            droppedLinks = r.droppedLinks;
+            // events and links: counts within the table, starts in order inside their region
+            int[] source = r.table;
+            linkTableBase = r.linkTableBase;
+            eventCount = r.eventCount;
+            linkCount = r.linkCount;
+            if (eventCount < 0 || eventCount > linkTableBase / 2 || linkCount < 0
+                    || linkCount > (source.length - linkTableBase) / 3) {
+                return false;
+            }
+            if (table.length < source.length) {
+                table = new int[source.length]; // once per larger span limits
+            }
+            System.arraycopy(source, 0, table, 0, 2 * eventCount);
+            System.arraycopy(source, linkTableBase, table, linkTableBase, 3 * linkCount);
+            int previous = eventBase;
+            for (int i = 0; i < eventCount; i++) {
+                int start = table[2 * i];
+                if (start < previous) {
+                    return false;
+                }
+                previous = start;
+            }
+            if (previous > eventEnd) {
+                return false;
+            }
+            previous = linkBase;
+            for (int i = 0; i < linkCount; i++) {
+                int start = table[linkTableBase + 3 * i];
+                if (start < previous) {
+                    return false;
+                }
+                previous = start;
+            }
+            if (previous > linkEnd) {
+                return false;
+            }
+            fallbackName = isBlank(r.arena, nameOffset, nameLength);
+            return true;
+        }
+
+        /** @return whether {@code [offset, offset + length)} lies inside {@code [0, limit)} */
+        private static boolean inside(int offset, int length, int limit) {
+            return offset >= 0 && length >= 0 && offset <= limit - length;
+        }
+
+        /**
+         * @return whether the UTF-8 text is empty or only bytes up to {@code 0x20}: exactly the
+         *     texts that {@link String#trim()} makes empty (every other char encodes to bytes above it)
+         */
+        private static boolean isBlank(byte[] utf8, int offset, int length) {
+            for (int i = offset, end = offset + length; i < end; i++) {
+                if ((utf8[i] & 0xFF) > 0x20) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     // ---------------------------------------------------------------- request framing (seal)

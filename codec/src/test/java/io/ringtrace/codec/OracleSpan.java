@@ -9,11 +9,18 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Test oracle: applies each {@link SpanRecord} call to the record <em>and</em> to an official
  * protobuf-java {@link Span.Builder}, modelling the record's documented limits independently with
- * protobuf-java's own size computations. The expected message is what the record must encode to.
+ * protobuf-java's own size computations, and the encoder's edge (required ids and times, the
+ * fallback name, an end before the start, W3C trace states) with its own W3C grammar. The expected
+ * message is what the record must encode to, if {@link #valid()}.
  */
 final class OracleSpan {
 
@@ -30,6 +37,9 @@ final class OracleSpan {
     private boolean latestLinkDropped;
     private int statusCode;
     private String statusMessage = "";
+    private boolean idsValid;
+    private long start;
+    private long end;
 
     OracleSpan(SpanRecord record) {
         this.record = record.reset();
@@ -74,6 +84,7 @@ final class OracleSpan {
 
     OracleSpan ids(long high, long low, long spanId, long parent) {
         record.traceId(high, low).spanId(spanId).parentSpanId(parent);
+        idsValid = true;
         expected.setTraceId(id(high, low)).setSpanId(id(spanId));
         if (parent != 0) {
             expected.setParentSpanId(id(parent));
@@ -98,13 +109,57 @@ final class OracleSpan {
 
     OracleSpan traceState(String state) {
         record.traceState(state);
-        String kept = text(state);
-        if (!kept.equals(state)) { // truncated: whole list-members only
-            int comma = kept.lastIndexOf(',');
-            kept = comma < 0 ? "" : kept.substring(0, comma);
-        }
+        String normalized = normalizedTraceState(state);
+        String kept = normalized == null ? "" : wholeMembers(normalized, limits.textBytes() - textUsed);
+        textUsed += utf8(kept);
         expected.setTraceState(kept);
         return this;
+    }
+
+    private static final Pattern KEY = Pattern.compile(
+            "[a-z][a-z0-9_\\-*/]{0,255}|[a-z0-9][a-z0-9_\\-*/]{0,240}@[a-z][a-z0-9_\\-*/]{0,13}");
+    private static final Pattern VALUE = Pattern.compile("[\\x20-\\x2b\\x2d-\\x3c\\x3e-\\x7e]{0,255}[\\x21-\\x2b\\x2d-\\x3c\\x3e-\\x7e]");
+
+    /**
+     * The W3C {@code tracestate} grammar, written from the specification independently of the
+     * implementation: @return the list-members without surrounding whitespace, empty ones left out,
+     * joined by ','; or null if {@code state} is not a valid tracestate
+     */
+    static String normalizedTraceState(String state) {
+        if (state == null) {
+            return "";
+        }
+        List<String> members = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        for (String member : state.split(",", -1)) {
+            String m = member.replaceAll("^[ \\t]+|[ \\t]+$", "");
+            if (m.isEmpty()) {
+                continue;
+            }
+            int equals = m.indexOf('=');
+            if (equals < 0 || !KEY.matcher(m.substring(0, equals)).matches()
+                    || !VALUE.matcher(m.substring(equals + 1)).matches() || !keys.add(m.substring(0, equals))) {
+                return null;
+            }
+            members.add(m);
+        }
+        return members.size() > 32 ? null : String.join(",", members);
+    }
+
+    /** The leading whole list-members of a normalized trace state that fit into {@code room} bytes. */
+    static String wholeMembers(String normalized, int room) {
+        if (normalized.length() <= room) {
+            return normalized;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String member : normalized.split(",")) {
+            int needed = member.length() + (kept.length() == 0 ? 0 : 1);
+            if (kept.length() + needed > room) {
+                break;
+            }
+            kept.append(kept.length() == 0 ? "" : ",").append(member);
+        }
+        return kept.toString();
     }
 
     OracleSpan flags(int flags) {
@@ -121,7 +176,8 @@ final class OracleSpan {
 
     OracleSpan times(long start, long end) {
         record.startEpochNanos(start).endEpochNanos(end);
-        expected.setStartTimeUnixNano(start).setEndTimeUnixNano(end);
+        this.start = start;
+        this.end = end;
         return this;
     }
 
@@ -436,8 +492,9 @@ final class OracleSpan {
     OracleSpan link(long high, long low, long spanId, int flags, String traceState) {
         flushLink();
         record.addLink(high, low, spanId, flags, traceState);
+        String normalized = normalizedTraceState(traceState);
         Span.Link.Builder l = Span.Link.newBuilder().setTraceId(id(high, low)).setSpanId(id(spanId))
-                .setTraceState(traceState == null ? "" : traceState);
+                .setTraceState(normalized == null ? "" : normalized);
         int size = l.build().getSerializedSize(); // flags are kept outside the arena
         if (expected.getLinksCount() + (latestLink != null ? 1 : 0) >= limits.maxLinks()
                 || size > limits.linkBytes() - linkBytes) {
@@ -481,10 +538,22 @@ final class OracleSpan {
         }
     }
 
-    /** @return the expected span message after all calls so far */
+    /**
+     * @return whether the encoder must accept the record: valid ids, positive start and end times,
+     *     and no refused call (a refused call throws out of this oracle before it records anything)
+     */
+    boolean valid() {
+        return idsValid && start > 0 && end > 0;
+    }
+
+    /** @return the expected span message after all calls so far (meaningful only if {@link #valid()}) */
     Span build() {
         flushEvent();
         flushLink();
+        expected.setStartTimeUnixNano(start).setEndTimeUnixNano(Math.max(start, end));
+        if (expected.getName().trim().isEmpty()) {
+            expected.setName(TraceRequestEncoder.FALLBACK_SPAN_NAME);
+        }
         if (statusCode != 0 || !statusMessage.isEmpty()) {
             expected.setStatus(Status.newBuilder().setCodeValue(statusCode).setMessage(statusMessage));
         }

@@ -130,21 +130,73 @@ final class RandomSpans {
                 .linkBytes(between(0, 200)).build();
     }
 
+    /** A positive time, far enough below Long.MAX_VALUE to add a duration to. */
+    long time() {
+        return 1 + (random.nextLong() >>> 2);
+    }
+
+    /** A trace state: valid (with optional whitespace and empty members), or invalid in some way. */
+    String traceState() {
+        switch (random.nextInt(6)) {
+            case 0: return "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7";
+            case 1: return " rojo=00f067aa0ba902b7 ,\t, congo=t61rcWkgMzE\t";
+            case 2: return string(); // almost never valid
+            case 3: return "a=1,a=2"; // a duplicate key
+            default: {
+                StringBuilder sb = new StringBuilder();
+                int members = between(1, 34); // beyond 32 is invalid
+                for (int i = 0; i < members; i++) {
+                    sb.append(i == 0 ? "" : chance(20) ? " , " : ",");
+                    sb.append(chance(10) ? "t" + i + "@sys" : "k" + i).append('=');
+                    int length = between(1, chance(5) ? 256 : 20);
+                    for (int j = 0; j < length; j++) {
+                        sb.append(j == length - 1 ? 'v' : validValueChar()); // a value may not end in a space
+                    }
+                }
+                return sb.toString();
+            }
+        }
+    }
+
+    private char validValueChar() {
+        char c;
+        do {
+            c = (char) (0x20 + random.nextInt(0x5f));
+        } while (c == ',' || c == '=');
+        return c;
+    }
+
+    /** An OTLP flags value: plain W3C flags, the SDK's is-remote forms, or any int. */
+    int flags() {
+        switch (random.nextInt(4)) {
+            case 0: return 1;
+            case 1: return SpanFlags.of(random.nextInt(256), random.nextBoolean());
+            case 2: return 0;
+            default: return random.nextInt();
+        }
+    }
+
     /** Fills {@code s} with a random span: every field optional, texts set at most once each. */
     void fill(OracleSpan s, InstrumentationScope scope) {
         s.scope(scope).ids(chance(5) ? 0 : nonZeroLong(), nonZeroLong(), nonZeroLong(), chance(40) ? 0 : anyLong());
         if (chance(90)) {
-            s.name(string(), random.nextBoolean());
+            s.name(chance(5) ? " \t" : string(), random.nextBoolean());
         }
         if (chance(20)) {
-            s.traceState(chance(50) ? "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7" : string());
+            s.traceState(traceState());
         }
         if (chance(50)) {
-            s.flags(chance(50) ? 1 : chance(50) ? 0x301 : random.nextInt());
+            s.flags(flags());
         }
         s.kind(random.nextInt(6));
-        if (chance(90)) {
-            s.times(chance(5) ? 0 : anyLong(), chance(5) ? 0 : anyLong());
+        int times = random.nextInt(100);
+        if (times >= 6) {
+            long start = time();
+            s.times(start, chance(20) ? time() : start + random.nextInt(1_000_000)); // sometimes an end before the start
+        } else if (times >= 3) {
+            s.times(chance(50) ? 0 : -time(), time()); // not a start time: refused by the encoder
+        } else if (times >= 1) {
+            s.times(time(), chance(50) ? 0 : Long.MIN_VALUE); // not an end time
         }
         if (chance(40)) {
             s.status(random.nextInt(3), chance(50) ? "" : string());
@@ -162,8 +214,8 @@ final class RandomSpans {
             } else if (op < 7 && hasEvent) {
                 s.eventAttribute(key(), value());
             } else if (op < 8) {
-                s.link(chance(5) ? 0 : nonZeroLong(), nonZeroLong(), nonZeroLong(), chance(50) ? 0 : random.nextInt(),
-                        chance(60) ? null : string());
+                s.link(chance(5) ? 0 : nonZeroLong(), nonZeroLong(), nonZeroLong(), chance(50) ? 0 : flags(),
+                        chance(60) ? null : traceState());
                 hasLink = true;
             } else if (hasLink) {
                 s.linkAttribute(key(), value());

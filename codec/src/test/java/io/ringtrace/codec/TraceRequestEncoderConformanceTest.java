@@ -92,12 +92,15 @@ class TraceRequestEncoderConformanceTest extends CodecTestBase {
                                         .addAttributes(kv("s", any().setStringValue("v"))).addAttributes(kv("l", any().setIntValue(1)))
                                         .addAttributes(kv("d", any().setDoubleValue(2.5))).addAttributes(kv("b", any().setBoolValue(false)))
                                         .addAttributes(kv("a", emptyArray)).addAttributes(kv("n", zero)))
-                                .addSpans(Span.newBuilder().setTraceId(OracleSpan.id(1, 2)).setSpanId(OracleSpan.id(3)))))
+                                .addSpans(Span.newBuilder().setTraceId(OracleSpan.id(1, 2)).setSpanId(OracleSpan.id(3))
+                                        .setName(TraceRequestEncoder.FALLBACK_SPAN_NAME)
+                                        .setStartTimeUnixNano(1).setEndTimeUnixNano(2))))
                 .build();
         TraceRequestEncoder encoder = new TraceRequestEncoder(resource, 4096);
         Bytes<?> buffer = directBuffer(encoder.requiredCapacity());
         encoder.begin(buffer);
-        assertTrue(encoder.append(new SpanRecord(SpanLimits.defaults()).scope(scope).traceId(1, 2).spanId(3)));
+        assertTrue(encoder.append(new SpanRecord(SpanLimits.defaults()).scope(scope).traceId(1, 2).spanId(3)
+                .startEpochNanos(1).endEpochNanos(2)));
         assertConformant(expected, encoder.seal());
     }
 
@@ -130,7 +133,8 @@ class TraceRequestEncoderConformanceTest extends CodecTestBase {
         OracleRequest.Scope[] order = {a, a, b, a, c, c, b, a};
         encoder.begin(buffer);
         for (int i = 0; i < order.length; i++) {
-            OracleSpan s = new OracleSpan(record).scope(order[i].scope).ids(1, 2 + i, 3 + i, 0).name("s" + i, false);
+            OracleSpan s = new OracleSpan(record).scope(order[i].scope).ids(1, 2 + i, 3 + i, 0).name("s" + i, false)
+                    .times(100 + i, 200 + i);
             assertTrue(encoder.append(record));
             oracle.add(order[i].scope, s.build());
         }

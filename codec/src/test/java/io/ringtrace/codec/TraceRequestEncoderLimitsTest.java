@@ -16,7 +16,7 @@ class TraceRequestEncoderLimitsTest extends CodecTestBase {
     private final OracleRequest.Scope scopeB = oracle.register(new OracleRequest.Scope("b", "", "", null, null));
 
     private OracleSpan span(SpanRecord r, OracleRequest.Scope scope, int i, int payload) {
-        return new OracleSpan(r).scope(scope.scope).ids(7, 100 + i, 200 + i, 0).name("span-" + i, false)
+        return new OracleSpan(r).scope(scope.scope).ids(7, 100 + i, 200 + i, 0).name("span-" + i, false).times(5, 6)
                 .attribute("payload", OracleSpan.of("p".repeat(payload)));
     }
 
@@ -59,7 +59,7 @@ class TraceRequestEncoderLimitsTest extends CodecTestBase {
     void aSpanLargerThanMaxRequestBytesIsRefusedEvenByAnEmptyRequest() {
         TraceRequestEncoder encoder = new TraceRequestEncoder(Resource.empty(), 1024);
         Bytes<?> buffer = directBuffer(encoder.requiredCapacity());
-        SpanRecord big = new SpanRecord(SpanLimits.defaults()).traceId(1, 1).spanId(1)
+        SpanRecord big = new SpanRecord(SpanLimits.defaults()).traceId(1, 1).spanId(1).startEpochNanos(1).endEpochNanos(2)
                 .attribute(Utf8Constant.of("big"), "b".repeat(1500));
         encoder.begin(buffer);
         assertFalse(encoder.append(big));

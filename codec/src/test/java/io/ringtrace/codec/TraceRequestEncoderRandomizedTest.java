@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
  * value kind, edge values and every limit, in requests of one or several scopes, through reused
  * records (a third of them via {@link SpanRecord#copyFrom(SpanRecord)}, a third packed with {@link
  * SpanRecord#packInto(byte[], int)} and unpacked into another record), encoders and buffers.
+ * Records the encoder must refuse (no ids, missing or negative times) are refused and leave the
+ * request exact.
  * A failure names its seed and case; rerun with {@code -Dringtrace.seed=...}.
  */
 class TraceRequestEncoderRandomizedTest extends CodecTestBase {
@@ -36,11 +38,14 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
         int spans = 0;
         int[] dropped = new int[5]; // attributes, events, links, event attributes, link attributes
         int multiScopeRequests = 0;
+        int refused = 0;
+        int[] covered = new int[4]; // fallback names, trace states kept, is-remote flags, ends clamped to the start
         for (int request = 0; request < REQUESTS; request++) {
             oracle.clear();
             encoder.begin(buffer);
             boolean oneScope = gen.chance(50);
             int count = gen.between(0, 12);
+            int appended = 0;
             for (int i = 0; i < count; i++) {
                 SpanLimits limits = gen.limits();
                 SpanRecord[] pair = records.computeIfAbsent(limits, l -> new SpanRecord[] {new SpanRecord(l), new SpanRecord(l)});
@@ -65,17 +70,30 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
                     assertEquals(at + pair[0].packedSize(), end, "packedSize");
                     toAppend = pair[1].reset().unpackFrom(packed, at).scope(pair[0].scope());
                 }
+                if (!s.valid()) {
+                    long size = encoder.requestSize();
+                    assertEquals(TraceRequestEncoder.INVALID, encoder.tryAppend(toAppend),
+                            "seed " + SEED + " request " + request + " span " + i);
+                    assertEquals(size, encoder.requestSize());
+                    refused++;
+                    continue;
+                }
                 assertTrue(encoder.append(toAppend), "seed " + SEED + " request " + request + " span " + i);
+                appended++;
                 io.opentelemetry.proto.trace.v1.Span expected = s.build();
                 oracle.add(scope.scope, expected);
                 spans++;
+                covered[0] += expected.getName().equals(TraceRequestEncoder.FALLBACK_SPAN_NAME) ? 1 : 0;
+                covered[1] += expected.getTraceState().isEmpty() ? 0 : 1;
+                covered[2] += (expected.getFlags() & SpanFlags.CONTEXT_HAS_IS_REMOTE_MASK) != 0 ? 1 : 0;
+                covered[3] += expected.getStartTimeUnixNano() == expected.getEndTimeUnixNano() ? 1 : 0;
                 dropped[0] += expected.getDroppedAttributesCount();
                 dropped[1] += expected.getDroppedEventsCount();
                 dropped[2] += expected.getDroppedLinksCount();
                 expected.getEventsList().forEach(e -> dropped[3] += e.getDroppedAttributesCount());
                 expected.getLinksList().forEach(l -> dropped[4] += l.getDroppedAttributesCount());
             }
-            assertEquals(count, encoder.spanCount());
+            assertEquals(appended, encoder.spanCount());
             Bytes<?> sealed = encoder.seal();
             if (oracle.build().getResourceSpansCount() > 0 && oracle.build().getResourceSpans(0).getScopeSpansCount() > 1) {
                 multiScopeRequests++;
@@ -87,6 +105,10 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
             }
         }
         assertTrue(spans > 3000, "covered " + spans + " spans");
+        assertTrue(refused > 100, "refused " + refused + " invalid records");
+        for (int i = 0; i < covered.length; i++) {
+            assertTrue(covered[i] > 50, "edge case " + i + " covered " + covered[i] + " times");
+        }
         // the generator must actually reach every limit and the grouping path
         for (int i = 0; i < dropped.length; i++) {
             assertTrue(dropped[i] > 0, "no drops of kind " + i);

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Three groups, by who writes them:
  * <ul>
- *   <li>producers (any app thread, contended only under overload): spans lost before the ring, by
- *       reason ({@code RING_FULL}, {@code POOL_EXHAUSTED}, {@code SHUTDOWN});
+ *   <li>producers (any app thread, contended only under overload or misuse): spans lost before the
+ *       ring, by reason ({@code RING_FULL}, {@code POOL_EXHAUSTED}, {@code SHUTDOWN}); span API
+ *       calls ignored as misuse, repeated {@code end()} calls, sampler exceptions;
  *   <li>the serializer thread alone (single writer, {@code lazySet}: a plain store, ordered): spans
  *       consumed from the ring, spans in the open request, spans and bytes handed to the exporter,
  *       requests sent, spans it dropped ({@code SPAN_TOO_LARGE}, {@code SHUTDOWN});
@@ -37,7 +38,10 @@ final class EngineCounters {
     private static final int EXPORTED = BYTES_SENT + 1;
     private static final int RETRIES = EXPORTED + 1;
     private static final int REQUESTS_FAILED = RETRIES + 1;
-    private static final int SLOTS = REQUESTS_FAILED + 1;
+    private static final int IGNORED_SPAN_CALLS = REQUESTS_FAILED + 1;
+    private static final int REPEATED_ENDS = IGNORED_SPAN_CALLS + 1;
+    private static final int SAMPLER_ERRORS = REPEATED_ENDS + 1;
+    private static final int SLOTS = SAMPLER_ERRORS + 1;
 
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * STRIDE);
 
@@ -66,6 +70,30 @@ final class EngineCounters {
 
     long edgeDrops(DropReason reason) {
         return get(EDGE_DROPS + reason.ordinal());
+    }
+
+    void spanCallIgnored() {
+        add(IGNORED_SPAN_CALLS, 1);
+    }
+
+    void repeatedEnd() {
+        add(REPEATED_ENDS, 1);
+    }
+
+    void samplerError() {
+        add(SAMPLER_ERRORS, 1);
+    }
+
+    long ignoredSpanCalls() {
+        return get(IGNORED_SPAN_CALLS);
+    }
+
+    long repeatedEnds() {
+        return get(REPEATED_ENDS);
+    }
+
+    long samplerErrors() {
+        return get(SAMPLER_ERRORS);
     }
 
     // ------------------------------------------------------------ serializer thread only

@@ -36,6 +36,9 @@ public final class EngineStats {
     int requestBuffers;
     int requestBuffersInUse;
     long offHeapBytesHeld;
+    long ignoredSpanCalls;
+    long repeatedEnds;
+    long samplerErrors;
     boolean closed;
     final LatencyHistogram.Snapshot exportLatency = new LatencyHistogram.Snapshot();
 
@@ -145,6 +148,31 @@ public final class EngineStats {
         return exportLatency;
     }
 
+    /**
+     * @return span API calls ignored as misuse, sampled span or not: a null key, value, name or
+     *     link, an event attribute before any event, a status code that is not a {@code
+     *     StatusCode} (see {@link Span}); not losses, so not in the accounting
+     */
+    public long ignoredSpanCalls() {
+        return ignoredSpanCalls;
+    }
+
+    /**
+     * @return {@code end()} calls on a span already ended (each a no-op, as in the OpenTelemetry
+     *     API), e.g. from an {@code end()} both in a {@code try} and in its {@code finally}
+     */
+    public long repeatedEnds() {
+        return repeatedEnds;
+    }
+
+    /**
+     * @return spans whose {@link Sampler} threw: each was started as not sampled (its context still
+     *     propagates) and the exception was contained
+     */
+    public long samplerErrors() {
+        return samplerErrors;
+    }
+
     /** @return whether the engine has been closed (or is closing) */
     public boolean closed() {
         return closed;
@@ -173,6 +201,9 @@ public final class EngineStats {
         requestBuffers = other.requestBuffers;
         requestBuffersInUse = other.requestBuffersInUse;
         offHeapBytesHeld = other.offHeapBytesHeld;
+        ignoredSpanCalls = other.ignoredSpanCalls;
+        repeatedEnds = other.repeatedEnds;
+        samplerErrors = other.samplerErrors;
         closed = other.closed;
         exportLatency.copyFrom(other.exportLatency);
         return this;
@@ -201,6 +232,9 @@ public final class EngineStats {
                 .append(", ringCapacity=").append(ringCapacity)
                 .append(", requestBuffersInUse=").append(requestBuffersInUse).append('/').append(requestBuffers)
                 .append(", offHeapBytesHeld=").append(offHeapBytesHeld)
+                .append(", ignoredSpanCalls=").append(ignoredSpanCalls)
+                .append(", repeatedEnds=").append(repeatedEnds)
+                .append(", samplerErrors=").append(samplerErrors)
                 .append(", exportLatency={count=").append(exportLatency.count())
                 .append(", p50Nanos<=").append(exportLatency.percentileNanos(50))
                 .append(", p99Nanos<=").append(exportLatency.percentileNanos(99))

@@ -2,12 +2,15 @@ package io.ringtrace.engine;
 
 import io.ringtrace.codec.Resource;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 
 /**
@@ -27,6 +30,8 @@ final class EnvironmentConfig {
 
     /** The OpenTelemetry default service name for Java. */
     static final String DEFAULT_SERVICE_NAME = "unknown_service:java";
+    /** This build's version, {@code telemetry.sdk.version}: the build writes it into ringtrace.properties. */
+    static final String SDK_VERSION = sdkVersion();
 
     private static final System.Logger LOG = System.getLogger(EnvironmentConfig.class.getName());
 
@@ -119,8 +124,9 @@ final class EnvironmentConfig {
     /**
      * The engine's resource: {@code OTEL_RESOURCE_ATTRIBUTES} ({@code key=value,...}, values
      * percent-decoded), then {@code service.name} from {@code OTEL_SERVICE_NAME} (which wins), or
-     * the default {@code unknown_service:java}; plus {@code telemetry.sdk.name=ringtrace} and
-     * {@code telemetry.sdk.language=java}.
+     * the default {@code unknown_service:java}; plus {@code telemetry.sdk.name=ringtrace},
+     * {@code telemetry.sdk.language=java} and {@code telemetry.sdk.version} (this build's version),
+     * which the semantic conventions require.
      */
     static Resource defaultResource(String serviceName, String attributes) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -143,11 +149,28 @@ final class EnvironmentConfig {
         }
         values.put("telemetry.sdk.name", "ringtrace");
         values.put("telemetry.sdk.language", "java");
+        values.put("telemetry.sdk.version", SDK_VERSION);
         Resource.Builder builder = Resource.builder();
         for (Map.Entry<String, String> e : values.entrySet()) {
             builder.attribute(e.getKey(), e.getValue());
         }
         return builder.build();
+    }
+
+    private static String sdkVersion() {
+        try (InputStream in = EnvironmentConfig.class.getResourceAsStream("ringtrace.properties")) {
+            if (in != null) {
+                Properties properties = new Properties();
+                properties.load(in);
+                String version = properties.getProperty("version", "").trim();
+                if (!version.isEmpty() && !version.startsWith("${")) { // not filled in: a build without filtering
+                    return version;
+                }
+            }
+        } catch (IOException e) {
+            // a broken jar: reported as unknown below
+        }
+        return "unknown";
     }
 
     private static String percentDecode(String s) {

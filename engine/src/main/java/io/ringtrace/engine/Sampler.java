@@ -3,7 +3,9 @@ package io.ringtrace.engine;
 /**
  * Decides at span start whether a span is sampled (recorded and exported) or not (it then records
  * nothing and touches no ring slot, but still propagates its context), with OpenTelemetry's
- * semantics. Implementations must be thread-safe and must not allocate.
+ * semantics. Implementations must be thread-safe and must not allocate. An exception a sampler
+ * throws never reaches the application: the span API starts that span as not sampled and counts it
+ * ({@link EngineStats#samplerErrors()}).
  *
  * <p>The built-in samplers match the OpenTelemetry SDK's: {@link #alwaysOn()}, {@link #alwaysOff()},
  * {@link #traceIdRatio(double)} (same decision as the SDK's {@code TraceIdRatioBased} for the same

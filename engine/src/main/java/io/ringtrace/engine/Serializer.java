@@ -106,22 +106,26 @@ final class Serializer implements EventHandler<SpanRecord> {
             counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
             return;
         }
-        boolean appended;
+        int result;
         try {
-            appended = encoder.append(record);
-            if (!appended && encoder.spanCount() > 0) {
+            result = encoder.tryAppend(record); // checks the record at the encoder's edge, once
+            if (result == TraceRequestEncoder.FULL && encoder.spanCount() > 0) {
                 seal(); // full: ship it and start the next request with this span
                 if (!open()) {
                     counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
                     return;
                 }
-                appended = encoder.append(record);
+                result = encoder.tryAppend(record);
             }
         } catch (RuntimeException e) {
             invalid(e);
             return;
         }
-        if (!appended) {
+        if (result == TraceRequestEncoder.INVALID) { // nothing of it was written: the request stays exact
+            invalid(null);
+            return;
+        }
+        if (result != TraceRequestEncoder.APPENDED) {
             counters.droppedInSerializer(DropReason.SPAN_TOO_LARGE, 1); // alone larger than a request
             return;
         }
@@ -196,8 +200,9 @@ final class Serializer implements EventHandler<SpanRecord> {
         counters.droppedInSerializer(DropReason.INVALID_SPAN, 1);
         if (!loggedInvalid) { // once per engine: a buggy producer must not flood the log
             loggedInvalid = true;
-            LOG.log(Level.WARNING, "ringtrace: dropped a span published without valid ids or that could not be"
-                    + " encoded (counted as INVALID_SPAN; logged once)", e);
+            LOG.log(Level.WARNING, "ringtrace: dropped a span that is not valid (fill failed, no ids, missing or"
+                    + " negative times, inconsistent record) or could not be encoded (counted as INVALID_SPAN;"
+                    + " logged once)", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ringtrace.engine;
 
+import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.StatusCode;
 import io.ringtrace.codec.Utf8Constant;
@@ -15,15 +16,27 @@ import java.lang.invoke.VarHandle;
  * <p><b>A {@code Span} reference is valid until {@code end()} returns.</b> The object is then reused
  * for a later span of the same thread; using a stale reference is undefined (it may affect the new
  * span). Calls after {@code end()} on an object that has not been reused are ignored, and a second
- * {@code end()} on it throws {@link IllegalStateException}.
+ * {@code end()} on it is a no-op, counted in {@link EngineStats#repeatedEnds()}.
+ *
+ * <p>Misuse never throws, and is treated the same whether the span is sampled or not: as in the
+ * OpenTelemetry API, a hot path is not a place for exceptions. A null key, value, name or link, an
+ * {@code eventAttribute} before any {@code addEvent}, a status code that is not a {@link StatusCode}
+ * constant: each such call is ignored and counted in {@link EngineStats#ignoredSpanCalls()} (for
+ * the no-op span, which belongs to no running engine, only ignored). The exception is {@link
+ * #record()}, the raw record, which throws as {@link SpanRecord} documents.
  *
  * <p>Threads: a span is filled by one thread at a time. It may be handed to another thread (with
  * the usual happens-before, e.g. an executor) and ended there.
  *
  * <p>Unsampled spans (and the no-op span returned when the engine is disabled, closed, or the
- * thread's pool is exhausted) record nothing: every recording method returns at once, and
- * {@code end()} only returns the flyweight. Their {@linkplain #context() context} still propagates
+ * thread's pool is exhausted) record nothing: every recording method returns after its argument
+ * checks, and {@code end()} only returns the flyweight. Their {@linkplain #context() context} still propagates
  * (the no-op span's is invalid).
+ *
+ * <p>On the wire ({@code Span.flags}): the W3C trace flags plus the OTLP is-remote bits, as the
+ * OpenTelemetry SDK sends them: {@code 0x101} for a sampled root span or a child of a local parent,
+ * {@code 0x301} for a child of a parent taken from {@code traceparent}. An empty or blank name is
+ * sent as {@code <unspecified span name>}.
  *
  * <p>Memory: each pooled span holds one {@link SpanRecord} sized by the engine's span limits plus a
  * {@link TraceContext}; a thread holds at most {@code spansPerThread} of them, created on first use.
@@ -56,6 +69,8 @@ public final class Span {
 
     /** Whether attributes etc. are recorded: open and sampled. Written and read by the filling thread. */
     boolean recording;
+    /** Whether an event was added since the start, sampled or not (so misuse is seen either way); filling thread. */
+    boolean eventAdded;
     boolean sampled;
     long parentSpanId;
     long startEpochNanos;
@@ -110,6 +125,9 @@ public final class Span {
      * @return this
      */
     public Span attribute(Utf8Constant key, CharSequence value) {
+        if (key == null || value == null) {
+            return ignored();
+        }
         if (recording) {
             record.attribute(key, value);
         }
@@ -122,6 +140,9 @@ public final class Span {
      * @return this
      */
     public Span attribute(Utf8Constant key, long value) {
+        if (key == null) {
+            return ignored();
+        }
         if (recording) {
             record.attribute(key, value);
         }
@@ -134,6 +155,9 @@ public final class Span {
      * @return this
      */
     public Span attribute(Utf8Constant key, double value) {
+        if (key == null) {
+            return ignored();
+        }
         if (recording) {
             record.attribute(key, value);
         }
@@ -146,6 +170,9 @@ public final class Span {
      * @return this
      */
     public Span attribute(Utf8Constant key, boolean value) {
+        if (key == null) {
+            return ignored();
+        }
         if (recording) {
             record.attribute(key, value);
         }
@@ -159,6 +186,12 @@ public final class Span {
      * @return this
      */
     public Span addEvent(Utf8Constant name) {
+        if (name == null) {
+            return ignored();
+        }
+        if (!eventAdded) {
+            eventAdded = true; // only when it changes: the no-op span is shared by every thread
+        }
         if (recording) {
             record.addEvent(name, pool.clock.nowEpochNanos());
         }
@@ -171,6 +204,12 @@ public final class Span {
      * @return this
      */
     public Span addEvent(Utf8Constant name, long epochNanos) {
+        if (name == null) {
+            return ignored();
+        }
+        if (!eventAdded) {
+            eventAdded = true; // only when it changes: the no-op span is shared by every thread
+        }
         if (recording) {
             record.addEvent(name, epochNanos);
         }
@@ -178,13 +217,16 @@ public final class Span {
     }
 
     /**
-     * Adds an attribute to the latest event.
+     * Adds an attribute to the latest event (ignored before the first {@code addEvent}).
      *
      * @param key attribute key
      * @param value value
      * @return this
      */
     public Span eventAttribute(Utf8Constant key, CharSequence value) {
+        if (key == null || value == null || !eventAdded) {
+            return ignored();
+        }
         if (recording) {
             record.eventAttribute(key, value);
         }
@@ -192,13 +234,16 @@ public final class Span {
     }
 
     /**
-     * Adds an attribute to the latest event.
+     * Adds an attribute to the latest event (ignored before the first {@code addEvent}).
      *
      * @param key attribute key
      * @param value value
      * @return this
      */
     public Span eventAttribute(Utf8Constant key, long value) {
+        if (key == null || !eventAdded) {
+            return ignored();
+        }
         if (recording) {
             record.eventAttribute(key, value);
         }
@@ -206,13 +251,16 @@ public final class Span {
     }
 
     /**
-     * Adds an attribute to the latest event.
+     * Adds an attribute to the latest event (ignored before the first {@code addEvent}).
      *
      * @param key attribute key
      * @param value value
      * @return this
      */
     public Span eventAttribute(Utf8Constant key, double value) {
+        if (key == null || !eventAdded) {
+            return ignored();
+        }
         if (recording) {
             record.eventAttribute(key, value);
         }
@@ -220,13 +268,16 @@ public final class Span {
     }
 
     /**
-     * Adds an attribute to the latest event.
+     * Adds an attribute to the latest event (ignored before the first {@code addEvent}).
      *
      * @param key attribute key
      * @param value value
      * @return this
      */
     public Span eventAttribute(Utf8Constant key, boolean value) {
+        if (key == null || !eventAdded) {
+            return ignored();
+        }
         if (recording) {
             record.eventAttribute(key, value);
         }
@@ -234,15 +285,20 @@ public final class Span {
     }
 
     /**
-     * Adds a link to another span's context (ignored if that context is invalid).
+     * Adds a link to another span's context (ignored if that context is invalid). Its {@code
+     * Link.flags} say whether the linked context is remote, as the OpenTelemetry SDK sends them
+     * ({@link SpanFlags#of(int, boolean)}).
      *
      * @param linked the linked context
      * @return this
      */
     public Span addLink(TraceContext linked) {
+        if (linked == null) {
+            return ignored();
+        }
         if (recording && linked.isValid()) {
-            record.addLink(linked.traceIdHigh, linked.traceIdLow, linked.spanId, linked.traceFlags,
-                    linked.traceState());
+            record.addLink(linked.traceIdHigh, linked.traceIdLow, linked.spanId,
+                    SpanFlags.of(linked.traceFlags, linked.remote), linked.traceState());
         }
         return this;
     }
@@ -250,16 +306,16 @@ public final class Span {
     /**
      * Sets the status with the OpenTelemetry API's rules: the description is kept only for {@code
      * ERROR} (ignored for {@code OK} and {@code UNSET}), setting {@code UNSET} is ignored, and
-     * {@code OK} is final (later calls are ignored).
+     * {@code OK} is final (later calls are ignored). A code that is not a {@link StatusCode} constant
+     * is ignored (counted, like any misuse).
      *
      * @param code {@link io.ringtrace.codec.StatusCode} constant
      * @param message description (for {@code ERROR}); may be null
      * @return this
-     * @throws IllegalArgumentException if {@code code} is not a {@code StatusCode} constant
      */
     public Span status(int code, CharSequence message) {
         if (!StatusCode.isValid(code)) {
-            throw new IllegalArgumentException("status code must be a StatusCode constant (0-2), got " + code);
+            return ignored();
         }
         if (recording && code != StatusCode.UNSET && record.statusCode() != StatusCode.OK) {
             record.status(code, code == StatusCode.ERROR ? message : null);
@@ -267,10 +323,21 @@ public final class Span {
         return this;
     }
 
+    /** Misuse: counted (for a span of an engine; the no-op span has none) and otherwise ignored. */
+    private Span ignored() {
+        if (pool != null) {
+            pool.spanCallIgnored();
+        }
+        return this;
+    }
+
     /**
      * The underlying record, for what this class has no shortcut for (bytes and array attributes,
      * link attributes). Write to it only while the span is open and {@link #isRecording()}; for an
-     * unsampled or no-op span the record is scratch space that is never exported.
+     * unsampled or no-op span the record is scratch space that is never exported. Unlike this
+     * class's methods, the record throws on bad arguments ({@link SpanRecord}); a call it refuses
+     * marks the span's fill as failed, and the span is then dropped at {@code end()}, counted as
+     * {@link io.ringtrace.engine.export.DropReason#INVALID_SPAN}, rather than exported half-written.
      *
      * @return the span's record
      */
@@ -286,21 +353,25 @@ public final class Span {
     }
 
     /**
-     * Ends the span at the given time.
+     * Ends the span at the given time. A second {@code end()} on a span already ended (and not
+     * reused since) does nothing but count it ({@link EngineStats#repeatedEnds()}), as in the
+     * OpenTelemetry API, so {@code try { ...; span.end(); } finally { span.end(); }} is safe.
      *
-     * @param endEpochNanos end time in nanoseconds since the Unix epoch; 0 means now
-     * @throws IllegalStateException if this span was already ended (and not reused since)
+     * @param endEpochNanos end time in nanoseconds since the Unix epoch; 0 means now; a time before
+     *     the span's start (a negative one included) ends it at its start
      */
     public void end(long endEpochNanos) {
         if (pool == null) {
             return; // the no-op span
         }
         if (!STATE.compareAndSet(this, OPEN, ENDING)) { // exactly one end() wins, from any thread
-            throw new IllegalStateException("span already ended");
+            pool.repeatedEnd();
+            return;
         }
         if (recording) {
             recording = false;
-            record.endEpochNanos(endEpochNanos != 0 ? endEpochNanos : pool.clock.nowEpochNanos());
+            long end = endEpochNanos != 0 ? endEpochNanos : pool.clock.nowEpochNanos();
+            record.endEpochNanos(Math.max(end, startEpochNanos)); // a span never ends before it starts
             pool.publish(record);
         }
         pool.ended(this);

@@ -93,6 +93,22 @@ final class SpanPool implements SpanPoolView {
         // null: the engine was closed and collected; nothing is left that could count the span
     }
 
+    /** Counts a span API call ignored as misuse (see {@link Span}); nothing to count once the engine is gone. */
+    void spanCallIgnored() {
+        TraceEngine target = engine.get();
+        if (target != null) {
+            target.spanCallIgnored();
+        }
+    }
+
+    /** Counts a second {@code end()} of a span; nothing to count once the engine is gone. */
+    void repeatedEnd() {
+        TraceEngine target = engine.get();
+        if (target != null) {
+            target.repeatedEnd();
+        }
+    }
+
     /**
      * @return the owner thread's innermost span that is still open, or null (owner thread only);
      *     skips spans that were ended on other threads, and stops at a parent that was reused

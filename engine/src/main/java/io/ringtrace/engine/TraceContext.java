@@ -60,19 +60,16 @@ public final class TraceContext {
     }
 
     /**
-     * Copies a {@code tracestate} value verbatim (no validation; use
-     * {@link W3cTraceContext#parseTraceState} for untrusted input). Truncated at
-     * {@value #MAX_TRACE_STATE_CHARS} chars.
+     * Sets the {@code tracestate} as {@link W3cTraceContext#parseTraceState} does: a value that is
+     * not a valid W3C {@code tracestate} clears it (it is never propagated or exported), a valid one
+     * is kept normalized and, beyond {@value #MAX_TRACE_STATE_CHARS} chars, shortened by whole
+     * list-members. No allocation.
      *
      * @param value the value; null clears it
      * @return this
      */
     public TraceContext traceState(CharSequence value) {
-        int n = value == null ? 0 : Math.min(value.length(), MAX_TRACE_STATE_CHARS);
-        for (int i = 0; i < n; i++) {
-            traceState[i] = value.charAt(i);
-        }
-        traceStateLength = n;
+        W3cTraceContext.parseTraceState(value, this);
         return this;
     }
 

@@ -7,6 +7,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Resource;
+import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanKind;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
@@ -129,6 +130,8 @@ public final class TraceEngine implements AutoCloseable {
     final OpenSpanDetector leakDetector;
     /** Leak detector debug setting: capture each span's start stack (allocates per span). */
     private final boolean leakStacks;
+    /** Whether a sampler exception was logged; a plain flag: see {@link #sample}. */
+    private boolean loggedSamplerError;
 
     /** Set once by close (or at build for a disabled engine); read by every claim. */
     private volatile boolean closed;
@@ -335,7 +338,12 @@ public final class TraceEngine implements AutoCloseable {
 
     /**
      * Publishes a filled slot to the serializer. Call exactly once per claimed sequence, also when
-     * filling failed (a slot without valid ids is counted as {@code INVALID_SPAN}).
+     * filling failed. A slot that is not a valid span is not exported but counted as {@link
+     * DropReason#INVALID_SPAN}: one whose fill failed (a {@link SpanRecord} setter threw: {@link
+     * SpanRecord#fillFailed()}), or that lacks a required field (valid trace and span ids, positive
+     * start and end times). Fixed up as the OpenTelemetry SDK does: an empty or blank name is sent as
+     * {@code <unspecified span name>}, an end before the start as the start. Set {@code Span.flags}
+     * with {@link SpanFlags#of(int, boolean)} to send whether the parent is remote, as the SDK does.
      *
      * @param sequence a claimed sequence
      * @throws IllegalArgumentException if {@code sequence} is a failure code
@@ -417,8 +425,8 @@ public final class TraceEngine implements AutoCloseable {
         boolean hasParent = parent != null;
         long traceIdHigh = hasParent ? parent.traceIdHigh : Ids.randomTraceIdHigh();
         long traceIdLow = hasParent ? parent.traceIdLow : Ids.randomTraceIdLow();
-        boolean sampled = sampler.shouldSample(hasParent, hasParent && parent.remote, hasParent && parent.isSampled(),
-                traceIdHigh, traceIdLow);
+        boolean parentRemote = hasParent && parent.remote;
+        boolean sampled = sample(hasParent, parentRemote, hasParent && parent.isSampled(), traceIdHigh, traceIdLow);
         long now = clock.nowEpochNanos();
         // leak detector debug setting: keep a run-time name too (allocates; off by default)
         Span span = pool.acquire(now, name == null && leakStacks ? nameChars.toString() : name);
@@ -436,13 +444,14 @@ public final class TraceEngine implements AutoCloseable {
             span.context.copyTraceState(parent);
         }
         span.sampled = sampled;
+        span.eventAdded = false;
         span.parentSpanId = parentSpanId;
         span.parent = localParent;
         span.parentGeneration = localParent == null ? 0 : localParent.generation;
         if (sampled) {
             SpanRecord record = span.record.reset();
-            record.scope(scope).traceId(traceIdHigh, traceIdLow).spanId(spanId).traceFlags(flags).kind(kind)
-                    .startEpochNanos(now);
+            record.scope(scope).traceId(traceIdHigh, traceIdLow).spanId(spanId)
+                    .traceFlags(SpanFlags.of(flags, parentRemote)).kind(kind).startEpochNanos(now);
             // the name before the trace state: they share the record's text bytes, and an incoming
             // tracestate of up to 512 chars must not crowd out the name (the record then drops whole
             // tracestate members from the end)
@@ -464,6 +473,35 @@ public final class TraceEngine implements AutoCloseable {
         }
         pool.started(span);
         return span;
+    }
+
+    /**
+     * Asks the sampler, containing what it throws: a sampler bug must never escape {@code start()}
+     * into the application. Such a span is not sampled (counted; logged once per engine).
+     */
+    private boolean sample(boolean hasParent, boolean parentRemote, boolean parentSampled, long traceIdHigh,
+                           long traceIdLow) {
+        try {
+            return sampler.shouldSample(hasParent, parentRemote, parentSampled, traceIdHigh, traceIdLow);
+        } catch (RuntimeException e) {
+            counters.samplerError();
+            if (!loggedSamplerError) { // racy by design: at worst a second line, never one per span
+                loggedSamplerError = true;
+                LOG.log(Level.WARNING, "ringtrace[" + name + "]: the sampler " + sampler.description() + " threw; such"
+                        + " spans are not sampled (counted as samplerErrors; logged once)", e);
+            }
+            return false;
+        }
+    }
+
+    /** A span API call ignored as misuse (see {@link Span}); any thread. */
+    void spanCallIgnored() {
+        counters.spanCallIgnored();
+    }
+
+    /** A second {@code end()} of a span (see {@link Span#end(long)}); any thread. */
+    void repeatedEnd() {
+        counters.repeatedEnd();
     }
 
     Span currentSpan() {
@@ -624,6 +662,7 @@ public final class TraceEngine implements AutoCloseable {
             into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = 0;
             into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
             into.offHeapBytesHeld = 0;
+            into.ignoredSpanCalls = into.repeatedEnds = into.samplerErrors = 0;
             into.exportLatency.clear();
             into.closed = true;
             return into;
@@ -658,6 +697,9 @@ public final class TraceEngine implements AutoCloseable {
         into.requestBuffers = requests.size();
         into.requestBuffersInUse = requests.inUse();
         into.offHeapBytesHeld = requests.offHeapBytesHeld();
+        into.ignoredSpanCalls = counters.ignoredSpanCalls();
+        into.repeatedEnds = counters.repeatedEnds();
+        into.samplerErrors = counters.samplerErrors();
         counters.exportLatency.copyInto(into.exportLatency);
         into.closed = closed;
         return into;

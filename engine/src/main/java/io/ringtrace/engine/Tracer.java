@@ -16,8 +16,9 @@ import io.ringtrace.codec.Utf8Constant;
  * {@link #start(Utf8Constant, int, TraceContext)} for a parent from an incoming request's
  * {@code traceparent}.
  *
- * <p>Sampling is decided at start by the engine's {@link Sampler}. An unsampled span records nothing
- * and never touches the ring, but has a context (ids, flags) to propagate.
+ * <p>Sampling is decided at start by the engine's {@link Sampler} (one that throws makes the span not
+ * sampled, counted in {@link EngineStats#samplerErrors()}). An unsampled span records nothing and
+ * never touches the ring, but has a context (ids, flags) to propagate.
  *
  * <p>Cost: a thread-local lookup, id generation and the sampler, no allocation (after the thread's
  * first spans have created its pooled flyweights).

@@ -1,5 +1,6 @@
 package io.ringtrace.engine;
 
+import io.ringtrace.codec.W3cTraceState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -13,11 +14,11 @@ import java.io.UncheckedIOException;
  * version-00 prefix is read); an all-zero trace id or parent id is invalid. Leading and trailing
  * optional whitespace (space, tab) is ignored, as HTTP allows around header values.
  *
- * <p>{@code tracestate} ({@code list-member *( OWS "," OWS list-member )}) is validated whole: keys
- * are {@code simple-key} or {@code tenant@system} per the specification, values 1 to 256 printable
- * ASCII chars without {@code ','} or {@code '='} and not ending in a space, at most
- * {@value TraceContext#MAX_TRACE_STATE_MEMBERS} list-members, no duplicate keys, empty list-members
- * ignored. An invalid {@code tracestate} is discarded as a whole (the specification forbids
+ * <p>{@code tracestate} ({@code list-member *( OWS "," OWS list-member )}) is validated whole, with
+ * the grammar of {@link W3cTraceState} (which span records apply too): keys are {@code simple-key}
+ * or {@code tenant@system} per the specification, values 1 to 256 printable ASCII chars without
+ * {@code ','} or {@code '='} and not ending in a space, at most {@value
+ * TraceContext#MAX_TRACE_STATE_MEMBERS} list-members, no duplicate keys, empty list-members ignored. An invalid {@code tracestate} is discarded as a whole (the specification forbids
  * propagating a header the parser could not understand); the {@code traceparent} stays valid. A
  * valid one longer than {@value TraceContext#MAX_TRACE_STATE_CHARS} chars is truncated as the
  * specification allows: list-members over 128 chars go first, then members from the end.
@@ -28,10 +29,6 @@ public final class W3cTraceContext {
     public static final int TRACEPARENT_LENGTH = 55;
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
-    private static final int MAX_KEY_LENGTH = 256;
-    private static final int MAX_VALUE_LENGTH = 256;
-    private static final int MAX_TENANT_LENGTH = 241;
-    private static final int MAX_SYSTEM_LENGTH = 14;
     private static final int LARGE_MEMBER = 128;
 
     private W3cTraceContext() {}
@@ -198,7 +195,8 @@ public final class W3cTraceContext {
                     return false;
                 }
                 int equals = indexOf(header, '=', start, end);
-                if (equals < 0 || !isValidKey(header, start, equals) || !isValidValue(header, equals + 1, end)) {
+                if (equals < 0 || !W3cTraceState.isValidKey(header, start, equals)
+                        || !W3cTraceState.isValidValue(header, equals + 1, end)) {
                     return false;
                 }
                 for (int i = 0; i < count; i++) {
@@ -263,57 +261,10 @@ public final class W3cTraceContext {
         into.traceStateLength = n;
     }
 
-    private static boolean isValidKey(CharSequence s, int start, int end) {
-        int at = indexOf(s, '@', start, end);
-        if (at < 0) {
-            return end - start <= MAX_KEY_LENGTH && isLcAlpha(s.charAt(start)) && keyChars(s, start + 1, end);
-        }
-        int tenant = at - start;
-        int system = end - at - 1;
-        return tenant >= 1 && tenant <= MAX_TENANT_LENGTH
-                && system >= 1 && system <= MAX_SYSTEM_LENGTH
-                && (isLcAlpha(s.charAt(start)) || isDigit(s.charAt(start)))
-                && keyChars(s, start + 1, at)
-                && isLcAlpha(s.charAt(at + 1))
-                && keyChars(s, at + 2, end);
-    }
-
-    private static boolean keyChars(CharSequence s, int start, int end) {
-        for (int i = start; i < end; i++) {
-            char c = s.charAt(i);
-            if (!(isLcAlpha(c) || isDigit(c) || c == '_' || c == '-' || c == '*' || c == '/')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isValidValue(CharSequence s, int start, int end) {
-        int length = end - start;
-        if (length < 1 || length > MAX_VALUE_LENGTH) {
-            return false;
-        }
-        for (int i = start; i < end; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c > 0x7E || c == ',' || c == '=') {
-                return false;
-            }
-        }
-        return s.charAt(end - 1) != ' '; // the last char must be non-blank (trimmed as OWS anyway)
-    }
-
     // ----------------------------------------------------------------------------------- helpers
 
     private static boolean isOws(char c) {
         return c == ' ' || c == '\t';
-    }
-
-    private static boolean isLcAlpha(char c) {
-        return c >= 'a' && c <= 'z';
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 
     private static int indexOf(CharSequence s, char c, int start, int end) {

@@ -59,7 +59,8 @@ class PackedSlotsTest extends LeakCheckingTestBase {
 
             long sequence = engine.claim();
             engine.record(sequence).scope(TestSpans.OTHER_SCOPE).traceId(TestSpans.traceHigh(seq + 3), TestSpans.traceLow(seq + 3))
-                    .spanId(seq + 3).name(TestSpans.NAME).attribute(TestSpans.SEQ, seq + 3);
+                    .spanId(seq + 3).name(TestSpans.NAME).startEpochNanos(10).endEpochNanos(20)
+                    .attribute(TestSpans.SEQ, seq + 3);
             engine.publish(sequence);
         }
         assertTrue(engine.flush(Duration.ofSeconds(30)));

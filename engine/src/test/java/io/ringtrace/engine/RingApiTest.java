@@ -160,7 +160,7 @@ class RingApiTest extends LeakCheckingTestBase {
         for (int i = 1; i <= 2; i++) {
             long seq = engine.claim();
             engine.record(seq).scope(TestSpans.SCOPE).traceId(1, i).spanId(i).name(TestSpans.NAME)
-                    .attribute(TestSpans.ROUTE, "/full").addEvent(TestSpans.NAME, 5).status(StatusCode.ERROR, "bad");
+                    .startEpochNanos(10).endEpochNanos(20).attribute(TestSpans.ROUTE, "/full").addEvent(TestSpans.NAME, 5).status(StatusCode.ERROR, "bad");
             engine.publish(seq);
         }
         assertTrue(engine.flush(Duration.ofSeconds(10)));
@@ -171,7 +171,9 @@ class RingApiTest extends LeakCheckingTestBase {
         assertEquals(0, reused.eventCount());
         assertEquals(StatusCode.UNSET, reused.statusCode());
         assertFalse(reused.hasValidIds());
-        reused.traceId(1, 3).spanId(3).name(TestSpans.NAME); // no scope this time: the span goes out scope-less
+        assertEquals(0, reused.startEpochNanos() | reused.endEpochNanos());
+        // no scope this time: the span goes out scope-less
+        reused.traceId(1, 3).spanId(3).name(TestSpans.NAME).startEpochNanos(10).endEpochNanos(20);
         engine.publish(seq);
         assertTrue(engine.flush(Duration.ofSeconds(10)));
         ExportTraceServiceRequest last = exporter.decodedRequests().get(exporter.decodedRequests().size() - 1);

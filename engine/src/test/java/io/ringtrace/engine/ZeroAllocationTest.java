@@ -44,12 +44,22 @@ class ZeroAllocationTest extends LeakCheckingTestBase {
         }
     };
 
+    /** An incoming request's context with a trace state; only read by the producers. */
+    private static final TraceContext REMOTE = new TraceContext();
+
+    static {
+        W3cTraceContext.parseTraceParent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", REMOTE);
+        W3cTraceContext.parseTraceState("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", REMOTE);
+    }
+
     private static final Producer SPAN_API = (engine, tracer, id, scratch) -> {
-        Span parent = tracer.start(TestSpans.NAME, SpanKind.SERVER);
+        // a remote parent: its trace state is checked and copied, the flags carry the is-remote bits
+        Span parent = tracer.start(TestSpans.NAME, SpanKind.SERVER, REMOTE);
         parent.attribute(TestSpans.ROUTE, "/orders/{id}").attribute(TestSpans.STATUS, 200L);
         Span child = tracer.start(TestSpans.NAME);
-        child.attribute(TestSpans.RATIO, 0.25).attribute(TestSpans.CACHED, true);
+        child.attribute(TestSpans.RATIO, 0.25).attribute(TestSpans.CACHED, true).addLink(REMOTE);
         child.end();
+        child.end(); // a repeated end: counted, nothing else
         parent.end();
     };
 

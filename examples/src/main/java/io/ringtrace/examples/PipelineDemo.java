@@ -2,6 +2,7 @@ package io.ringtrace.examples;
 
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Resource;
+import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanKind;
 import io.ringtrace.codec.StatusCode;
 import io.ringtrace.codec.Utf8Constant;
@@ -399,7 +400,7 @@ public final class PipelineDemo {
                         .traceId(parent.traceIdHigh(), parent.traceIdLow())
                         .spanId(Ids.randomSpanId())
                         .parentSpanId(parent.spanId())
-                        .traceFlags(TraceContext.SAMPLED_FLAG)
+                        .traceFlags(SpanFlags.of(TraceContext.SAMPLED_FLAG, false)) // a local parent
                         .name(CACHE_GET)
                         .kind(SpanKind.CLIENT)
                         .startEpochNanos(startEpochNanos)

@@ -1,6 +1,7 @@
 package io.ringtrace.examples;
 
 import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanKind;
 import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.EngineStats;
@@ -71,7 +72,7 @@ public final class RingApiExample {
                     .scope(SCOPE)
                     .traceId(traceIdHigh, traceIdLow)
                     .spanId(Ids.randomSpanId())
-                    .traceFlags(TraceContext.SAMPLED_FLAG)
+                    .traceFlags(SpanFlags.of(TraceContext.SAMPLED_FLAG, false)) // sampled, no remote parent: 0x101
                     .name(MATCH_ORDER)
                     .kind(SpanKind.INTERNAL)
                     .startEpochNanos(start)

@@ -9,8 +9,11 @@ public enum DropReason {
     /** A single span was larger than the maximum request size and can never be sent. */
     SPAN_TOO_LARGE,
     /**
-     * A ring slot was published without valid ids (all-zero trace id or span id) or otherwise could
-     * not be encoded: a bug in the code that filled it, through the ring API.
+     * A span that is not valid, never exported half-written: a ring slot whose fill failed (a {@code
+     * SpanRecord} setter threw), or published without valid ids (all-zero trace id or span id) or
+     * without positive start and end times, or whose record is inconsistent (ring-API misuse, e.g.
+     * writing through {@code record(seq)} after publishing); or a span-API span on whose raw record
+     * a call threw. A bug in the code that filled it.
      */
     INVALID_SPAN,
     /** The engine was closing, and the span could not be exported before the close deadline. */

@@ -233,6 +233,12 @@ public final class EngineMBean implements DynamicMBean {
         a.add(new Attr("RequestsFailed", long.class, "Requests the exporter completed as failed", m -> m.stats.requestsFailed()));
         a.add(new Attr("BytesSent", long.class, "Serialized bytes handed to the exporter", m -> m.stats.bytesSent()));
         a.add(new Attr("Retries", long.class, "Retries the exporter reported", m -> m.stats.retries()));
+        a.add(new Attr("IgnoredSpanCalls", long.class, "Span API calls ignored as misuse (null arguments and the like)",
+                m -> m.stats.ignoredSpanCalls()));
+        a.add(new Attr("RepeatedEnds", long.class, "end() calls on spans already ended (no-ops)",
+                m -> m.stats.repeatedEnds()));
+        a.add(new Attr("SamplerErrors", long.class, "Spans whose sampler threw (started as not sampled)",
+                m -> m.stats.samplerErrors()));
         a.add(new Attr("ExportLatencyCount", long.class, "Completed export requests measured",
                 m -> m.stats.exportLatency().count()));
         a.add(new Attr("ExportLatencyMeanMicros", long.class, "Mean hand-off-to-completion time, microseconds",
