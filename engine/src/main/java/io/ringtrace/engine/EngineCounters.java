@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       consumed from the ring, spans in the open request, spans and bytes handed to the exporter,
  *       requests sent, spans it dropped ({@code SPAN_TOO_LARGE}, {@code SHUTDOWN});
  *   <li>completions (exporter threads, the closing thread): spans exported, spans dropped by reason,
- *       retries.
+ *       retries, completions rejected as stale or duplicate.
  * </ul>
  * {@link TraceEngine#stats(EngineStats)} combines them into a snapshot.
  */
@@ -37,7 +37,8 @@ final class EngineCounters {
     private static final int EXPORTED = BYTES_SENT + 1;
     private static final int RETRIES = EXPORTED + 1;
     private static final int REQUESTS_FAILED = RETRIES + 1;
-    private static final int SLOTS = REQUESTS_FAILED + 1;
+    private static final int REJECTED_COMPLETIONS = REQUESTS_FAILED + 1;
+    private static final int SLOTS = REJECTED_COMPLETIONS + 1;
 
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * STRIDE);
 
@@ -128,6 +129,15 @@ final class EngineCounters {
 
     void requestFailed() {
         add(REQUESTS_FAILED, 1);
+    }
+
+    /** A completion through a stale export request handle, or a second one: rejected, not counted. */
+    void rejectedCompletion() {
+        add(REJECTED_COMPLETIONS, 1);
+    }
+
+    long rejectedCompletions() {
+        return get(REJECTED_COMPLETIONS);
     }
 
     long exported() {

@@ -32,6 +32,7 @@ public final class EngineStats {
     long requestsFailed;
     long bytesSent;
     long retries;
+    long rejectedCompletions;
     int ringCapacity;
     int requestBuffers;
     int requestBuffersInUse;
@@ -116,6 +117,16 @@ public final class EngineStats {
         return retries;
     }
 
+    /**
+     * @return completions the engine rejected with an {@link IllegalStateException}: a second
+     *     completion of a request, or one through a stale handle (a request the engine had taken back
+     *     because {@code export()} threw, or one completed before). Not 0 means an exporter bug; such
+     *     completions change no other count
+     */
+    public long rejectedCompletions() {
+        return rejectedCompletions;
+    }
+
     /** @return the ring's number of slots */
     public int ringCapacity() {
         return ringCapacity;
@@ -169,6 +180,7 @@ public final class EngineStats {
         requestsFailed = other.requestsFailed;
         bytesSent = other.bytesSent;
         retries = other.retries;
+        rejectedCompletions = other.rejectedCompletions;
         ringCapacity = other.ringCapacity;
         requestBuffers = other.requestBuffers;
         requestBuffersInUse = other.requestBuffersInUse;
@@ -198,6 +210,7 @@ public final class EngineStats {
                 .append(", requestsFailed=").append(requestsFailed)
                 .append(", bytesSent=").append(bytesSent)
                 .append(", retries=").append(retries)
+                .append(", rejectedCompletions=").append(rejectedCompletions)
                 .append(", ringCapacity=").append(ringCapacity)
                 .append(", requestBuffersInUse=").append(requestBuffersInUse).append('/').append(requestBuffers)
                 .append(", offHeapBytesHeld=").append(offHeapBytesHeld)

@@ -177,18 +177,15 @@ final class Serializer implements EventHandler<SpanRecord> {
         current = null;
         counters.openRequestSpans(0);
         counters.handedOff(spans, bytes);
-        request.sealed(spans, bytes, ++sealCount);
+        ExportLease lease = request.sealed(spans, bytes, ++sealCount);
         try {
-            exporter.export(request);
+            exporter.export(lease);
         } catch (RuntimeException | Error e) {
+            // the SPI: an export() that throws has not taken the request. The engine fails it and lends
+            // that lease never again, so a completion through a reference the exporter kept anyway is
+            // rejected and cannot complete the later request this buffer is about to hold
+            request.takeBack(lease);
             LOG.log(Level.ERROR, "ringtrace: exporter threw from export(); its request is counted as failed", e);
-            if (request.state() == PooledExportRequest.IN_FLIGHT) {
-                try {
-                    request.failed(DropReason.EXPORT_FAILED);
-                } catch (IllegalStateException completedMeanwhile) {
-                    // the exporter completed it before throwing: already counted
-                }
-            }
         }
     }
 

@@ -615,7 +615,7 @@ public final class TraceEngine implements AutoCloseable {
             java.util.Arrays.fill(into.dropped, 0);
             into.published = into.exported = into.inFlight = into.ringBacklog = 0;
             into.openRequestSpans = into.requestSpansOutstanding = 0;
-            into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = 0;
+            into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = into.rejectedCompletions = 0;
             into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
             into.offHeapBytesHeld = 0;
             into.exportLatency.clear();
@@ -648,6 +648,7 @@ public final class TraceEngine implements AutoCloseable {
         into.requestsFailed = counters.requestsFailed();
         into.bytesSent = counters.bytesSent();
         into.retries = counters.retries();
+        into.rejectedCompletions = counters.rejectedCompletions();
         into.ringCapacity = ringSize;
         into.requestBuffers = requests.size();
         into.requestBuffersInUse = requests.inUse();

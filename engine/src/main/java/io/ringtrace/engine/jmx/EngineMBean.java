@@ -233,6 +233,9 @@ public final class EngineMBean implements DynamicMBean {
         a.add(new Attr("RequestsFailed", long.class, "Requests the exporter completed as failed", m -> m.stats.requestsFailed()));
         a.add(new Attr("BytesSent", long.class, "Serialized bytes handed to the exporter", m -> m.stats.bytesSent()));
         a.add(new Attr("Retries", long.class, "Retries the exporter reported", m -> m.stats.retries()));
+        a.add(new Attr("RejectedCompletions", long.class,
+                "Export request completions rejected as stale or duplicate (an exporter bug; not counted)",
+                m -> m.stats.rejectedCompletions()));
         a.add(new Attr("ExportLatencyCount", long.class, "Completed export requests measured",
                 m -> m.stats.exportLatency().count()));
         a.add(new Attr("ExportLatencyMeanMicros", long.class, "Mean hand-off-to-completion time, microseconds",
