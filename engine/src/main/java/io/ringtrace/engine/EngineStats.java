@@ -9,11 +9,15 @@ import io.ringtrace.engine.monitor.LatencyHistogram;
  *
  * <p>Accounting: every sampled span the application hands to the engine is {@linkplain #published()
  * published}, and then is exactly one of {@linkplain #exported() exported}, {@linkplain
- * #dropped(DropReason) dropped} (with one reason) or {@linkplain #inFlight() in flight}. At a
- * quiescent point (no producer inside the engine; after {@link TraceEngine#flush} or
- * {@link TraceEngine#close}) {@code published == exported + droppedTotal + inFlight} holds exactly.
- * While spans are moving the counters are read one after another, not atomically, so the equation
- * may be off by the spans that moved during the read.
+ * #dropped(DropReason) dropped} (with one reason) or {@linkplain #inFlight() in flight}, and every
+ * snapshot adds up: {@code published == exported + droppedTotal + inFlight} holds exactly in each
+ * one, also while spans move. Each span is counted in exactly one place along its way, every counter
+ * is read once, and a request being sealed is read either before or after the seal, never half way.
+ * The counters are read one after another, downstream first, so a span that moves during the read
+ * is seen in the stage it was in when that stage was read: the parts ({@link #ringBacklog()},
+ * {@link #openRequestSpans()}, {@link #requestSpansOutstanding()}) are each between 0 and what that
+ * stage can hold, and may lag one another by what moved meanwhile. At a quiescent point (after
+ * {@link TraceEngine#flush} or {@link TraceEngine#close}) {@code inFlight} is 0.
  *
  * <p>Unsampled spans are not published and not dropped: sampling is a decision, not a loss.
  */

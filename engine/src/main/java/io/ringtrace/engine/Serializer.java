@@ -70,13 +70,11 @@ final class Serializer implements EventHandler<SpanRecord> {
 
     @Override
     public void onEvent(SpanRecord record, long sequence, boolean endOfBatch) {
-        try {
-            SpanRecord span = spanOf(record, sequence);
-            if (span != null) {
-                encode(span);
-            }
-        } finally {
-            counters.consumed();
+        // every path below counts the span exactly once: in the open request, handed off, or dropped
+        // (the stats derive "consumed from the ring" from those three)
+        SpanRecord span = spanOf(record, sequence);
+        if (span != null) {
+            encode(span);
         }
         if (endOfBatch) {
             sealIfDue();
@@ -175,8 +173,12 @@ final class Serializer implements EventHandler<SpanRecord> {
         int spans = encoder.spanCount();
         long bytes = encoder.seal().readRemaining();
         current = null;
+        // one update for the stats: the spans leave the open request and join the handed-off ones
+        // together, so a snapshot sees them in exactly one of the two
+        counters.beginSerializerUpdate();
         counters.openRequestSpans(0);
         counters.handedOff(spans, bytes);
+        counters.endSerializerUpdate();
         ExportLease lease = request.sealed(spans, bytes, ++sealCount);
         try {
             exporter.export(lease);
@@ -212,8 +214,10 @@ final class Serializer implements EventHandler<SpanRecord> {
             encoder.seal();
             current.untake();
             current = null;
+            counters.beginSerializerUpdate(); // the spans move from open to dropped in one step for the stats
             counters.openRequestSpans(0);
             counters.droppedInSerializer(DropReason.SHUTDOWN, spans);
+            counters.endSerializerUpdate();
         }
         stopped = true;
     }

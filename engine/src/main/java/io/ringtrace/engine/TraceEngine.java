@@ -109,7 +109,7 @@ public final class TraceEngine implements AutoCloseable {
     private final PackedSlots packedSlots;
     private final OverloadPolicy overloadPolicy;
     private final Sampler sampler;
-    private final EngineCounters counters = new EngineCounters();
+    final EngineCounters counters = new EngineCounters(); // package-private: tests look inside a seal
     private final RequestPool requests;
     private final Serializer serializer;
     private final BatchEventProcessor<SpanRecord> processor;
@@ -622,18 +622,63 @@ public final class TraceEngine implements AutoCloseable {
             into.closed = true;
             return into;
         }
-        // read downstream counters first: a span moving meanwhile is then seen upstream, not lost
+        // Every counter is read once, and each span is, at every instant, in exactly one counter along
+        // its way (edge drop; claimed and not yet taken by the serializer; open; handed off; exported;
+        // dropped), so the snapshot adds up by construction. The read order keeps each part >= 0:
+        // downstream first (a span moving meanwhile is then seen upstream, never lost or twice), and
+        // the serializer's counters as one consistent set (a seal moves spans between two of them).
         long exported = counters.exported();
         long completionDrops = 0;
         for (DropReason reason : REASONS) {
             long d = counters.completionDrops(reason);
             completionDrops += d;
-            into.dropped[reason.ordinal()] = d + counters.serializerDrops(reason) + counters.edgeDrops(reason);
+            into.dropped[reason.ordinal()] = d;
         }
-        long handedOff = counters.handedOffSpans();
-        long open = counters.openRequestSpans();
-        long consumed = counters.consumedSpans();
-        long claimed = ring.getCursor() + 1;
+        long open = 0;
+        long handedOff = 0;
+        long serializerShutdownDrops = 0;
+        long version;
+        int attempts = 0;
+        long giveUpAt = 0;
+        do {
+            if (attempts++ >= SNAPSHOT_SPINS) { // a seal is a few stores: only a descheduled serializer takes long
+                long now = System.nanoTime();
+                if (giveUpAt == 0) {
+                    giveUpAt = now + SNAPSHOT_PATIENCE_NANOS;
+                } else if (now - giveUpAt >= 0) {
+                    break; // never hang a monitoring thread: use this read, off by at most one request
+                }
+                Thread.yield();
+            }
+            version = counters.serializerVersion();
+            open = counters.openRequestSpans();
+            handedOff = counters.handedOffSpans();
+            serializerShutdownDrops = counters.serializerDrops(DropReason.SHUTDOWN); // changes with open at close
+            into.requestsSent = counters.requestsSent();
+            into.bytesSent = counters.bytesSent();
+        } while (!counters.serializerUnchangedSince(version));
+        long serializerDrops = 0;
+        for (DropReason reason : REASONS) {
+            // the other reasons change alone, one span at a time: any single read of them is consistent
+            long d = reason == DropReason.SHUTDOWN ? serializerShutdownDrops : counters.serializerDrops(reason);
+            serializerDrops += d;
+            into.dropped[reason.ordinal()] += d;
+        }
+        long consumed = open + handedOff + serializerDrops;
+        // after the serializer's counters, so claimed >= consumed. At the instant the serializer's
+        // counters were read, at most ringSize slots were claimed beyond what it had consumed (the ring
+        // gates producers on its sequence), and the cursor passes through every value: the bound is a
+        // value the cursor held between then and now, so a reader descheduled between the two reads
+        // still reports a backlog the ring can hold
+        long claimed = Math.min(ring.getCursor() + 1, consumed + ringSize);
+        long publishedAtEdge = 0;
+        for (DropReason reason : REASONS) {
+            long d = counters.edgeDrops(reason);
+            into.dropped[reason.ordinal()] += d;
+            if (reason == DropReason.RING_FULL || reason == DropReason.POOL_EXHAUSTED || reason == DropReason.SHUTDOWN) {
+                publishedAtEdge += d; // spans refused before the ring: published and dropped, never claimed
+            }
+        }
         long backlog = claimed - consumed;
         long lost = ringBacklogLost(backlog);
         into.dropped[DropReason.SHUTDOWN.ordinal()] += lost;
@@ -642,11 +687,8 @@ public final class TraceEngine implements AutoCloseable {
         into.openRequestSpans = open;
         into.requestSpansOutstanding = handedOff - exported - completionDrops;
         into.inFlight = into.ringBacklog + open + into.requestSpansOutstanding;
-        into.published = claimed + counters.edgeDrops(DropReason.RING_FULL) + counters.edgeDrops(DropReason.POOL_EXHAUSTED)
-                + counters.edgeDrops(DropReason.SHUTDOWN);
-        into.requestsSent = counters.requestsSent();
+        into.published = claimed + publishedAtEdge;
         into.requestsFailed = counters.requestsFailed();
-        into.bytesSent = counters.bytesSent();
         into.retries = counters.retries();
         into.rejectedCompletions = counters.rejectedCompletions();
         into.ringCapacity = ringSize;
@@ -659,6 +701,10 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     private static final DropReason[] REASONS = DropReason.values();
+    /** stats(): consistent reads tried at once before yielding to a serializer inside a seal. */
+    private static final int SNAPSHOT_SPINS = 64;
+    /** stats(): how long to wait at most for a seal to end (a serializer thread descheduled inside it). */
+    private static final long SNAPSHOT_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * Spans lost for one reason so far (allocation-free; e.g. for a JFR or metrics hook).
@@ -676,7 +722,15 @@ public final class TraceEngine implements AutoCloseable {
 
     /** Slots published but never consumed because the serializer has stopped: SHUTDOWN drops. */
     private long ringBacklogLost() {
-        return ringBacklogLost(ring.getCursor() + 1 - counters.consumedSpans());
+        if (!serializer.stopped()) {
+            return 0;
+        }
+        // stopped: the serializer's counters no longer change
+        long consumed = counters.openRequestSpans() + counters.handedOffSpans();
+        for (DropReason reason : REASONS) {
+            consumed += counters.serializerDrops(reason);
+        }
+        return ring.getCursor() + 1 - consumed;
     }
 
     private long ringBacklogLost(long backlog) {

@@ -148,8 +148,9 @@ class EngineMBeanTest extends LeakCheckingTestBase {
                 assertTrue(api(before, attribute) <= value && value <= api(after, attribute),
                         attribute + ": " + api(before, attribute) + " <= " + value + " <= " + api(after, attribute));
             }
-            // One snapshot per getAttributes call: its own values satisfy the accounting equation
-            // up to spans that moved while the counters were read one after another.
+            // One snapshot per getAttributes call: its own values satisfy the accounting equation.
+            assertEquals(number(mbean, "Published"),
+                    number(mbean, "Exported") + number(mbean, "DroppedTotal") + number(mbean, "InFlight"));
             assertTrue(number(mbean, "InFlight") >= 0);
             assertTrue(number(mbean, "RingBacklog") <= 256);
             assertTrue(number(mbean, "RequestBuffersInUse") <= number(mbean, "RequestBuffers"));
