@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>the serializer thread alone (single writer, {@code lazySet}: a plain store, ordered), packed
  *       together on two cache lines that only it writes: spans in the open request, spans and bytes
  *       handed to the exporter, requests sent, spans it dropped ({@code SPAN_TOO_LARGE},
- *       {@code INVALID_SPAN}, {@code SHUTDOWN});
+ *       {@code INVALID_SPAN}, {@code SHUTDOWN}), and the held-slot report of its wait strategy;
  *   <li>completions (exporter threads, the closing thread): spans exported, spans dropped by reason,
  *       retries, completions rejected as stale or duplicate.
  * </ul>
@@ -46,7 +46,9 @@ final class EngineCounters {
     private static final int HANDED_OFF_SPANS = OPEN_REQUEST_SPANS + 1;
     private static final int REQUESTS_SENT = HANDED_OFF_SPANS + 1;
     private static final int BYTES_SENT = REQUESTS_SENT + 1;
-    private static final int SERIALIZER_DROPS = BYTES_SENT + 1; // + reason
+    private static final int HELD_SLOTS = BYTES_SENT + 1;
+    private static final int HELD_SLOT_SINCE = HELD_SLOTS + 1;
+    private static final int SERIALIZER_DROPS = HELD_SLOT_SINCE + 1; // + reason
     private static final int SERIALIZER_LENGTH = SERIALIZER_DROPS + REASONS + STRIDE;
 
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * STRIDE);
@@ -110,6 +112,16 @@ final class EngineCounters {
         addSerializer(BYTES_SENT, bytes);
     }
 
+    /** A ring slot stayed claimed and unpublished longer than the bound. */
+    void slotHeldTooLong() {
+        addSerializer(HELD_SLOTS, 1);
+    }
+
+    /** @param sinceNanos {@code System.nanoTime()} since which the serializer waits for a claimed slot, 0: none */
+    void heldSlotSince(long sinceNanos) {
+        serializer.lazySet(HELD_SLOT_SINCE, sinceNanos);
+    }
+
     // ---------------------------------------------------------------- serializer (readers)
 
     /**
@@ -148,6 +160,14 @@ final class EngineCounters {
 
     long bytesSent() {
         return serializer.get(BYTES_SENT);
+    }
+
+    long slotsHeldTooLong() {
+        return serializer.get(HELD_SLOTS);
+    }
+
+    long heldSlotSinceNanos() {
+        return serializer.get(HELD_SLOT_SINCE);
     }
 
     // ------------------------------------------------------- completions (exporter threads)

@@ -37,6 +37,8 @@ public final class EngineStats {
     long bytesSent;
     long retries;
     long rejectedCompletions;
+    long slotsHeldTooLong;
+    long heldSlotMillis;
     int ringCapacity;
     int requestBuffers;
     int requestBuffersInUse;
@@ -131,6 +133,23 @@ public final class EngineStats {
         return rejectedCompletions;
     }
 
+    /**
+     * @return ring slots that stayed claimed and unpublished for longer than one second while the
+     *     serializer waited for them (each counted once): a ring-API producer preempted that long, or
+     *     one that never publishes a claimed sequence; every span behind such a slot waits for it
+     */
+    public long slotsHeldTooLong() {
+        return slotsHeldTooLong;
+    }
+
+    /**
+     * @return how long the serializer has been waiting, now, for the next ring slot, claimed and not
+     *     published yet, in milliseconds (0: it is not waiting for a claimed slot)
+     */
+    public long heldSlotMillis() {
+        return heldSlotMillis;
+    }
+
     /** @return the ring's number of slots */
     public int ringCapacity() {
         return ringCapacity;
@@ -185,6 +204,8 @@ public final class EngineStats {
         bytesSent = other.bytesSent;
         retries = other.retries;
         rejectedCompletions = other.rejectedCompletions;
+        slotsHeldTooLong = other.slotsHeldTooLong;
+        heldSlotMillis = other.heldSlotMillis;
         ringCapacity = other.ringCapacity;
         requestBuffers = other.requestBuffers;
         requestBuffersInUse = other.requestBuffersInUse;
@@ -215,6 +236,8 @@ public final class EngineStats {
                 .append(", bytesSent=").append(bytesSent)
                 .append(", retries=").append(retries)
                 .append(", rejectedCompletions=").append(rejectedCompletions)
+                .append(", slotsHeldTooLong=").append(slotsHeldTooLong)
+                .append(", heldSlotMillis=").append(heldSlotMillis)
                 .append(", ringCapacity=").append(ringCapacity)
                 .append(", requestBuffersInUse=").append(requestBuffersInUse).append('/').append(requestBuffers)
                 .append(", offHeapBytesHeld=").append(offHeapBytesHeld)

@@ -42,7 +42,10 @@ import java.util.concurrent.locks.LockSupport;
  *           engine.publish(seq);            // always, exactly once, promptly
  *       }
  *   }}</pre>
- *   Claim at span end, never at span start: an unpublished slot holds back every slot after it.
+ *   Claim at span end, never at span start: an unpublished slot holds back every slot after it
+ *   (the serializer waits for it without spinning, and still seals and flushes what came before
+ *   it; a slot held for over a second is counted in {@link EngineStats#slotsHeldTooLong()} and
+ *   logged).
  *   The record is clean (reset by the claim) when claimed. A negative result is a failure code
  *   ({@link #RING_FULL}, {@link #CLOSED}, {@link #DISABLED}), never an exception; a failed
  *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
@@ -181,8 +184,9 @@ public final class TraceEngine implements AutoCloseable {
             return;
         }
         this.ringSize = b.ringSize;
-        this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize,
-                TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize));
+        TimedWaitStrategy waitStrategy = TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize);
+        this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize, waitStrategy);
+        waitStrategy.watch(ring, counters, name); // it waits for publication, which the ring's sequencer knows
         this.packedSlots = new PackedSlots(b.ringSize, limits);
         TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
         this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
@@ -473,7 +477,9 @@ public final class TraceEngine implements AutoCloseable {
     /**
      * Waits until every span published before this call has been handed to the exporter and the
      * exporter has completed it (or the deadline passes). Seals the partial batch at once rather
-     * than waiting for the schedule delay.
+     * than waiting for the schedule delay. A ring slot claimed and not yet published is not waited
+     * for, but the spans published after it are, and they cannot be exported before it is
+     * published. An interrupt does not end the wait early; the thread's interrupt status is kept.
      *
      * @param timeout how long to wait at most
      * @return true if everything was completed in time (a closed or disabled engine: whether its
@@ -484,7 +490,7 @@ public final class TraceEngine implements AutoCloseable {
         if (closed) {
             return awaitClose(deadline);
         }
-        return flushUntil(deadline);
+        return flushUntil(deadline, false);
     }
 
     /** Waits for a close under way on another thread, but not past this caller's own deadline. */
@@ -498,9 +504,20 @@ public final class TraceEngine implements AutoCloseable {
         return closeClean;
     }
 
-    private boolean flushUntil(long deadline) {
-        long target = ring.getCursor(); // the highest sequence claimed so far
+    /**
+     * @param closing also wait for slots claimed before now (their producers are filling them),
+     *     except once the serializer has waited for one of them longer than the held-slot bound
+     */
+    private boolean flushUntil(long deadline, boolean closing) {
+        // a flush waits for what was published before it; a slot claimed and not yet published may
+        // never be (a ring-API producer that failed before publish), so only close waits for claims
+        long target = closing ? ring.getCursor() : highestPublishedSequence();
         while (processor.getSequence().get() < target) {
+            if (closing && heldSlotOverdue()) {
+                closing = false;
+                target = highestPublishedSequence(); // give up on the held slot, ship what is behind it
+                continue;
+            }
             if (!pause(deadline)) {
                 return false;
             }
@@ -518,6 +535,32 @@ public final class TraceEngine implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * @return the highest sequence published so far, or the serializer's sequence if none above it
+     *     is: the sequence a flush must see consumed
+     */
+    private long highestPublishedSequence() {
+        long consumed = processor.getSequence().get();
+        long cursor = ring.getCursor(); // after the serializer's sequence: within one ring of it
+        long lowest = Math.max(consumed, cursor - ringSize);
+        long found = consumed;
+        for (long sequence = cursor; sequence > lowest; sequence--) {
+            if (ring.isAvailable(sequence)) {
+                found = sequence;
+                break;
+            }
+        }
+        // a slot published before the scan but reused by a later claim during it reads as not
+        // available: it was consumed before it could be reused, so the serializer's sequence covers it
+        return Math.max(found, processor.getSequence().get());
+    }
+
+    /** @return whether the serializer has been waiting longer than the bound for a claimed slot */
+    private boolean heldSlotOverdue() {
+        long since = counters.heldSlotSinceNanos();
+        return since != 0 && System.nanoTime() - since >= TimedWaitStrategy.HELD_SLOT_BOUND_NANOS;
     }
 
     private boolean pause(long deadline) {
@@ -538,7 +581,10 @@ public final class TraceEngine implements AutoCloseable {
      * Stops accepting spans (claims return {@link #CLOSED}, {@code start()} returns the no-op span),
      * drains what was published, exports it, shuts the exporter down (giving it the rest of the
      * deadline), stops the serializer thread and frees every off-heap buffer. Spans that could not be
-     * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Idempotent: later calls
+     * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Ring slots claimed before
+     * the call are waited for (their producers are filling them), but a slot the serializer has
+     * waited for longer than a second is given up: what came before it is exported, it and the
+     * slots after it are counted as {@code SHUTDOWN}. Idempotent: later calls
      * return the first call's result; a call while another thread's close is under way waits for it,
      * but at most its own {@code timeout} (then returns false).
      *
@@ -566,7 +612,7 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     private boolean shutdown(long deadline) {
-        boolean drained = flushUntil(deadline);
+        boolean drained = flushUntil(deadline, true);
         if (!drained) {
             serializer.abandon(); // stop waiting for buffers: what is left counts as SHUTDOWN
         }
@@ -616,6 +662,7 @@ public final class TraceEngine implements AutoCloseable {
             into.published = into.exported = into.inFlight = into.ringBacklog = 0;
             into.openRequestSpans = into.requestSpansOutstanding = 0;
             into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = into.rejectedCompletions = 0;
+            into.slotsHeldTooLong = into.heldSlotMillis = 0;
             into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
             into.offHeapBytesHeld = 0;
             into.exportLatency.clear();
@@ -691,6 +738,9 @@ public final class TraceEngine implements AutoCloseable {
         into.requestsFailed = counters.requestsFailed();
         into.retries = counters.retries();
         into.rejectedCompletions = counters.rejectedCompletions();
+        into.slotsHeldTooLong = counters.slotsHeldTooLong();
+        long heldSince = counters.heldSlotSinceNanos();
+        into.heldSlotMillis = heldSince == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldSince));
         into.ringCapacity = ringSize;
         into.requestBuffers = requests.size();
         into.requestBuffersInUse = requests.inUse();
