@@ -268,6 +268,8 @@ public final class TraceEngine implements AutoCloseable {
 
     /**
      * Claims a ring slot, waiting (spin, yield, then park) while the ring is full. Allocation-free.
+     * The wait ends when a slot frees up or the engine closes, not on an interrupt: an interrupted
+     * thread keeps waiting (parked, without spinning) and its interrupt status is kept.
      *
      * @return the slot's sequence (&gt;= 0), or {@link #CLOSED} if the engine closed meanwhile
      *     (counted as a {@code SHUTDOWN} drop), or {@link #DISABLED}
@@ -289,25 +291,45 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     private long claimSlowly() {
-        for (int attempt = 0; ; attempt++) {
-            if (closed) {
-                return rejectClosed(); // a closing engine must not leave producers waiting forever
-            }
-            if (ring.hasAvailableCapacity(1)) {
-                try {
-                    return ring.tryNext();
-                } catch (InsufficientCapacityException raced) {
-                    // another producer took it: wait again
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                if (closed) {
+                    return rejectClosed(); // a closing engine must not leave producers waiting forever
+                }
+                if (ring.hasAvailableCapacity(1)) {
+                    try {
+                        return ring.tryNext();
+                    } catch (InsufficientCapacityException raced) {
+                        // another producer took it: wait again
+                    }
+                }
+                if (attempt < 100) {
+                    Thread.onSpinWait();
+                } else if (attempt < 200) {
+                    Thread.yield();
+                } else {
+                    // BLOCK loses no span: an interrupt does not end the wait (close() does), and is kept
+                    interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
                 }
             }
-            if (attempt < 100) {
-                Thread.onSpinWait();
-            } else if (attempt < 200) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(WAIT_PAUSE_NANOS);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * One pause of a wait loop. {@code parkNanos} returns at once while the thread's interrupt flag
+     * is set, which would turn the loop into a busy spin, so the flag is cleared here; the caller
+     * sets it again before it returns. Allocation-free.
+     *
+     * @return whether the thread was interrupted
+     */
+    private static boolean pauseClearingInterrupt(long nanos) {
+        LockSupport.parkNanos(nanos);
+        return Thread.interrupted();
     }
 
     private long rejectClosed() {
@@ -495,13 +517,20 @@ public final class TraceEngine implements AutoCloseable {
 
     /** Waits for a close under way on another thread, but not past this caller's own deadline. */
     private boolean awaitClose(long deadline) {
-        while (!closeDone) { // volatile read: closeClean was written before closeDone
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
+        boolean interrupted = false;
+        try {
+            while (!closeDone) { // volatile read: closeClean was written before closeDone
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
             }
-            LockSupport.parkNanos(WAIT_PAUSE_NANOS);
+            return closeClean;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return closeClean;
     }
 
     /**
@@ -509,32 +538,42 @@ public final class TraceEngine implements AutoCloseable {
      *     except once the serializer has waited for one of them longer than the held-slot bound
      */
     private boolean flushUntil(long deadline, boolean closing) {
-        // a flush waits for what was published before it; a slot claimed and not yet published may
-        // never be (a ring-API producer that failed before publish), so only close waits for claims
-        long target = closing ? ring.getCursor() : highestPublishedSequence();
-        while (processor.getSequence().get() < target) {
-            if (closing && heldSlotOverdue()) {
-                closing = false;
-                target = highestPublishedSequence(); // give up on the held slot, ship what is behind it
-                continue;
+        boolean interrupted = false;
+        try {
+            // a flush waits for what was published before it; a slot claimed and not yet published may
+            // never be (a ring-API producer that failed before publish), so only close waits for claims
+            long target = closing ? ring.getCursor() : highestPublishedSequence();
+            while (processor.getSequence().get() < target) {
+                if (closing && heldSlotOverdue()) {
+                    closing = false;
+                    target = highestPublishedSequence(); // give up on the held slot, ship what is behind it
+                    continue;
+                }
+                if (!mayWait(deadline)) {
+                    return false;
+                }
+                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
             }
-            if (!pause(deadline)) {
-                return false;
+            long ticket = serializer.requestFlush();
+            while (!serializer.flushServed(ticket)) { // the serializer seals on its next batch end or tick
+                if (!mayWait(deadline)) {
+                    return false;
+                }
+                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
+            }
+            long sealNumber = serializer.servedSealNumber();
+            while (!requests.completedUpTo(sealNumber)) {
+                if (!mayWait(deadline)) {
+                    return false;
+                }
+                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // an interrupt does not cut a flush short; it is kept
             }
         }
-        long ticket = serializer.requestFlush();
-        while (!serializer.flushServed(ticket)) { // the serializer seals on its next batch end or tick
-            if (!pause(deadline)) {
-                return false;
-            }
-        }
-        long sealNumber = serializer.servedSealNumber();
-        while (!requests.completedUpTo(sealNumber)) {
-            if (!pause(deadline)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -563,12 +602,8 @@ public final class TraceEngine implements AutoCloseable {
         return since != 0 && System.nanoTime() - since >= TimedWaitStrategy.HELD_SLOT_BOUND_NANOS;
     }
 
-    private boolean pause(long deadline) {
-        if (System.nanoTime() - deadline >= 0 || serializer.stopped()) {
-            return false;
-        }
-        LockSupport.parkNanos(WAIT_PAUSE_NANOS);
-        return true;
+    private boolean mayWait(long deadline) {
+        return System.nanoTime() - deadline < 0 && !serializer.stopped();
     }
 
     /** Closes with {@link #DEFAULT_CLOSE_TIMEOUT}. See {@link #close(Duration)}. */
@@ -584,7 +619,8 @@ public final class TraceEngine implements AutoCloseable {
      * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Ring slots claimed before
      * the call are waited for (their producers are filling them), but a slot the serializer has
      * waited for longer than a second is given up: what came before it is exported, it and the
-     * slots after it are counted as {@code SHUTDOWN}. Idempotent: later calls
+     * slots after it are counted as {@code SHUTDOWN}. An interrupt does not cut the close short
+     * (nor the exporter's shutdown within it); the caller's interrupt status is kept. Idempotent: later calls
      * return the first call's result; a call while another thread's close is under way waits for it,
      * but at most its own {@code timeout} (then returns false).
      *
@@ -602,13 +638,24 @@ public final class TraceEngine implements AutoCloseable {
         if (!first) {
             return awaitClose(deadline); // closed before (or a disabled engine), or closing on another thread
         }
+        // an interrupted caller still gets a whole close: its waits, the joins and the exporter's
+        // shutdown (which waits for its in-flight requests, e.g. a gzip drain reading a buffer that is
+        // freed right after) run without the flag, which is set again before returning
+        boolean interrupted = Thread.interrupted();
         try {
-            closeClean = shutdown(deadline);
+            try {
+                closeClean = shutdown(deadline);
+            } finally {
+                closeDone = true; // after closeClean (volatile): waiters that see it see the result
+            }
+            interrupted |= Thread.interrupted();
+            operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
+            return closeClean;
         } finally {
-            closeDone = true; // after closeClean (volatile): waiters that see it see the result
+            if (interrupted | Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
         }
-        operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
-        return closeClean;
     }
 
     private boolean shutdown(long deadline) {
@@ -626,10 +673,15 @@ public final class TraceEngine implements AutoCloseable {
                         + " export()?); its buffer is not freed");
             }
         }
+        boolean interrupted = Thread.interrupted(); // interrupted during the waits above: not in the exporter's
         try {
             exporter.shutdown(deadline);
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "ringtrace[" + name + "]: exporter shutdown failed", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         long abandoned = requests.abandonAndRelease(stopped);
         if (abandoned > 0) {
@@ -638,12 +690,23 @@ public final class TraceEngine implements AutoCloseable {
         return drained && abandoned == 0 && counters.serializerDrops(DropReason.SHUTDOWN) == 0 && ringBacklogLost() == 0;
     }
 
+    /** Joins until the deadline (at least 100 ms); an interrupt does not cut it short and is kept. */
     private static boolean join(Thread thread, long deadline) {
-        long remaining = Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime());
+        long until = Math.max(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        boolean interrupted = false;
         try {
-            thread.join(TimeUnit.NANOSECONDS.toMillis(remaining) + 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            long remaining;
+            while (thread.isAlive() && (remaining = until - System.nanoTime()) > 0) {
+                try {
+                    thread.join(TimeUnit.NANOSECONDS.toMillis(remaining) + 1);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the flag is cleared by the exception: the next join waits
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         return !thread.isAlive();
     }
