@@ -620,9 +620,9 @@ public final class TraceEngine implements AutoCloseable {
      * the call are waited for (their producers are filling them), but a slot the serializer has
      * waited for longer than a second is given up: what came before it is exported, it and the
      * slots after it are counted as {@code SHUTDOWN}. An interrupt does not cut the close short
-     * (nor the exporter's shutdown within it); the caller's interrupt status is kept. Idempotent: later calls
-     * return the first call's result; a call while another thread's close is under way waits for it,
-     * but at most its own {@code timeout} (then returns false).
+     * (nor the exporter's shutdown within it); the caller's interrupt status is kept. Idempotent:
+     * later calls return the first call's result; a call while another thread's close is under way
+     * waits for it, but at most its own {@code timeout} (then returns false).
      *
      * @param timeout how long to wait at most for draining and exporting
      * @return true if everything published before the call was exported (or dropped for another
@@ -692,7 +692,8 @@ public final class TraceEngine implements AutoCloseable {
 
     /** Joins until the deadline (at least 100 ms); an interrupt does not cut it short and is kept. */
     private static boolean join(Thread thread, long deadline) {
-        long until = Math.max(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        long atLeast = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        long until = deadline - atLeast > 0 ? deadline : atLeast;
         boolean interrupted = false;
         try {
             long remaining;
