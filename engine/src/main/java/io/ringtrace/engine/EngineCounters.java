@@ -5,45 +5,59 @@ import io.ringtrace.engine.monitor.LatencyHistogram;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The engine's live counters, one padded slot each (a slot per 128 bytes, so counters written by
- * different threads never share a cache line). Incrementing allocates nothing.
+ * The engine's live counters. Counters written by different threads never share a cache line (a
+ * slot per 128 bytes); incrementing allocates nothing.
  *
  * <p>Three groups, by who writes them:
  * <ul>
  *   <li>producers (any app thread, contended only under overload or misuse): spans lost before the
  *       ring, by reason ({@code RING_FULL}, {@code POOL_EXHAUSTED}, {@code SHUTDOWN}); span API
  *       calls ignored as misuse, repeated {@code end()} calls, sampler exceptions;
- *   <li>the serializer thread alone (single writer, {@code lazySet}: a plain store, ordered): spans
- *       consumed from the ring, spans in the open request, spans and bytes handed to the exporter,
- *       requests sent, spans it dropped ({@code SPAN_TOO_LARGE}, {@code SHUTDOWN});
+ *   <li>the serializer thread alone (single writer, {@code lazySet}: a plain store, ordered), packed
+ *       together on two cache lines that only it writes: spans in the open request, spans and bytes
+ *       handed to the exporter, requests sent, spans it dropped ({@code SPAN_TOO_LARGE},
+ *       {@code INVALID_SPAN}, {@code SHUTDOWN}), and the held-slot report of its wait strategy;
  *   <li>completions (exporter threads, the closing thread): spans exported, spans dropped by reason,
- *       retries.
+ *       retries, completions rejected as stale or duplicate.
  * </ul>
- * {@link TraceEngine#stats(EngineStats)} combines them into a snapshot.
+ * Spans the serializer consumed from the ring are not counted apart: each one is, at every instant,
+ * exactly one of open, handed off or dropped by the serializer, so their sum is the consumed count
+ * and a snapshot cannot see a span in two places or none. The one update that moves spans between
+ * two serializer counters, sealing (open to handed off) and the drop of the open request at
+ * shutdown, is wrapped in a sequence lock ({@link #beginSerializerUpdate()}) that
+ * {@link TraceEngine#stats(EngineStats)} reads around.
  */
 final class EngineCounters {
 
     private static final int STRIDE = 16; // longs: 128 bytes, two cache lines (adjacent-line prefetch)
     private static final int REASONS = DropReason.values().length;
 
-    // slot numbers
+    // slot numbers of the multi-writer counters (one STRIDE each)
     private static final int EDGE_DROPS = 0;                        // + reason
-    private static final int SERIALIZER_DROPS = EDGE_DROPS + REASONS; // + reason
-    private static final int COMPLETION_DROPS = SERIALIZER_DROPS + REASONS; // + reason
-    private static final int CONSUMED = COMPLETION_DROPS + REASONS;
-    private static final int OPEN_REQUEST_SPANS = CONSUMED + 1;
-    private static final int HANDED_OFF_SPANS = OPEN_REQUEST_SPANS + 1;
-    private static final int REQUESTS_SENT = HANDED_OFF_SPANS + 1;
-    private static final int BYTES_SENT = REQUESTS_SENT + 1;
-    private static final int EXPORTED = BYTES_SENT + 1;
+    private static final int COMPLETION_DROPS = EDGE_DROPS + REASONS; // + reason
+    private static final int EXPORTED = COMPLETION_DROPS + REASONS;
     private static final int RETRIES = EXPORTED + 1;
     private static final int REQUESTS_FAILED = RETRIES + 1;
-    private static final int IGNORED_SPAN_CALLS = REQUESTS_FAILED + 1;
+    private static final int REJECTED_COMPLETIONS = REQUESTS_FAILED + 1;
+    private static final int IGNORED_SPAN_CALLS = REJECTED_COMPLETIONS + 1;
     private static final int REPEATED_ENDS = IGNORED_SPAN_CALLS + 1;
     private static final int SAMPLER_ERRORS = REPEATED_ENDS + 1;
     private static final int SLOTS = SAMPLER_ERRORS + 1;
 
+    // indexes of the serializer's counters, adjacent, after one STRIDE of padding
+    private static final int VERSION = STRIDE;
+    private static final int OPEN_REQUEST_SPANS = VERSION + 1;
+    private static final int HANDED_OFF_SPANS = OPEN_REQUEST_SPANS + 1;
+    private static final int REQUESTS_SENT = HANDED_OFF_SPANS + 1;
+    private static final int BYTES_SENT = REQUESTS_SENT + 1;
+    private static final int HELD_SLOTS = BYTES_SENT + 1;
+    private static final int HELD_SLOT_SINCE = HELD_SLOTS + 1;
+    private static final int SERIALIZER_DROPS = HELD_SLOT_SINCE + 1; // + reason
+    private static final int SERIALIZER_LENGTH = SERIALIZER_DROPS + REASONS + STRIDE;
+
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * STRIDE);
+    /** The serializer's counters: padded at both ends, so no other thread writes their cache lines. */
+    private final AtomicLongArray serializer = new AtomicLongArray(SERIALIZER_LENGTH);
 
     /** Hand-off-to-completion time of each export request, recorded by completions (any thread). */
     final LatencyHistogram exportLatency = new LatencyHistogram();
@@ -56,10 +70,9 @@ final class EngineCounters {
         slots.getAndAdd(slot * STRIDE, delta);
     }
 
-    /** Single-writer increment: the owner thread's plain read plus an ordered (release) store. */
-    private void addSingleWriter(int slot, long delta) {
-        int i = slot * STRIDE;
-        slots.lazySet(i, slots.get(i) + delta); // only the serializer thread writes this slot
+    /** Single-writer increment: the serializer's plain read plus an ordered (release) store. */
+    private void addSerializer(int index, long delta) {
+        serializer.lazySet(index, serializer.get(index) + delta); // only the serializer thread writes it
     }
 
     // ------------------------------------------------------------------- producers (any thread)
@@ -98,46 +111,91 @@ final class EngineCounters {
 
     // ------------------------------------------------------------ serializer thread only
 
-    void consumed() {
-        addSingleWriter(CONSUMED, 1);
+    /**
+     * Opens a multi-counter update (serializer thread): the version becomes odd until
+     * {@link #endSerializerUpdate()}. Every counter store inside is a release store, so none of
+     * them can become visible before this odd version; the even version that ends the update is a
+     * release store too, so all of them are visible before it.
+     */
+    void beginSerializerUpdate() {
+        serializer.lazySet(VERSION, serializer.get(VERSION) + 1);
+    }
+
+    void endSerializerUpdate() {
+        serializer.lazySet(VERSION, serializer.get(VERSION) + 1);
     }
 
     void openRequestSpans(long spans) {
-        slots.lazySet(OPEN_REQUEST_SPANS * STRIDE, spans); // single writer: the serializer
+        serializer.lazySet(OPEN_REQUEST_SPANS, spans); // single writer: the serializer
     }
 
     void droppedInSerializer(DropReason reason, long spans) {
-        addSingleWriter(SERIALIZER_DROPS + reason.ordinal(), spans);
+        addSerializer(SERIALIZER_DROPS + reason.ordinal(), spans);
     }
 
+    /** Within a serializer update: the open request's spans were sealed and handed off. */
     void handedOff(int spans, long bytes) {
-        addSingleWriter(HANDED_OFF_SPANS, spans);
-        addSingleWriter(REQUESTS_SENT, 1);
-        addSingleWriter(BYTES_SENT, bytes);
+        addSerializer(HANDED_OFF_SPANS, spans);
+        addSerializer(REQUESTS_SENT, 1);
+        addSerializer(BYTES_SENT, bytes);
     }
 
-    long consumedSpans() {
-        return get(CONSUMED);
+    /** A ring slot stayed claimed and unpublished longer than the bound. */
+    void slotHeldTooLong() {
+        addSerializer(HELD_SLOTS, 1);
+    }
+
+    /** @param sinceNanos {@code System.nanoTime()} since which the serializer waits for a claimed slot, 0: none */
+    void heldSlotSince(long sinceNanos) {
+        serializer.lazySet(HELD_SLOT_SINCE, sinceNanos);
+    }
+
+    // ---------------------------------------------------------------- serializer (readers)
+
+    /**
+     * Starts a consistent read of the serializer's counters.
+     *
+     * @return the version to pass to {@link #serializerUnchangedSince(long)} after the reads
+     */
+    long serializerVersion() {
+        return serializer.get(VERSION); // volatile: the counter reads after it are not moved before it
+    }
+
+    /**
+     * @param version what {@link #serializerVersion()} returned before the reads
+     * @return whether the counters read since form one consistent set: no update was under way when
+     *     the read began, and none began since (a volatile read: the reads before it stay before it)
+     */
+    boolean serializerUnchangedSince(long version) {
+        return (version & 1) == 0 && serializer.get(VERSION) == version;
     }
 
     long openRequestSpans() {
-        return get(OPEN_REQUEST_SPANS);
+        return serializer.get(OPEN_REQUEST_SPANS);
     }
 
     long handedOffSpans() {
-        return get(HANDED_OFF_SPANS);
+        return serializer.get(HANDED_OFF_SPANS);
     }
 
     long serializerDrops(DropReason reason) {
-        return get(SERIALIZER_DROPS + reason.ordinal());
+        return serializer.get(SERIALIZER_DROPS + reason.ordinal());
     }
 
     long requestsSent() {
-        return get(REQUESTS_SENT);
+        return serializer.get(REQUESTS_SENT);
     }
 
     long bytesSent() {
-        return get(BYTES_SENT);
+        return serializer.get(BYTES_SENT);
+    }
+
+    long slotsHeldTooLong() {
+        return serializer.get(HELD_SLOTS);
+    }
+
+    long heldSlotSinceNanos() {
+        return serializer.get(HELD_SLOT_SINCE);
     }
 
     // ------------------------------------------------------- completions (exporter threads)
@@ -156,6 +214,15 @@ final class EngineCounters {
 
     void requestFailed() {
         add(REQUESTS_FAILED, 1);
+    }
+
+    /** A completion through a stale export request handle, or a second one: rejected, not counted. */
+    void rejectedCompletion() {
+        add(REJECTED_COMPLETIONS, 1);
+    }
+
+    long rejectedCompletions() {
+        return get(REJECTED_COMPLETIONS);
     }
 
     long exported() {

@@ -9,11 +9,15 @@ import io.ringtrace.engine.monitor.LatencyHistogram;
  *
  * <p>Accounting: every sampled span the application hands to the engine is {@linkplain #published()
  * published}, and then is exactly one of {@linkplain #exported() exported}, {@linkplain
- * #dropped(DropReason) dropped} (with one reason) or {@linkplain #inFlight() in flight}. At a
- * quiescent point (no producer inside the engine; after {@link TraceEngine#flush} or
- * {@link TraceEngine#close}) {@code published == exported + droppedTotal + inFlight} holds exactly.
- * While spans are moving the counters are read one after another, not atomically, so the equation
- * may be off by the spans that moved during the read.
+ * #dropped(DropReason) dropped} (with one reason) or {@linkplain #inFlight() in flight}, and every
+ * snapshot adds up: {@code published == exported + droppedTotal + inFlight} holds exactly in each
+ * one, also while spans move. Each span is counted in exactly one place along its way, every counter
+ * is read once, and a request being sealed is read either before or after the seal, never half way.
+ * The counters are read one after another, downstream first, so a span that moves during the read
+ * is seen in the stage it was in when that stage was read: the parts ({@link #ringBacklog()},
+ * {@link #openRequestSpans()}, {@link #requestSpansOutstanding()}) are each between 0 and what that
+ * stage can hold, and may lag one another by what moved meanwhile. At a quiescent point (after
+ * {@link TraceEngine#flush} or {@link TraceEngine#close}) {@code inFlight} is 0.
  *
  * <p>Unsampled spans are not published and not dropped: sampling is a decision, not a loss.
  */
@@ -32,6 +36,9 @@ public final class EngineStats {
     long requestsFailed;
     long bytesSent;
     long retries;
+    long rejectedCompletions;
+    long slotsHeldTooLong;
+    long heldSlotMillis;
     int ringCapacity;
     int requestBuffers;
     int requestBuffersInUse;
@@ -119,6 +126,33 @@ public final class EngineStats {
         return retries;
     }
 
+    /**
+     * @return completions the engine rejected with an {@link IllegalStateException}: a second
+     *     completion of a request, or one through a stale handle (a request the engine had taken back
+     *     because {@code export()} threw, or one completed before). Not 0 means an exporter bug; such
+     *     completions change no other count
+     */
+    public long rejectedCompletions() {
+        return rejectedCompletions;
+    }
+
+    /**
+     * @return ring slots that stayed claimed and unpublished for longer than one second while the
+     *     serializer waited for them (each counted once): a ring-API producer preempted that long, or
+     *     one that never publishes a claimed sequence; every span behind such a slot waits for it
+     */
+    public long slotsHeldTooLong() {
+        return slotsHeldTooLong;
+    }
+
+    /**
+     * @return how long the serializer has been waiting, now, for the next ring slot, claimed and not
+     *     published yet, in milliseconds (0: it is not waiting for a claimed slot)
+     */
+    public long heldSlotMillis() {
+        return heldSlotMillis;
+    }
+
     /** @return the ring's number of slots */
     public int ringCapacity() {
         return ringCapacity;
@@ -197,6 +231,9 @@ public final class EngineStats {
         requestsFailed = other.requestsFailed;
         bytesSent = other.bytesSent;
         retries = other.retries;
+        rejectedCompletions = other.rejectedCompletions;
+        slotsHeldTooLong = other.slotsHeldTooLong;
+        heldSlotMillis = other.heldSlotMillis;
         ringCapacity = other.ringCapacity;
         requestBuffers = other.requestBuffers;
         requestBuffersInUse = other.requestBuffersInUse;
@@ -229,6 +266,9 @@ public final class EngineStats {
                 .append(", requestsFailed=").append(requestsFailed)
                 .append(", bytesSent=").append(bytesSent)
                 .append(", retries=").append(retries)
+                .append(", rejectedCompletions=").append(rejectedCompletions)
+                .append(", slotsHeldTooLong=").append(slotsHeldTooLong)
+                .append(", heldSlotMillis=").append(heldSlotMillis)
                 .append(", ringCapacity=").append(ringCapacity)
                 .append(", requestBuffersInUse=").append(requestBuffersInUse).append('/').append(requestBuffers)
                 .append(", offHeapBytesHeld=").append(offHeapBytesHeld)

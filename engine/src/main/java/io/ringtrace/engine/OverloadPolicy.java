@@ -9,7 +9,9 @@ public enum OverloadPolicy {
     DROP,
     /**
      * Wait (spin, then park) until a slot frees up, or the engine closes: no loss, but the
-     * producer's latency then depends on the serializer and the exporter.
+     * producer's latency then depends on the serializer and the exporter. An interrupt does not end
+     * the wait (the span is not given up); the thread stays parked, and its interrupt status is kept
+     * for its code after {@code end()}.
      */
     BLOCK
 }

@@ -8,18 +8,24 @@ import java.lang.invoke.VarHandle;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * One buffer of the engine's fixed request pool and the {@link ExportRequest} lent to the exporter
- * for it. Created once per buffer at engine start and reused for the engine's lifetime.
+ * One buffer of the engine's fixed request pool. Created once per buffer at engine start and reused
+ * for the engine's lifetime; each sealed request in it is lent to the exporter through an
+ * {@link ExportLease}, the {@link ExportRequest} handle of that one hand-out.
  *
- * <p>State machine (the {@code state} field; transitions by CAS or ordered store):
+ * <p>State machine (the {@code stamp} field holds the state and the generation, the number of the
+ * buffer's current or latest hand-out; every transition is a CAS or an ordered store of the whole
+ * stamp):
  * <pre>
- * FREE --serializer takes it--> FILLING --sealed, handed to the exporter--> IN_FLIGHT
- * IN_FLIGHT --succeeded/failed (exactly once, any thread)--> COMPLETING --counted--> FREE
+ * FREE --serializer takes it--> FILLING --sealed: generation + 1, lent to the exporter--> IN_FLIGHT
+ * IN_FLIGHT --succeeded/failed through the lease of this generation--> COMPLETING --counted--> FREE
  * IN_FLIGHT --close deadline passed, counted SHUTDOWN--> ABANDONED --late completion--> RELEASED
  * FREE/FILLING --close--> RELEASED (off-heap memory freed)
  * </pre>
+ * A completion CASes from {@code (its lease's generation, IN_FLIGHT)}: a lease kept from an earlier
+ * hand-out carries an older generation, so its CAS fails and it can never complete the request the
+ * buffer holds now. Such a completion is rejected with an {@link IllegalStateException} and counted.
  */
-final class PooledExportRequest implements ExportRequest {
+final class PooledExportRequest {
 
     static final int FREE = 0;
     static final int FILLING = 1;
@@ -28,11 +34,20 @@ final class PooledExportRequest implements ExportRequest {
     static final int ABANDONED = 4;
     static final int RELEASED = 5;
 
-    private static final VarHandle STATE;
+    /** Low bits of the stamp: the state; the bits above: the generation. */
+    private static final int STATE_BITS = 3;
+    private static final long STATE_MASK = (1L << STATE_BITS) - 1;
+    /**
+     * Leases per buffer, used in turn: a lease is lent again only after this many later hand-outs of
+     * the same buffer, so a second completion through it soon after its first is still recognized.
+     */
+    private static final int LEASES = 4;
+
+    private static final VarHandle STAMP;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(PooledExportRequest.class, "state", int.class);
+            STAMP = MethodHandles.lookup().findVarHandle(PooledExportRequest.class, "stamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,8 +56,10 @@ final class PooledExportRequest implements ExportRequest {
     private final RequestPool pool;
     private final Bytes<?> buffer;
     private final long capacity;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state = FREE;
+    /** Serializer thread only; a lease an exporter may still hold from a failed hand-out is replaced. */
+    private final ExportLease[] leases = new ExportLease[LEASES];
+    @SuppressWarnings("unused") // accessed through STAMP
+    private volatile long stamp = FREE;
 
     // written by the serializer before the IN_FLIGHT store, read by the completing thread after its CAS
     private int spanCount;
@@ -55,116 +72,160 @@ final class PooledExportRequest implements ExportRequest {
         this.pool = pool;
         this.buffer = buffer;
         this.capacity = buffer.realCapacity();
+        for (int i = 0; i < LEASES; i++) {
+            leases[i] = new ExportLease(this);
+        }
+    }
+
+    private static int state(long stamp) {
+        return (int) (stamp & STATE_MASK);
+    }
+
+    private static long generation(long stamp) {
+        return stamp >>> STATE_BITS;
+    }
+
+    private static long stamp(long generation, int state) {
+        return generation << STATE_BITS | state;
     }
 
     // ------------------------------------------------------------------- serializer thread
 
     /** @return whether this request was free and is now the serializer's (serializer thread only) */
     boolean tryTake() {
+        long free = (long) STAMP.getVolatile(this);
         // a CAS, not a check then a store: close may move FREE -> RELEASED (and free the memory) at the
         // same time when the serializer thread did not stop in time; completions move COMPLETING -> FREE
-        // with a release store, which this CAS (a volatile read) orders before our use of the buffer
-        if (!STATE.compareAndSet(this, FREE, FILLING)) {
+        // with a volatile store, which this CAS (a volatile read) orders before our use of the buffer
+        if (state(free) != FREE || !STAMP.compareAndSet(this, free, stamp(generation(free), FILLING))) {
             return false;
         }
         buffer.clear();
         return true;
     }
 
-    /** Marks the sealed request as handed to the exporter. */
-    void sealed(int spans, long bytes, long number) {
+    /**
+     * Marks the sealed request as lent to the exporter, as the next generation.
+     *
+     * @return the lease to hand to the exporter: the only handle that can complete this hand-out
+     */
+    ExportLease sealed(int spans, long bytes, long number) {
+        long generation = generation((long) STAMP.getOpaque(this)) + 1; // only the serializer changes it
         this.spanCount = spans;
         this.requestBytes = bytes;
         this.sealNumber = number;
         this.attempts = 1;
         this.handOffNanos = System.nanoTime();
-        STATE.setRelease(this, IN_FLIGHT); // publishes the fields above to whichever thread completes
+        ExportLease lease = leases[(int) (generation % LEASES)];
+        lease.lend(generation, spans);
+        STAMP.setRelease(this, stamp(generation, IN_FLIGHT)); // publishes the fields above to whoever completes
+        return lease;
+    }
+
+    /**
+     * The exporter's {@code export()} threw: per the SPI it did not take the request, so the engine
+     * fails it (counted as {@link DropReason#EXPORT_FAILED}) unless the exporter completed it before
+     * throwing, and never lends that lease again: a completion through it stays rejected for good.
+     */
+    void takeBack(ExportLease lease) {
+        complete(lease.generation(), false, 0, DropReason.EXPORT_FAILED, false);
+        leases[(int) (lease.generation() % LEASES)] = new ExportLease(this); // error path only: allocation is fine
     }
 
     /** Returns a taken but unused request (serializer thread). */
     void untake() {
-        STATE.setRelease(this, FREE);
+        long filling = (long) STAMP.getOpaque(this);
+        STAMP.setRelease(this, stamp(generation(filling), FREE));
     }
 
     Bytes<?> buffer() {
         return buffer;
     }
 
-    // ------------------------------------------------------------------------ ExportRequest
+    // ------------------------------------------------------------ through a lease, any thread
 
-    @Override
-    public Bytes<?> payload() {
+    /** @return the payload, if {@code generation} is still lent out */
+    Bytes<?> payload(long generation) {
+        requireLent(generation, "read");
         return buffer;
     }
 
-    @Override
-    public int spanCount() {
-        return spanCount;
-    }
-
-    @Override
-    public void retrying() {
+    void retrying(long generation) {
+        requireLent(generation, "retried");
         attempts++;
         pool.counters.retried();
     }
 
-    @Override
-    public void succeeded(long rejectedSpans) {
-        if (!STATE.compareAndSet(this, IN_FLIGHT, COMPLETING)) {
-            lateOrDuplicateCompletion();
-            return;
+    private void requireLent(long generation, String action) {
+        long now = (long) STAMP.getVolatile(this);
+        int state = state(now);
+        if (generation(now) != generation || (state != IN_FLIGHT && state != ABANDONED)) {
+            throw new IllegalStateException("export request " + action + " after it was completed or taken back"
+                    + (generation(now) != generation ? " (stale handle: the buffer holds a later request now)" : "")
+                    + ": " + describe(generation, now));
         }
-        long rejected = Math.max(0, Math.min(rejectedSpans, spanCount)); // a receiver's nonsense is clamped, not thrown
-        pool.counters.exported(spanCount - rejected);
-        if (rejected > 0) {
-            pool.counters.droppedAtCompletion(DropReason.REJECTED, rejected);
+    }
+
+    /**
+     * Completes hand-out {@code generation} once.
+     *
+     * @param byExporter false when the engine takes the request back after a throwing {@code export()}
+     *     (then a request already completed is not an error)
+     */
+    void complete(long generation, boolean success, long rejectedSpans, DropReason reason, boolean byExporter) {
+        // the CAS succeeds only for the lease of the current hand-out, and only once
+        if (!STAMP.compareAndSet(this, stamp(generation, IN_FLIGHT), stamp(generation, COMPLETING))) {
+            if (byExporter) {
+                lateStaleOrDuplicate(generation);
+            }
+            return;
         }
         long latencyNanos = System.nanoTime() - handOffNanos;
         pool.counters.exportLatency.record(latencyNanos);
-        JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos,
-                attempts, rejected == 0 ? JfrEvents.OUTCOME_SUCCESS : JfrEvents.OUTCOME_PARTIAL_SUCCESS, rejected);
-        release();
-    }
-
-    @Override
-    public void failed(DropReason reason) {
-        if (reason == null) {
-            throw new IllegalArgumentException("reason must not be null");
+        if (success) {
+            long rejected = Math.max(0, Math.min(rejectedSpans, spanCount)); // a receiver's nonsense is clamped, not thrown
+            // exported first, then REJECTED: in between, a stats snapshot still sees the rejected spans
+            // as outstanding (handed off minus completed), so every snapshot adds up
+            pool.counters.exported(spanCount - rejected);
+            if (rejected > 0) {
+                pool.counters.droppedAtCompletion(DropReason.REJECTED, rejected);
+            }
+            JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos, attempts,
+                    rejected == 0 ? JfrEvents.OUTCOME_SUCCESS : JfrEvents.OUTCOME_PARTIAL_SUCCESS, rejected);
+        } else {
+            pool.counters.droppedAtCompletion(reason, spanCount);
+            pool.counters.requestFailed();
+            JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos, attempts,
+                    JfrEvents.outcome(reason), spanCount);
         }
-        if (!STATE.compareAndSet(this, IN_FLIGHT, COMPLETING)) {
-            lateOrDuplicateCompletion();
-            return;
-        }
-        pool.counters.droppedAtCompletion(reason, spanCount);
-        pool.counters.requestFailed();
-        long latencyNanos = System.nanoTime() - handOffNanos;
-        pool.counters.exportLatency.record(latencyNanos);
-        JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos,
-                attempts, JfrEvents.outcome(reason), spanCount);
-        release();
-    }
-
-    private void release() {
         // after the counters: a flush that sees FREE sees them too. A volatile store, not just a release
         // store: with the volatile read of the pool's waiter in returned() it forms a Dekker pair with
-        // the serializer's (volatile) waiter store then state CAS, so one of the two always sees the other
+        // the serializer's (volatile) waiter store then stamp CAS, so one of the two always sees the other
         // and a waiting serializer is unparked at once instead of sleeping out its tick
-        STATE.setVolatile(this, FREE);
+        STAMP.setVolatile(this, stamp(generation, FREE));
         pool.returned();
     }
 
-    private void lateOrDuplicateCompletion() {
-        if (STATE.compareAndSet(this, ABANDONED, RELEASED)) {
+    private void lateStaleOrDuplicate(long generation) {
+        if (STAMP.compareAndSet(this, stamp(generation, ABANDONED), stamp(generation, RELEASED))) {
             pool.releaseMemory(this); // completed after the close deadline: spans already counted SHUTDOWN
             return;
         }
-        throw new IllegalStateException("export request completed twice (or after it was returned): " + this);
+        pool.counters.rejectedCompletion();
+        long now = (long) STAMP.getVolatile(this);
+        if (generation(now) == generation) {
+            throw new IllegalStateException("export request completed twice (or after it was returned): "
+                    + describe(generation, now));
+        }
+        throw new IllegalStateException("stale export request handle completed: the engine had taken the request"
+                + " back (export() threw) or it was completed before, and the buffer holds a later request now;"
+                + " the completion is ignored: " + describe(generation, now));
     }
 
     // --------------------------------------------------------------------- close and flush
 
     int state() {
-        return (int) STATE.getVolatile(this);
+        return state((long) STAMP.getVolatile(this));
     }
 
     long sealNumber() {
@@ -173,13 +234,17 @@ final class PooledExportRequest implements ExportRequest {
 
     /** Close: gives up on a request the exporter did not complete by the deadline. @return its spans, or 0 */
     int abandon() {
-        return STATE.compareAndSet(this, IN_FLIGHT, ABANDONED) ? spanCount : 0;
+        long now = (long) STAMP.getVolatile(this);
+        return state(now) == IN_FLIGHT && STAMP.compareAndSet(this, now, stamp(generation(now), ABANDONED))
+                ? spanCount : 0;
     }
 
     /** Close: frees the memory of a request nobody holds. @return whether it was released now */
     boolean releaseIfIdle(boolean includeFilling) {
-        if (STATE.compareAndSet(this, FREE, RELEASED)
-                || (includeFilling && STATE.compareAndSet(this, FILLING, RELEASED))) {
+        long now = (long) STAMP.getVolatile(this);
+        int state = state(now);
+        if ((state == FREE || (includeFilling && state == FILLING))
+                && STAMP.compareAndSet(this, now, stamp(generation(now), RELEASED))) {
             pool.releaseMemory(this);
             return true;
         }
@@ -190,9 +255,15 @@ final class PooledExportRequest implements ExportRequest {
         return capacity;
     }
 
+    private String describe(long generation, long now) {
+        return "ExportRequest{generation=" + generation + ", buffer now at generation " + generation(now)
+                + ", state=" + state(now) + "}";
+    }
+
     @Override
     public String toString() {
+        long now = (long) STAMP.getVolatile(this);
         return "ExportRequest{spans=" + spanCount + ", bytes=" + requestBytes + ", seal=" + sealNumber
-                + ", state=" + state() + "}";
+                + ", generation=" + generation(now) + ", state=" + state(now) + "}";
     }
 }

@@ -70,13 +70,11 @@ final class Serializer implements EventHandler<SpanRecord> {
 
     @Override
     public void onEvent(SpanRecord record, long sequence, boolean endOfBatch) {
-        try {
-            SpanRecord span = spanOf(record, sequence);
-            if (span != null) {
-                encode(span);
-            }
-        } finally {
-            counters.consumed();
+        // every path below counts the span exactly once: in the open request, handed off, or dropped
+        // (the stats derive "consumed from the ring" from those three)
+        SpanRecord span = spanOf(record, sequence);
+        if (span != null) {
+            encode(span);
         }
         if (endOfBatch) {
             sealIfDue();
@@ -179,20 +177,21 @@ final class Serializer implements EventHandler<SpanRecord> {
         int spans = encoder.spanCount();
         long bytes = encoder.seal().readRemaining();
         current = null;
+        // one update for the stats: the spans leave the open request and join the handed-off ones
+        // together, so a snapshot sees them in exactly one of the two
+        counters.beginSerializerUpdate();
         counters.openRequestSpans(0);
         counters.handedOff(spans, bytes);
-        request.sealed(spans, bytes, ++sealCount);
+        counters.endSerializerUpdate();
+        ExportLease lease = request.sealed(spans, bytes, ++sealCount);
         try {
-            exporter.export(request);
+            exporter.export(lease);
         } catch (RuntimeException | Error e) {
+            // the SPI: an export() that throws has not taken the request. The engine fails it and lends
+            // that lease never again, so a completion through a reference the exporter kept anyway is
+            // rejected and cannot complete the later request this buffer is about to hold
+            request.takeBack(lease);
             LOG.log(Level.ERROR, "ringtrace: exporter threw from export(); its request is counted as failed", e);
-            if (request.state() == PooledExportRequest.IN_FLIGHT) {
-                try {
-                    request.failed(DropReason.EXPORT_FAILED);
-                } catch (IllegalStateException completedMeanwhile) {
-                    // the exporter completed it before throwing: already counted
-                }
-            }
         }
     }
 
@@ -220,8 +219,10 @@ final class Serializer implements EventHandler<SpanRecord> {
             encoder.seal();
             current.untake();
             current = null;
+            counters.beginSerializerUpdate(); // the spans move from open to dropped in one step for the stats
             counters.openRequestSpans(0);
             counters.droppedInSerializer(DropReason.SHUTDOWN, spans);
+            counters.endSerializerUpdate();
         }
         stopped = true;
     }

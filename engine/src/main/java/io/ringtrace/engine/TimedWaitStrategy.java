@@ -1,23 +1,42 @@
 package io.ringtrace.engine;
 
 import com.lmax.disruptor.AlertException;
-import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
+import io.ringtrace.engine.monitor.RateLimitedLog;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The serializer's non-blocking wait strategies ({@link WaitStrategyType#SLEEPING},
- * {@link WaitStrategyType#YIELDING}, {@link WaitStrategyType#BUSY_SPIN}), each with a timeout: when
- * no span has arrived for {@code timeoutNanos} it throws Disruptor's pre-allocated
- * {@link TimeoutException}, and the serializer's {@code onTimeout} seals a lingering batch or serves a
- * flush. None of them needs a signal from the producers, so {@link #signalAllWhenBlocking()} is empty.
+ * The serializer's wait strategies, each with a timeout: when the next span has not been published
+ * for {@code timeoutNanos} it throws Disruptor's pre-allocated {@link TimeoutException}, and the
+ * serializer's {@code onTimeout} seals a lingering batch or serves a flush.
+ *
+ * <p>They wait for the next sequence to be <em>published</em>, not for the ring's cursor to pass it:
+ * with the multi-producer sequencer the cursor moves at claim, so a claimed slot whose producer has
+ * not published it yet (preempted, or one that never publishes) puts the cursor ahead of what can be
+ * read. A strategy that only watched the cursor would return at once, the processor would find
+ * nothing to read and call it again: a busy loop that never times out, so linger and flush would
+ * stop too. Here such a slot is waited for like an empty ring (parked, with timeouts), and one held
+ * longer than {@link #HELD_SLOT_BOUND_NANOS} is reported: counted
+ * ({@code EngineStats.slotsHeldTooLong()}), shown while it lasts ({@code EngineStats.heldSlotMillis()})
+ * and logged (at most once a minute).
+ *
+ * <p>{@link WaitStrategyType#SLEEPING}, {@link WaitStrategyType#YIELDING} and
+ * {@link WaitStrategyType#BUSY_SPIN} need no signal from the producers;
+ * {@link WaitStrategyType#BLOCKING} sleeps on a lock that a publish signals.
  */
 abstract class TimedWaitStrategy implements WaitStrategy {
 
+    /** A ring slot claimed and not published for longer than this is reported. */
+    static final long HELD_SLOT_BOUND_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final System.Logger LOG = System.getLogger(TimedWaitStrategy.class.getName());
     private static final int SPIN_TRIES = 100;
     /** Where an idle serializer's wait starts: past spinning, at the longest park. */
     private static final int IDLE_START = SPIN_TRIES + 64;
@@ -26,9 +45,18 @@ abstract class TimedWaitStrategy implements WaitStrategy {
     /**
      * Whether the previous wait ended in a timeout (nothing arrived for a whole tick): then the next
      * wait skips the spin phase and parks at once. Only the serializer thread calls
-     * {@link #waitFor}, so a plain field is safe.
+     * {@link #waitFor}, so a plain field is safe, as are the other non-final fields below.
      */
     private boolean idle;
+    // set by watch() before the serializer thread starts: Thread.start() publishes them to it
+    private RingBuffer<?> ring;
+    private EngineCounters counters;
+    private String engineName;
+    private RateLimitedLog heldSlotLog;
+    /** The claimed, unpublished sequence the serializer waits for, or -1. */
+    private long heldSequence = -1;
+    private long heldSinceNanos;
+    private boolean heldReported;
 
     private TimedWaitStrategy(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
@@ -38,13 +66,12 @@ abstract class TimedWaitStrategy implements WaitStrategy {
      * @param type the configured type
      * @param timeoutNanos the longest wait before the serializer gets a timeout callback
      * @param ringSize the ring's slots (the sleeping strategy sizes its naps by it)
-     * @return the Disruptor wait strategy
+     * @return the wait strategy; call {@link #watch} once the ring exists
      */
-    static WaitStrategy create(WaitStrategyType type, long timeoutNanos, int ringSize) {
+    static TimedWaitStrategy create(WaitStrategyType type, long timeoutNanos, int ringSize) {
         switch (type) {
             case BLOCKING:
-                // the "lite" variant only takes the lock when the serializer is actually asleep
-                return new LiteTimeoutBlockingWaitStrategy(timeoutNanos, TimeUnit.NANOSECONDS);
+                return new Blocking(timeoutNanos);
             case SLEEPING:
                 return new Sleeping(timeoutNanos, ringSize);
             case YIELDING:
@@ -56,35 +83,81 @@ abstract class TimedWaitStrategy implements WaitStrategy {
         }
     }
 
+    /**
+     * Connects the strategy to the ring it waits on (whose sequencer knows which slots are
+     * published) and to where it reports held slots. Before the serializer thread starts.
+     */
+    void watch(RingBuffer<?> ring, EngineCounters counters, String engineName) {
+        this.ring = ring;
+        this.counters = counters;
+        this.engineName = engineName;
+        this.heldSlotLog = new RateLimitedLog(LOG, TimeUnit.MINUTES.toNanos(1));
+    }
+
     @Override
     public final long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
             throws AlertException, TimeoutException {
-        long available;
         long deadline = 0;
-        int attempt = idle ? IDLE_START : 0;
-        // dependentSequence is the ring cursor here (the serializer is the only consumer); its
-        // volatile read is what makes the producers' writes to the slots visible to us
-        while ((available = dependentSequence.get()) < sequence) {
+        int attempt = idle ? idleStart() : firstAttempt();
+        // the slot's availability flag, not the cursor: the cursor moves at claim, the flag at publish.
+        // Its acquire read pairs with the producer's release store in publish(), so the slot's
+        // contents (and, read after it, the cursor's claim) are visible to us once it is set
+        while (!ring.isAvailable(sequence)) {
             barrier.checkAlert(); // halt() during close
             if (attempt >= SPIN_TRIES) {
                 long now = System.nanoTime();
+                if (cursor.get() >= sequence) {
+                    heldSlot(sequence, now); // claimed, not published yet
+                }
                 if (deadline == 0) {
                     deadline = now + timeoutNanos;
                 } else if (now - deadline >= 0) {
                     idle = true;
                     throw TimeoutException.INSTANCE; // a shared, stackless instance: no allocation
                 }
-                idle(attempt - SPIN_TRIES);
+                idle(attempt - SPIN_TRIES, sequence, deadline - now);
             } else {
                 Thread.onSpinWait();
             }
             attempt++;
         }
+        if (heldSequence >= 0) {
+            heldSequence = -1;
+            counters.heldSlotSince(0);
+        }
         idle = false;
+        long available = dependentSequence.get(); // the cursor (our only dependency): >= sequence now
         if (attempt > SPIN_TRIES) {
             woke(available - sequence + 1); // it slept: tell it how much had piled up meanwhile
         }
         return available;
+    }
+
+    /** Notes a wait on a claimed, unpublished slot; reports it once past the bound. */
+    private void heldSlot(long sequence, long now) {
+        if (heldSequence != sequence) {
+            heldSequence = sequence;
+            heldSinceNanos = now;
+            heldReported = false;
+            counters.heldSlotSince(now);
+        } else if (!heldReported && now - heldSinceNanos >= HELD_SLOT_BOUND_NANOS) {
+            heldReported = true;
+            counters.slotHeldTooLong();
+            heldSlotLog.log(Level.WARNING, "ringtrace[" + engineName + "]: ring slot " + sequence
+                    + " has been claimed and not published for over " + TimeUnit.NANOSECONDS.toMillis(HELD_SLOT_BOUND_NANOS)
+                    + " ms: every span behind it waits (the ring API needs publish(seq) for every claimed"
+                    + " sequence, in a finally block); counted in EngineStats.slotsHeldTooLong()");
+        }
+    }
+
+    /** @return where a wait starts when the previous one timed out */
+    int idleStart() {
+        return IDLE_START;
+    }
+
+    /** @return where a wait starts otherwise (0: spin first) */
+    int firstAttempt() {
+        return 0;
     }
 
     /**
@@ -99,12 +172,70 @@ abstract class TimedWaitStrategy implements WaitStrategy {
      * Waits a little, after the spin phase.
      *
      * @param round how many idle rounds came before in this wait
+     * @param sequence the sequence waited for
+     * @param nanosLeft time left until this wait times out (&gt; 0)
      */
-    abstract void idle(int round);
+    abstract void idle(int round, long sequence, long nanosLeft);
+
+    /** @return whether {@code sequence} has been published */
+    final boolean published(long sequence) {
+        return ring.isAvailable(sequence);
+    }
 
     @Override
-    public final void signalAllWhenBlocking() {
-        // nothing to do: the serializer never blocks on a condition, producers never signal
+    public void signalAllWhenBlocking() {
+        // nothing to do: the non-blocking strategies never sleep on a condition
+    }
+
+    /**
+     * Sleeps on a lock until a publish signals it or the wait times out, like Disruptor's
+     * {@code LiteTimeoutBlockingWaitStrategy} (the lock is taken only when the serializer actually
+     * sleeps), but waiting for the next sequence to be published rather than claimed.
+     */
+    static final class Blocking extends TimedWaitStrategy {
+        private final Object mutex = new Object();
+        private final AtomicBoolean signalNeeded = new AtomicBoolean();
+
+        Blocking(long timeoutNanos) {
+            super(timeoutNanos);
+        }
+
+        @Override
+        int firstAttempt() {
+            return SPIN_TRIES; // no spin phase: sleep at once
+        }
+
+        @Override
+        int idleStart() {
+            return SPIN_TRIES;
+        }
+
+        @Override
+        void idle(int round, long sequence, long nanosLeft) {
+            synchronized (mutex) {
+                // the flag is raised (a full fence) before the check: a publish after the check sees it
+                // and takes the mutex to notify, which it can only do once we wait; a publish before the
+                // check is seen by it (its release store precedes its own getAndSet of the flag)
+                signalNeeded.getAndSet(true);
+                if (!published(sequence)) {
+                    try {
+                        mutex.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanosLeft)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // nobody interrupts the serializer; keep it if one does
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void signalAllWhenBlocking() {
+            // called by every publish and by halt(); the lock only when the serializer asked for it
+            if (signalNeeded.getAndSet(false)) {
+                synchronized (mutex) {
+                    mutex.notifyAll();
+                }
+            }
+        }
     }
 
     /**
@@ -137,7 +268,7 @@ abstract class TimedWaitStrategy implements WaitStrategy {
         }
 
         @Override
-        void idle(int round) {
+        void idle(int round, long sequence, long nanosLeft) {
             int doublings = Math.min(round, 10);
             LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, firstNapNanos << doublings));
         }
@@ -164,7 +295,7 @@ abstract class TimedWaitStrategy implements WaitStrategy {
         }
 
         @Override
-        void idle(int round) {
+        void idle(int round, long sequence, long nanosLeft) {
             Thread.yield();
         }
     }
@@ -176,7 +307,7 @@ abstract class TimedWaitStrategy implements WaitStrategy {
         }
 
         @Override
-        void idle(int round) {
+        void idle(int round, long sequence, long nanosLeft) {
             Thread.onSpinWait();
         }
     }

@@ -43,7 +43,10 @@ import java.util.concurrent.locks.LockSupport;
  *           engine.publish(seq);            // always, exactly once, promptly
  *       }
  *   }}</pre>
- *   Claim at span end, never at span start: an unpublished slot holds back every slot after it.
+ *   Claim at span end, never at span start: an unpublished slot holds back every slot after it
+ *   (the serializer waits for it without spinning, and still seals and flushes what came before
+ *   it; a slot held for over a second is counted in {@link EngineStats#slotsHeldTooLong()} and
+ *   logged).
  *   The record is clean (reset by the claim) when claimed. A negative result is a failure code
  *   ({@link #RING_FULL}, {@link #CLOSED}, {@link #DISABLED}), never an exception; a failed
  *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
@@ -114,7 +117,7 @@ public final class TraceEngine implements AutoCloseable {
     private final PackedSlots packedSlots;
     private final OverloadPolicy overloadPolicy;
     private final Sampler sampler;
-    private final EngineCounters counters = new EngineCounters();
+    final EngineCounters counters = new EngineCounters(); // package-private: tests look inside a seal
     private final RequestPool requests;
     private final Serializer serializer;
     private final BatchEventProcessor<SpanRecord> processor;
@@ -188,8 +191,9 @@ public final class TraceEngine implements AutoCloseable {
             return;
         }
         this.ringSize = b.ringSize;
-        this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize,
-                TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize));
+        TimedWaitStrategy waitStrategy = TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize);
+        this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize, waitStrategy);
+        waitStrategy.watch(ring, counters, name); // it waits for publication, which the ring's sequencer knows
         this.packedSlots = new PackedSlots(b.ringSize, limits);
         TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
         this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
@@ -273,6 +277,8 @@ public final class TraceEngine implements AutoCloseable {
 
     /**
      * Claims a ring slot, waiting (spin, yield, then park) while the ring is full. Allocation-free.
+     * The wait ends when a slot frees up or the engine closes, not on an interrupt: an interrupted
+     * thread keeps waiting (parked, without spinning) and its interrupt status is kept.
      *
      * @return the slot's sequence (&gt;= 0), or {@link #CLOSED} if the engine closed meanwhile
      *     (counted as a {@code SHUTDOWN} drop), or {@link #DISABLED}
@@ -294,25 +300,45 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     private long claimSlowly() {
-        for (int attempt = 0; ; attempt++) {
-            if (closed) {
-                return rejectClosed(); // a closing engine must not leave producers waiting forever
-            }
-            if (ring.hasAvailableCapacity(1)) {
-                try {
-                    return ring.tryNext();
-                } catch (InsufficientCapacityException raced) {
-                    // another producer took it: wait again
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                if (closed) {
+                    return rejectClosed(); // a closing engine must not leave producers waiting forever
+                }
+                if (ring.hasAvailableCapacity(1)) {
+                    try {
+                        return ring.tryNext();
+                    } catch (InsufficientCapacityException raced) {
+                        // another producer took it: wait again
+                    }
+                }
+                if (attempt < 100) {
+                    Thread.onSpinWait();
+                } else if (attempt < 200) {
+                    Thread.yield();
+                } else {
+                    // BLOCK loses no span: an interrupt does not end the wait (close() does), and is kept
+                    interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
                 }
             }
-            if (attempt < 100) {
-                Thread.onSpinWait();
-            } else if (attempt < 200) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(WAIT_PAUSE_NANOS);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * One pause of a wait loop. {@code parkNanos} returns at once while the thread's interrupt flag
+     * is set, which would turn the loop into a busy spin, so the flag is cleared here; the caller
+     * sets it again before it returns. Allocation-free.
+     *
+     * @return whether the thread was interrupted
+     */
+    private static boolean pauseClearingInterrupt(long nanos) {
+        LockSupport.parkNanos(nanos);
+        return Thread.interrupted();
     }
 
     private long rejectClosed() {
@@ -517,7 +543,9 @@ public final class TraceEngine implements AutoCloseable {
     /**
      * Waits until every span published before this call has been handed to the exporter and the
      * exporter has completed it (or the deadline passes). Seals the partial batch at once rather
-     * than waiting for the schedule delay.
+     * than waiting for the schedule delay. A ring slot claimed and not yet published is not waited
+     * for, but the spans published after it are, and they cannot be exported before it is
+     * published. An interrupt does not end the wait early; the thread's interrupt status is kept.
      *
      * @param timeout how long to wait at most
      * @return true if everything was completed in time (a closed or disabled engine: whether its
@@ -528,48 +556,98 @@ public final class TraceEngine implements AutoCloseable {
         if (closed) {
             return awaitClose(deadline);
         }
-        return flushUntil(deadline);
+        return flushUntil(deadline, false);
     }
 
     /** Waits for a close under way on another thread, but not past this caller's own deadline. */
     private boolean awaitClose(long deadline) {
-        while (!closeDone) { // volatile read: closeClean was written before closeDone
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
+        boolean interrupted = false;
+        try {
+            while (!closeDone) { // volatile read: closeClean was written before closeDone
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
             }
-            LockSupport.parkNanos(WAIT_PAUSE_NANOS);
+            return closeClean;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return closeClean;
     }
 
-    private boolean flushUntil(long deadline) {
-        long target = ring.getCursor(); // the highest sequence claimed so far
-        while (processor.getSequence().get() < target) {
-            if (!pause(deadline)) {
-                return false;
+    /**
+     * @param closing also wait for slots claimed before now (their producers are filling them),
+     *     except once the serializer has waited for one of them longer than the held-slot bound
+     */
+    private boolean flushUntil(long deadline, boolean closing) {
+        boolean interrupted = false;
+        try {
+            // a flush waits for what was published before it; a slot claimed and not yet published may
+            // never be (a ring-API producer that failed before publish), so only close waits for claims
+            long target = closing ? ring.getCursor() : highestPublishedSequence();
+            while (processor.getSequence().get() < target) {
+                if (closing && heldSlotOverdue()) {
+                    closing = false;
+                    target = highestPublishedSequence(); // give up on the held slot, ship what is behind it
+                    continue;
+                }
+                if (!mayWait(deadline)) {
+                    return false;
+                }
+                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
+            }
+            long ticket = serializer.requestFlush();
+            while (!serializer.flushServed(ticket)) { // the serializer seals on its next batch end or tick
+                if (!mayWait(deadline)) {
+                    return false;
+                }
+                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
+            }
+            long sealNumber = serializer.servedSealNumber();
+            while (!requests.completedUpTo(sealNumber)) {
+                if (!mayWait(deadline)) {
+                    return false;
+                }
+                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // an interrupt does not cut a flush short; it is kept
             }
         }
-        long ticket = serializer.requestFlush();
-        while (!serializer.flushServed(ticket)) { // the serializer seals on its next batch end or tick
-            if (!pause(deadline)) {
-                return false;
-            }
-        }
-        long sealNumber = serializer.servedSealNumber();
-        while (!requests.completedUpTo(sealNumber)) {
-            if (!pause(deadline)) {
-                return false;
-            }
-        }
-        return true;
     }
 
-    private boolean pause(long deadline) {
-        if (System.nanoTime() - deadline >= 0 || serializer.stopped()) {
-            return false;
+    /**
+     * @return the highest sequence published so far, or the serializer's sequence if none above it
+     *     is: the sequence a flush must see consumed
+     */
+    private long highestPublishedSequence() {
+        long consumed = processor.getSequence().get();
+        long cursor = ring.getCursor(); // after the serializer's sequence: within one ring of it
+        long lowest = Math.max(consumed, cursor - ringSize);
+        long found = consumed;
+        for (long sequence = cursor; sequence > lowest; sequence--) {
+            if (ring.isAvailable(sequence)) {
+                found = sequence;
+                break;
+            }
         }
-        LockSupport.parkNanos(WAIT_PAUSE_NANOS);
-        return true;
+        // a slot published before the scan but reused by a later claim during it reads as not
+        // available: it was consumed before it could be reused, so the serializer's sequence covers it
+        return Math.max(found, processor.getSequence().get());
+    }
+
+    /** @return whether the serializer has been waiting longer than the bound for a claimed slot */
+    private boolean heldSlotOverdue() {
+        long since = counters.heldSlotSinceNanos();
+        return since != 0 && System.nanoTime() - since >= TimedWaitStrategy.HELD_SLOT_BOUND_NANOS;
+    }
+
+    private boolean mayWait(long deadline) {
+        return System.nanoTime() - deadline < 0 && !serializer.stopped();
     }
 
     /** Closes with {@link #DEFAULT_CLOSE_TIMEOUT}. See {@link #close(Duration)}. */
@@ -582,9 +660,13 @@ public final class TraceEngine implements AutoCloseable {
      * Stops accepting spans (claims return {@link #CLOSED}, {@code start()} returns the no-op span),
      * drains what was published, exports it, shuts the exporter down (giving it the rest of the
      * deadline), stops the serializer thread and frees every off-heap buffer. Spans that could not be
-     * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Idempotent: later calls
-     * return the first call's result; a call while another thread's close is under way waits for it,
-     * but at most its own {@code timeout} (then returns false).
+     * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Ring slots claimed before
+     * the call are waited for (their producers are filling them), but a slot the serializer has
+     * waited for longer than a second is given up: what came before it is exported, it and the
+     * slots after it are counted as {@code SHUTDOWN}. An interrupt does not cut the close short
+     * (nor the exporter's shutdown within it); the caller's interrupt status is kept. Idempotent:
+     * later calls return the first call's result; a call while another thread's close is under way
+     * waits for it, but at most its own {@code timeout} (then returns false).
      *
      * @param timeout how long to wait at most for draining and exporting
      * @return true if everything published before the call was exported (or dropped for another
@@ -600,17 +682,28 @@ public final class TraceEngine implements AutoCloseable {
         if (!first) {
             return awaitClose(deadline); // closed before (or a disabled engine), or closing on another thread
         }
+        // an interrupted caller still gets a whole close: its waits, the joins and the exporter's
+        // shutdown (which waits for its in-flight requests, e.g. a gzip drain reading a buffer that is
+        // freed right after) run without the flag, which is set again before returning
+        boolean interrupted = Thread.interrupted();
         try {
-            closeClean = shutdown(deadline);
+            try {
+                closeClean = shutdown(deadline);
+            } finally {
+                closeDone = true; // after closeClean (volatile): waiters that see it see the result
+            }
+            interrupted |= Thread.interrupted();
+            operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
+            return closeClean;
         } finally {
-            closeDone = true; // after closeClean (volatile): waiters that see it see the result
+            if (interrupted | Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
         }
-        operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
-        return closeClean;
     }
 
     private boolean shutdown(long deadline) {
-        boolean drained = flushUntil(deadline);
+        boolean drained = flushUntil(deadline, true);
         if (!drained) {
             serializer.abandon(); // stop waiting for buffers: what is left counts as SHUTDOWN
         }
@@ -624,10 +717,15 @@ public final class TraceEngine implements AutoCloseable {
                         + " export()?); its buffer is not freed");
             }
         }
+        boolean interrupted = Thread.interrupted(); // interrupted during the waits above: not in the exporter's
         try {
             exporter.shutdown(deadline);
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "ringtrace[" + name + "]: exporter shutdown failed", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         long abandoned = requests.abandonAndRelease(stopped);
         if (abandoned > 0) {
@@ -636,12 +734,24 @@ public final class TraceEngine implements AutoCloseable {
         return drained && abandoned == 0 && counters.serializerDrops(DropReason.SHUTDOWN) == 0 && ringBacklogLost() == 0;
     }
 
+    /** Joins until the deadline (at least 100 ms); an interrupt does not cut it short and is kept. */
     private static boolean join(Thread thread, long deadline) {
-        long remaining = Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime());
+        long atLeast = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        long until = deadline - atLeast > 0 ? deadline : atLeast;
+        boolean interrupted = false;
         try {
-            thread.join(TimeUnit.NANOSECONDS.toMillis(remaining) + 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            long remaining;
+            while (thread.isAlive() && (remaining = until - System.nanoTime()) > 0) {
+                try {
+                    thread.join(TimeUnit.NANOSECONDS.toMillis(remaining) + 1);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the flag is cleared by the exception: the next join waits
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         return !thread.isAlive();
     }
@@ -659,7 +769,8 @@ public final class TraceEngine implements AutoCloseable {
             java.util.Arrays.fill(into.dropped, 0);
             into.published = into.exported = into.inFlight = into.ringBacklog = 0;
             into.openRequestSpans = into.requestSpansOutstanding = 0;
-            into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = 0;
+            into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = into.rejectedCompletions = 0;
+            into.slotsHeldTooLong = into.heldSlotMillis = 0;
             into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
             into.offHeapBytesHeld = 0;
             into.ignoredSpanCalls = into.repeatedEnds = into.samplerErrors = 0;
@@ -667,18 +778,63 @@ public final class TraceEngine implements AutoCloseable {
             into.closed = true;
             return into;
         }
-        // read downstream counters first: a span moving meanwhile is then seen upstream, not lost
+        // Every counter is read once, and each span is, at every instant, in exactly one counter along
+        // its way (edge drop; claimed and not yet taken by the serializer; open; handed off; exported;
+        // dropped), so the snapshot adds up by construction. The read order keeps each part >= 0:
+        // downstream first (a span moving meanwhile is then seen upstream, never lost or twice), and
+        // the serializer's counters as one consistent set (a seal moves spans between two of them).
         long exported = counters.exported();
         long completionDrops = 0;
         for (DropReason reason : REASONS) {
             long d = counters.completionDrops(reason);
             completionDrops += d;
-            into.dropped[reason.ordinal()] = d + counters.serializerDrops(reason) + counters.edgeDrops(reason);
+            into.dropped[reason.ordinal()] = d;
         }
-        long handedOff = counters.handedOffSpans();
-        long open = counters.openRequestSpans();
-        long consumed = counters.consumedSpans();
-        long claimed = ring.getCursor() + 1;
+        long open = 0;
+        long handedOff = 0;
+        long serializerShutdownDrops = 0;
+        long version;
+        int attempts = 0;
+        long giveUpAt = 0;
+        do {
+            if (attempts++ >= SNAPSHOT_SPINS) { // a seal is a few stores: only a descheduled serializer takes long
+                long now = System.nanoTime();
+                if (giveUpAt == 0) {
+                    giveUpAt = now + SNAPSHOT_PATIENCE_NANOS;
+                } else if (now - giveUpAt >= 0) {
+                    break; // never hang a monitoring thread: use this read, off by at most one request
+                }
+                Thread.yield();
+            }
+            version = counters.serializerVersion();
+            open = counters.openRequestSpans();
+            handedOff = counters.handedOffSpans();
+            serializerShutdownDrops = counters.serializerDrops(DropReason.SHUTDOWN); // changes with open at close
+            into.requestsSent = counters.requestsSent();
+            into.bytesSent = counters.bytesSent();
+        } while (!counters.serializerUnchangedSince(version));
+        long serializerDrops = 0;
+        for (DropReason reason : REASONS) {
+            // the other reasons change alone, one span at a time: any single read of them is consistent
+            long d = reason == DropReason.SHUTDOWN ? serializerShutdownDrops : counters.serializerDrops(reason);
+            serializerDrops += d;
+            into.dropped[reason.ordinal()] += d;
+        }
+        long consumed = open + handedOff + serializerDrops;
+        // after the serializer's counters, so claimed >= consumed. At the instant the serializer's
+        // counters were read, at most ringSize slots were claimed beyond what it had consumed (the ring
+        // gates producers on its sequence), and the cursor passes through every value: the bound is a
+        // value the cursor held between then and now, so a reader descheduled between the two reads
+        // still reports a backlog the ring can hold
+        long claimed = Math.min(ring.getCursor() + 1, consumed + ringSize);
+        long publishedAtEdge = 0;
+        for (DropReason reason : REASONS) {
+            long d = counters.edgeDrops(reason);
+            into.dropped[reason.ordinal()] += d;
+            if (reason == DropReason.RING_FULL || reason == DropReason.POOL_EXHAUSTED || reason == DropReason.SHUTDOWN) {
+                publishedAtEdge += d; // spans refused before the ring: published and dropped, never claimed
+            }
+        }
         long backlog = claimed - consumed;
         long lost = ringBacklogLost(backlog);
         into.dropped[DropReason.SHUTDOWN.ordinal()] += lost;
@@ -687,12 +843,13 @@ public final class TraceEngine implements AutoCloseable {
         into.openRequestSpans = open;
         into.requestSpansOutstanding = handedOff - exported - completionDrops;
         into.inFlight = into.ringBacklog + open + into.requestSpansOutstanding;
-        into.published = claimed + counters.edgeDrops(DropReason.RING_FULL) + counters.edgeDrops(DropReason.POOL_EXHAUSTED)
-                + counters.edgeDrops(DropReason.SHUTDOWN);
-        into.requestsSent = counters.requestsSent();
+        into.published = claimed + publishedAtEdge;
         into.requestsFailed = counters.requestsFailed();
-        into.bytesSent = counters.bytesSent();
         into.retries = counters.retries();
+        into.rejectedCompletions = counters.rejectedCompletions();
+        into.slotsHeldTooLong = counters.slotsHeldTooLong();
+        long heldSince = counters.heldSlotSinceNanos();
+        into.heldSlotMillis = heldSince == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldSince));
         into.ringCapacity = ringSize;
         into.requestBuffers = requests.size();
         into.requestBuffersInUse = requests.inUse();
@@ -706,6 +863,10 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     private static final DropReason[] REASONS = DropReason.values();
+    /** stats(): consistent reads tried at once before yielding to a serializer inside a seal. */
+    private static final int SNAPSHOT_SPINS = 64;
+    /** stats(): how long to wait at most for a seal to end (a serializer thread descheduled inside it). */
+    private static final long SNAPSHOT_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * Spans lost for one reason so far (allocation-free; e.g. for a JFR or metrics hook).
@@ -723,7 +884,15 @@ public final class TraceEngine implements AutoCloseable {
 
     /** Slots published but never consumed because the serializer has stopped: SHUTDOWN drops. */
     private long ringBacklogLost() {
-        return ringBacklogLost(ring.getCursor() + 1 - counters.consumedSpans());
+        if (!serializer.stopped()) {
+            return 0;
+        }
+        // stopped: the serializer's counters no longer change
+        long consumed = counters.openRequestSpans() + counters.handedOffSpans();
+        for (DropReason reason : REASONS) {
+            consumed += counters.serializerDrops(reason);
+        }
+        return ring.getCursor() + 1 - consumed;
     }
 
     private long ringBacklogLost(long backlog) {

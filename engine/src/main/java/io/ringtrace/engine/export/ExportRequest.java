@@ -4,13 +4,20 @@ import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * One sealed OTLP {@code ExportTraceServiceRequest} in an off-heap buffer, lent by the engine to a
- * {@link SpanExporter} until it is completed.
+ * {@link SpanExporter} for one hand-out, until it is completed.
  *
  * <p>Exactly one of {@link #succeeded(long)} or {@link #failed(DropReason)} must be called, exactly
- * once; a second completion is a bug and throws {@link IllegalStateException} as long as the engine
- * has not reused this object yet. The engine pools these objects: once it has handed the same object
- * out again for a later request, a stale second completion cannot be told apart and completes that
- * later request. After completion the payload belongs to the engine again and must not be touched.
+ * once, by the exporter that took the request (see {@link SpanExporter#export(ExportRequest)} for
+ * when it takes it). After completion the payload belongs to the engine again and must not be
+ * touched.
+ *
+ * <p>The engine reuses its buffers, but every hand-out gets a handle checked against that hand-out
+ * (a generation number): a call through a handle whose hand-out is over (the request was completed,
+ * or the engine took it back because {@code export()} threw) throws {@link IllegalStateException} and
+ * never reads, retries or completes the later request the same buffer may hold by then. Such
+ * completions change no count other than {@code EngineStats.rejectedCompletions()}. The engine lends
+ * each handle again only after several later hand-outs of its buffer, and never again one whose
+ * {@code export()} threw; a second completion long after the first is outside the contract.
  */
 public interface ExportRequest {
 
@@ -18,9 +25,11 @@ public interface ExportRequest {
      * The serialized request: the bytes from {@code readPosition()} to {@code readLimit()} are one
      * complete protobuf {@code ExportTraceServiceRequest}. Read it with absolute reads (do not move
      * the positions). The buffer was filled on the serializer thread; implementations that read it
-     * on another thread must not rely on Chronicle's single-threaded checks.
+     * on another thread must not rely on Chronicle's single-threaded checks. Valid until this request
+     * is completed; keep no reference to the buffer past that.
      *
      * @return the off-heap buffer holding the request
+     * @throws IllegalStateException if this hand-out is over (completed, or taken back by the engine)
      */
     Bytes<?> payload();
 
@@ -30,6 +39,8 @@ public interface ExportRequest {
     /**
      * Reports that another attempt is about to be made for this request (a retry after a retryable
      * failure), for the engine's statistics.
+     *
+     * @throws IllegalStateException if this hand-out is over
      */
     void retrying();
 
@@ -38,6 +49,7 @@ public interface ExportRequest {
      *
      * @param rejectedSpans spans the receiver reported as rejected in an OTLP {@code partial_success}
      *     (0 for full success); counted as dropped with {@link DropReason#REJECTED}
+     * @throws IllegalStateException if the request was completed before, or this handle is stale
      */
     void succeeded(long rejectedSpans);
 
@@ -45,6 +57,7 @@ public interface ExportRequest {
      * Completes the request: it will not be delivered, and all its spans are counted as dropped.
      *
      * @param reason why the spans were lost
+     * @throws IllegalStateException if the request was completed before, or this handle is stale
      */
     void failed(DropReason reason);
 }

@@ -9,7 +9,9 @@ package io.ringtrace.engine.export;
  * request, and the off-heap buffer behind it, until it completes the request exactly once with
  * {@link ExportRequest#succeeded(long)} or {@link ExportRequest#failed(DropReason)}, from any
  * thread. Only then does the buffer go back to the engine's fixed pool, so a slow or failing
- * receiver turns into backpressure on the ring, never into unbounded memory.
+ * receiver turns into backpressure on the ring, never into unbounded memory. Complete a request only
+ * once nothing reads its payload any more (a compression or a write still draining it must end
+ * first): from the completion on, the engine refills the buffer, or frees it when closing.
  *
  * <p>Implementations: the {@code exporter} module's OTLP/gRPC exporter; an in-memory exporter in
  * the engine's test-jar.
@@ -19,6 +21,23 @@ public interface SpanExporter {
     /**
      * Starts shipping one sealed request. Called only from the serializer thread, never after
      * {@link #shutdown(long)} has begun.
+     *
+     * <p>Ownership passes in one of exactly two ways:
+     * <ul>
+     *   <li>the exporter takes the request (starts a call, queues it, assigns it to an in-flight
+     *       slot, or completes it at once): then it owns it, must complete it exactly once, and
+     *       {@code export} must return normally. Anything that can fail after the request was taken
+     *       must be reported by completing the request with {@link ExportRequest#failed(DropReason)},
+     *       never by throwing;
+     *   <li>{@code export} throws before taking it (nothing kept, nothing started, the payload not
+     *       read after the throw): the engine completes it as {@link DropReason#EXPORT_FAILED}, logs
+     *       the exception and reuses the buffer at once.
+     * </ul>
+     * The engine cannot tell the two apart except by the throw, so a throw always means "not taken":
+     * a handle kept across a throw is stale: reading its payload or completing it throws
+     * {@link IllegalStateException} (a completion is counted in
+     * {@code EngineStats.rejectedCompletions()}) without touching the later request that reuses the
+     * buffer.
      *
      * @param request the sealed request; valid until the exporter completes it
      */

@@ -31,7 +31,8 @@ import javax.management.ReflectionException;
  * The engine's statistics as a read-only JMX MBean named {@code io.ringtrace:type=Engine,name=<engine
  * name>} ({@value #DOMAIN} domain): the {@link EngineStats} snapshot of {@link TraceEngine#stats}
  * (published, exported, in flight, dropped per reason, requests, bytes, retries, export latency
- * summary, ring occupancy, request buffers in use, off-heap bytes), plus the readings of the
+ * summary, ring occupancy, ring slots held unpublished, request buffers in use, off-heap bytes,
+ * rejected completions), plus the readings of the
  * engine's {@link GcMemoryMonitor} and {@link OpenSpanDetector} when they run.
  *
  * <p>Every {@code getAttribute} call takes a fresh snapshot; a {@code getAttributes} call takes one
@@ -223,6 +224,12 @@ public final class EngineMBean implements DynamicMBean {
                 m -> m.stats.ringBacklog()));
         a.add(new Attr("RingOccupancyPercent", double.class, "Ring backlog as a percentage of the ring's slots",
                 m -> m.stats.ringCapacity() == 0 ? 0.0 : 100.0 * m.stats.ringBacklog() / m.stats.ringCapacity()));
+        a.add(new Attr("SlotsHeldTooLong", long.class,
+                "Ring slots claimed and not published for over 1 s while the serializer waited for them",
+                m -> m.stats.slotsHeldTooLong()));
+        a.add(new Attr("HeldSlotMillis", long.class,
+                "How long the serializer has been waiting for a claimed, unpublished slot now (0: not waiting)",
+                m -> m.stats.heldSlotMillis()));
         a.add(new Attr("OpenRequestSpans", long.class, "Spans in the request being filled", m -> m.stats.openRequestSpans()));
         a.add(new Attr("RequestSpansOutstanding", long.class, "Spans in requests handed to the exporter, not completed",
                 m -> m.stats.requestSpansOutstanding()));
@@ -239,6 +246,9 @@ public final class EngineMBean implements DynamicMBean {
                 m -> m.stats.repeatedEnds()));
         a.add(new Attr("SamplerErrors", long.class, "Spans whose sampler threw (started as not sampled)",
                 m -> m.stats.samplerErrors()));
+        a.add(new Attr("RejectedCompletions", long.class,
+                "Export request completions rejected as stale or duplicate (an exporter bug; not counted)",
+                m -> m.stats.rejectedCompletions()));
         a.add(new Attr("ExportLatencyCount", long.class, "Completed export requests measured",
                 m -> m.stats.exportLatency().count()));
         a.add(new Attr("ExportLatencyMeanMicros", long.class, "Mean hand-off-to-completion time, microseconds",

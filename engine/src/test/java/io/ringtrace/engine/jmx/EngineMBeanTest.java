@@ -36,7 +36,8 @@ class EngineMBeanTest extends LeakCheckingTestBase {
     /** Attributes that only grow: before <= MBean <= after for snapshots taken around the MBean read. */
     private static final String[] MONOTONIC = {"Published", "Exported", "DroppedTotal", "DroppedRingFull",
         "DroppedPoolExhausted", "DroppedSpanTooLarge", "DroppedShutdown", "DroppedExportFailed", "DroppedRejected",
-        "RequestsSent", "RequestsFailed", "BytesSent", "Retries", "ExportLatencyCount"};
+        "RequestsSent", "RequestsFailed", "BytesSent", "Retries", "ExportLatencyCount", "RejectedCompletions",
+        "SlotsHeldTooLong"};
 
     private static Map<String, Object> read(ObjectName name) throws Exception {
         AttributeList list = SERVER.getAttributes(name, ALL);
@@ -61,6 +62,9 @@ class EngineMBeanTest extends LeakCheckingTestBase {
             case "RequestsFailed": return s.requestsFailed();
             case "BytesSent": return s.bytesSent();
             case "Retries": return s.retries();
+            case "RejectedCompletions": return s.rejectedCompletions();
+            case "SlotsHeldTooLong": return s.slotsHeldTooLong();
+            case "HeldSlotMillis": return s.heldSlotMillis();
             case "ExportLatencyCount": return s.exportLatency().count();
             case "RingCapacity": return s.ringCapacity();
             case "RequestBuffers": return s.requestBuffers();
@@ -148,8 +152,9 @@ class EngineMBeanTest extends LeakCheckingTestBase {
                 assertTrue(api(before, attribute) <= value && value <= api(after, attribute),
                         attribute + ": " + api(before, attribute) + " <= " + value + " <= " + api(after, attribute));
             }
-            // One snapshot per getAttributes call: its own values satisfy the accounting equation
-            // up to spans that moved while the counters were read one after another.
+            // One snapshot per getAttributes call: its own values satisfy the accounting equation.
+            assertEquals(number(mbean, "Published"),
+                    number(mbean, "Exported") + number(mbean, "DroppedTotal") + number(mbean, "InFlight"));
             assertTrue(number(mbean, "InFlight") >= 0);
             assertTrue(number(mbean, "RingBacklog") <= 256);
             assertTrue(number(mbean, "RequestBuffersInUse") <= number(mbean, "RequestBuffers"));
@@ -167,7 +172,8 @@ class EngineMBeanTest extends LeakCheckingTestBase {
         for (String attribute : new String[] {"Published", "Exported", "InFlight", "DroppedTotal", "DroppedRingFull",
             "DroppedPoolExhausted", "DroppedShutdown", "RequestsSent", "RequestsFailed", "BytesSent", "Retries",
             "ExportLatencyCount", "ExportLatencyMaxMicros", "ExportLatencyP99Micros", "RingBacklog", "OpenRequestSpans",
-            "RequestSpansOutstanding", "RingCapacity", "RequestBuffers", "RequestBuffersInUse", "OffHeapBytesHeld"}) {
+            "RequestSpansOutstanding", "RingCapacity", "RequestBuffers", "RequestBuffersInUse", "OffHeapBytesHeld",
+            "RejectedCompletions", "SlotsHeldTooLong", "HeldSlotMillis"}) {
             assertEquals(api(before, attribute), number(mbean, attribute), attribute);
         }
         assertTrue(number(mbean, "Published") > 0, "nothing was published");
