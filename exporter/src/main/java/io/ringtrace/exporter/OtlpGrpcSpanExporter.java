@@ -133,7 +133,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
 
     OtlpGrpcSpanExporter(OtlpGrpcSpanExporterBuilder builder) {
         OtlpGrpcSpanExporterBuilder.Endpoint endpoint =
-                OtlpGrpcSpanExporterBuilder.Endpoint.parse(builder.endpoint, builder.insecure);
+                OtlpGrpcSpanExporterBuilder.Endpoint.parse(builder.endpoint, builder.insecure, builder.endpointSetting);
         this.target = endpoint.target;
         ChannelCredentials credentials = credentials(builder, endpoint);
         this.timeoutNanos = builder.timeout.toNanos();
@@ -182,6 +182,14 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             executor.shutdownNow();
             offloadExecutor.shutdownNow();
             eventLoopGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (e instanceof IllegalArgumentException) {
+                // The endpoint passed our checks but not gRPC's: say so in our words, naming the
+                // setting (the target holds no user-info, so gRPC's message in the cause is safe).
+                IllegalArgumentException invalid = OtlpGrpcSpanExporterBuilder.Endpoint.invalid(
+                        builder.endpointSetting, builder.endpoint, "is not a target gRPC can use");
+                invalid.initCause(e);
+                throw invalid;
+            }
             throw e;
         }
         this.slots = new Slot[builder.maxInFlight];
@@ -218,8 +226,9 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         boolean clientCertificate = builder.clientCertificate != null;
         if (!endpoint.tls) {
             if (clientCertificate || builder.trustedCertificates != null) {
-                throw new IllegalArgumentException("certificates are configured but endpoint " + builder.endpoint
-                        + " is plain text: use an https:// endpoint (or drop insecure)");
+                throw new IllegalArgumentException("certificates are configured but " + builder.endpointSetting + " '"
+                        + OtlpGrpcSpanExporterBuilder.Endpoint.shown(builder.endpoint)
+                        + "' is plain text: use an https:// endpoint (or drop insecure)");
             }
             return InsecureChannelCredentials.create();
         }
