@@ -125,6 +125,10 @@ final class ExportResponse {
                         skip(input, inner);
                     }
                 }
+                if (input.getBytesUntilLimit() > 0) {
+                    // a stream has no known end, so the inner loop also stops where the body does
+                    throw new InvalidProtocolBufferException("the reply ends inside partial_success");
+                }
                 input.popLimit(limit);
             } else {
                 skip(input, tag);

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A gRPC server on 127.0.0.1 that serves {@code TraceService/Export} with raw bytes in both
@@ -64,11 +66,24 @@ final class RawReplyServer implements AutoCloseable {
             new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("raw-reply-worker", true), NioIoHandler.newFactory());
     private final ExecutorService executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("raw-reply-executor", true));
     private final Server server;
+    /**
+     * gRPC loggers that report, at INFO and WARNING, the stream the client resets when a reply is
+     * over its limit: expected here, so quiet while this server runs (strong references keep the
+     * levels set).
+     */
+    private final List<Logger> quieted = List.of(
+            Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler"),
+            Logger.getLogger("io.grpc.internal.AbstractClientStream"));
+    private final List<Level> quietedLevels = new ArrayList<>();
     private final List<byte[]> requests = new ArrayList<>();
     private volatile List<byte[]> replyMessages = List.of();
     private volatile Status replyStatus = Status.OK;
 
     private RawReplyServer() {
+        for (Logger logger : quieted) {
+            quietedLevels.add(logger.getLevel());
+            logger.setLevel(Level.SEVERE);
+        }
         ServerServiceDefinition service = ServerServiceDefinition.builder(EXPORT.getServiceName())
                 .addMethod(EXPORT, new ReplyAsScripted())
                 .build();
@@ -130,6 +145,9 @@ final class RawReplyServer implements AutoCloseable {
         workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         bossGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         workerGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (int i = 0; i < quieted.size(); i++) {
+            quieted.get(i).setLevel(quietedLevels.get(i));
+        }
     }
 
     /** Records the request, then sends the scripted messages and status. */
