@@ -24,9 +24,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -324,7 +324,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
 
     /**
      * Starts one attempt of {@code request}, which the slot carries. Runs on the serializer or the
-     * executor thread and never throws: the request is taken, so whatever goes wrong completes it.
+     * executor thread. The request is already taken, so a failure to create or start the call
+     * completes it (or, once started, goes through the call's close) instead of throwing.
      */
     private void startAttempt(Slot slot, ExportRequest request) {
         if (request == null) {
@@ -392,6 +393,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
      * whether the receiver's response headers arrived, and which trailers the receiver sent.
      */
     private static final class ReplyWatch extends ClientStreamTracer.Factory {
+        // Volatile: written on the event loop, read in onClose on the executor. gRPC also orders
+        // them (it queues onClose after these events), so the volatile only makes that explicit.
         private volatile boolean headersReceived;
         private volatile Metadata receiverTrailers;
         private final ClientStreamTracer tracer = new ClientStreamTracer() {
@@ -412,9 +415,9 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         }
 
         /**
-         * Whether the call failed because the receiver's reply exceeded the client's inbound limits
-         * ({@link #MAX_REPLY_BYTES}, or the trailers' size): a {@code RESOURCE_EXHAUSTED} that the
-         * client made itself after the receiver's response headers had arrived. The receiver's own
+         * Whether the call failed because the receiver's reply exceeded the client's inbound limit
+         * ({@link #MAX_REPLY_BYTES}): a {@code RESOURCE_EXHAUSTED} that the client made itself after
+         * the receiver's response headers had arrived. The receiver's own
          * {@code RESOURCE_EXHAUSTED} (throttling) comes with its trailers: gRPC hands
          * {@code onClose} the receiver's trailers exactly when the status is the receiver's, and
          * fresh ones whenever it made the status itself. Matching the description text instead
