@@ -45,7 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Exit code: 0 if every published span is accounted for ({@code published = exported + dropped},
  * nothing in flight after close) and the embedded receiver got exactly the exported spans; 1 if not;
- * 2 for bad flags. Flags: {@code --help}.
+ * 2 for bad flags or configuration (an {@code OTEL_*} variable or {@code --endpoint} the builders
+ * reject: their message is printed, without a stack trace). Flags: {@code --help}.
  */
 public final class PipelineDemo {
 
@@ -83,7 +84,7 @@ public final class PipelineDemo {
      * @param env the environment ({@code OTEL_*} variables)
      * @param args flags
      * @return the exit code: 0 every span accounted for (and received, with the embedded receiver),
-     *     1 not, 2 bad flags
+     *     1 not, 2 bad flags or configuration
      */
     public static int run(PrintStream out, Map<String, String> env, String... args) {
         DemoOptions options;
@@ -102,25 +103,39 @@ public final class PipelineDemo {
                 || hasValue(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
         OtlpReceiver receiver = external ? null : OtlpReceiver.builder().countOnly().start();
         try {
-            OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder();
-            if (external) {
-                exporter.fromEnvironment(env);
-                if (options.endpoint != null) {
-                    exporter.endpoint(options.endpoint);
+            OtlpGrpcSpanExporter grpc = null;
+            TimedSpanExporter timed;
+            TraceEngine engine;
+            try {
+                OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder();
+                if (external) {
+                    exporter.fromEnvironment(env);
+                    if (options.endpoint != null) {
+                        exporter.endpoint(options.endpoint);
+                    }
+                } else {
+                    exporter.endpoint(receiver.endpoint());
                 }
-            } else {
-                exporter.endpoint(receiver.endpoint());
+                grpc = exporter.build();
+                timed = new TimedSpanExporter(grpc);
+                engine = TraceEngine.builder()
+                        .name("demo")
+                        .resource(Resource.builder().attribute("service.name", "ringtrace-demo").build())
+                        .fromEnvironment(env::get) // OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_BSP_* if set
+                        .ringSize(options.ringSize)
+                        .overloadPolicy(options.policy)
+                        .exporter(timed)
+                        .build();
+            } catch (IllegalArgumentException badConfiguration) {
+                // The builders' messages name the variable or flag and what it accepts: that is all
+                // the user needs, so no stack trace.
+                if (grpc != null) {
+                    grpc.shutdown(System.nanoTime()); // a second shutdown (by the engine) returns at once
+                }
+                out.println("error: " + badConfiguration.getMessage());
+                out.println("(check the OTEL_* variables and --endpoint; --help lists the flags)");
+                return 2;
             }
-            OtlpGrpcSpanExporter grpc = exporter.build();
-            TimedSpanExporter timed = new TimedSpanExporter(grpc);
-            TraceEngine engine = TraceEngine.builder()
-                    .name("demo")
-                    .resource(Resource.builder().attribute("service.name", "ringtrace-demo").build())
-                    .fromEnvironment(env::get) // OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_BSP_* if set
-                    .ringSize(options.ringSize)
-                    .overloadPolicy(options.policy)
-                    .exporter(timed)
-                    .build();
             out.printf("ringtrace demo: %,d spans, %d threads, %s, policy %s, ring %d slots -> %s%s%n", options.spans,
                     options.threads, options.rate == 0 ? "as fast as possible" : String.format("%,d spans/s offered", options.rate),
                     options.policy, options.ringSize, external ? "" : "embedded OTLP receiver ", grpc.target());

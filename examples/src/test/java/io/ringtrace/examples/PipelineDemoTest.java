@@ -1,6 +1,7 @@
 package io.ringtrace.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.trace.v1.Span;
@@ -90,6 +91,21 @@ class PipelineDemoTest extends LeakCheckingTestBase {
         printed.reset();
         assertEquals(2, PipelineDemo.run(out, Map.of(), "--colour=blue"));
         assertTrue(text().contains("unknown flag --colour"), text());
+    }
+
+    @Test
+    void badConfigurationIsNamedAndExitsWithoutAStackTrace() {
+        int exit = PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "not a url"), "--spans=3", "--warmup=0");
+
+        String text = text();
+        assertEquals(2, exit, text);
+        assertTrue(text.startsWith("error: OTEL_EXPORTER_OTLP_ENDPOINT 'not a url'"), text);
+        assertTrue(text.contains("http://host:port") && text.contains("https://host:port"), text);
+        assertFalse(text.contains("Exception") || text.contains("\tat "), "no stack trace: " + text);
+
+        printed.reset();
+        assertEquals(2, PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://host:21"), "--warmup=0"));
+        assertTrue(text().contains("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT 'ftp://host:21'"), text());
     }
 
     private String text() {

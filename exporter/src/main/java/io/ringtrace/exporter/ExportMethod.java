@@ -1,14 +1,13 @@
 package io.ringtrace.exporter;
 
 import io.grpc.MethodDescriptor;
-import io.grpc.Status;
-import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * The hand-made gRPC method {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}:
  * the request is a {@link PayloadStream} over the sealed off-heap bytes (no protobuf message), the
- * response is decoded by hand into an {@link ExportResponse}. Client side only.
+ * response is decoded by hand into an {@link ExportResponse}, leniently: decoding never fails the
+ * call. Client side only.
  */
 final class ExportMethod {
 
@@ -44,16 +43,16 @@ final class ExportMethod {
             throw new UnsupportedOperationException("client-side marshaller: responses are never sent");
         }
 
+        /**
+         * Never throws: grpc-java reports a marshaller's exception as {@code CANCELLED} ("Failed to
+         * read message"), which cannot be told from a real cancellation and which the OTLP retry
+         * table retries, so an OK reply with a body we cannot read would be sent again. The
+         * problem travels in the returned {@link ExportResponse} instead, and the call keeps the
+         * receiver's own status.
+         */
         @Override
         public ExportResponse parse(InputStream stream) {
-            try {
-                return ExportResponse.parse(stream);
-            } catch (IOException e) {
-                throw Status.INTERNAL
-                        .withDescription("the receiver's ExportTraceServiceResponse is not valid protobuf")
-                        .withCause(e)
-                        .asRuntimeException();
-            }
+            return ExportResponse.parse(stream);
         }
     }
 }

@@ -34,7 +34,7 @@ final class OtlpEnvironment {
         }
         String endpoint = value(env, "ENDPOINT");
         if (endpoint != null) {
-            builder.endpoint(endpoint);
+            builder.endpoint(endpoint, name(env, "ENDPOINT"));
         }
         String headers = value(env, "HEADERS");
         if (headers != null) {
@@ -49,8 +49,10 @@ final class OtlpEnvironment {
                 throw new IllegalArgumentException(
                         name(env, "TIMEOUT") + " must be a whole number of milliseconds, got " + timeout);
             }
-            if (millis <= 0) {
-                throw new IllegalArgumentException(name(env, "TIMEOUT") + " must be > 0 ms, got " + timeout);
+            long maxMillis = OtlpGrpcSpanExporterBuilder.MAX_TIMEOUT.toMillis();
+            if (millis <= 0 || millis > maxMillis) {
+                throw new IllegalArgumentException(
+                        name(env, "TIMEOUT") + " must be in [1, " + maxMillis + "] ms, got " + timeout);
             }
             builder.timeout(Duration.ofMillis(millis));
         }

@@ -3,6 +3,7 @@ package io.ringtrace.exporter;
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
+import io.grpc.ClientStreamTracer;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -23,10 +24,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,6 +52,11 @@ import net.openhft.chronicle.bytes.Bytes;
  * in flight meanwhile; anything else completes it with {@link DropReason#EXPORT_FAILED}. A freed
  * slot takes the next waiting request.
  *
+ * <p>A reply the exporter cannot read still means the receiver has the request: an OK status with
+ * a body that is not a valid {@code ExportTraceServiceResponse}, or a reply larger than
+ * {@link #MAX_REPLY_BYTES}, completes the request as delivered (nothing rejected) with a
+ * rate-limited warning naming the problem, and it is never sent again.
+ *
  * <h2>Bounds</h2>
  * <ul>
  *   <li>In flight: at most {@code maxInFlight} calls (default 4), each with its own 64 KiB copy chunk.
@@ -59,9 +67,11 @@ import net.openhft.chronicle.bytes.Bytes;
  *   <li>Retrying: at most {@link RetryPolicy#maxAttempts()} attempts per request, within
  *       {@link RetryPolicy#maxElapsed()} from its first attempt; each attempt has the configured
  *       timeout as its deadline.
- *   <li>Threads: a Netty event loop group of {@code eventLoopThreads} (default 1) and one executor
- *       thread (gRPC callbacks, retry timers, name resolution), all created once here and stopped by
- *       {@link #shutdown(long)}; reconnecting creates none.
+ *   <li>Threads: a Netty event loop group of {@code eventLoopThreads} (default 1), one executor
+ *       thread (gRPC callbacks, retry timers, gzip of retried and offloaded attempts) and one offload
+ *       thread (name resolution, which blocks for as long as a DNS lookup takes), all created once
+ *       here and stopped by {@link #shutdown(long)}; reconnecting creates none.
+ *   <li>Replies: at most {@link #MAX_REPLY_BYTES} per call is read into memory.
  * </ul>
  *
  * <h2>Shutdown</h2>
@@ -76,10 +86,23 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** After the deadline's cancels, how long shutdown waits for gRPC to report the cancelled calls. */
     private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How long shutdown waits, at least, for an idle offload thread to end. */
+    private static final long OFFLOAD_JOIN_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * The largest reply message read (gRPC's inbound message limit). An {@code
+     * ExportTraceServiceResponse} is a count and a message, so 1 MiB leaves room for any message a
+     * receiver writes while bounding what a broken one can make the exporter buffer (this much per
+     * call in flight). A larger reply fails the call with {@code RESOURCE_EXHAUSTED} made by the
+     * client, which the exporter recognises as a reply, so the request counts as delivered.
+     */
+    static final int MAX_REPLY_BYTES = 1 << 20;
 
     private final String target;
     private final EventLoopGroup eventLoopGroup;
     private final ScheduledThreadPoolExecutor executor;
+    /** gRPC's offload executor: name resolution, which blocks; never the calls' callbacks. */
+    private final ThreadPoolExecutor offloadExecutor;
     private final ManagedChannel channel;
     private final Metadata headers;
     private final CallOptions callOptions;
@@ -88,10 +111,13 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     /** Whether {@link #export} hands the first attempt to the executor instead of starting it inline. */
     private final boolean offloadFirstAttempt;
     private final Slot[] slots;
-    /** Every thread this exporter started (its event loop and executor threads). */
+    /** The event loop and executor threads this exporter started. */
     private final List<Thread> ownThreads = new ArrayList<>();
+    /** The offload thread this exporter started. */
+    private final List<Thread> offloadThreads = new ArrayList<>();
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
     private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog unreadableReplyLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
 
     /** Guards the slots' state, the waiting list and the shutdown flags. Never held while calling out. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -107,7 +133,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
 
     OtlpGrpcSpanExporter(OtlpGrpcSpanExporterBuilder builder) {
         OtlpGrpcSpanExporterBuilder.Endpoint endpoint =
-                OtlpGrpcSpanExporterBuilder.Endpoint.parse(builder.endpoint, builder.insecure);
+                OtlpGrpcSpanExporterBuilder.Endpoint.parse(builder.endpoint, builder.insecure, builder.endpointSetting);
         this.target = endpoint.target;
         ChannelCredentials credentials = credentials(builder, endpoint);
         this.timeoutNanos = builder.timeout.toNanos();
@@ -128,17 +154,24 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 ? builder.loadBalancingPolicy
                 : endpoint.dnsScheme ? "round_robin" : "pick_first";
 
-        this.eventLoopGroup = new MultiThreadIoEventLoopGroup(
-                builder.eventLoopThreads, recorded(new DefaultThreadFactory("ringtrace-otlp-eventloop", true)), NioIoHandler.newFactory());
-        this.executor = new ScheduledThreadPoolExecutor(1, recorded(new DefaultThreadFactory("ringtrace-otlp-exporter", true)));
+        this.eventLoopGroup = new MultiThreadIoEventLoopGroup(builder.eventLoopThreads,
+                recorded(new DefaultThreadFactory("ringtrace-otlp-eventloop", true), ownThreads), NioIoHandler.newFactory());
+        this.executor = new ScheduledThreadPoolExecutor(1,
+                recorded(new DefaultThreadFactory("ringtrace-otlp-exporter", true), ownThreads));
         // Retry timers cut by shutdown must not stay queued.
         this.executor.setRemoveOnCancelPolicy(true);
+        // One thread, started now so that the count is fixed: a lookup waiting out a DNS timeout
+        // holds it, and only the next lookup queues behind it; completions never do.
+        this.offloadExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                recorded(new DefaultThreadFactory("ringtrace-otlp-offload", true), offloadThreads));
+        this.offloadExecutor.prestartAllCoreThreads();
         try {
             this.channel = NettyChannelBuilder.forTarget(target, credentials)
                     .eventLoopGroup(eventLoopGroup)
                     .channelType(NioSocketChannel.class)
                     .executor(executor)
-                    .offloadExecutor(executor)
+                    .offloadExecutor(offloadExecutor)
+                    .maxInboundMessageSize(MAX_REPLY_BYTES)
                     .defaultLoadBalancingPolicy(balancing)
                     // We retry per the OTLP spec ourselves; gRPC's retry layer would also buffer
                     // and re-read the request body.
@@ -147,14 +180,23 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                     .build();
         } catch (RuntimeException e) {
             executor.shutdownNow();
+            offloadExecutor.shutdownNow();
             eventLoopGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (e instanceof IllegalArgumentException) {
+                // The endpoint passed our checks but not gRPC's: say so in our words, naming the
+                // setting (the target holds no user-info, so gRPC's message in the cause is safe).
+                IllegalArgumentException invalid = OtlpGrpcSpanExporterBuilder.Endpoint.invalid(
+                        builder.endpointSetting, builder.endpoint, "is not a target gRPC can use");
+                invalid.initCause(e);
+                throw invalid;
+            }
             throw e;
         }
         this.slots = new Slot[builder.maxInFlight];
         this.freeSlots = new Slot[builder.maxInFlight];
         for (int i = 0; i < slots.length; i++) {
             Slot slot = new Slot();
-            slot.starter = () -> startAttempt(slot); // made once: starting an attempt allocates no task
+            slot.starter = () -> startAttempt(slot, currentRequest(slot)); // made once: starting allocates no task
             slots[i] = slot;
             freeSlots[i] = slot;
         }
@@ -163,12 +205,12 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         this.freeCount = slots.length;
     }
 
-    /** Remembers each thread the factory makes, so that shutdown can wait for them to end. */
-    private ThreadFactory recorded(ThreadFactory factory) {
+    /** Remembers each thread the factory makes in {@code threads}, so that shutdown can wait for them to end. */
+    private static ThreadFactory recorded(ThreadFactory factory, List<Thread> threads) {
         return task -> {
             Thread thread = factory.newThread(task);
-            synchronized (ownThreads) {
-                ownThreads.add(thread);
+            synchronized (threads) {
+                threads.add(thread);
             }
             return thread;
         };
@@ -184,8 +226,9 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         boolean clientCertificate = builder.clientCertificate != null;
         if (!endpoint.tls) {
             if (clientCertificate || builder.trustedCertificates != null) {
-                throw new IllegalArgumentException("certificates are configured but endpoint " + builder.endpoint
-                        + " is plain text: use an https:// endpoint (or drop insecure)");
+                throw new IllegalArgumentException("certificates are configured but " + builder.endpointSetting + " '"
+                        + OtlpGrpcSpanExporterBuilder.Endpoint.shown(builder.endpoint)
+                        + "' is plain text: use an https:// endpoint (or drop insecure)");
             }
             return InsecureChannelCredentials.create();
         }
@@ -215,13 +258,25 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
      * Never blocks and never throws for a network problem; a request handed in after
      * {@link #shutdown(long)} began is completed at once with {@link DropReason#SHUTDOWN}.
      *
+     * <p>Ownership: when this method throws, it has kept no reference to the request (it failed
+     * before taking it: a null request or a payload that cannot be read). Once it has taken the
+     * request (into a slot or the waiting list), it completes it exactly once and does not throw.
+     *
      * @param request the sealed request, owned by this exporter until it completes it
+     * @throws NullPointerException if {@code request} or its payload is null (request not taken)
      */
     @Override
     public void export(ExportRequest request) {
         if (request == null) {
             throw new NullPointerException("request");
         }
+        // Everything about the request that can throw is read before it is taken.
+        Bytes<?> payload = request.payload();
+        if (payload == null) {
+            throw new NullPointerException("request.payload()");
+        }
+        long payloadStart = payload.readPosition();
+        long payloadEnd = payload.readLimit();
         Slot slot = null;
         boolean refused = false;
         lock.lock();
@@ -230,7 +285,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 refused = true;
             } else if (freeCount > 0) {
                 slot = freeSlots[--freeCount];
-                slot.assign(request);
+                slot.assign(request, payload, payloadStart, payloadEnd); // field stores only: cannot throw
             } else {
                 waiting.addLast(request);
             }
@@ -243,7 +298,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             if (offloadFirstAttempt) {
                 startOnExecutor(slot);
             } else {
-                startAttempt(slot); // framing is a memcpy: cheaper here than a thread hop
+                startAttempt(slot, request); // framing is a memcpy: cheaper here than a thread hop
             }
         }
     }
@@ -257,16 +312,43 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         }
     }
 
-    /** Starts one attempt of the slot's request. Runs on the serializer or the executor thread. */
-    private void startAttempt(Slot slot) {
-        ClientCall<PayloadStream, ExportResponse> call =
-                channel.newCall(ExportMethod.DESCRIPTOR, callOptions.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
-        Metadata callHeaders = new Metadata(); // gRPC adds to the headers it is given: one per call
-        callHeaders.merge(headers);
+    /** @return the request the slot carries now, or null */
+    private ExportRequest currentRequest(Slot slot) {
+        lock.lock();
+        try {
+            return slot.request;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts one attempt of {@code request}, which the slot carries. Runs on the serializer or the
+     * executor thread. The request is already taken, so a failure to create or start the call
+     * completes it (or, once started, goes through the call's close) instead of throwing.
+     */
+    private void startAttempt(Slot slot, ExportRequest request) {
+        if (request == null) {
+            return; // completed by a shutdown that reached its deadline before this start ran
+        }
+        ReplyWatch reply = new ReplyWatch();
+        ClientCall<PayloadStream, ExportResponse> call;
+        Metadata callHeaders;
+        try {
+            call = channel.newCall(ExportMethod.DESCRIPTOR, callOptions
+                    .withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)
+                    .withStreamTracerFactory(reply));
+            callHeaders = new Metadata(); // gRPC adds to the headers it is given: one per call
+            callHeaders.merge(headers);
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "could not create an OTLP export call; its spans are dropped", e);
+            finish(slot, request, -1, DropReason.EXPORT_FAILED);
+            return;
+        }
         AttemptListener listener = null;
         lock.lock();
         try {
-            if (slot.request == null) {
+            if (slot.request != request) {
                 return; // completed by a shutdown that reached its deadline meanwhile
             }
             // If the deadline passed between this attempt's scheduling and now, it never starts.
@@ -278,24 +360,26 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 slot.attemptId++;
                 slot.call = call;
                 slot.body = new PayloadStream(slot.chunk, slot.payload, slot.payloadStart, slot.payloadEnd);
-                listener = new AttemptListener(slot, slot.attemptId, slot.body);
+                listener = new AttemptListener(slot, slot.attemptId, slot.body, reply);
             }
         } finally {
             lock.unlock();
         }
         if (listener == null) {
-            finish(slot, -1, DropReason.SHUTDOWN);
+            finish(slot, request, -1, DropReason.SHUTDOWN);
             return;
         }
         boolean started = false;
         try {
             call.start(listener, callHeaders);
             started = true;
-            call.request(1);
+            // Two, not one: a second reply message is then read and reported, where with one it
+            // would wait unread and hold the call open until its deadline.
+            call.request(2);
             // Streams the off-heap bytes into gRPC's framer (PayloadStream.drainTo), usually right here.
             call.sendMessage(listener.body);
             call.halfClose();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (started) {
                 call.cancel("could not send the request", e); // gRPC then reports onClose(CANCELLED)
             } else {
@@ -304,33 +388,88 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         }
     }
 
+    /**
+     * What the transport saw of one attempt's reply, reported by a stream tracer on the event loop:
+     * whether the receiver's response headers arrived, and which trailers the receiver sent.
+     */
+    private static final class ReplyWatch extends ClientStreamTracer.Factory {
+        // Volatile: written on the event loop, read in onClose on the executor. gRPC also orders
+        // them (it queues onClose after these events), so the volatile only makes that explicit.
+        private volatile boolean headersReceived;
+        private volatile Metadata receiverTrailers;
+        private final ClientStreamTracer tracer = new ClientStreamTracer() {
+            @Override
+            public void inboundHeaders() {
+                headersReceived = true;
+            }
+
+            @Override
+            public void inboundTrailers(Metadata trailers) {
+                receiverTrailers = trailers;
+            }
+        };
+
+        @Override
+        public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+            return tracer;
+        }
+
+        /**
+         * Whether the call failed because the receiver's reply exceeded the client's inbound limit
+         * ({@link #MAX_REPLY_BYTES}): a {@code RESOURCE_EXHAUSTED} that the client made itself after
+         * the receiver's response headers had arrived. The receiver's own
+         * {@code RESOURCE_EXHAUSTED} (throttling) comes with its trailers: gRPC hands
+         * {@code onClose} the receiver's trailers exactly when the status is the receiver's, and
+         * fresh ones whenever it made the status itself. Matching the description text instead
+         * would break with any gRPC release that rewords it.
+         *
+         * @param status the call's status
+         * @param trailers the trailers {@code onClose} got
+         * @return true if the receiver replied and the reply was too large to read
+         */
+        boolean replyOverLimit(Status status, Metadata trailers) {
+            return status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+                    && headersReceived
+                    && trailers != receiverTrailers;
+        }
+    }
+
     /** One attempt's callbacks, on the executor thread. */
     private final class AttemptListener extends ClientCall.Listener<ExportResponse> {
         private final Slot slot;
         private final long attemptId;
         private final PayloadStream body;
-        private ExportResponse response = ExportResponse.FULL_SUCCESS;
+        private final ReplyWatch reply;
+        /** The reply message; null until one arrives (an OK without one is a full success). */
+        private ExportResponse response;
 
-        AttemptListener(Slot slot, long attemptId, PayloadStream body) {
+        AttemptListener(Slot slot, long attemptId, PayloadStream body, ReplyWatch reply) {
             this.slot = slot;
             this.attemptId = attemptId;
             this.body = body;
+            this.reply = reply;
         }
 
         @Override
         public void onMessage(ExportResponse message) {
-            response = message;
+            response = response == null ? message : ExportResponse.unreadable("more than one reply message");
         }
 
         @Override
         public void onClose(Status status, Metadata trailers) {
             body.abandon();
-            onAttemptClosed(slot, attemptId, status, trailers, response);
+            onAttemptClosed(slot, attemptId, status, trailers,
+                    response == null ? ExportResponse.FULL_SUCCESS : response, reply.replyOverLimit(status, trailers));
         }
     }
 
-    private void onAttemptClosed(Slot slot, long attemptId, Status status, Metadata trailers, ExportResponse response) {
-        long serverDelayNanos = status.isOk()
+    /**
+     * @param replyOverLimit the receiver replied, but too much to read: delivered, whatever the status
+     */
+    private void onAttemptClosed(Slot slot, long attemptId, Status status, Metadata trailers, ExportResponse response,
+                                 boolean replyOverLimit) {
+        boolean delivered = status.isOk() || replyOverLimit;
+        long serverDelayNanos = delivered
                 ? RetryableStatus.NO_RETRY_INFO
                 : RetryableStatus.serverRetryDelayNanos(status, trailers);
         DropReason failure = null;
@@ -343,7 +482,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             }
             slot.call = null;
             request = slot.request;
-            if (!status.isOk()) {
+            if (!delivered) {
                 if (cut) {
                     failure = DropReason.SHUTDOWN;
                 } else if (!RetryableStatus.isRetryable(status.getCode(), serverDelayNanos >= 0)) {
@@ -372,6 +511,21 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             lock.unlock();
         }
         if (failure == null) {
+            if (replyOverLimit) {
+                if (unreadableReplyLog.tryAcquire()) {
+                    unreadableReplyLog.log("OTLP receiver " + target + " replied to " + request.spanCount()
+                            + " spans with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads ("
+                            + status.getCode() + ": " + ReceiverText.forLog(status.getDescription())
+                            + "); a reply means the receiver has the request: counted as exported, not sent again");
+                }
+                finish(slot, 0, null);
+                return;
+            }
+            if (response.problem != null && unreadableReplyLog.tryAcquire()) {
+                unreadableReplyLog.log("OTLP receiver " + target + " answered OK to " + request.spanCount()
+                        + " spans with a reply that is not a valid ExportTraceServiceResponse (" + response.problem
+                        + "); the receiver has the request: counted as exported, not sent again");
+            }
             if (!response.errorMessage.isEmpty() && rejectionLog.tryAcquire()) {
                 rejectionLog.log("OTLP receiver " + target + " rejected " + response.rejectedSpans + " of "
                         + request.spanCount() + " spans: " + response.errorMessage);
@@ -411,7 +565,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             lock.unlock();
         }
         request.retrying();
-        startAttempt(slot);
+        startAttempt(slot, request);
     }
 
     /**
@@ -419,12 +573,17 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
      * (or frees it). {@code rejectedSpans} &gt;= 0 means success; otherwise {@code reason} applies.
      */
     private void finish(Slot slot, long rejectedSpans, DropReason reason) {
+        finish(slot, null, rejectedSpans, reason);
+    }
+
+    /** As {@link #finish(Slot, long, DropReason)}, if the slot still carries {@code expected} (null: any). */
+    private void finish(Slot slot, ExportRequest expected, long rejectedSpans, DropReason reason) {
         ExportRequest request;
         ExportRequest next = null;
         lock.lock();
         try {
             request = slot.request;
-            if (request == null) {
+            if (request == null || (expected != null && request != expected)) {
                 return; // already completed (shutdown raced with the call's end)
             }
             slot.release();
@@ -444,7 +603,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         }
         complete(request, rejectedSpans, reason);
         if (next != null) {
-            startAttempt(slot);
+            startAttempt(slot, next);
         }
     }
 
@@ -466,7 +625,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 .append("OTLP export of ").append(request.spanCount()).append(" spans to ").append(target)
                 .append(" failed (").append(what).append("): ").append(status.getCode());
         if (status.getDescription() != null) {
-            message.append(": ").append(status.getDescription());
+            message.append(": ").append(ReceiverText.forLog(status.getDescription()));
         }
         if (status.getCode() == Status.Code.UNAVAILABLE) {
             message.append(". Is an OTLP/gRPC receiver listening at ").append(target)
@@ -481,10 +640,11 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
 
     /**
      * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever
-     * is left with {@link DropReason#SHUTDOWN} and stops the channel, the executor and the event loop.
-     * Returns once every request handed to this exporter has been completed (at most about half a
-     * second after the deadline, while gRPC reports the calls cancelled at the deadline) and the
-     * threads have stopped (a few seconds at most). Later calls return at once.
+     * is left with {@link DropReason#SHUTDOWN} and stops the channel and the threads. Returns once
+     * every request handed to this exporter has been completed (at most about half a second after
+     * the deadline, while gRPC reports the calls cancelled at the deadline) and the event loop and
+     * executor threads have stopped; a name lookup still blocking the offload thread is not waited
+     * for past the deadline (that thread ends when the lookup returns). Later calls return at once.
      *
      * @param deadlineNanoTime the {@link System#nanoTime()} by which to be done
      */
@@ -521,7 +681,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 }
             }
         }
-        stopThreads();
+        stopThreads(deadlineNanoTime);
     }
 
     private boolean awaitIdle(long deadlineNanoTime) {
@@ -576,7 +736,14 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         }
     }
 
-    private void stopThreads() {
+    /**
+     * Stops the channel and every thread. The event loop and the executor run no blocking code, so
+     * they end at once and are joined. The offload thread may be inside a name lookup that the JDK
+     * cannot interrupt (it waits out DNS timeouts of seconds): it is waited for only until the
+     * shutdown deadline (at least briefly, so that an idle one is joined); a lookup still running
+     * then ends on its own, and its thread, whose executor is shut down, runs nothing after it.
+     */
+    private void stopThreads(long deadlineNanoTime) {
         channel.shutdownNow();
         try {
             channel.awaitTermination(2, TimeUnit.SECONDS);
@@ -584,23 +751,28 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        offloadExecutor.shutdownNow();
         eventLoopGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
             eventLoopGroup.terminationFuture().await(2, TimeUnit.SECONDS);
-            List<Thread> threads;
-            synchronized (ownThreads) {
-                threads = new ArrayList<>(ownThreads);
-            }
-            long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            for (Thread thread : threads) {
-                long left = joinDeadline - System.nanoTime();
-                if (left > 0 && thread != Thread.currentThread()) {
-                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                }
-            }
+            join(ownThreads, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+            join(offloadThreads, System.nanoTime() + Math.max(deadlineNanoTime - System.nanoTime(), OFFLOAD_JOIN_MIN_NANOS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(List<Thread> recorded, long deadlineNanoTime) throws InterruptedException {
+        List<Thread> threads;
+        synchronized (recorded) {
+            threads = new ArrayList<>(recorded);
+        }
+        for (Thread thread : threads) {
+            long left = deadlineNanoTime - System.nanoTime();
+            if (left > 0 && thread != Thread.currentThread()) {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
         }
     }
 
@@ -660,10 +832,15 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         long retryAtNanos;
 
         void assign(ExportRequest next) {
+            Bytes<?> nextPayload = next.payload();
+            assign(next, nextPayload, nextPayload.readPosition(), nextPayload.readLimit());
+        }
+
+        void assign(ExportRequest next, Bytes<?> nextPayload, long start, long end) {
             request = next;
-            payload = next.payload();
-            payloadStart = payload.readPosition();
-            payloadEnd = payload.readLimit();
+            payload = nextPayload;
+            payloadStart = start;
+            payloadEnd = end;
             attempts = 0;
         }
 
@@ -677,6 +854,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             call = null;
             retryTimer = null;
             attempts = 0;
+            attemptId++; // a late callback of the released attempt is then recognised as stale
         }
     }
 }

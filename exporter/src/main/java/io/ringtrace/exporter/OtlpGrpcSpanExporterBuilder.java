@@ -1,6 +1,7 @@
 package io.ringtrace.exporter;
 
 import io.grpc.Metadata;
+import io.grpc.NameResolverRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -8,13 +9,16 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Configures an {@link OtlpGrpcSpanExporter}. Every option has a default; {@link #fromEnvironment()}
  * reads the standard {@code OTEL_EXPORTER_OTLP_[TRACES_]*} variables. Options are applied in call
  * order, so call {@link #fromEnvironment()} first and override after it.
  *
- * <p>Header values (tokens) are never put into log messages or exception messages.
+ * <p>Header values (tokens) and an endpoint's user-info are never put into log messages or exception
+ * messages. An invalid value is an {@link IllegalArgumentException} naming the builder method or the
+ * variable it came from.
  */
 public final class OtlpGrpcSpanExporterBuilder {
 
@@ -22,12 +26,16 @@ public final class OtlpGrpcSpanExporterBuilder {
     public static final String DEFAULT_ENDPOINT = "http://localhost:4317";
     /** The default per-attempt deadline, as {@code OTEL_EXPORTER_OTLP_TIMEOUT}'s default. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest per-attempt deadline accepted: an attempt holds one of the engine's request buffers. */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     /** The default number of {@code Export} calls in flight at once. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 4;
     /** The most calls in flight allowed. */
     public static final int MAX_IN_FLIGHT_LIMIT = 64;
 
     String endpoint = DEFAULT_ENDPOINT;
+    /** Where {@link #endpoint} came from, as error messages name it: the method or the variable. */
+    String endpointSetting = "endpoint";
     boolean insecure;
     final Map<String, String> headers = new LinkedHashMap<>();
     Duration timeout = DEFAULT_TIMEOUT;
@@ -47,18 +55,27 @@ public final class OtlpGrpcSpanExporterBuilder {
      * The receiver. {@code http://host:port} is plain text, {@code https://host:port} is TLS (as the
      * OTLP exporter spec says). Anything else is used as a gRPC target as is, e.g.
      * {@code dns:///collectors.internal:4317} (several collectors, {@code round_robin} by default) or
-     * {@code host:port}; those use TLS unless {@link #insecure(boolean)}. Default
-     * {@value #DEFAULT_ENDPOINT}.
+     * {@code host:port}; those use TLS unless {@link #insecure(boolean)}. The scheme of a gRPC target
+     * must be one a gRPC name resolver serves ({@code dns} always). No user-info
+     * ({@code user:password@}): credentials go in headers. Default {@value #DEFAULT_ENDPOINT}.
      *
      * @param endpoint the endpoint URL or gRPC target
      * @return this builder
+     * @throws IllegalArgumentException if the endpoint is none of these forms (the message shows the
+     *     endpoint without its user-info or query)
      */
     public OtlpGrpcSpanExporterBuilder endpoint(String endpoint) {
+        return endpoint(endpoint, "endpoint");
+    }
+
+    /** Sets the endpoint; error messages name {@code setting} (the method or the variable). */
+    OtlpGrpcSpanExporterBuilder endpoint(String endpoint, String setting) {
         if (endpoint == null || endpoint.isBlank()) {
-            throw new IllegalArgumentException("endpoint must not be empty");
+            throw new IllegalArgumentException(setting + " must not be empty; " + Endpoint.ACCEPTED);
         }
-        Endpoint.parse(endpoint.trim(), false); // validate now, with a clear message
+        Endpoint.parse(endpoint.trim(), false, setting); // validate now, with a clear message
         this.endpoint = endpoint.trim();
+        this.endpointSetting = setting;
         return this;
     }
 
@@ -112,12 +129,12 @@ public final class OtlpGrpcSpanExporterBuilder {
     /**
      * Sets the per-attempt deadline ({@code OTEL_EXPORTER_OTLP_TIMEOUT}). Default 10 s.
      *
-     * @param timeout &gt; 0
+     * @param timeout &gt; 0 and at most {@link #MAX_TIMEOUT} (1 h)
      * @return this builder
      */
     public OtlpGrpcSpanExporterBuilder timeout(Duration timeout) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("timeout must be > 0 and at most " + MAX_TIMEOUT + ", got " + timeout);
         }
         this.timeout = timeout;
         return this;
@@ -278,6 +295,14 @@ public final class OtlpGrpcSpanExporterBuilder {
 
     /** An endpoint split into a gRPC target and whether it uses TLS. */
     static final class Endpoint {
+        /** What an endpoint may be, as every endpoint error message says. */
+        static final String ACCEPTED = "use http://host:port (plain text) or https://host:port (TLS),"
+                + " or a gRPC target such as dns:///host:port";
+        /** A target that starts with a URI scheme and a slash, as gRPC tells targets from authorities. */
+        private static final Pattern SCHEME_TARGET = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
+        /** The most characters of an endpoint an error message repeats. */
+        private static final int MAX_SHOWN_CHARS = 200;
+
         final String target;
         final boolean tls;
         final boolean dnsScheme;
@@ -289,31 +314,97 @@ public final class OtlpGrpcSpanExporterBuilder {
         }
 
         static Endpoint parse(String endpoint, boolean insecure) {
+            return parse(endpoint, insecure, "endpoint");
+        }
+
+        /**
+         * @param setting what error messages call the value: the builder method or the variable
+         * @throws IllegalArgumentException naming {@code setting} and the accepted forms; the
+         *     message never repeats user-info, and carries no cause (a {@link URISyntaxException}
+         *     quotes its whole input)
+         */
+        static Endpoint parse(String endpoint, boolean insecure, String setting) {
             String lower = endpoint.toLowerCase(Locale.ROOT);
             if (lower.startsWith("http://") || lower.startsWith("https://")) {
-                URI uri;
-                try {
-                    uri = new URI(endpoint);
-                } catch (URISyntaxException e) {
-                    throw new IllegalArgumentException("endpoint is not a valid URL: " + endpoint, e);
-                }
+                URI uri = uri(endpoint, setting, "is not a valid URL");
+                rejectUserInfo(uri.getRawUserInfo() != null, endpoint, setting);
                 if (uri.getHost() == null) {
-                    throw new IllegalArgumentException("endpoint has no host: " + endpoint);
+                    throw invalid(setting, endpoint, "has no host");
                 }
                 String path = uri.getRawPath();
                 if (path != null && !path.isEmpty() && !"/".equals(path)) {
-                    throw new IllegalArgumentException(
-                            "an OTLP/gRPC endpoint has no path (the method is fixed), got " + endpoint);
+                    throw invalid(setting, endpoint, "has a path, and an OTLP/gRPC endpoint has none (the method is fixed)");
                 }
-                if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                    throw new IllegalArgumentException("endpoint must be scheme://host:port, got " + endpoint);
+                if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    throw invalid(setting, endpoint, "has a query or a fragment");
                 }
                 boolean tls = lower.startsWith("https://");
                 int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
-                String host = uri.getHost();
-                return new Endpoint(host + ":" + port, tls, false);
+                return new Endpoint(uri.getHost() + ":" + port, tls, false);
             }
-            return new Endpoint(endpoint, !insecure, lower.startsWith("dns:"));
+            if (SCHEME_TARGET.matcher(endpoint).matches()) {
+                // A gRPC target URI, resolved by the name resolver registered for its scheme.
+                URI uri = uri(endpoint, setting, "is not a valid URI");
+                rejectUserInfo(uri.getRawUserInfo() != null, endpoint, setting);
+                if (NameResolverRegistry.getDefaultRegistry().getProviderForScheme(uri.getScheme()) == null) {
+                    throw invalid(setting, endpoint, "has scheme '" + uri.getScheme() + "', which no gRPC name resolver serves");
+                }
+                return new Endpoint(endpoint, !insecure, "dns".equalsIgnoreCase(uri.getScheme()));
+            }
+            // host:port, which gRPC resolves as dns:///host:port
+            rejectUserInfo(endpoint.indexOf('@') >= 0, endpoint, setting);
+            URI authority = uri("//" + endpoint, setting, "is not a URL nor host:port", endpoint);
+            if (authority.getHost() == null || !authority.getRawPath().isEmpty()
+                    || authority.getRawQuery() != null || authority.getRawFragment() != null) {
+                throw invalid(setting, endpoint, "is not a URL nor host:port");
+            }
+            return new Endpoint(endpoint, !insecure, false);
+        }
+
+        private static URI uri(String text, String setting, String problem) {
+            return uri(text, setting, problem, text);
+        }
+
+        private static URI uri(String text, String setting, String problem, String endpoint) {
+            try {
+                return new URI(text);
+            } catch (URISyntaxException e) {
+                throw invalid(setting, endpoint, problem);
+            }
+        }
+
+        private static void rejectUserInfo(boolean hasUserInfo, String endpoint, String setting) {
+            if (hasUserInfo) {
+                throw invalid(setting, endpoint,
+                        "has user-info; credentials go in headers (addHeader, OTEL_EXPORTER_OTLP_HEADERS), never in the endpoint");
+            }
+        }
+
+        static IllegalArgumentException invalid(String setting, String endpoint, String problem) {
+            return new IllegalArgumentException(setting + " '" + shown(endpoint) + "' " + problem + "; " + ACCEPTED);
+        }
+
+        /**
+         * The endpoint as messages may show it: everything from the authority's start to the last
+         * {@code @} (user-info, whatever characters it holds) and any query are hidden, and it is cut
+         * to {@value #MAX_SHOWN_CHARS} characters.
+         *
+         * @param endpoint the endpoint as configured
+         * @return the endpoint without secrets
+         */
+        static String shown(String endpoint) {
+            String shown = endpoint;
+            int at = shown.lastIndexOf('@');
+            if (at >= 0) {
+                int slashes = shown.indexOf("//");
+                int authority = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+                shown = shown.substring(0, authority) + "<user-info hidden>" + shown.substring(at);
+            }
+            int query = shown.indexOf('?');
+            if (query >= 0) {
+                shown = shown.substring(0, query) + "?<query hidden>";
+            }
+            return shown.length() > MAX_SHOWN_CHARS ? shown.substring(0, MAX_SHOWN_CHARS) + "..." : shown;
         }
     }
 }

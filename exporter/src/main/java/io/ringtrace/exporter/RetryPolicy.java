@@ -18,6 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RetryPolicy {
 
+    /** The longest backoff or retry budget accepted. */
+    public static final Duration MAX_DURATION = Duration.ofDays(1);
+
     private static final RetryPolicy DEFAULT = builder().build();
     private static final RetryPolicy NONE = builder().maxAttempts(1).build();
 
@@ -137,7 +140,7 @@ public final class RetryPolicy {
         }
 
         /**
-         * @param initialBackoff the backoff before the first retry, &gt; 0
+         * @param initialBackoff the backoff before the first retry, &gt; 0 and at most {@link #MAX_DURATION}
          * @return this builder
          */
         public Builder initialBackoff(Duration initialBackoff) {
@@ -146,7 +149,7 @@ public final class RetryPolicy {
         }
 
         /**
-         * @param maxBackoff the largest backoff, &gt; 0
+         * @param maxBackoff the largest backoff, &gt; 0 and at most {@link #MAX_DURATION}
          * @return this builder
          */
         public Builder maxBackoff(Duration maxBackoff) {
@@ -167,7 +170,8 @@ public final class RetryPolicy {
         }
 
         /**
-         * @param maxElapsed bound on the time from a request's first attempt to the start of its last, &gt; 0
+         * @param maxElapsed bound on the time from a request's first attempt to the start of its last,
+         *     &gt; 0 and at most {@link #MAX_DURATION}
          * @return this builder
          */
         public Builder maxElapsed(Duration maxElapsed) {
@@ -176,8 +180,8 @@ public final class RetryPolicy {
         }
 
         private static Duration positive(Duration value, String name) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, got " + value);
+            if (value == null || value.isNegative() || value.isZero() || value.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(name + " must be > 0 and at most " + MAX_DURATION + ", got " + value);
             }
             return value;
         }

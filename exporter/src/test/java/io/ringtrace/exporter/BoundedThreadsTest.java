@@ -49,7 +49,7 @@ class BoundedThreadsTest extends ExporterTestBase {
 
         int after = ManagementFactory.getThreadMXBean().getThreadCount();
         assertTrue(after <= baseline, "threads grew from " + baseline + " to " + after + ": " + threadNames());
-        assertEquals(2, exporterThreads(), "one event loop and one executor thread: " + exporterThreadNames());
+        assertEquals(3, exporterThreads(), "one event loop, one executor and one offload thread: " + exporterThreadNames());
         assertTrue(threadNames().stream().noneMatch(n -> n.startsWith("grpc-default-worker") || n.startsWith("grpc-nio-worker")),
                 "no gRPC default event loop: " + threadNames());
         assertEquals(1 + 16 * 2 + 4 * 2, receiver.spanCount());

@@ -161,4 +161,85 @@ class ConfigurationTest {
         assertEquals("\uD83D\uDE00!", OtlpEnvironment.percentDecode("\uD83D\uDE00%21"), "a surrogate pair survives");
         assertThrows(IllegalArgumentException.class, () -> OtlpEnvironment.percentDecode("%4"));
     }
+
+    /** Builds (and at once shuts down) an exporter from {@code env}, so that build-time checks run too. */
+    private static void buildFrom(Map<String, String> env) {
+        OtlpGrpcSpanExporter exporter = fromEnv(env).build();
+        exporter.shutdown(System.nanoTime());
+    }
+
+    private static void assertNoCauseMentions(Throwable thrown, String secret) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains(secret), "secret in: " + t);
+            assertFalse(t.toString().contains(secret), "secret in: " + t);
+        }
+    }
+
+    @Test
+    void endpointCredentialsNeverAppearInExceptionMessages() {
+        String secret = "s3cr3t-pw";
+        for (String endpoint : new String[] {
+            "https://user:" + secret + "@collector.example:4317",
+            "http://user:" + secret + "@10.0.0.1:4317/",
+            "https://user:" + secret + " x@collector.example:4317", // not even a valid URL
+            "https://user:" + secret + "/x@collector.example:4317",
+            "dns://user:" + secret + "@8.8.8.8/collector.example:4317",
+            "user:" + secret + "@collector.example:4317"}) {
+            IllegalArgumentException builder = assertThrows(IllegalArgumentException.class,
+                    () -> OtlpGrpcSpanExporter.builder().endpoint(endpoint).build().shutdown(System.nanoTime()), endpoint);
+            assertNoCauseMentions(builder, secret);
+            IllegalArgumentException env = assertThrows(IllegalArgumentException.class,
+                    () -> buildFrom(Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", endpoint)), endpoint);
+            assertNoCauseMentions(env, secret);
+            assertTrue(env.getMessage().contains("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), env.getMessage());
+        }
+    }
+
+    @Test
+    void endpointErrorsNameTheSettingAndTheAcceptedForms() {
+        Map<String, String> cases = Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "not a url",
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://host:21");
+        for (Map.Entry<String, String> entry : cases.entrySet()) {
+            IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                    () -> buildFrom(Map.of(entry.getKey(), entry.getValue())), entry.toString());
+            String message = thrown.getMessage();
+            assertTrue(message.startsWith(entry.getKey() + " "), message);
+            assertTrue(message.contains("'" + entry.getValue() + "'"), message);
+            assertTrue(message.contains("http://host:port") && message.contains("https://host:port"), message);
+            assertFalse(message.contains("Illegal character") || message.contains("NameResolverProvider"),
+                    "our words, not gRPC's: " + message);
+        }
+        IllegalArgumentException builder = assertThrows(IllegalArgumentException.class,
+                () -> OtlpGrpcSpanExporter.builder().endpoint("ftp://host:21"));
+        assertTrue(builder.getMessage().startsWith("endpoint "), builder.getMessage());
+        assertTrue(builder.getMessage().contains("scheme 'ftp'"), builder.getMessage());
+        assertTrue(builder.getMessage().contains("https://host:port"), builder.getMessage());
+        // the forms that work stay accepted
+        for (String endpoint : new String[] {"http://localhost:4317", "https://[::1]:4317", "dns:///collector.example:4317",
+            "collector.example:4317", "127.0.0.1:4317"}) {
+            buildFrom(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, "OTEL_EXPORTER_OTLP_INSECURE", "true"));
+        }
+    }
+
+    @Test
+    void absurdTimeoutsAreClearErrorsNamingTheSetting() {
+        for (String variable : new String[] {"OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"}) {
+            IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                    () -> buildFrom(Map.of(variable, "9223372036854775807")));
+            assertTrue(thrown.getMessage().startsWith(variable + " "), thrown.getMessage());
+        }
+        IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
+                () -> OtlpGrpcSpanExporter.builder().timeout(Duration.ofSeconds(Long.MAX_VALUE)).build().shutdown(System.nanoTime()));
+        assertTrue(timeout.getMessage().startsWith("timeout "), timeout.getMessage());
+        Duration absurd = Duration.ofSeconds(Long.MAX_VALUE);
+        IllegalArgumentException initial = assertThrows(IllegalArgumentException.class,
+                () -> RetryPolicy.builder().initialBackoff(absurd).maxBackoff(absurd).build());
+        assertTrue(initial.getMessage().startsWith("initialBackoff "), initial.getMessage());
+        IllegalArgumentException elapsed = assertThrows(IllegalArgumentException.class,
+                () -> RetryPolicy.builder().maxElapsed(absurd).build());
+        assertTrue(elapsed.getMessage().startsWith("maxElapsed "), elapsed.getMessage());
+        OtlpGrpcSpanExporter.builder().timeout(OtlpGrpcSpanExporterBuilder.MAX_TIMEOUT); // the bound itself is fine
+        RetryPolicy.builder().maxElapsed(RetryPolicy.MAX_DURATION).build();
+    }
 }

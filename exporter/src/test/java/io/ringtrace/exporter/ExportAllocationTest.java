@@ -133,7 +133,7 @@ class ExportAllocationTest extends ExporterTestBase {
                 ids.add(thread.getId());
             }
         }
-        assertTrue(ids.size() == 3, "test thread, event loop, executor: " + ids);
+        assertTrue(ids.size() == 4, "test thread, event loop, executor, offload: " + ids);
         return ids.stream().mapToLong(Long::longValue).toArray();
     }
 

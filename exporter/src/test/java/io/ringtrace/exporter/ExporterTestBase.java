@@ -44,6 +44,7 @@ abstract class ExporterTestBase {
     private final List<Bytes<?>> buffers = new ArrayList<>();
     private final List<OtlpGrpcSpanExporter> exporters = new ArrayList<>();
     private final List<OtlpReceiver> receivers = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<String> logLines = new ArrayList<>();
     private final Logger julLogger = Logger.getLogger(OtlpGrpcSpanExporter.class.getName());
     private final Handler logCapture = new Handler() {
@@ -77,6 +78,13 @@ abstract class ExporterTestBase {
         for (OtlpReceiver receiver : receivers) {
             receiver.close();
         }
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new AssertionError("closing " + closeable + " failed", e);
+            }
+        }
         for (Bytes<?> buffer : buffers) {
             buffer.releaseLast();
         }
@@ -95,6 +103,12 @@ abstract class ExporterTestBase {
     OtlpReceiver track(OtlpReceiver receiver) {
         receivers.add(receiver);
         return receiver;
+    }
+
+    /** Closes {@code closeable} after the test, after the exporters are shut down. */
+    <T extends AutoCloseable> T closeAfterTest(T closeable) {
+        closeables.add(closeable);
+        return closeable;
     }
 
     OtlpReceiver startReceiver() {

@@ -3,17 +3,21 @@ package io.ringtrace.exporter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -437,5 +441,87 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
         assertTrue(request.await(WAIT).succeeded());
         assertEquals(List.of(message), receiver.requests());
         assertEquals("gzip", receiver.lastHeaders().get(Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER)));
+    }
+
+    @Test
+    void receiverTextReachesTheLogCutAndOnOneLine() throws InterruptedException {
+        OtlpReceiver receiver = startReceiver();
+        receiver.partialSuccessNext(1, 1, "y".repeat(100_000) + "\nFORGED: all good");
+        OtlpGrpcSpanExporter exporter = exporterTo(receiver);
+        exporter.export(request(otlpRequest(2)));
+        RawReplyServer failing = closeAfterTest(RawReplyServer.start()
+                .reply(Status.INVALID_ARGUMENT.withDescription("z".repeat(6_000) + "\nFORGED: all good")));
+        OtlpGrpcSpanExporter failingExporter = track(OtlpGrpcSpanExporter.builder()
+                .endpoint(failing.endpoint()).retryPolicy(FAST_RETRIES).build());
+        TestRequest refused = request(otlpRequest(2));
+        failingExporter.export(refused);
+        assertEquals(DropReason.EXPORT_FAILED, refused.await(WAIT).failure());
+        exporter.shutdown(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+
+        String rejection = logLines().stream().filter(l -> l.contains("rejected 1 of 2 spans")).findFirst().orElseThrow();
+        String failure = logLines().stream().filter(l -> l.contains("INVALID_ARGUMENT")).findFirst().orElseThrow();
+        for (String line : List.of(rejection, failure)) {
+            assertTrue(line.length() < ReceiverText.MAX_CHARS + 400, "cut to about 1 KiB: " + line.length() + " chars");
+            assertTrue(line.contains("more characters cut") || line.contains("more bytes cut"), line);
+            assertFalse(line.contains("\n"), "one line: a receiver cannot forge log lines");
+        }
+    }
+
+    @Test
+    void anExportThatThrowsHasTakenNothing() throws InterruptedException {
+        OtlpReceiver receiver = startReceiver();
+        OtlpGrpcSpanExporter exporter = track(OtlpGrpcSpanExporter.builder()
+                .endpoint(receiver.endpoint()).maxInFlight(1).retryPolicy(FAST_RETRIES).build());
+        UnreadableRequest unreadable = new UnreadableRequest(new IllegalStateException("payload already released"));
+        UnreadableRequest noPayload = new UnreadableRequest(null);
+
+        assertThrows(IllegalStateException.class, () -> exporter.export(unreadable));
+        assertEquals(0, exporter.inFlightRequests(), "no slot kept for a request it threw back");
+        assertEquals(0, exporter.waitingRequests());
+        assertThrows(NullPointerException.class, () -> exporter.export(noPayload));
+        assertEquals(0, exporter.inFlightRequests());
+        assertEquals(0, exporter.waitingRequests(), "nor a place in the waiting list");
+        assertEquals(0, unreadable.completions.get(), "thrown back, so never completed by the exporter");
+        assertEquals(0, noPayload.completions.get());
+        TestRequest next = request(otlpRequest(3));
+        exporter.export(next);
+        assertTrue(next.await(WAIT).succeeded(), "the only slot is still there");
+        assertEquals(3, receiver.spanCount());
+    }
+
+    /** A request whose payload cannot be read: {@code payload()} throws, or returns null. */
+    private static final class UnreadableRequest implements ExportRequest {
+        private final RuntimeException thrown;
+        final AtomicInteger completions = new AtomicInteger();
+
+        UnreadableRequest(RuntimeException thrown) {
+            this.thrown = thrown;
+        }
+
+        @Override
+        public Bytes<?> payload() {
+            if (thrown != null) {
+                throw thrown;
+            }
+            return null;
+        }
+
+        @Override
+        public int spanCount() {
+            return 1;
+        }
+
+        @Override
+        public void retrying() {}
+
+        @Override
+        public void succeeded(long rejectedSpans) {
+            completions.incrementAndGet();
+        }
+
+        @Override
+        public void failed(DropReason reason) {
+            completions.incrementAndGet();
+        }
     }
 }

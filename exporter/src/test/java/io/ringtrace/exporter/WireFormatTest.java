@@ -80,6 +80,35 @@ class WireFormatTest extends ExporterTestBase {
     }
 
     @Test
+    void decodingNeverFailsAndKeepsAtMostOneKiBOfTheMessage() {
+        String longMessage = "é".repeat(50_000) + "\nFORGED";
+        byte[] partial = ExportTraceServiceResponse.newBuilder()
+                .setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(7).setErrorMessage(longMessage))
+                .build()
+                .toByteArray();
+        ExportResponse response = ExportResponse.parse(new ByteArrayInputStream(partial));
+        assertEquals(7, response.rejectedSpans, "the count survives a message cut short");
+        assertEquals(null, response.problem);
+        assertTrue(response.errorMessage.startsWith("é".repeat(512) + " ["), "512 two-byte characters, none split: "
+                + response.errorMessage.substring(500, 530));
+        assertTrue(response.errorMessage.endsWith("more bytes cut]"), response.errorMessage);
+        assertFalse(response.errorMessage.contains("FORGED"));
+
+        byte[] valid = ExportTraceServiceResponse.newBuilder()
+                .setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(3).setErrorMessage("old"))
+                .build()
+                .toByteArray();
+        for (int length = 1; length < valid.length; length++) {
+            byte[] truncated = java.util.Arrays.copyOf(valid, length);
+            ExportResponse cut = ExportResponse.parse(new ByteArrayInputStream(truncated));
+            assertTrue(cut.problem != null, "a truncated message is reported, not thrown: " + length + " bytes");
+            assertEquals(0, cut.rejectedSpans, "nothing counted from a message that did not arrive whole");
+        }
+        ExportResponse text = ExportResponse.parse(new ByteArrayInputStream("<html>502</html>".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertTrue(text.problem != null, "a proxy's page is reported, not thrown");
+    }
+
+    @Test
     void retryInfoIsReadFromTheStatusDetails() {
         com.google.rpc.Status withDelay = com.google.rpc.Status.newBuilder()
                 .setCode(Status.Code.UNAVAILABLE.value())
