@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
@@ -41,11 +42,16 @@ final class PayloadStream extends InputStream implements KnownLength, Drainable 
     private final long end;
     private long position;
     /**
-     * Set when the attempt has ended: its buffer may already be back with the engine, so a drain
-     * that gRPC starts that late must not read it. Volatile: set on the executor, read on whichever
-     * thread drains.
+     * {@link #OPEN}, {@link #READING} while bytes are copied out of the payload, or {@link #ABANDONED}
+     * once the attempt has ended. The exporter completes a request (and so lets the engine refill or
+     * free its buffer) only after {@link #abandon()} has returned, and abandon() waits out a copy in
+     * progress: so no read of the off-heap buffer can overlap or follow its return to the engine,
+     * whichever gRPC thread drains.
      */
-    private volatile boolean abandoned;
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private static final int OPEN = 0;
+    private static final int READING = 1;
+    private static final int ABANDONED = 2;
 
     PayloadStream(CopyChunk chunk, Bytes<?> payload, long start, long end) {
         this.chunk = chunk;
@@ -54,9 +60,27 @@ final class PayloadStream extends InputStream implements KnownLength, Drainable 
         this.end = end;
     }
 
-    /** Marks the attempt as ended; see {@link #abandoned}. */
+    /**
+     * Marks the attempt as ended; returns once no copy out of the payload is in progress, and none
+     * can start (see {@link #state}). A copy holds the state for one chunk of at most
+     * {@value #CHUNK_BYTES} bytes, a memory copy of microseconds, so the wait is that short.
+     */
     void abandon() {
-        abandoned = true;
+        while (!state.compareAndSet(OPEN, ABANDONED)) {
+            if (state.get() == ABANDONED) {
+                return;
+            }
+            Thread.onSpinWait(); // a drain is copying one chunk
+        }
+    }
+
+    /** @return false if the attempt has ended: its buffer must not be read any more */
+    private boolean beginCopy() {
+        return state.compareAndSet(OPEN, READING); // one reader per stream: gRPC drains it from one thread at a time
+    }
+
+    private void endCopy() {
+        state.set(OPEN); // release: the copy's reads happen before an abandon() that sees OPEN
     }
 
     @Override
@@ -66,10 +90,14 @@ final class PayloadStream extends InputStream implements KnownLength, Drainable 
 
     @Override
     public int read() {
-        if (position >= end || abandoned) {
+        if (position >= end || !beginCopy()) {
             return -1;
         }
-        return payload.readUnsignedByte(position++);
+        try {
+            return payload.readUnsignedByte(position++);
+        } finally {
+            endCopy();
+        }
     }
 
     @Override
@@ -77,20 +105,21 @@ final class PayloadStream extends InputStream implements KnownLength, Drainable 
         if (length == 0) {
             return 0;
         }
-        if (position >= end || abandoned) {
+        if (position >= end || !beginCopy()) {
             return -1;
         }
         int count = (int) Math.min(length, end - position);
-        payload.read(position, target, offset, count);
+        try {
+            payload.read(position, target, offset, count);
+        } finally {
+            endCopy();
+        }
         position += count;
         return count;
     }
 
     @Override
     public int drainTo(OutputStream target) throws IOException {
-        if (abandoned) {
-            throw new IOException("the export attempt has already ended");
-        }
         long total = end - position;
         // Normally free: a second drain of the same slot only overlaps in a gRPC race, and then
         // pays for its own chunk rather than corrupting the other's bytes.
@@ -99,8 +128,15 @@ final class PayloadStream extends InputStream implements KnownLength, Drainable 
         try {
             while (position < end) {
                 int count = (int) Math.min(CHUNK_BYTES, end - position);
-                payload.read(position, copy, 0, count);
-                target.write(copy, 0, count);
+                if (!beginCopy()) {
+                    throw new IOException("the export attempt has already ended");
+                }
+                try {
+                    payload.read(position, copy, 0, count);
+                } finally {
+                    endCopy();
+                }
+                target.write(copy, 0, count); // from the heap chunk: gzip may take its time here
                 position += count;
             }
         } finally {

@@ -56,6 +56,43 @@ class WireFormatTest extends ExporterTestBase {
         org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> stream.drainTo(new ByteArrayOutputStream()));
     }
 
+    /**
+     * The attempt ends (the request completes, its buffer goes back to the engine) while a drain is
+     * still writing into a slow target, as a gzip drain on a gRPC thread can be: from then on the
+     * drain must not read one more byte of the buffer.
+     */
+    @Test
+    void aDrainStopsReadingTheBufferOnceTheAttemptIsAbandoned() throws Exception {
+        ExportTraceServiceRequest message = otlpRequest(3000); // several 64 KiB chunks
+        Bytes<?> buffer = offHeap(message);
+        PayloadStream stream = new PayloadStream(new PayloadStream.CopyChunk(), buffer, buffer.readPosition(), buffer.readLimit());
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        java.io.OutputStream abandoningTarget = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                written.write(b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                written.write(bytes, offset, length);
+                Thread completer = new Thread(stream::abandon, "completer"); // the exporter completing the call
+                completer.start();
+                try {
+                    completer.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        assertTrue(message.getSerializedSize() > 2 * PayloadStream.CHUNK_BYTES);
+
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> stream.drainTo(abandoningTarget));
+
+        assertEquals(PayloadStream.CHUNK_BYTES, written.size(), "nothing was read after the attempt was abandoned");
+        assertEquals(-1, stream.read());
+    }
+
     @Test
     void responsesAreDecodedLikeProtobufJavaDoes() throws IOException {
         assertSame(ExportResponse.FULL_SUCCESS, ExportResponse.parse(new ByteArrayInputStream(new byte[0])));
