@@ -5,7 +5,9 @@ import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.monitor.RateLimitedLog;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +30,7 @@ import java.util.function.BooleanSupplier;
 final class Serializer implements EventHandler<SpanRecord> {
 
     private static final System.Logger LOG = System.getLogger(Serializer.class.getName());
+    private static final long EXPORT_THREW_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final TraceRequestEncoder encoder;
     private final RequestPool pool;
@@ -38,6 +41,8 @@ final class Serializer implements EventHandler<SpanRecord> {
     private final long scheduleDelayNanos;
     private final long tickNanos;
     private final BooleanSupplier abandoning = this::abandoning; // created once: no allocation per wait
+    /** A broken exporter throws on every request: say so once a minute, with the count, not per request. */
+    private final RateLimitedLog exportThrewLog = new RateLimitedLog(LOG, EXPORT_THREW_LOG_INTERVAL_NANOS);
 
     // serializer thread only
     private PooledExportRequest current;
@@ -191,7 +196,8 @@ final class Serializer implements EventHandler<SpanRecord> {
             // that lease never again, so a completion through a reference the exporter kept anyway is
             // rejected and cannot complete the later request this buffer is about to hold
             request.takeBack(lease);
-            LOG.log(Level.ERROR, "ringtrace: exporter threw from export(); its request is counted as failed", e);
+            exportThrewLog.log(Level.ERROR, "ringtrace: exporter threw from export(); its request is counted as"
+                    + " failed (EXPORT_FAILED; logged at most once a minute)", e);
         }
     }
 

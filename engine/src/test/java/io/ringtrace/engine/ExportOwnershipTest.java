@@ -98,4 +98,50 @@ class ExportOwnershipTest extends LeakCheckingTestBase {
         RingApiTest.assertAccounting(engine, 10, 5);
         assertEquals(5, engine.stats(new EngineStats()).exported());
     }
+    /** An exporter broken for good throws on every request: counted each time, logged once a minute. */
+    @Test
+    void anExporterThatAlwaysThrowsIsCountedPerRequestAndLoggedOnce() throws Exception {
+        java.util.logging.Logger serializerLog = java.util.logging.Logger.getLogger(Serializer.class.getName());
+        List<java.util.logging.LogRecord> errors = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        serializerLog.addHandler(capture);
+        try {
+            SpanExporter alwaysThrows = new SpanExporter() {
+                @Override
+                public void export(ExportRequest request) {
+                    throw new IllegalStateException("broken exporter");
+                }
+
+                @Override
+                public void shutdown(long deadlineNanoTime) {
+                }
+            };
+            TraceEngine engine = closeAfter(TraceEngine.builder().exporter(alwaysThrows).ringSize(64).requestBuffers(1)
+                    .maxExportBatchSize(1).build());
+            for (long id = 1; id <= 20; id++) {
+                TestSpans.publish(engine, id, "/a"); // 20 requests of one span, each export() throws
+            }
+            engine.flush(Duration.ofSeconds(10)); // waits until every request was handed out and failed
+            RingApiTest.assertAccounting(engine, 20, 0);
+            assertEquals(20, engine.stats(new EngineStats()).dropped(DropReason.EXPORT_FAILED));
+            assertEquals(1, errors.size(), "one ERROR line, not one per request: " + errors.size());
+        } finally {
+            serializerLog.removeHandler(capture);
+        }
+    }
 }

@@ -44,6 +44,18 @@ public final class RateLimitedLog {
      * @return whether the message was logged
      */
     public boolean log(Level level, String message) {
+        return log(level, message, null);
+    }
+
+    /**
+     * As {@link #log(Level, String)}, with the exception that caused the message.
+     *
+     * @param level the level
+     * @param message the message
+     * @param thrown the cause, logged with its stack trace when the message passes; may be null
+     * @return whether the message was logged
+     */
+    public boolean log(Level level, String message, Throwable thrown) {
         if (!logger.isLoggable(level)) {
             return false;
         }
@@ -57,7 +69,12 @@ public final class RateLimitedLog {
             return false;
         }
         long held = suppressed.getAndSet(0);
-        logger.log(level, held == 0 ? message : message + " (" + held + " similar messages suppressed)");
+        String text = held == 0 ? message : message + " (" + held + " similar messages suppressed)";
+        if (thrown == null) {
+            logger.log(level, text);
+        } else {
+            logger.log(level, text, thrown);
+        }
         return true;
     }
 
