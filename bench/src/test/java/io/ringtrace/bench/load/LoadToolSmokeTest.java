@@ -45,8 +45,8 @@ class LoadToolSmokeTest {
             assertNotNull(ImageIO.read(chart.toFile()), "no readable chart " + chart);
             assertNotNull(ImageIO.read(out.resolve("service-" + scenario + ".png").toFile()), "no service-time chart");
             for (String system : systems) {
-                assertTrue(Files.size(out.resolve(scenario + "-" + system + ".hgrm")) > 0);
-                assertTrue(Files.size(out.resolve(scenario + "-" + system + "-service.hgrm")) > 0);
+                assertTrue(Files.size(out.resolve("raw").resolve(scenario + "-" + system + ".hgrm")) > 0);
+                assertTrue(Files.size(out.resolve("raw").resolve(scenario + "-" + system + "-service.hgrm")) > 0);
             }
         }
         assertTrue(report.contains("| response time from intended start, p99.99 (us) |"), "report lacks the response-time rows");
@@ -105,7 +105,7 @@ class LoadToolSmokeTest {
         for (String scenario : List.of("rate-20k", "max")) {
             assertNotNull(ImageIO.read(out.resolve("service-" + scenario + ".png").toFile()), "no service-time chart");
             for (String system : SYSTEMS.split(",")) {
-                assertTrue(Files.size(out.resolve(scenario + "-" + system + "-service.hgrm")) > 0);
+                assertTrue(Files.size(out.resolve("raw").resolve(scenario + "-" + system + "-service.hgrm")) > 0);
             }
         }
     }
