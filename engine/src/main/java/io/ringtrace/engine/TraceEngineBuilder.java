@@ -294,7 +294,9 @@ public final class TraceEngineBuilder {
      * has shut it down before it throws (there is no engine left to close).
      *
      * @return the running engine (or the no-op engine, if disabled)
-     * @throws IllegalStateException if no exporter was set (and the engine is not disabled)
+     * @throws IllegalStateException if no exporter was set (and the engine is not disabled), or if a
+     *     JVM flag that the off-heap buffers need is missing (the message names it: see the README's
+     *     "JVM flags")
      * @throws IllegalArgumentException if the ring would take more than three quarters of the maximum heap
      *     ({@code Runtime.maxMemory()}): {@code ringSize x (SpanLimits.recordHeapBytes() + 8)} plus
      *     the span API's packing area ({@code ringSize x 521} bytes up to 2^21 slots); the message names the setting,
@@ -307,6 +309,7 @@ public final class TraceEngineBuilder {
         TraceEngine engine;
         try {
             if (!disabled) {
+                JvmFlags.check(); // before anything touches Chronicle, which would log its own complaint
                 checkRingFitsTheHeap(Runtime.getRuntime().maxMemory());
             }
             if (resource == null) {
