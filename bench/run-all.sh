@@ -6,8 +6,8 @@
 #   jmh-publish.txt/.json  PublishBenchmark + RingtracePublishBenchmark (-prof gc)
 #   jmh-clock.txt/.json    ClockBenchmark: one clock read, the floor under every span (-prof gc)
 #   load/                  LoadTool report.md, latency-*.png, *.hgrm, run logs
-#   issue3-span-{1,2}p/    LoadTool --transport=none (engine level), issue 3's span, 1 and 2 producers
-#   issue4-{block,drop}/   LoadTool at 500k spans/s for 60 s, 4096-span requests
+#   engine-span-{1,2}p/    LoadTool --transport=none (engine level), the minimal span, 1 and 2 producers
+#   e2e-500k-{block,drop}/ LoadTool at 500k spans/s for 60 s, 4096-span requests
 # Extra arguments go to the LoadTool (e.g. --scenarios=rate=100k --measure=60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,18 +33,18 @@ echo "load average after publish: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/mac
 java -jar bench/target/benchmarks.jar $JMH_OPTS -rf json -rff "$OUT/jmh-clock.json" ClockBenchmark | tee "$OUT/jmh-clock.txt"
 java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --out="$OUT/load" "$@"
 echo "load average after load tool: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
-# issue 3: engine level (no network), span API, its span (name, 4 attributes: no event), 1 and 2 producers
+# engine level (no network), span API, the minimal span (name, 4 attributes: no event), 1 and 2 producers
 for P in 1 2; do
   java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --transport=none \
     --scenarios=rate=100k,rate=200k,rate=500k,max --producers=$P --api=span --events=0 --warmup=10 --measure=15 \
-    --out="$OUT/issue3-span-${P}p"
+    --out="$OUT/engine-span-${P}p"
 done
-echo "load average after issue 3: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
-# issue 4: 500k spans/s end to end for 60 s, 4096-span requests, both overload policies
+echo "load average after the engine-level runs: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+# 500k spans/s end to end for 60 s, 4096-span requests, both overload policies
 for POLICY in block drop; do
   java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --transport=otlp \
     --scenarios=rate=500k --measure=60 --batch=4096 --ring-size=65536 --pacing=park --policy=$POLICY \
-    --jvm-args="-Xmx1g" --out="$OUT/issue4-$POLICY"
+    --jvm-args="-Xmx1g" --out="$OUT/e2e-500k-$POLICY"
 done
-echo "load average after issue 4: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+echo "load average after the end-to-end runs: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 echo "results: $OUT"
