@@ -122,15 +122,15 @@ public final class SpanLimits {
     }
 
     /**
-     * The heap one {@link SpanRecord} with these limits takes, at most: its arena ({@link
-     * #recordArenaBytes()}), its offset table of {@code 2 x maxEvents + 3 x maxLinks} ints, and
-     * {@value #RECORD_OVERHEAD_BYTES} bytes for the object itself and the two array headers. About
-     * 8.4 KB with the defaults.
+     * The heap one stand-alone {@link SpanRecord} with these limits takes, at most: its own array
+     * of {@link SpanSlot#maxSpanBytes(SpanLimits)} bytes (the header, the four byte budgets and a
+     * small prefix per event and link) and {@value #RECORD_OVERHEAD_BYTES} bytes for the object and
+     * the array header. About 8.4 KB with the defaults. A ring slot takes only its slot bytes.
      *
-     * @return bytes per record
+     * @return bytes per stand-alone record
      */
     public long recordHeapBytes() {
-        return RECORD_OVERHEAD_BYTES + align8(recordArenaBytes()) + align8(4L * (2L * maxEvents + 3L * maxLinks));
+        return RECORD_OVERHEAD_BYTES + align8(SpanSlot.maxSpanBytes(this));
     }
 
     /** The record object's fields plus two array headers, rounded up (a test measures a record against it). */
