@@ -3,7 +3,8 @@ package io.ringtrace.codec;
 /**
  * Where a {@link SpanRecord} over a ring slot goes when its span outgrows the slot: a bounded pool
  * of buffers, each at least {@link SpanSlot#maxSpanBytes(SpanLimits)} bytes. The record claims one
- * (any producer thread), writes the slot's pointer to it, and whoever reads the span returns it.
+ * (any producer thread) and writes the slot's pointer to it; whoever reads the span returns it
+ * and clears the pointer, and a record reset before its span was read returns it itself.
  * Implementations must not allocate.
  */
 public interface SpanOverflow {
@@ -13,4 +14,7 @@ public interface SpanOverflow {
 
     /** @param index a claimed buffer's index @return that buffer */
     byte[] buffer(int index);
+
+    /** @param index a claimed buffer's index, given back (any thread) */
+    void release(int index);
 }

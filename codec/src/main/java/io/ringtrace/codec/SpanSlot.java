@@ -181,6 +181,16 @@ public final class SpanSlot {
     }
 
     /**
+     * @param area the array holding the span
+     * @param base where it starts
+     * @return whether its trace id and span id are set (not all zeros)
+     */
+    public static boolean hasValidIds(byte[] area, int base) {
+        return (getLong(area, base + TRACE_ID_HIGH) != 0 || getLong(area, base + TRACE_ID_LOW) != 0)
+                && getLong(area, base + SPAN_ID) != 0;
+    }
+
+    /**
      * Writes an empty span that the encoder refuses as invalid (no ids): what a slot holds when the
      * producer could not hand its span over.
      *

@@ -86,11 +86,31 @@ abstract class SpanSlotWriter {
         this.homeBase = base;
         this.homeCapacity = capacity;
         this.overflow = overflow;
-        clearHome();
+        this.area = area;
+        this.base = base;
+        this.capacity = capacity;
+        SpanSlot.clear(area, base);
+        set(CAPACITY, capacity);
+    }
+
+    /**
+     * Gives back the overflow buffer the home slot still points at: one this writer claimed for a
+     * span that was never read (a span that was read had its buffer returned and the pointer
+     * cleared by its reader).
+     */
+    private void releaseHeld() {
+        if (overflow != null) {
+            int index = SpanSlot.overflowIndex(homeArea, homeBase);
+            if (index >= 0) {
+                SpanSlot.overflowIndex(homeArea, homeBase, -1);
+                overflow.release(index);
+            }
+        }
     }
 
     /** Empties the span and points the writer at its home slot. */
     final void clearHome() {
+        releaseHeld();
         area = homeArea;
         base = homeBase;
         capacity = homeCapacity;
@@ -104,6 +124,7 @@ abstract class SpanSlotWriter {
      * free) an empty slot marked too large.
      */
     final void copyHome(byte[] src, int srcBase, int used) {
+        releaseHeld();
         area = homeArea;
         base = homeBase;
         capacity = homeCapacity;

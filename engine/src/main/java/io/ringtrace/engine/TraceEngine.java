@@ -113,8 +113,8 @@ public final class TraceEngine implements AutoCloseable {
     private final boolean disabled;
     private final RingBuffer<SpanRecord> ring;
     private final int ringSize;
-    /** Where the span API's spans are packed; null for a disabled engine. */
-    private final PackedSlots packedSlots;
+    /** The ring's memory: the slots and the overflow buffers; null for a disabled engine. */
+    private final SpanSlots slots;
     private final OverloadPolicy overloadPolicy;
     private final Sampler sampler;
     final EngineCounters counters = new EngineCounters(); // package-private: tests look inside a seal
@@ -177,7 +177,7 @@ public final class TraceEngine implements AutoCloseable {
         if (disabled) {
             this.ring = null;
             this.ringSize = 0;
-            this.packedSlots = null;
+            this.slots = null;
             this.requests = null;
             this.serializer = null;
             this.processor = null;
@@ -192,13 +192,14 @@ public final class TraceEngine implements AutoCloseable {
         }
         this.ringSize = b.ringSize;
         TimedWaitStrategy waitStrategy = TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize);
-        this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize, waitStrategy);
+        this.slots = new SpanSlots(b.ringSize, b.slotBytes, b.overflowBuffers, limits);
+        this.ring = RingBuffer.createMultiProducer(slots::newFlyweight, b.ringSize, waitStrategy);
+        slots.checkOrder(ring::get);
         waitStrategy.watch(ring, counters, name); // it waits for publication, which the ring's sequencer knows
-        this.packedSlots = new PackedSlots(b.ringSize, limits);
         TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
         this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
         this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
-                scheduleDelayNanos, tickNanos, packedSlots);
+                scheduleDelayNanos, tickNanos, slots);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), serializer);
         // an inner class: through it the serializer thread keeps a running engine strongly reachable,
         // which the span pools rely on (they hold the engine weakly, see SpanPool)
@@ -247,7 +248,7 @@ public final class TraceEngine implements AutoCloseable {
         return cleaned(tryClaimRaw());
     }
 
-    /** tryClaim without cleaning the slot: for the span API, which packs the span or overwrites every field. */
+    /** tryClaim without cleaning the slot: for the span API, whose copy overwrites the slot. */
     private long tryClaimRaw() {
         if (closed) {
             return rejectClosed();
@@ -261,16 +262,14 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     /**
-     * Resets a claimed slot for a ring-API producer, and marks its span as held in the slot (not in
-     * {@link PackedSlots}). The producer does it, not the serializer: the producer is about to write
-     * those cache lines anyway, while a reset by the serializer would make it write every line of
-     * the slot it just read (taking them over from the producer's core once more) only for the next
-     * producer to take them back.
+     * Resets a claimed slot's header for a ring-API producer. The producer does it, not the
+     * serializer: the producer is about to write that cache line anyway, while a reset by the
+     * serializer would take the line over from the producer's core once more only for the next
+     * producer to take it back.
      */
     private long cleaned(long sequence) {
         if (sequence >= 0) {
             ring.get(sequence).reset();
-            packedSlots.inSlot(sequence);
         }
         return sequence;
     }
@@ -287,7 +286,7 @@ public final class TraceEngine implements AutoCloseable {
         return cleaned(claimRaw());
     }
 
-    /** claim without cleaning the slot: for the span API, which packs the span or overwrites every field. */
+    /** claim without cleaning the slot: for the span API, whose copy overwrites the slot. */
     private long claimRaw() {
         if (closed) {
             return rejectClosed();
@@ -393,8 +392,9 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     /**
-     * Span API: claims a slot per the overload policy, packs {@code source} for it (or, if too big
-     * to pack, copies it into the slot's own record; see {@link PackedSlots}) and publishes it.
+     * Span API: claims a slot per the overload policy, copies the used bytes of {@code source} into
+     * it (into an overflow buffer the slot points at if they do not fit; with none free, the slot
+     * is marked too large and counted {@code SPAN_TOO_LARGE}) and publishes it.
      */
     void publishSpan(SpanRecord source) {
         long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
@@ -403,9 +403,7 @@ public final class TraceEngine implements AutoCloseable {
         }
         boolean handedOff = false;
         try {
-            if (!packedSlots.tryPack(sequence, source)) {
-                ring.get(sequence).copyFrom(source);
-            }
+            ring.get(sequence).copyFrom(source); // one copy of the used bytes, header included
             handedOff = true;
         } finally {
             if (!handedOff) { // cannot happen short of a bug: publish an empty slot, counted as INVALID_SPAN
