@@ -72,13 +72,12 @@ import static io.ringtrace.codec.WireFormat.utf8Length;
 public final class SpanRecord extends SpanSlotWriter {
 
     /**
-     * The scope last set; it counts only while {@link #scopeSet} is true. reset() clears the flag
-     * instead of the reference, and setters store the reference only when it changes: a reference
-     * store into this long-lived record costs a G1 card-marking slow path on every span, while the
-     * scope of a slot rarely changes.
+     * The scope last set; it counts only while the span's {@code SCOPE_SET} bit is on. reset()
+     * clears the bit (with the rest of the header) instead of the reference, and setters store the
+     * reference only when it changes: a reference store into this long-lived record costs a G1
+     * card-marking slow path on every span, while the scope of a slot rarely changes.
      */
     private InstrumentationScope scope = InstrumentationScope.empty();
-    private boolean scopeSet;
 
     /**
      * A record with its own array of {@link SpanSlot#maxSpanBytes(SpanLimits)} bytes: any span
@@ -119,8 +118,7 @@ public final class SpanRecord extends SpanSlotWriter {
      * @return this
      */
     public SpanRecord reset() {
-        scopeSet = false; // the reference stays (see the field): scope() reads empty() now
-        clearHome();
+        clearHome(); // clears the SCOPE_SET bit; the reference stays (see the field): scope() reads empty() now
         return this;
     }
 
@@ -143,8 +141,7 @@ public final class SpanRecord extends SpanSlotWriter {
         if (scope != other.scope) {
             scope = other.scope; // only when it changes: see the field
         }
-        scopeSet = other.scopeSet;
-        copyHome(other.area, other.base, other.usedBytes());
+        copyHome(other.area, other.base, other.usedBytes()); // the SCOPE_SET bit comes with the header
         return this;
     }
 
@@ -169,7 +166,7 @@ public final class SpanRecord extends SpanSlotWriter {
         if (this.scope != given) {
             this.scope = given; // only when it changes: see the field
         }
-        scopeSet = true;
+        bit(SpanSlot.SCOPE_SET, true);
         return this;
     }
 
@@ -790,7 +787,7 @@ public final class SpanRecord extends SpanSlotWriter {
 
     /** @return the scope; {@link InstrumentationScope#empty()} if none was set since reset() */
     public InstrumentationScope scope() {
-        return scopeSet ? scope : InstrumentationScope.empty();
+        return bit(SpanSlot.SCOPE_SET) ? scope : InstrumentationScope.empty();
     }
 
     /** @return the trace id's first 8 bytes */
@@ -906,8 +903,4 @@ public final class SpanRecord extends SpanSlotWriter {
         return base;
     }
 
-    /** @return the bytes from {@link #base()} the span may use */
-    int capacity() {
-        return capacity;
-    }
 }

@@ -60,7 +60,8 @@ import java.nio.ByteOrder;
  *
  * <p>State bits: {@link #FILL_FAILED} (a setter refused its arguments), {@link
  * #LATEST_EVENT_DROPPED}, {@link #LATEST_LINK_DROPPED}, {@link #TOO_LARGE} (the span outgrew its
- * slot and no overflow buffer was free: it is dropped as {@code SPAN_TOO_LARGE}, never sent cut).
+ * slot and no overflow buffer was free: it is dropped as {@code SPAN_TOO_LARGE}, never sent cut),
+ * {@link #SCOPE_SET} (the scope itself is a reference, kept by the writer object).
  */
 public final class SpanSlot {
 
@@ -111,6 +112,8 @@ public final class SpanSlot {
     static final int LATEST_EVENT_DROPPED = 2;
     static final int LATEST_LINK_DROPPED = 4;
     static final int TOO_LARGE = 8;
+    /** The writer's scope reference counts (else the span's scope is the empty one). */
+    static final int SCOPE_SET = 16;
 
     /** Default bytes per ring slot: a typical span (name, a dozen attributes, an event) fits. */
     public static final int DEFAULT_SLOT_BYTES = 512;

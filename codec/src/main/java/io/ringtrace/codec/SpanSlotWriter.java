@@ -64,11 +64,12 @@ abstract class SpanSlotWriter {
     /** Where more room comes from when the span outgrows its slot; null: never outgrows it. */
     private final SpanOverflow overflow;
 
-    /** Where the span lives now: the home slot, or an overflow buffer. */
+    /**
+     * Where the span lives now: the home slot, or an overflow buffer (then at 0, all of it). Only
+     * these two fields change; the object is kept small because a ring holds one per slot.
+     */
     byte[] area;
     int base;
-    /** Bytes from {@link #base} the span may use. */
-    int capacity;
 
     SpanSlotWriter(SpanLimits limits, byte[] area, int base, int capacity, SpanOverflow overflow) {
         if (limits == null) {
@@ -88,9 +89,13 @@ abstract class SpanSlotWriter {
         this.overflow = overflow;
         this.area = area;
         this.base = base;
-        this.capacity = capacity;
         SpanSlot.clear(area, base);
         set(CAPACITY, capacity);
+    }
+
+    /** @return the bytes from {@link #base} the span may use: its slot's, or the whole overflow buffer */
+    final int capacity() {
+        return area == homeArea ? homeCapacity : area.length;
     }
 
     /**
@@ -113,9 +118,8 @@ abstract class SpanSlotWriter {
         releaseHeld();
         area = homeArea;
         base = homeBase;
-        capacity = homeCapacity;
         SpanSlot.clear(area, base);
-        set(CAPACITY, capacity);
+        set(CAPACITY, homeCapacity);
     }
 
     /**
@@ -127,10 +131,9 @@ abstract class SpanSlotWriter {
         releaseHeld();
         area = homeArea;
         base = homeBase;
-        capacity = homeCapacity;
         if (used <= homeCapacity) {
             System.arraycopy(src, srcBase, area, base, used);
-            set(CAPACITY, capacity);
+            set(CAPACITY, homeCapacity);
             set(OVERFLOW_INDEX, -1);
             return;
         }
@@ -145,8 +148,7 @@ abstract class SpanSlotWriter {
         SpanSlot.overflowIndex(homeArea, homeBase, index); // the slot points at its span
         area = buffer;
         base = 0;
-        capacity = buffer.length;
-        set(CAPACITY, capacity);
+        set(CAPACITY, buffer.length);
         set(OVERFLOW_INDEX, -1);
     }
 
@@ -236,7 +238,7 @@ abstract class SpanSlotWriter {
      */
     final int reserve(int r, int n) {
         int used = get(LINK_END);
-        if (n > capacity - used && !grow()) {
+        if (n > capacity() - used && !grow()) {
             return -1;
         }
         int at = end(r);
@@ -268,8 +270,7 @@ abstract class SpanSlotWriter {
                 SpanSlot.overflowIndex(homeArea, homeBase, index); // the slot points at its span
                 area = buffer;
                 base = 0;
-                capacity = buffer.length;
-                set(CAPACITY, capacity);
+                set(CAPACITY, buffer.length);
                 set(OVERFLOW_INDEX, -1);
                 return true;
             }
@@ -308,7 +309,7 @@ abstract class SpanSlotWriter {
             int used = get(LINK_END);
             int at = end(region);
             int tail = used - at;
-            int top = capacity - tail;
+            int top = capacity() - tail;
             System.arraycopy(area, base + at, area, base + top, tail); // park what follows at the top
             int budget = budgetEnd(region);
             int limit = Math.min(budget, top);

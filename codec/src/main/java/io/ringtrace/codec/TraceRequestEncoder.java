@@ -38,7 +38,7 @@ import sun.misc.Unsafe;
  * so spans must be grouped: the body is kept as runs of same-scope spans, each run after the
  * first preceded by a 5-byte internal marker (scope index, run length), and {@code seal()} copies
  * the runs scope by scope into the output area behind the body. That costs one extra copy of the
- * request and {@link #requiredCapacity(int)} bytes of buffer (about 2.25 x {@code
+ * request and {@link #requiredCapacity(int)} bytes of buffer (about 2.13 x {@code
  * maxRequestBytes}); the single-scope common case pays neither the copy nor the markers.
  *
  * <h2>Write path</h2>
@@ -129,14 +129,15 @@ public final class TraceRequestEncoder {
 
     /**
      * The buffer capacity {@link #begin(Bytes)} needs: {@code maxRequestBytes} for the request,
-     * a quarter more for the multi-scope run markers, and {@code maxRequestBytes} of output area
-     * where several scopes' spans are grouped at {@link #seal()}.
+     * an eighth more for the multi-scope run markers (5 bytes per run, and a run holds at least
+     * one span of at least ~50 bytes, so even spans of alternating scopes fit), and {@code
+     * maxRequestBytes} of output area where several scopes' spans are grouped at {@link #seal()}.
      *
      * @param maxRequestBytes the encoder's maximum request size
      * @return bytes of buffer capacity
      */
     public static int requiredCapacity(int maxRequestBytes) {
-        return 2 * maxRequestBytes + maxRequestBytes / 4 + 64;
+        return 2 * maxRequestBytes + maxRequestBytes / 8 + 64;
     }
 
     /** @return the buffer capacity this encoder needs, {@link #requiredCapacity(int)} */

@@ -45,16 +45,20 @@ final class OverflowBuffers implements SpanOverflow {
         return (bytes + 7) & ~7L;
     }
 
+    /**
+     * Takes a free buffer: two passes over the pool, starting at a place that differs per thread
+     * (so concurrent claims rarely meet on one entry). Not exact: a buffer given back behind the
+     * scan while the ones ahead are taken is missed, so size the pool with some headroom.
+     */
     @Override
     public int claim() {
-        // start at a place that differs per thread, so concurrent claims rarely meet on one entry
         int n = buffers.length;
         if (n == 0) {
             return -1;
         }
         int start = (int) (Thread.currentThread().getId() % n);
-        for (int i = 0; i < n; i++) {
-            int index = start + i < n ? start + i : start + i - n;
+        for (int i = 0; i < 2 * n; i++) {
+            int index = (start + i) % n;
             if (state.get(index) == FREE && state.compareAndSet(index, FREE, TAKEN)) {
                 return index;
             }

@@ -20,7 +20,10 @@ import io.ringtrace.codec.SpanSlot;
  */
 final class SpanSlots {
 
-    /** Heap per slot besides its bytes: the flyweight object (~48 bytes) and the ring's reference to it. */
+    /**
+     * Heap per slot besides its bytes: the flyweight object (48 bytes with compressed references),
+     * the ring's reference to it and the ring's availability flag for the slot (4 bytes each).
+     */
     static final int FLYWEIGHT_BYTES = 56;
 
     final byte[] area;

@@ -413,6 +413,11 @@ public final class TraceEngine implements AutoCloseable {
         }
     }
 
+    /** @return the overflow buffers taken now (tests: every one comes back once its span is read) */
+    int overflowBuffersTaken() {
+        return slots == null ? 0 : slots.overflow.taken();
+    }
+
     // ================================================================================ span API
 
     /**
