@@ -26,9 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The ringtrace engine: a pre-allocated multi-producer ring of {@link SpanRecord}s, one serializer
- * thread that encodes published records as OTLP into a fixed pool of off-heap request buffers, and
- * the {@link SpanExporter} that ships them. Build with {@link #builder()}.
+ * The ringtrace engine: a pre-allocated multi-producer ring of compact span slots (one heap array,
+ * the {@link io.ringtrace.codec.SpanSlot} format, written in place through {@link SpanRecord}
+ * flyweights), one serializer thread that encodes each published slot in place as OTLP into a fixed
+ * pool of off-heap request buffers, and the {@link SpanExporter} that ships them. Build with
+ * {@link #builder()}.
  *
  * <h2>Producing spans</h2>
  * <ul>
@@ -47,30 +49,34 @@ import java.util.concurrent.locks.LockSupport;
  *   (the serializer waits for it without spinning, and still seals and flushes what came before
  *   it; a slot held for over a second is counted in {@link EngineStats#slotsHeldTooLong()} and
  *   logged).
- *   The record is clean (reset by the claim) when claimed. A negative result is a failure code
+ *   The record is clean (reset by the claim) when claimed; a span that outgrows the slot moves
+ *   into an overflow buffer (see below). A negative result is a failure code
  *   ({@link #RING_FULL}, {@link #CLOSED}, {@link #DISABLED}), never an exception; a failed
  *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
  *   once per span and give the span up on failure.
  *   <li>Span API: {@link #tracer(InstrumentationScope)}, then {@link Tracer#start}, and
- *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), packs the span for its slot
- *   (see {@code PackedSlots}; a span too big for that is copied into the slot) and publishes.
+ *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), copies the span's used bytes
+ *   into the slot in one copy (into an overflow buffer if bigger than the slot) and publishes.
  * </ul>
  * Both paths allocate nothing per span in steady state.
  *
  * <h2>Memory bound</h2>
  * Fixed at build time, nothing grows with load:
  * <ul>
- *   <li>heap: {@code ringSize x slot}, where a slot is one {@link SpanRecord}: at most
- *   {@link SpanLimits#recordHeapBytes()} bytes
- *   (~8.4 KB with the default limits, so ~69 MB for the default 8192 slots: size the ring and the
- *   limits together), plus {@code ringSize x 512} bytes where the span API packs its spans (4 MiB
- *   for 8192 slots); {@code build()} rejects a ring that would take more than three quarters of
- *   the maximum heap;
+ *   <li>heap: {@code ringSize x (slotBytes + 56)} (the slots, one array, and a 48-byte flyweight
+ *   per slot with the ring's reference and availability flag) plus {@code overflowBuffers x
+ *   (SpanSlot.maxSpanBytes(spanLimits) + 24)} (8,336 + 24 bytes each with the default limits):
+ *   5,188,432 bytes for the defaults (8,192 slots of 512 bytes, 64 overflow buffers), 1,117,008
+ *   for 1,024 slots, 37,759,824 for 65,536; {@code build()} rejects more than 2 GiB of slots or a
+ *   ring that would take more than three quarters of the maximum heap;
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
- *   (about 2.25 x maxRequestBytes each: ~9.4 MB for the defaults 4 x 1 MiB), allocated (and, by
- *   Chronicle, zeroed, so resident at once) at build and freed at close ({@link #offHeapBytesHeld()});
- *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of one
- *   record each, created on first use.
+ *   (2.125 x maxRequestBytes + 64 each: 8,913,152 bytes for the defaults 4 x 1 MiB), allocated
+ *   (and, by Chronicle, zeroed, so resident at once) at build and freed at close ({@link
+ *   #offHeapBytesHeld()});
+ *   <li>in all, with the defaults: ~14.1 MB (1,024 slots: ~10.0 MB; 65,536 slots: ~46.7 MB);
+ *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of
+ *   {@link SpanLimits#recordHeapBytes()} each (~8.6 KB with the default limits), created on first
+ *   use.
  * </ul>
  * A closed engine that the application no longer references (nor its tracers) is garbage-collected
  * with all of the above, also while threads that used its span API live on: their pools hold the

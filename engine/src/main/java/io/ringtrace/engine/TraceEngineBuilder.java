@@ -53,9 +53,9 @@ public final class TraceEngineBuilder {
     public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
     /**
      * Default maximum serialized size of one export request: 1 MiB, a quarter of gRPC's default 4 MiB
-     * message limit and room for 512 spans of 2 KB. Each request buffer needs ~2.25x this, and
+     * message limit and room for 512 spans of 2 KB. Each request buffer needs ~2.13x this, and
      * Chronicle touches (zeroes) off-heap memory when it allocates it, so the pool is resident at
-     * once: 4 x ~2.4 MB with the defaults (measured: a 64 MiB {@code Bytes.allocateDirect} raises the
+     * once: 4 x ~2.2 MB with the defaults (measured: a 64 MiB {@code Bytes.allocateDirect} raises the
      * process RSS by 64 MiB).
      */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
