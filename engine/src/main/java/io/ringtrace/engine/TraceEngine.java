@@ -8,11 +8,9 @@ import com.lmax.disruptor.RingBuffer;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanFlags;
-import io.ringtrace.codec.SpanKind;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.TraceRequestEncoder;
-import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.leak.OpenSpanDetector;
@@ -434,87 +432,26 @@ public final class TraceEngine implements AutoCloseable {
         return new Tracer(this, Objects.requireNonNull(scope, "scope"));
     }
 
-    Span startSpan(InstrumentationScope scope, Utf8Constant name, CharSequence nameChars, int kind,
-                   Span explicitParent, TraceContext contextParent, boolean useCurrent) {
-        if (name == null && nameChars == null) {
-            throw new IllegalArgumentException("span name must not be null");
-        }
-        if (kind < SpanKind.UNSPECIFIED || kind > SpanKind.CONSUMER) {
-            throw new IllegalArgumentException("span kind must be a SpanKind constant (0-5), got " + kind);
-        }
-        if (closed) {
-            return noopSpan;
-        }
-        SpanPool pool = pools.get(); // per-thread pool: no contention
-        Span localParent = null;
-        TraceContext parent = null;
-        if (useCurrent) {
-            localParent = pool.current();
-            parent = localParent == null ? null : localParent.context;
-        } else if (explicitParent != null && explicitParent.isValid()) {
-            parent = explicitParent.context;
-            localParent = explicitParent.pool == pool ? explicitParent : null;
-        } else if (contextParent != null && contextParent.isValid()) {
-            parent = contextParent;
-        }
-        boolean hasParent = parent != null;
-        long traceIdHigh = hasParent ? parent.traceIdHigh : Ids.randomTraceIdHigh();
-        long traceIdLow = hasParent ? parent.traceIdLow : Ids.randomTraceIdLow();
-        boolean parentRemote = hasParent && parent.remote;
-        boolean sampled = sample(hasParent, parentRemote, hasParent && parent.isSampled(), traceIdHigh, traceIdLow);
-        long now = clock.nowEpochNanos();
-        // leak detector debug setting: keep a run-time name too (allocates; off by default)
-        Span span = pool.acquire(now, name == null && leakStacks ? nameChars.toString() : name);
-        if (span == null) {
-            if (sampled) {
-                counters.droppedAtEdge(DropReason.POOL_EXHAUSTED);
-            }
-            return noopSpan;
-        }
-        long spanId = Ids.randomSpanId();
-        long parentSpanId = hasParent ? parent.spanId : Ids.INVALID_SPAN_ID;
-        int flags = sampled ? TraceContext.SAMPLED_FLAG : 0;
-        span.context.set(traceIdHigh, traceIdLow, spanId, flags, false);
-        if (hasParent) {
-            span.context.copyTraceState(parent);
-        }
-        span.sampled = sampled;
-        span.eventAdded = false;
-        span.parentSpanId = parentSpanId;
-        span.parent = localParent;
-        span.parentGeneration = localParent == null ? 0 : localParent.generation;
-        if (sampled) {
-            SpanRecord record = span.record.reset();
-            record.scope(scope).traceId(traceIdHigh, traceIdLow).spanId(spanId)
-                    .traceFlags(SpanFlags.of(flags, parentRemote)).kind(kind).startEpochNanos(now);
-            // the name before the trace state: they share the record's text bytes, and an incoming
-            // tracestate of up to 512 chars must not crowd out the name (the record then drops whole
-            // tracestate members from the end)
-            if (name != null) {
-                record.name(name);
-            } else {
-                record.name(nameChars);
-            }
-            if (hasParent) {
-                record.parentSpanId(parentSpanId);
-                if (span.context.traceStateLength > 0) {
-                    record.traceState(span.context.traceState());
-                }
-            }
-        }
-        span.recording = sampled;
-        if (leakStacks) {
-            span.startStack = new Throwable("span started here"); // leak detector debug setting only
-        }
-        pool.started(span);
-        return span;
+    /** @return the no-op span (shared by all threads) */
+    Span noopSpan() {
+        return noopSpan;
+    }
+
+    /** @return this thread's span pool, created at its first span */
+    SpanPool pool() {
+        return pools.get(); // per-thread pool: no contention
+    }
+
+    /** @return whether the leak detector's debug setting captures each span's start (allocates) */
+    boolean leakStacks() {
+        return leakStacks;
     }
 
     /**
      * Asks the sampler, containing what it throws: a sampler bug must never escape {@code start()}
      * into the application. Such a span is not sampled (counted; logged once per engine).
      */
-    private boolean sample(boolean hasParent, boolean parentRemote, boolean parentSampled, long traceIdHigh,
+    boolean sample(boolean hasParent, boolean parentRemote, boolean parentSampled, long traceIdHigh,
                            long traceIdLow) {
         try {
             return sampler.shouldSample(hasParent, parentRemote, parentSampled, traceIdHigh, traceIdLow);
