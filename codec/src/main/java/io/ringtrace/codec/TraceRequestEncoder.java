@@ -9,14 +9,15 @@ import net.openhft.chronicle.core.UnsafeMemory;
 import sun.misc.Unsafe;
 
 /**
- * Encodes {@link SpanRecord}s into one OTLP {@code ExportTraceServiceRequest} in an off-heap
- * Chronicle {@link Bytes} buffer: {@link #begin(Bytes)}, {@link #append(SpanRecord)} span after
- * span, {@link #seal()}. Reusable for any number of requests; zero allocation in steady state.
- * Single-threaded: one encoder per serializer thread.
+ * Encodes spans in the {@link SpanSlot} format (a {@link SpanRecord}, or a ring slot read in place
+ * with {@link #tryAppend(byte[], int, int, InstrumentationScope)}) into one OTLP {@code
+ * ExportTraceServiceRequest} in an off-heap Chronicle {@link Bytes} buffer: {@link #begin(Bytes)},
+ * {@link #append(SpanRecord)} span after span, {@link #seal()}. Reusable for any number of
+ * requests; zero allocation in steady state. Single-threaded: one encoder per serializer thread.
  *
  * <h2>Checked once, sizes first, no back-patching of the span</h2>
- * {@link #tryAppend(SpanRecord)} reads the record's primitives, offsets and region lengths once,
- * checks them against the record's own storage (and the span's required fields), and computes the
+ * {@link #tryAppend(SpanRecord)} reads the span's header fields, offsets and region lengths once,
+ * checks them against the span's bounds (and the span's required fields), and computes the
  * span's exact size from those copies before a byte is written (the attribute, event and link
  * regions are already wire-encoded, see {@link SpanRecord}). So its length prefix is written once
  * with its minimal varint, as protobuf-java writes it, and a span that is invalid or does not fit
@@ -43,7 +44,7 @@ import sun.misc.Unsafe;
  *
  * <h2>Write path</h2>
  * Bytes are written with plain native stores ({@code Unsafe}) at addresses inside the buffer's
- * capacity, which {@code begin} checks once, and copied from a record's arena at offsets that
+ * capacity, which {@code begin} checks once, and copied from the span's bytes at offsets that
  * {@code tryAppend} checks once per span; Chronicle's bounds-checked write methods were
  * measured 30-45% slower for this kind of small-write workload (STYLE.md). Chronicle {@code
  * Bytes} still owns the memory and its lifetime; positions are set once, at {@code seal}.
@@ -201,9 +202,9 @@ public final class TraceRequestEncoder {
      * Appends one span if the record is a valid span and it fits. Nothing of it is written
      * otherwise, so a refused span never affects the request under construction.
      *
-     * <p>The edge check, once per span: the record's offsets, lengths and counts must lie inside its
-     * own storage (a record changed by two threads at once, e.g. through ring-API misuse, is
-     * refused, never read outside its arena), its kind and status code must be constants, its ids
+     * <p>The edge check, once per span: the span's regions, texts, event and link prefixes and counts
+     * must lie inside its bounds (a span changed by two threads at once, e.g. through ring-API
+     * misuse, is refused, never read outside them), it must not be marked too large, its kind and status code must be constants, its ids
      * valid and its start and end times positive, and no setter may have refused its arguments
      * ({@link SpanRecord#fillFailed()}). Every field is read once, checked, and the span's size and
      * bytes are computed from those copies only. Fixed up on the way, as the OpenTelemetry SDK
@@ -458,7 +459,7 @@ public final class TraceRequestEncoder {
 
     /**
      * Writes the {@code ScopeSpans.spans} field of the checked span {@code c} at {@code pos}, its
-     * variable parts copied from {@code arena} (its record's) at the checked offsets; returns the end.
+     * variable parts copied from {@code arena} (the span's area) at the checked offsets; returns the end.
      */
     private int writeSpan(SpanSlotReader c, byte[] arena, int pos, int spanSize) {
         final long a = address;
