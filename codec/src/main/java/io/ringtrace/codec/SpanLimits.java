@@ -126,7 +126,7 @@ public final class SpanLimits {
      * The heap one stand-alone {@link SpanRecord} with these limits takes, at most: its own array
      * of {@link SpanSlot#maxSpanBytes(SpanLimits)} bytes (the header, the four byte budgets and a
      * small prefix per event and link) and {@value #RECORD_OVERHEAD_BYTES} bytes for the object and
-     * the array header. About 8.4 KB with the defaults. A ring slot takes only its slot bytes.
+     * the array header. About 8.6 KB with the defaults. A ring slot takes only its slot bytes.
      *
      * @return bytes per stand-alone record
      */
