@@ -1,17 +1,18 @@
 package io.ringtrace.codec;
 
 /**
- * Per-record limits: how many attributes, events and links a {@link SpanRecord} keeps, and how
- * many bytes of pre-allocated arena it has for their encoded form. Every record is allocated to
- * these bounds once, so they are also its memory footprint ({@link #recordArenaBytes()} plus a
- * small offset table); what exceeds them is dropped and counted in the OTLP {@code
- * dropped_*_count} fields, never thrown.
+ * Per-span limits: how many attributes, events and links a {@link SpanRecord} keeps, and how many
+ * bytes of wire form it may take for its texts, attributes, events and links (byte budgets). They
+ * bound the largest span, {@link SpanSlot#maxSpanBytes(SpanLimits)}, and so size a stand-alone
+ * record (a pooled span of the span API) and each overflow buffer; a ring slot has its own,
+ * smaller size. What exceeds them is dropped and counted in the OTLP {@code dropped_*_count}
+ * fields, never thrown.
  *
  * <p>Defaults follow the OpenTelemetry SDK's span limits (128 each) for the counts; the byte
  * budgets fit typical spans (a few dozen short attributes, a few events) with room to spare.
  * Bounds: every count is at most {@link #MAX_COUNT} (4096) and the four arenas together at most
- * 16 MiB; {@link Builder#build()} rejects more with an {@link IllegalArgumentException}. A record
- * takes {@link #recordHeapBytes()} of heap, and an engine holds one per ring slot.
+ * 16 MiB; {@link Builder#build()} rejects more with an {@link IllegalArgumentException}. A
+ * stand-alone record takes {@link #recordHeapBytes()} of heap.
  * Immutable; build with {@link #builder()}.
  */
 public final class SpanLimits {
@@ -28,9 +29,9 @@ public final class SpanLimits {
     public static final int DEFAULT_LINK_BYTES = 1024;
 
     /**
-     * Largest value of every count limit: {@value}. Each event and each link takes a fixed number
-     * of entries in the record's offset table, and every ring slot and pooled span holds a record,
-     * so a count is memory times the ring size; see {@link #recordHeapBytes()}.
+     * Largest value of every count limit: {@value}. Each event and each link takes a small prefix
+     * in the span's bytes, so the counts size every pooled span and overflow buffer; see {@link
+     * #recordHeapBytes()}.
      */
     public static final int MAX_COUNT = 4096;
 
@@ -122,15 +123,15 @@ public final class SpanLimits {
     }
 
     /**
-     * The heap one {@link SpanRecord} with these limits takes, at most: its arena ({@link
-     * #recordArenaBytes()}), its offset table of {@code 2 x maxEvents + 3 x maxLinks} ints, and
-     * {@value #RECORD_OVERHEAD_BYTES} bytes for the object itself and the two array headers. About
-     * 8.4 KB with the defaults.
+     * The heap one stand-alone {@link SpanRecord} with these limits takes, at most: its own array
+     * of {@link SpanSlot#maxSpanBytes(SpanLimits)} bytes (the header, the four byte budgets and a
+     * small prefix per event and link) and {@value #RECORD_OVERHEAD_BYTES} bytes for the object and
+     * the array header. About 8.6 KB with the defaults. A ring slot takes only its slot bytes.
      *
-     * @return bytes per record
+     * @return bytes per stand-alone record
      */
     public long recordHeapBytes() {
-        return RECORD_OVERHEAD_BYTES + align8(recordArenaBytes()) + align8(4L * (2L * maxEvents + 3L * maxLinks));
+        return RECORD_OVERHEAD_BYTES + align8(SpanSlot.maxSpanBytes(this));
     }
 
     /** The record object's fields plus two array headers, rounded up (a test measures a record against it). */

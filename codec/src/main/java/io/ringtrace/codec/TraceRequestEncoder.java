@@ -9,14 +9,15 @@ import net.openhft.chronicle.core.UnsafeMemory;
 import sun.misc.Unsafe;
 
 /**
- * Encodes {@link SpanRecord}s into one OTLP {@code ExportTraceServiceRequest} in an off-heap
- * Chronicle {@link Bytes} buffer: {@link #begin(Bytes)}, {@link #append(SpanRecord)} span after
- * span, {@link #seal()}. Reusable for any number of requests; zero allocation in steady state.
- * Single-threaded: one encoder per serializer thread.
+ * Encodes spans in the {@link SpanSlot} format (a {@link SpanRecord}, or a ring slot read in place
+ * with {@link #tryAppend(byte[], int, int, InstrumentationScope)}) into one OTLP {@code
+ * ExportTraceServiceRequest} in an off-heap Chronicle {@link Bytes} buffer: {@link #begin(Bytes)},
+ * {@link #append(SpanRecord)} span after span, {@link #seal()}. Reusable for any number of
+ * requests; zero allocation in steady state. Single-threaded: one encoder per serializer thread.
  *
  * <h2>Checked once, sizes first, no back-patching of the span</h2>
- * {@link #tryAppend(SpanRecord)} reads the record's primitives, offsets and region lengths once,
- * checks them against the record's own storage (and the span's required fields), and computes the
+ * {@link #tryAppend(SpanRecord)} reads the span's header fields, offsets and region lengths once,
+ * checks them against the span's bounds (and the span's required fields), and computes the
  * span's exact size from those copies before a byte is written (the attribute, event and link
  * regions are already wire-encoded, see {@link SpanRecord}). So its length prefix is written once
  * with its minimal varint, as protobuf-java writes it, and a span that is invalid or does not fit
@@ -38,12 +39,12 @@ import sun.misc.Unsafe;
  * so spans must be grouped: the body is kept as runs of same-scope spans, each run after the
  * first preceded by a 5-byte internal marker (scope index, run length), and {@code seal()} copies
  * the runs scope by scope into the output area behind the body. That costs one extra copy of the
- * request and {@link #requiredCapacity(int)} bytes of buffer (about 2.25 x {@code
+ * request and {@link #requiredCapacity(int)} bytes of buffer (about 2.13 x {@code
  * maxRequestBytes}); the single-scope common case pays neither the copy nor the markers.
  *
  * <h2>Write path</h2>
  * Bytes are written with plain native stores ({@code Unsafe}) at addresses inside the buffer's
- * capacity, which {@code begin} checks once, and copied from a record's arena at offsets that
+ * capacity, which {@code begin} checks once, and copied from the span's bytes at offsets that
  * {@code tryAppend} checks once per span; Chronicle's bounds-checked write methods were
  * measured about 1.7x slower for this kind of small-write workload (codec/README.md). Chronicle {@code
  * Bytes} still owns the memory and its lifetime; positions are set once, at {@code seal}.
@@ -106,7 +107,7 @@ public final class TraceRequestEncoder {
     /** Exact encoded size of the request so far, spans included. */
     private long requestSize;
     /** The span being appended, read once from its record and checked. */
-    private final CheckedSpan checked = new CheckedSpan();
+    private final SpanSlotReader checked = new SpanSlotReader();
 
     /**
      * @param resource the resource of every span this encoder writes; not null
@@ -129,14 +130,15 @@ public final class TraceRequestEncoder {
 
     /**
      * The buffer capacity {@link #begin(Bytes)} needs: {@code maxRequestBytes} for the request,
-     * a quarter more for the multi-scope run markers, and {@code maxRequestBytes} of output area
-     * where several scopes' spans are grouped at {@link #seal()}.
+     * an eighth more for the multi-scope run markers (5 bytes per run, and a run holds at least
+     * one span of at least ~50 bytes, so even spans of alternating scopes fit), and {@code
+     * maxRequestBytes} of output area where several scopes' spans are grouped at {@link #seal()}.
      *
      * @param maxRequestBytes the encoder's maximum request size
      * @return bytes of buffer capacity
      */
     public static int requiredCapacity(int maxRequestBytes) {
-        return 2 * maxRequestBytes + maxRequestBytes / 4 + 64;
+        return 2 * maxRequestBytes + maxRequestBytes / 8 + 64;
     }
 
     /** @return the buffer capacity this encoder needs, {@link #requiredCapacity(int)} */
@@ -200,9 +202,9 @@ public final class TraceRequestEncoder {
      * Appends one span if the record is a valid span and it fits. Nothing of it is written
      * otherwise, so a refused span never affects the request under construction.
      *
-     * <p>The edge check, once per span: the record's offsets, lengths and counts must lie inside its
-     * own storage (a record changed by two threads at once, e.g. through ring-API misuse, is
-     * refused, never read outside its arena), its kind and status code must be constants, its ids
+     * <p>The edge check, once per span: the span's regions, texts, event and link prefixes and counts
+     * must lie inside its bounds (a span changed by two threads at once, e.g. through ring-API
+     * misuse, is refused, never read outside them), it must not be marked too large, its kind and status code must be constants, its ids
      * valid and its start and end times positive, and no setter may have refused its arguments
      * ({@link SpanRecord#fillFailed()}). Every field is read once, checked, and the span's size and
      * bytes are computed from those copies only. Fixed up on the way, as the OpenTelemetry SDK
@@ -218,16 +220,32 @@ public final class TraceRequestEncoder {
      * @throws IllegalStateException if {@link #begin(Bytes)} was not called
      */
     public int tryAppend(SpanRecord span) {
+        return tryAppend(span.area(), span.base(), span.base() + span.capacity(), span.scope());
+    }
+
+    /**
+     * {@link #tryAppend(SpanRecord)} for a span in the {@link SpanSlot} format, read in place.
+     *
+     * @param area the array holding the span
+     * @param base where it starts
+     * @param limit the end of its room: nothing at or past it is read
+     * @param scope its instrumentation scope; null means {@link InstrumentationScope#empty()}
+     * @return {@link #APPENDED}, {@link #FULL} or {@link #INVALID}, as {@link #tryAppend(SpanRecord)}
+     * @throws IllegalStateException if {@link #begin(Bytes)} was not called
+     */
+    public int tryAppend(byte[] area, int base, int limit, InstrumentationScope scope) {
         if (buffer == null) {
             throw new IllegalStateException("append(...) outside begin(...)/seal()");
         }
-        final CheckedSpan c = checked;
-        if (!c.readFrom(span)) {
+        if (scope == null) {
+            scope = InstrumentationScope.empty();
+        }
+        final SpanSlotReader c = checked;
+        if (!c.readFrom(area, base, limit)) {
             return INVALID;
         }
         final int spanSize = spanSize(c);
         final int spanFieldSize = lenFieldSize(spanSize);
-        final InstrumentationScope scope = span.scope();
 
         // Which ScopeSpans the span joins; a new scope costs its ScopeSpans header and trailer.
         int s = currentScope >= 0 && scopes[currentScope] == scope ? currentScope : indexOf(scope);
@@ -275,7 +293,7 @@ public final class TraceRequestEncoder {
             bodyEnd += RUN_MARKER_BYTES;
         }
         currentScope = s;
-        bodyEnd = writeSpan(c, span.arena, bodyEnd, spanSize);
+        bodyEnd = writeSpan(c, area, bodyEnd, spanSize);
         scopeSpanBytes[s] += spanFieldSize;
         spanCount++;
         requestSize = newRequestSize;
@@ -384,7 +402,7 @@ public final class TraceRequestEncoder {
     }
 
     /** Exact size of the {@code Span} message body of {@code c}, as protobuf-java would write it. */
-    private static int spanSize(CheckedSpan c) {
+    private static int spanSize(SpanSlotReader c) {
         int size = 18 + 10; // trace_id (1): tag, len, 16 bytes; span_id (2): tag, len, 8 bytes
         if (c.traceStateLength != 0) {
             size += lenFieldSize(c.traceStateLength);
@@ -397,7 +415,7 @@ public final class TraceRequestEncoder {
             size += 2;
         }
         size += 9 + 9; // start and end times: both positive, so both present
-        size += c.attributeEnd - c.attributeBase;
+        size += c.attributeEnd - c.attributeStart;
         if (c.droppedAttributes != 0) {
             size += 1 + varintSize(c.droppedAttributes);
         }
@@ -423,29 +441,17 @@ public final class TraceRequestEncoder {
         return size;
     }
 
-    private static int eventBodyLength(CheckedSpan c, int i) {
-        int end = i + 1 < c.eventCount ? c.table[2 * i + 2] : c.eventEnd;
-        return end - c.table[2 * i];
+    private static int eventSize(SpanSlotReader c, int i) {
+        int dropped = c.events[3 * i + 2];
+        return c.events[3 * i + 1] + (dropped != 0 ? 1 + varintSize(dropped) : 0);
     }
 
-    private static int eventSize(CheckedSpan c, int i) {
-        int dropped = c.table[2 * i + 1];
-        return eventBodyLength(c, i) + (dropped != 0 ? 1 + varintSize(dropped) : 0);
+    private static int linkSize(SpanSlotReader c, int i) {
+        int dropped = c.links[4 * i + 2];
+        return c.links[4 * i + 1] + (dropped != 0 ? 1 + varintSize(dropped) : 0) + (c.links[4 * i + 3] != 0 ? 5 : 0);
     }
 
-    private static int linkBodyLength(CheckedSpan c, int i) {
-        int t = c.linkTableBase + 3 * i;
-        int end = i + 1 < c.linkCount ? c.table[t + 3] : c.linkEnd;
-        return end - c.table[t];
-    }
-
-    private static int linkSize(CheckedSpan c, int i) {
-        int t = c.linkTableBase + 3 * i;
-        int dropped = c.table[t + 1];
-        return linkBodyLength(c, i) + (dropped != 0 ? 1 + varintSize(dropped) : 0) + (c.table[t + 2] != 0 ? 5 : 0);
-    }
-
-    private static int statusSize(CheckedSpan c) {
+    private static int statusSize(SpanSlotReader c) {
         return (c.statusMessageLength != 0 ? lenFieldSize(c.statusMessageLength) : 0) + (c.statusCode != 0 ? 2 : 0);
     }
 
@@ -453,9 +459,9 @@ public final class TraceRequestEncoder {
 
     /**
      * Writes the {@code ScopeSpans.spans} field of the checked span {@code c} at {@code pos}, its
-     * variable parts copied from {@code arena} (its record's) at the checked offsets; returns the end.
+     * variable parts copied from {@code arena} (the span's area) at the checked offsets; returns the end.
      */
-    private int writeSpan(CheckedSpan c, byte[] arena, int pos, int spanSize) {
+    private int writeSpan(SpanSlotReader c, byte[] arena, int pos, int spanSize) {
         final long a = address;
         pos = putByte(a, pos, 0x12); // ScopeSpans.spans (2, LEN)
         pos = putVarint(a, pos, spanSize);
@@ -493,18 +499,18 @@ public final class TraceRequestEncoder {
         pos = putByte(a, pos, 0x41); // end_time_unix_nano (8, I64)
         pos = putFixed64(a, pos, c.endEpochNanos);
         // attributes (9): complete KeyValue fields already
-        pos = copy(arena, c.attributeBase, a, pos, c.attributeEnd - c.attributeBase);
+        pos = copy(arena, c.attributeStart, a, pos, c.attributeEnd - c.attributeStart);
         if (c.droppedAttributes != 0) {
             pos = putByte(a, pos, 0x50); // dropped_attributes_count (10, VARINT)
             pos = putVarint(a, pos, c.droppedAttributes);
         }
-        final int[] table = c.table;
+        final int[] events = c.events;
         for (int i = 0, n = c.eventCount; i < n; i++) {
-            int dropped = table[2 * i + 1];
-            int body = eventBodyLength(c, i);
+            int dropped = events[3 * i + 2];
+            int body = events[3 * i + 1];
             pos = putByte(a, pos, 0x5A); // events (11, LEN)
             pos = putVarint(a, pos, body + (dropped != 0 ? 1 + varintSize(dropped) : 0));
-            pos = copy(arena, table[2 * i], a, pos, body); // time (1), name (2), attributes (3)
+            pos = copy(arena, events[3 * i], a, pos, body); // time (1), name (2), attributes (3)
             if (dropped != 0) {
                 pos = putByte(a, pos, 0x20); // Event.dropped_attributes_count (4, VARINT)
                 pos = putVarint(a, pos, dropped);
@@ -515,12 +521,12 @@ public final class TraceRequestEncoder {
             pos = putVarint(a, pos, c.droppedEvents);
         }
         for (int i = 0, n = c.linkCount; i < n; i++) {
-            int t = c.linkTableBase + 3 * i;
-            int dropped = table[t + 1];
-            int flags = table[t + 2];
+            int[] links = c.links;
+            int dropped = links[4 * i + 2];
+            int flags = links[4 * i + 3];
             pos = putByte(a, pos, 0x6A); // links (13, LEN)
             pos = putVarint(a, pos, linkSize(c, i));
-            pos = copy(arena, table[t], a, pos, linkBodyLength(c, i)); // ids (1, 2), trace_state (3), attributes (4)
+            pos = copy(arena, links[4 * i], a, pos, links[4 * i + 1]); // ids (1, 2), trace_state (3), attributes (4)
             if (dropped != 0) {
                 pos = putByte(a, pos, 0x28); // Link.dropped_attributes_count (5, VARINT)
                 pos = putVarint(a, pos, dropped);
@@ -554,147 +560,6 @@ public final class TraceRequestEncoder {
             pos = putFixed32(a, pos, c.flags);
         }
         return pos;
-    }
-
-    /**
-     * The span being appended: every field of its record that the encoder uses, read once and
-     * checked against the record's own layout before a byte is written; the size and the bytes are
-     * then computed from these copies alone. A record written by another thread meanwhile (ring-API
-     * misuse) can so make a span's content wrong, but never its size, and never make the encoder
-     * read outside the record's arena or write past the span's computed size. Reused: no allocation
-     * once {@link #table} is as large as the largest record's table.
-     */
-    private static final class CheckedSpan {
-        long traceIdHigh;
-        long traceIdLow;
-        long spanId;
-        long parentSpanId;
-        long startEpochNanos;
-        /** At least {@link #startEpochNanos}. */
-        long endEpochNanos;
-        int flags;
-        int kind;
-        int statusCode;
-        int nameOffset;
-        int nameLength;
-        /** Whether the name is empty or blank and {@link #FALLBACK_SPAN_NAME} is sent instead. */
-        boolean fallbackName;
-        int traceStateOffset;
-        int traceStateLength;
-        int statusMessageOffset;
-        int statusMessageLength;
-        int attributeBase;
-        int attributeEnd;
-        int droppedAttributes;
-        int eventCount;
-        int eventEnd;
-        int droppedEvents;
-        int linkTableBase;
-        int linkCount;
-        int linkEnd;
-        int droppedLinks;
-        /** The used entries of the record's offset table, at the same indexes. */
-        int[] table = new int[0];
-
-        /** @return whether {@code r} is a valid span; this then holds its checked fields */
-        boolean readFrom(SpanRecord r) {
-            traceIdHigh = r.traceIdHigh;
-            traceIdLow = r.traceIdLow;
-            spanId = r.spanId;
-            parentSpanId = r.parentSpanId;
-            startEpochNanos = r.startEpochNanos;
-            long end = r.endEpochNanos;
-            flags = r.flags;
-            kind = r.kind;
-            statusCode = r.statusCode;
-            if (r.fillFailed || (traceIdHigh == 0 && traceIdLow == 0) || spanId == 0 || startEpochNanos <= 0
-                    || end <= 0 || !SpanKind.isValid(kind) || !StatusCode.isValid(statusCode)) {
-                return false;
-            }
-            endEpochNanos = Math.max(startEpochNanos, end);
-            // texts: inside the text partition [0, attributeBase) (the bases are final: never torn)
-            int textEnd = r.attributeBase;
-            nameOffset = r.nameOffset;
-            nameLength = r.nameLength;
-            traceStateOffset = r.traceStateOffset;
-            traceStateLength = r.traceStateLength;
-            statusMessageOffset = r.statusMessageOffset;
-            statusMessageLength = r.statusMessageLength;
-            if (!inside(nameOffset, nameLength, textEnd) || !inside(traceStateOffset, traceStateLength, textEnd)
-                    || !inside(statusMessageOffset, statusMessageLength, textEnd)) {
-                return false;
-            }
-            // regions: each inside its own partition
-            attributeBase = r.attributeBase;
-            attributeEnd = r.attributeEnd;
-            eventEnd = r.eventEnd;
-            linkEnd = r.linkEnd;
-            int eventBase = r.eventBase;
-            int linkBase = r.linkBase;
-            if (attributeEnd < attributeBase || attributeEnd > eventBase || eventEnd < eventBase || eventEnd > linkBase
-                    || linkEnd < linkBase || linkEnd > r.arenaEnd) {
-                return false;
-            }
-            droppedAttributes = r.droppedAttributes;
-            droppedEvents = r.droppedEvents;
-            droppedLinks = r.droppedLinks;
-            // events and links: counts within the table, starts in order inside their region
-            int[] source = r.table;
-            linkTableBase = r.linkTableBase;
-            eventCount = r.eventCount;
-            linkCount = r.linkCount;
-            if (eventCount < 0 || eventCount > linkTableBase / 2 || linkCount < 0
-                    || linkCount > (source.length - linkTableBase) / 3) {
-                return false;
-            }
-            if (table.length < source.length) {
-                table = new int[source.length]; // once per larger span limits
-            }
-            System.arraycopy(source, 0, table, 0, 2 * eventCount);
-            System.arraycopy(source, linkTableBase, table, linkTableBase, 3 * linkCount);
-            int previous = eventBase;
-            for (int i = 0; i < eventCount; i++) {
-                int start = table[2 * i];
-                if (start < previous) {
-                    return false;
-                }
-                previous = start;
-            }
-            if (previous > eventEnd) {
-                return false;
-            }
-            previous = linkBase;
-            for (int i = 0; i < linkCount; i++) {
-                int start = table[linkTableBase + 3 * i];
-                if (start < previous) {
-                    return false;
-                }
-                previous = start;
-            }
-            if (previous > linkEnd) {
-                return false;
-            }
-            fallbackName = isBlank(r.arena, nameOffset, nameLength);
-            return true;
-        }
-
-        /** @return whether {@code [offset, offset + length)} lies inside {@code [0, limit)} */
-        private static boolean inside(int offset, int length, int limit) {
-            return offset >= 0 && length >= 0 && offset <= limit - length;
-        }
-
-        /**
-         * @return whether the UTF-8 text is empty or only bytes up to {@code 0x20}: exactly the
-         *     texts that {@link String#trim()} makes empty (every other char encodes to bytes above it)
-         */
-        private static boolean isBlank(byte[] utf8, int offset, int length) {
-            for (int i = offset, end = offset + length; i < end; i++) {
-                if ((utf8[i] & 0xFF) > 0x20) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     // ---------------------------------------------------------------- request framing (seal)

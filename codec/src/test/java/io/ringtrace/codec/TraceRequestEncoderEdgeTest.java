@@ -57,34 +57,63 @@ class TraceRequestEncoderEdgeTest extends CodecTestBase {
         assertConformant(oracle.build(), encoder.seal());
     }
 
+    private static int get(SpanRecord r, int field) {
+        return SpanSlot.getInt(r.area(), r.base() + field);
+    }
+
+    private static void put(SpanRecord r, int field, int value) {
+        SpanSlot.putInt(r.area(), r.base() + field, value);
+    }
+
+    /** Where the first event's prefix starts: right after the span attributes. */
+    private static int firstEvent(SpanRecord r) {
+        return get(r, SpanSlot.ATTRIBUTE_END);
+    }
+
     @Test
     void inconsistentOffsetsAreRefusedAndTheRequestStaysValid() throws Exception {
-        assertRefusedWithoutHarm("name past the arena's end", r -> {
-            r.nameOffset = r.arena.length - 4;
-            r.nameLength = 8;
+        assertRefusedWithoutHarm("name past the span's room", r -> {
+            put(r, SpanSlot.NAME_OFFSET, r.capacity() - 4);
+            put(r, SpanSlot.NAME_LENGTH, 8);
         });
-        assertRefusedWithoutHarm("name at a negative offset", r -> r.nameOffset = -16);
-        assertRefusedWithoutHarm("negative trace state length", r -> r.traceStateLength = -3);
+        assertRefusedWithoutHarm("name at a negative offset", r -> put(r, SpanSlot.NAME_OFFSET, -16));
+        assertRefusedWithoutHarm("name inside the header", r -> put(r, SpanSlot.NAME_OFFSET, 8));
+        assertRefusedWithoutHarm("negative trace state length", r -> put(r, SpanSlot.TRACE_STATE_LENGTH, -3));
         assertRefusedWithoutHarm("status message into the attributes", r -> {
-            r.statusMessageOffset = r.attributeBase - 2;
-            r.statusMessageLength = 10;
+            put(r, SpanSlot.STATUS_MESSAGE_OFFSET, get(r, SpanSlot.TEXT_END) - 2);
+            put(r, SpanSlot.STATUS_MESSAGE_LENGTH, 10);
         });
-        assertRefusedWithoutHarm("attributes end before they begin", r -> r.attributeEnd = r.attributeBase - 3);
-        assertRefusedWithoutHarm("attributes into the events", r -> r.attributeEnd = r.eventBase + 7);
-        assertRefusedWithoutHarm("an event starting past the events' end", r -> r.table[0] = r.eventEnd + 5);
-        assertRefusedWithoutHarm("more events than the table holds", r -> r.eventCount = r.linkTableBase / 2 + 1);
-        assertRefusedWithoutHarm("a negative event count", r -> r.eventCount = -1);
-        assertRefusedWithoutHarm("links past the arena", r -> r.linkEnd = r.arenaEnd + 100);
-        assertRefusedWithoutHarm("a link starting before the links", r -> r.table[r.linkTableBase] = r.eventBase);
-        assertRefusedWithoutHarm("more links than the table holds", r -> r.linkCount = 1_000_000);
-        assertRefusedWithoutHarm("a kind that is not a SpanKind", r -> r.kind = 200);
-        assertRefusedWithoutHarm("a status code that is not a StatusCode", r -> r.statusCode = -1);
+        assertRefusedWithoutHarm("text ends inside the header", r -> put(r, SpanSlot.TEXT_END, 100));
+        assertRefusedWithoutHarm("attributes end before they begin",
+                r -> put(r, SpanSlot.ATTRIBUTE_END, get(r, SpanSlot.TEXT_END) - 3));
+        assertRefusedWithoutHarm("attributes into the links",
+                r -> put(r, SpanSlot.ATTRIBUTE_END, get(r, SpanSlot.EVENT_END) + 7));
+        assertRefusedWithoutHarm("an event body past the events' end",
+                r -> put(r, firstEvent(r) + SpanSlot.PREFIX_BODY_LENGTH, 1 << 20));
+        assertRefusedWithoutHarm("a negative event body length",
+                r -> put(r, firstEvent(r) + SpanSlot.PREFIX_BODY_LENGTH, -1));
+        assertRefusedWithoutHarm("an event body short of the events' end",
+                r -> put(r, firstEvent(r) + SpanSlot.PREFIX_BODY_LENGTH, 2));
+        assertRefusedWithoutHarm("a negative dropped count", r -> put(r, firstEvent(r) + SpanSlot.PREFIX_DROPPED, -5));
+        assertRefusedWithoutHarm("more events than the region holds", r -> put(r, SpanSlot.EVENT_COUNT, 1000));
+        assertRefusedWithoutHarm("a negative event count", r -> put(r, SpanSlot.EVENT_COUNT, -1));
+        assertRefusedWithoutHarm("links past the span's room", r -> put(r, SpanSlot.LINK_END, r.capacity() + 100));
+        assertRefusedWithoutHarm("a link body past the links' end",
+                r -> put(r, get(r, SpanSlot.EVENT_END) + SpanSlot.PREFIX_BODY_LENGTH, 200));
+        assertRefusedWithoutHarm("more links than the region holds", r -> put(r, SpanSlot.LINK_COUNT, 1_000_000));
+        assertRefusedWithoutHarm("a negative dropped attribute count", r -> put(r, SpanSlot.DROPPED_ATTRIBUTES, -1));
+        assertRefusedWithoutHarm("a kind that is not a SpanKind", r -> r.area()[r.base() + SpanSlot.KIND] = (byte) 200);
+        assertRefusedWithoutHarm("a status code that is not a StatusCode",
+                r -> r.area()[r.base() + SpanSlot.STATUS_CODE] = -1);
     }
 
     @Test
     void missingIdsOrTimesAndFailedFillsAreRefused() throws Exception {
-        assertRefusedWithoutHarm("no trace id", r -> r.traceIdHigh = r.traceIdLow = 0);
-        assertRefusedWithoutHarm("no span id", r -> r.spanId = 0);
+        assertRefusedWithoutHarm("no trace id", r -> {
+            SpanSlot.putLong(r.area(), r.base() + SpanSlot.TRACE_ID_HIGH, 0);
+            SpanSlot.putLong(r.area(), r.base() + SpanSlot.TRACE_ID_LOW, 0);
+        });
+        assertRefusedWithoutHarm("no span id", r -> SpanSlot.putLong(r.area(), r.base() + SpanSlot.SPAN_ID, 0));
         assertRefusedWithoutHarm("no start time", r -> r.startEpochNanos(0));
         assertRefusedWithoutHarm("no end time", r -> r.endEpochNanos(0));
         assertRefusedWithoutHarm("a negative start time", r -> r.startEpochNanos(-1));
@@ -99,11 +128,20 @@ class TraceRequestEncoderEdgeTest extends CodecTestBase {
             assertThrows(IllegalArgumentException.class, () -> r.name((Utf8Constant) null));
             r.copyFrom(new SpanRecord(SpanLimits.defaults()).copyFrom(r));
         });
-        assertRefusedWithoutHarm("a failed fill survives packing", r -> {
+        assertRefusedWithoutHarm("a failed fill survives a copy into a slot", r -> {
             assertThrows(IllegalArgumentException.class, () -> r.kind(9));
-            byte[] packed = new byte[r.packedSize()];
-            r.packInto(packed, 0);
-            r.reset().unpackFrom(packed, 0);
+            SpanRecord slot = new SpanRecord(SpanLimits.defaults(), new byte[1024], 256, 512, TestOverflow.none());
+            r.copyFrom(slot.copyFrom(r));
+        });
+    }
+
+    @Test
+    void aSpanMarkedTooLargeIsRefused() throws Exception {
+        assertRefusedWithoutHarm("too large", r -> {
+            SpanRecord slot = new SpanRecord(SpanLimits.defaults(), new byte[160], 0, 160, TestOverflow.none());
+            slot.copyFrom(r);
+            assertTrue(slot.tooLarge());
+            r.copyFrom(slot);
         });
     }
 

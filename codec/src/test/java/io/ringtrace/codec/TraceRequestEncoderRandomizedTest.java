@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Seeded, reproducible randomized conformance: thousands of spans covering every field, every
  * value kind, edge values and every limit, in requests of one or several scopes, through reused
- * records (a third of them via {@link SpanRecord#copyFrom(SpanRecord)}, a third packed with {@link
- * SpanRecord#packInto(byte[], int)} and unpacked into another record), encoders and buffers.
+ * records (a quarter each: filled in their own array; copied into another; copied into a 256-byte
+ * slot of a shared area, overflowing into a buffer when bigger; written in place in that slot, moving
+ * into the buffer when it outgrows it), encoders and buffers.
  * Records the encoder must refuse (no ids, missing or negative times) are refused and leave the
  * request exact.
  * A failure names its seed and case; rerun with {@code -Dringtrace.seed=...}.
@@ -34,7 +35,8 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
         TraceRequestEncoder encoder = new TraceRequestEncoder(oracle.resource, 1 << 20);
         Bytes<?> buffer = directBuffer(encoder.requiredCapacity());
         Map<SpanLimits, SpanRecord[]> records = new HashMap<>();
-        byte[] packed = new byte[1 << 20];
+        Map<SpanLimits, TestOverflow> overflows = new HashMap<>();
+        int[] overflowed = new int[2]; // spans that overflowed their slot: written in place, copied in
         int spans = 0;
         int[] dropped = new int[5]; // attributes, events, links, event attributes, link attributes
         int multiScopeRequests = 0;
@@ -48,9 +50,15 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
             int appended = 0;
             for (int i = 0; i < count; i++) {
                 SpanLimits limits = gen.limits();
-                SpanRecord[] pair = records.computeIfAbsent(limits, l -> new SpanRecord[] {new SpanRecord(l), new SpanRecord(l)});
+                TestOverflow overflow = overflows.computeIfAbsent(limits, l -> new TestOverflow(1, l));
+                overflow.releaseAll(); // the previous span of these limits was encoded: its buffer is free again
+                // [0], [1]: records with their own arrays (span API); [2]: over a 256-byte slot in a
+                // shared area, overflowing into a buffer (ring API, or the span API's end() copy)
+                SpanRecord[] pair = records.computeIfAbsent(limits, l -> new SpanRecord[] {new SpanRecord(l),
+                        new SpanRecord(l), new SpanRecord(l, new byte[4 * 256], 2 * 256, 256, overflow)});
                 OracleRequest.Scope scope = oneScope ? scopes[request % 3] : scopes[gen.random().nextInt(3)];
-                OracleSpan s = new OracleSpan(pair[0]);
+                int path = gen.random().nextInt(4);
+                OracleSpan s = new OracleSpan(path == 3 ? pair[2] : pair[0]);
                 try {
                     gen.fill(s, scope.scope);
                 } catch (IllegalArgumentException allZeroIds) {
@@ -59,17 +67,18 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
                     continue;
                 }
                 SpanRecord toAppend;
-                int path = gen.random().nextInt(3);
                 if (path == 0) {
                     toAppend = pair[0];
                 } else if (path == 1) {
                     toAppend = pair[1].copyFrom(pair[0]);
-                } else { // packed at a random offset, then unpacked into the other record
-                    int at = gen.random().nextInt(64);
-                    int end = pair[0].packInto(packed, at);
-                    assertEquals(at + pair[0].packedSize(), end, "packedSize");
-                    toAppend = pair[1].reset().unpackFrom(packed, at).scope(pair[0].scope());
+                } else if (path == 2) { // one copy of the used bytes into the slot, or its overflow buffer
+                    toAppend = pair[2].copyFrom(pair[0]);
+                    overflowed[1] += overflow.claimed();
+                } else { // written in place in the slot, moving into the overflow buffer when it outgrows it
+                    toAppend = pair[2];
+                    overflowed[0] += overflow.claimed();
                 }
+                assertTrue(!toAppend.tooLarge(), "an overflow buffer was free");
                 if (!s.valid()) {
                     long size = encoder.requestSize();
                     assertEquals(TraceRequestEncoder.INVALID, encoder.tryAppend(toAppend),
@@ -113,6 +122,8 @@ class TraceRequestEncoderRandomizedTest extends CodecTestBase {
         for (int i = 0; i < dropped.length; i++) {
             assertTrue(dropped[i] > 0, "no drops of kind " + i);
         }
+        assertTrue(overflowed[0] > 100 && overflowed[1] > 100, "spans that overflowed their slot, written in place: "
+                + overflowed[0] + ", copied: " + overflowed[1]);
         assertTrue(multiScopeRequests > 50, "multi-scope requests: " + multiScopeRequests);
     }
 }

@@ -1,7 +1,9 @@
 package io.ringtrace.engine;
 
 import com.lmax.disruptor.EventHandler;
+import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.SpanRecord;
+import io.ringtrace.codec.SpanSlot;
 import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
@@ -16,8 +18,9 @@ import java.util.function.BooleanSupplier;
  * by scope by the {@link TraceRequestEncoder}), and seals the request and hands it to the
  * {@link SpanExporter} when it holds {@code maxSpansPerRequest} spans, when the next span does not
  * fit into {@code maxRequestBytes}, when its first span is {@code scheduleDelay} old, or when a
- * flush asks. It only reads the slot: the producer that claims it next cleans it (see
- * {@code TraceEngine.cleaned}), so the serializer never writes the slot's cache lines.
+ * flush asks. It reads each slot in place (the encoder copies its regions straight into the
+ * request), and writes to it only to clear its pointer to an overflow buffer it gives back; the
+ * producer that claims the slot next cleans it (see {@code TraceEngine.cleaned}).
  *
  * <p>When every request buffer is in flight, the serializer waits for one (and the ring fills up:
  * the producers' overload policy applies). Nothing here allocates per span.
@@ -36,7 +39,7 @@ final class Serializer implements EventHandler<SpanRecord> {
     private final RequestPool pool;
     private final SpanExporter exporter;
     private final EngineCounters counters;
-    private final PackedSlots packedSlots;
+    private final SpanSlots slots;
     private final int maxSpansPerRequest;
     private final long scheduleDelayNanos;
     private final long tickNanos;
@@ -60,7 +63,7 @@ final class Serializer implements EventHandler<SpanRecord> {
     private volatile boolean stopped;
 
     Serializer(TraceRequestEncoder encoder, RequestPool pool, SpanExporter exporter, EngineCounters counters,
-               int maxSpansPerRequest, long scheduleDelayNanos, long tickNanos, PackedSlots packedSlots) {
+               int maxSpansPerRequest, long scheduleDelayNanos, long tickNanos, SpanSlots slots) {
         this.encoder = encoder;
         this.pool = pool;
         this.exporter = exporter;
@@ -68,7 +71,7 @@ final class Serializer implements EventHandler<SpanRecord> {
         this.maxSpansPerRequest = maxSpansPerRequest;
         this.scheduleDelayNanos = scheduleDelayNanos;
         this.tickNanos = tickNanos;
-        this.packedSlots = packedSlots;
+        this.slots = slots;
     }
 
     // ------------------------------------------------------------------ the hot path, in order
@@ -77,32 +80,38 @@ final class Serializer implements EventHandler<SpanRecord> {
     public void onEvent(SpanRecord record, long sequence, boolean endOfBatch) {
         // every path below counts the span exactly once: in the open request, handed off, or dropped
         // (the stats derive "consumed from the ring" from those three)
-        SpanRecord span = spanOf(record, sequence);
-        if (span != null) {
-            encode(span);
+        final byte[] area = slots.area;
+        final int base = slots.base(sequence);
+        int overflow = SpanSlot.overflowIndex(area, base);
+        if (overflow < 0) {
+            if (SpanSlot.tooLarge(area, base)) {
+                counters.droppedInSerializer(DropReason.SPAN_TOO_LARGE, 1); // outgrew its slot, no overflow buffer free
+            } else {
+                encode(area, base, base + slots.slotBytes, record.scope());
+            }
+        } else if (overflow >= slots.overflow.count()) {
+            invalid(null); // a pointer no producer wrote: ring-API misuse
+        } else {
+            try {
+                byte[] buffer = slots.overflow.buffer(overflow);
+                encode(buffer, 0, buffer.length, record.scope());
+            } finally {
+                SpanSlot.overflowIndex(area, base, -1); // the slot no longer holds it (see SpanRecord.reset)
+                slots.overflow.release(overflow);
+            }
         }
         if (endOfBatch) {
             sealIfDue();
         }
     }
 
-    /** @return the slot's span (the span API packs most of them outside the slot), or null if unreadable (counted) */
-    private SpanRecord spanOf(SpanRecord slot, long sequence) {
-        try {
-            return packedSlots.span(sequence, slot);
-        } catch (RuntimeException e) {
-            invalid(e);
-            return null;
-        }
-    }
-
-    private void encode(SpanRecord record) {
+    private void encode(byte[] area, int base, int limit, InstrumentationScope scope) {
         if (abandon) {
             counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
             return;
         }
-        if (!record.hasValidIds()) {
-            invalid(null);
+        if (!SpanSlot.hasValidIds(area, base)) {
+            invalid(null); // refused before it takes a request buffer
             return;
         }
         if (current == null && !open()) {
@@ -111,14 +120,14 @@ final class Serializer implements EventHandler<SpanRecord> {
         }
         int result;
         try {
-            result = encoder.tryAppend(record); // checks the record at the encoder's edge, once
+            result = encoder.tryAppend(area, base, limit, scope); // reads the span in place, checked at the encoder's edge, once
             if (result == TraceRequestEncoder.FULL && encoder.spanCount() > 0) {
                 seal(); // full: ship it and start the next request with this span
                 if (!open()) {
                     counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
                     return;
                 }
-                result = encoder.tryAppend(record);
+                result = encoder.tryAppend(area, base, limit, scope);
             }
         } catch (RuntimeException e) {
             invalid(e);

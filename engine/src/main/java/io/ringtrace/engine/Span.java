@@ -9,9 +9,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * An open span of the span API: a pooled, reusable flyweight handed out by {@link Tracer#start}.
- * Collect attributes, events, links and a status while it is open, then call {@link #end()}, which
- * hands it to a ring slot (packed into the ring's packing area, or copied into the slot's record if
- * too big), publishes it and returns this object to its thread's pool.
+ * Collect attributes, events, links and a status while it is open (in the ring's compact slot
+ * format, in this span's own array), then call {@link #end()}, which claims a ring slot, copies the
+ * used bytes into it in one copy (into an overflow buffer if bigger than a slot), publishes it and
+ * returns this object to its thread's pool.
  *
  * <p><b>A {@code Span} reference is valid until {@code end()} returns.</b> The object is then reused
  * for a later span of the same thread; using a stale reference is undefined (it may affect the new

@@ -21,7 +21,7 @@ import java.lang.ref.WeakReference;
  * <p>Reachability: the engine keeps its pools in a {@code ThreadLocal}, and a thread's map holds each
  * value strongly for as long as the thread lives (only the key is weak). So a pool holds its engine
  * weakly: a strong reference would make every thread that ever started a span keep a closed engine,
- * with its ring, packing area and exporter, alive for good. An open engine is always strongly
+ * with its ring, overflow buffers and exporter, alive for good. An open engine is always strongly
  * reachable from its own serializer thread, so {@link #publish} finds it as long as it runs; once the
  * application has closed and dropped it, it is collected, and a stale pool keeps only its own spans
  * until the JDK expunges the thread-local entry.

@@ -8,11 +8,9 @@ import com.lmax.disruptor.RingBuffer;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanFlags;
-import io.ringtrace.codec.SpanKind;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.TraceRequestEncoder;
-import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.leak.OpenSpanDetector;
@@ -26,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The ringtrace engine: a pre-allocated multi-producer ring of {@link SpanRecord}s, one serializer
- * thread that encodes published records as OTLP into a fixed pool of off-heap request buffers, and
- * the {@link SpanExporter} that ships them. Build with {@link #builder()}.
+ * The ringtrace engine: a pre-allocated multi-producer ring of compact span slots (one heap array,
+ * the {@link io.ringtrace.codec.SpanSlot} format, written in place through {@link SpanRecord}
+ * flyweights), one serializer thread that encodes each published slot in place as OTLP into a fixed
+ * pool of off-heap request buffers, and the {@link SpanExporter} that ships them. Build with
+ * {@link #builder()}.
  *
  * <h2>Producing spans</h2>
  * <ul>
@@ -47,30 +47,34 @@ import java.util.concurrent.locks.LockSupport;
  *   (the serializer waits for it without spinning, and still seals and flushes what came before
  *   it; a slot held for over a second is counted in {@link EngineStats#slotsHeldTooLong()} and
  *   logged).
- *   The record is clean (reset by the claim) when claimed. A negative result is a failure code
+ *   The record is clean (reset by the claim) when claimed; a span that outgrows the slot moves
+ *   into an overflow buffer (see below). A negative result is a failure code
  *   ({@link #RING_FULL}, {@link #CLOSED}, {@link #DISABLED}), never an exception; a failed
  *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
  *   once per span and give the span up on failure.
  *   <li>Span API: {@link #tracer(InstrumentationScope)}, then {@link Tracer#start}, and
- *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), packs the span for its slot
- *   (see {@code PackedSlots}; a span too big for that is copied into the slot) and publishes.
+ *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), copies the span's used bytes
+ *   into the slot in one copy (into an overflow buffer if bigger than the slot) and publishes.
  * </ul>
  * Both paths allocate nothing per span in steady state.
  *
  * <h2>Memory bound</h2>
  * Fixed at build time, nothing grows with load:
  * <ul>
- *   <li>heap: {@code ringSize x slot}, where a slot is one {@link SpanRecord}: at most
- *   {@link SpanLimits#recordHeapBytes()} bytes
- *   (~8.4 KB with the default limits, so ~69 MB for the default 8192 slots: size the ring and the
- *   limits together), plus {@code ringSize x 512} bytes where the span API packs its spans (4 MiB
- *   for 8192 slots); {@code build()} rejects a ring that would take more than three quarters of
- *   the maximum heap;
+ *   <li>heap: {@code ringSize x (slotBytes + 56)} (the slots, one array, and a 48-byte flyweight
+ *   per slot with the ring's reference and availability flag) plus {@code overflowBuffers x
+ *   (SpanSlot.maxSpanBytes(spanLimits) + 24)} (8,336 + 24 bytes each with the default limits):
+ *   5,188,432 bytes for the defaults (8,192 slots of 512 bytes, 64 overflow buffers), 1,117,008
+ *   for 1,024 slots, 37,759,824 for 65,536; {@code build()} rejects more than 2 GiB of slots or a
+ *   ring that would take more than three quarters of the maximum heap;
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
- *   (about 2.25 x maxRequestBytes each: ~9.4 MB for the defaults 4 x 1 MiB), allocated (and, by
- *   Chronicle, zeroed, so resident at once) at build and freed at close ({@link #offHeapBytesHeld()});
- *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of one
- *   record each, created on first use.
+ *   (2.125 x maxRequestBytes + 64 each: 8,913,152 bytes for the defaults 4 x 1 MiB), allocated
+ *   (and, by Chronicle, zeroed, so resident at once) at build and freed at close ({@link
+ *   #offHeapBytesHeld()});
+ *   <li>in all, with the defaults: ~14.1 MB (1,024 slots: ~10.0 MB; 65,536 slots: ~46.7 MB);
+ *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of
+ *   {@link SpanLimits#recordHeapBytes()} each (~8.6 KB with the default limits), created on first
+ *   use.
  * </ul>
  * A closed engine that the application no longer references (nor its tracers) is garbage-collected
  * with all of the above, also while threads that used its span API live on: their pools hold the
@@ -113,8 +117,8 @@ public final class TraceEngine implements AutoCloseable {
     private final boolean disabled;
     private final RingBuffer<SpanRecord> ring;
     private final int ringSize;
-    /** Where the span API's spans are packed; null for a disabled engine. */
-    private final PackedSlots packedSlots;
+    /** The ring's memory: the slots and the overflow buffers; null for a disabled engine. */
+    private final SpanSlots slots;
     private final OverloadPolicy overloadPolicy;
     private final Sampler sampler;
     final EngineCounters counters = new EngineCounters(); // package-private: tests look inside a seal
@@ -177,7 +181,7 @@ public final class TraceEngine implements AutoCloseable {
         if (disabled) {
             this.ring = null;
             this.ringSize = 0;
-            this.packedSlots = null;
+            this.slots = null;
             this.requests = null;
             this.serializer = null;
             this.processor = null;
@@ -192,13 +196,14 @@ public final class TraceEngine implements AutoCloseable {
         }
         this.ringSize = b.ringSize;
         TimedWaitStrategy waitStrategy = TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize);
-        this.ring = RingBuffer.createMultiProducer(() -> new SpanRecord(limits), b.ringSize, waitStrategy);
+        this.slots = new SpanSlots(b.ringSize, b.slotBytes, b.overflowBuffers, limits);
+        this.ring = RingBuffer.createMultiProducer(slots::newFlyweight, b.ringSize, waitStrategy);
+        slots.checkOrder(ring::get);
         waitStrategy.watch(ring, counters, name); // it waits for publication, which the ring's sequencer knows
-        this.packedSlots = new PackedSlots(b.ringSize, limits);
         TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
         this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
         this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
-                scheduleDelayNanos, tickNanos, packedSlots);
+                scheduleDelayNanos, tickNanos, slots);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), serializer);
         // an inner class: through it the serializer thread keeps a running engine strongly reachable,
         // which the span pools rely on (they hold the engine weakly, see SpanPool)
@@ -247,7 +252,7 @@ public final class TraceEngine implements AutoCloseable {
         return cleaned(tryClaimRaw());
     }
 
-    /** tryClaim without cleaning the slot: for the span API, which packs the span or overwrites every field. */
+    /** tryClaim without cleaning the slot: for the span API, whose copy overwrites the slot. */
     private long tryClaimRaw() {
         if (closed) {
             return rejectClosed();
@@ -261,16 +266,14 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     /**
-     * Resets a claimed slot for a ring-API producer, and marks its span as held in the slot (not in
-     * {@link PackedSlots}). The producer does it, not the serializer: the producer is about to write
-     * those cache lines anyway, while a reset by the serializer would make it write every line of
-     * the slot it just read (taking them over from the producer's core once more) only for the next
-     * producer to take them back.
+     * Resets a claimed slot's header for a ring-API producer. The producer does it, not the
+     * serializer: the producer is about to write that cache line anyway, while a reset by the
+     * serializer would take the line over from the producer's core once more only for the next
+     * producer to take it back.
      */
     private long cleaned(long sequence) {
         if (sequence >= 0) {
             ring.get(sequence).reset();
-            packedSlots.inSlot(sequence);
         }
         return sequence;
     }
@@ -287,7 +290,7 @@ public final class TraceEngine implements AutoCloseable {
         return cleaned(claimRaw());
     }
 
-    /** claim without cleaning the slot: for the span API, which packs the span or overwrites every field. */
+    /** claim without cleaning the slot: for the span API, whose copy overwrites the slot. */
     private long claimRaw() {
         if (closed) {
             return rejectClosed();
@@ -393,8 +396,9 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     /**
-     * Span API: claims a slot per the overload policy, packs {@code source} for it (or, if too big
-     * to pack, copies it into the slot's own record; see {@link PackedSlots}) and publishes it.
+     * Span API: claims a slot per the overload policy, copies the used bytes of {@code source} into
+     * it (into an overflow buffer the slot points at if they do not fit; with none free, the slot
+     * is marked too large and counted {@code SPAN_TOO_LARGE}) and publishes it.
      */
     void publishSpan(SpanRecord source) {
         long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
@@ -403,9 +407,7 @@ public final class TraceEngine implements AutoCloseable {
         }
         boolean handedOff = false;
         try {
-            if (!packedSlots.tryPack(sequence, source)) {
-                ring.get(sequence).copyFrom(source);
-            }
+            ring.get(sequence).copyFrom(source); // one copy of the used bytes, header included
             handedOff = true;
         } finally {
             if (!handedOff) { // cannot happen short of a bug: publish an empty slot, counted as INVALID_SPAN
@@ -413,6 +415,11 @@ public final class TraceEngine implements AutoCloseable {
             }
             ring.publish(sequence); // always: an unpublished slot would stall the ring
         }
+    }
+
+    /** @return the overflow buffers taken now (tests: every one comes back once its span is read) */
+    int overflowBuffersTaken() {
+        return slots == null ? 0 : slots.overflow.taken();
     }
 
     // ================================================================================ span API
@@ -425,87 +432,26 @@ public final class TraceEngine implements AutoCloseable {
         return new Tracer(this, Objects.requireNonNull(scope, "scope"));
     }
 
-    Span startSpan(InstrumentationScope scope, Utf8Constant name, CharSequence nameChars, int kind,
-                   Span explicitParent, TraceContext contextParent, boolean useCurrent) {
-        if (name == null && nameChars == null) {
-            throw new IllegalArgumentException("span name must not be null");
-        }
-        if (kind < SpanKind.UNSPECIFIED || kind > SpanKind.CONSUMER) {
-            throw new IllegalArgumentException("span kind must be a SpanKind constant (0-5), got " + kind);
-        }
-        if (closed) {
-            return noopSpan;
-        }
-        SpanPool pool = pools.get(); // per-thread pool: no contention
-        Span localParent = null;
-        TraceContext parent = null;
-        if (useCurrent) {
-            localParent = pool.current();
-            parent = localParent == null ? null : localParent.context;
-        } else if (explicitParent != null && explicitParent.isValid()) {
-            parent = explicitParent.context;
-            localParent = explicitParent.pool == pool ? explicitParent : null;
-        } else if (contextParent != null && contextParent.isValid()) {
-            parent = contextParent;
-        }
-        boolean hasParent = parent != null;
-        long traceIdHigh = hasParent ? parent.traceIdHigh : Ids.randomTraceIdHigh();
-        long traceIdLow = hasParent ? parent.traceIdLow : Ids.randomTraceIdLow();
-        boolean parentRemote = hasParent && parent.remote;
-        boolean sampled = sample(hasParent, parentRemote, hasParent && parent.isSampled(), traceIdHigh, traceIdLow);
-        long now = clock.nowEpochNanos();
-        // leak detector debug setting: keep a run-time name too (allocates; off by default)
-        Span span = pool.acquire(now, name == null && leakStacks ? nameChars.toString() : name);
-        if (span == null) {
-            if (sampled) {
-                counters.droppedAtEdge(DropReason.POOL_EXHAUSTED);
-            }
-            return noopSpan;
-        }
-        long spanId = Ids.randomSpanId();
-        long parentSpanId = hasParent ? parent.spanId : Ids.INVALID_SPAN_ID;
-        int flags = sampled ? TraceContext.SAMPLED_FLAG : 0;
-        span.context.set(traceIdHigh, traceIdLow, spanId, flags, false);
-        if (hasParent) {
-            span.context.copyTraceState(parent);
-        }
-        span.sampled = sampled;
-        span.eventAdded = false;
-        span.parentSpanId = parentSpanId;
-        span.parent = localParent;
-        span.parentGeneration = localParent == null ? 0 : localParent.generation;
-        if (sampled) {
-            SpanRecord record = span.record.reset();
-            record.scope(scope).traceId(traceIdHigh, traceIdLow).spanId(spanId)
-                    .traceFlags(SpanFlags.of(flags, parentRemote)).kind(kind).startEpochNanos(now);
-            // the name before the trace state: they share the record's text bytes, and an incoming
-            // tracestate of up to 512 chars must not crowd out the name (the record then drops whole
-            // tracestate members from the end)
-            if (name != null) {
-                record.name(name);
-            } else {
-                record.name(nameChars);
-            }
-            if (hasParent) {
-                record.parentSpanId(parentSpanId);
-                if (span.context.traceStateLength > 0) {
-                    record.traceState(span.context.traceState());
-                }
-            }
-        }
-        span.recording = sampled;
-        if (leakStacks) {
-            span.startStack = new Throwable("span started here"); // leak detector debug setting only
-        }
-        pool.started(span);
-        return span;
+    /** @return the no-op span (shared by all threads) */
+    Span noopSpan() {
+        return noopSpan;
+    }
+
+    /** @return this thread's span pool, created at its first span */
+    SpanPool pool() {
+        return pools.get(); // per-thread pool: no contention
+    }
+
+    /** @return whether the leak detector's debug setting captures each span's start (allocates) */
+    boolean leakStacks() {
+        return leakStacks;
     }
 
     /**
      * Asks the sampler, containing what it throws: a sampler bug must never escape {@code start()}
      * into the application. Such a span is not sampled (counted; logged once per engine).
      */
-    private boolean sample(boolean hasParent, boolean parentRemote, boolean parentSampled, long traceIdHigh,
+    boolean sample(boolean hasParent, boolean parentRemote, boolean parentSampled, long traceIdHigh,
                            long traceIdLow) {
         try {
             return sampler.shouldSample(hasParent, parentRemote, parentSampled, traceIdHigh, traceIdLow);

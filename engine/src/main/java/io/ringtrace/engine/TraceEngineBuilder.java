@@ -3,6 +3,7 @@ package io.ringtrace.engine;
 import io.ringtrace.engine.ops.OperabilityOptions;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanLimits;
+import io.ringtrace.codec.SpanSlot;
 import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.SpanExporter;
 import java.time.Duration;
@@ -33,6 +34,8 @@ import java.util.function.Function;
  *   <tr><td>{@link #overloadPolicy(OverloadPolicy)}</td><td>{@link OverloadPolicy#DROP}</td><td>-</td></tr>
  *   <tr><td>{@link #waitStrategy(WaitStrategyType)}</td><td>{@link WaitStrategyType#SLEEPING}</td><td>-</td></tr>
  *   <tr><td>{@link #spanLimits(SpanLimits)}</td><td>{@link SpanLimits#defaults()}</td><td>-</td></tr>
+ *   <tr><td>{@link #slotBytes(int)}</td><td>{@value #DEFAULT_SLOT_BYTES}</td><td>-</td></tr>
+ *   <tr><td>{@link #overflowBuffers(int)}</td><td>{@value #DEFAULT_OVERFLOW_BUFFERS}</td><td>-</td></tr>
  *   <tr><td>{@link #spansPerThread(int)}</td><td>{@value #DEFAULT_SPANS_PER_THREAD}</td><td>-</td></tr>
  *   <tr><td>{@link #name(String)}</td><td>{@code "default"}</td><td>-</td></tr>
  *   <tr><td>{@link #operability(OperabilityOptions)}</td><td>{@link OperabilityOptions#defaults()}</td><td>-</td></tr>
@@ -50,9 +53,9 @@ public final class TraceEngineBuilder {
     public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
     /**
      * Default maximum serialized size of one export request: 1 MiB, a quarter of gRPC's default 4 MiB
-     * message limit and room for 512 spans of 2 KB. Each request buffer needs ~2.25x this, and
+     * message limit and room for 512 spans of 2 KB. Each request buffer needs ~2.13x this, and
      * Chronicle touches (zeroes) off-heap memory when it allocates it, so the pool is resident at
-     * once: 4 x ~2.4 MB with the defaults (measured: a 64 MiB {@code Bytes.allocateDirect} raises the
+     * once: 4 x ~2.2 MB with the defaults (measured: a 64 MiB {@code Bytes.allocateDirect} raises the
      * process RSS by 64 MiB).
      */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -62,6 +65,12 @@ public final class TraceEngineBuilder {
     public static final int DEFAULT_REQUEST_BUFFERS = 4;
     /** Default schedule delay (batch linger) ({@code OTEL_BSP_SCHEDULE_DELAY}'s default). */
     public static final Duration DEFAULT_SCHEDULE_DELAY = Duration.ofMillis(5000);
+    /** Default bytes per ring slot: a typical span (name, a dozen attributes, an event) fits. */
+    public static final int DEFAULT_SLOT_BYTES = SpanSlot.DEFAULT_SLOT_BYTES;
+    /** Default number of overflow buffers, for spans bigger than a slot. */
+    public static final int DEFAULT_OVERFLOW_BUFFERS = 64;
+    /** Largest number of overflow buffers accepted. */
+    public static final int MAX_OVERFLOW_BUFFERS = 65_536;
     /** Default number of pooled span flyweights per thread (maximum open spans per thread). */
     public static final int DEFAULT_SPANS_PER_THREAD = 32;
 
@@ -77,6 +86,8 @@ public final class TraceEngineBuilder {
     Sampler sampler = Sampler.parentBased(Sampler.alwaysOn());
     SpanLimits spanLimits = SpanLimits.defaults();
     int spansPerThread = DEFAULT_SPANS_PER_THREAD;
+    int slotBytes = DEFAULT_SLOT_BYTES;
+    int overflowBuffers = DEFAULT_OVERFLOW_BUFFERS;
     SpanExporter exporter;
     boolean disabled;
     SpanPoolListener spanPoolListener;
@@ -108,8 +119,9 @@ public final class TraceEngineBuilder {
 
     /**
      * @param slots number of ring slots: a power of two in [2, {@value #MAX_RING_SIZE}]; each slot
-     *     holds one pre-allocated span record (see the memory bound in {@link TraceEngine}), and
-     *     {@link #build()} rejects a ring that would take more than three quarters of the maximum heap
+     *     takes {@link #slotBytes(int)} of one pre-allocated array (see the memory bound in {@link
+     *     TraceEngine}); {@link #build()} rejects a ring of more than 2 GiB, or that would take more
+     *     than three quarters of the maximum heap
      * @return this
      */
     public TraceEngineBuilder ringSize(int slots) {
@@ -212,6 +224,39 @@ public final class TraceEngineBuilder {
     }
 
     /**
+     * @param bytes bytes per ring slot: a power of two in [{@value SpanSlot#MIN_SLOT_BYTES}, {@value
+     *     SpanSlot#MAX_SLOT_BYTES}]; the slot holds a {@value SpanSlot#HEADER_BYTES}-byte header and
+     *     the span's texts, attributes, events and links in wire form. A span bigger than its slot
+     *     moves into an overflow buffer ({@link #overflowBuffers(int)}): one more copy of the span
+     *     and a claim on a shared pool, so size the slot for the typical span
+     * @return this
+     */
+    public TraceEngineBuilder slotBytes(int bytes) {
+        if (!SpanSlot.isValidSlotBytes(bytes)) {
+            throw new IllegalArgumentException("slotBytes must be a power of two in [" + SpanSlot.MIN_SLOT_BYTES + ", "
+                    + SpanSlot.MAX_SLOT_BYTES + "], got " + bytes);
+        }
+        this.slotBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @param buffers overflow buffers for spans bigger than a slot, in [0, {@value
+     *     #MAX_OVERFLOW_BUFFERS}]; each takes {@code SpanSlot.maxSpanBytes(spanLimits)} bytes of heap
+     *     (~8.3 KB with the default limits), so any span within the limits fits one. A buffer is held
+     *     from the moment a span outgrows its slot until the serializer has encoded it; a span that
+     *     finds none free is dropped whole and counted {@code SPAN_TOO_LARGE}, never sent cut
+     * @return this
+     */
+    public TraceEngineBuilder overflowBuffers(int buffers) {
+        if (buffers < 0 || buffers > MAX_OVERFLOW_BUFFERS) {
+            throw new IllegalArgumentException("overflowBuffers must be in [0, " + MAX_OVERFLOW_BUFFERS + "], got " + buffers);
+        }
+        this.overflowBuffers = buffers;
+        return this;
+    }
+
+    /**
      * @param spans maximum open spans per thread in the span API, in [1, 4096]; beyond it
      *     {@code start()} returns a no-op span, counted as {@code POOL_EXHAUSTED} if it was sampled
      * @return this
@@ -297,10 +342,11 @@ public final class TraceEngineBuilder {
      * @throws IllegalStateException if no exporter was set (and the engine is not disabled), or if a
      *     JVM flag that the off-heap buffers need is missing (the message names it: see the README's
      *     "JVM flags")
-     * @throws IllegalArgumentException if the ring would take more than three quarters of the maximum heap
-     *     ({@code Runtime.maxMemory()}): {@code ringSize x (SpanLimits.recordHeapBytes() + 8)} plus
-     *     the span API's packing area ({@code ringSize x 521} bytes up to 2^21 slots); the message names the setting,
-     *     the bytes needed and the heap
+     * @throws IllegalArgumentException if {@code ringSize x slotBytes} passes 2 GiB (one Java array),
+     *     or the ring would take more than three quarters of the maximum heap ({@code
+     *     Runtime.maxMemory()}): {@code ringSize x (slotBytes + 56)} plus the overflow buffers
+     *     ({@code overflowBuffers x (SpanSlot.maxSpanBytes(spanLimits) + 24)}); the message names the
+     *     settings, the bytes needed and the heap
      */
     public TraceEngine build() {
         if (!disabled && exporter == null) {
@@ -310,6 +356,7 @@ public final class TraceEngineBuilder {
         try {
             if (!disabled) {
                 JvmFlags.check(); // before anything touches Chronicle, which would log its own complaint
+                checkRingFitsOneArray();
                 checkRingFitsTheHeap(Runtime.getRuntime().maxMemory());
             }
             if (resource == null) {
@@ -337,25 +384,37 @@ public final class TraceEngineBuilder {
         if (maxHeapBytes == Long.MAX_VALUE) {
             return; // no heap limit known
         }
-        long needed = ringHeapBytes(ringSize, spanLimits);
+        long needed = ringHeapBytes(ringSize, slotBytes, overflowBuffers, spanLimits);
         long allowed = maxHeapBytes / 4 * 3;
         if (needed > allowed) {
-            throw new IllegalArgumentException(String.format("ringSize %d (ringSize(int), OTEL_BSP_MAX_QUEUE_SIZE) needs"
-                    + " %,d bytes of heap (%,d bytes per slot with %s), more than the %,d bytes the ring may take:"
-                    + " three quarters of the maximum heap of %,d bytes (Runtime.maxMemory(), -Xmx). Lower ringSize /"
-                    + " OTEL_BSP_MAX_QUEUE_SIZE or the span limits, or raise -Xmx",
-                    ringSize, needed, needed / ringSize, spanLimits, allowed, maxHeapBytes));
+            throw new IllegalArgumentException(String.format("ringSize %d (ringSize(int), OTEL_BSP_MAX_QUEUE_SIZE) with"
+                    + " slotBytes %d and overflowBuffers %d needs %,d bytes of heap (%,d bytes per slot, %s), more than"
+                    + " the %,d bytes the ring may take: three quarters of the maximum heap of %,d bytes"
+                    + " (Runtime.maxMemory(), -Xmx). Lower ringSize / OTEL_BSP_MAX_QUEUE_SIZE, slotBytes,"
+                    + " overflowBuffers or the span limits, or raise -Xmx",
+                    ringSize, slotBytes, overflowBuffers, needed, needed / ringSize, spanLimits, allowed, maxHeapBytes));
+        }
+    }
+
+    /** The slots are one array: at most 2^31 - 1 bytes. */
+    private void checkRingFitsOneArray() {
+        if ((long) ringSize * slotBytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(String.format("ringSize %d (ringSize(int), OTEL_BSP_MAX_QUEUE_SIZE) x"
+                    + " slotBytes %d = %,d bytes: the slots are one array of at most 2 GiB; lower one of them",
+                    ringSize, slotBytes, (long) ringSize * slotBytes));
         }
     }
 
     /**
      * @param ringSize the ring's slots
-     * @param limits the span limits that size each slot's record
-     * @return the heap the ring takes: a record and the ring's reference to it per slot, plus the
-     *     packing area of the span API
+     * @param slotBytes bytes per slot
+     * @param overflowBuffers overflow buffers
+     * @param limits the span limits that size each overflow buffer
+     * @return the heap the ring takes: the slots, a flyweight and the ring's reference to it per
+     *     slot, and the overflow buffers
      */
-    static long ringHeapBytes(int ringSize, SpanLimits limits) {
-        return ringSize * (limits.recordHeapBytes() + 8) + PackedSlots.heapBytes(ringSize);
+    static long ringHeapBytes(int ringSize, int slotBytes, int overflowBuffers, SpanLimits limits) {
+        return SpanSlots.heapBytes(ringSize, slotBytes, overflowBuffers, limits);
     }
 
     /** How long {@link #build()} gives an exporter it will never use to shut down. */

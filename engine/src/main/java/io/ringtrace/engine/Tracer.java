@@ -1,8 +1,11 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanKind;
+import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.Utf8Constant;
+import io.ringtrace.engine.export.DropReason;
 
 /**
  * Starts spans for one instrumentation scope: the span API. Get one per scope from
@@ -46,7 +49,7 @@ public final class Tracer {
      *     has {@code spansPerThread} spans open)
      */
     public Span start(Utf8Constant name) {
-        return engine.startSpan(scope, name, null, SpanKind.INTERNAL, null, null, true);
+        return start(name, null, SpanKind.INTERNAL, null, null, true);
     }
 
     /**
@@ -57,7 +60,7 @@ public final class Tracer {
      * @return the open span
      */
     public Span start(Utf8Constant name, int kind) {
-        return engine.startSpan(scope, name, null, kind, null, null, true);
+        return start(name, null, kind, null, null, true);
     }
 
     /**
@@ -69,7 +72,7 @@ public final class Tracer {
      * @return the open span
      */
     public Span start(CharSequence name, int kind) {
-        return engine.startSpan(scope, null, name, kind, null, null, true);
+        return start(null, name, kind, null, null, true);
     }
 
     /**
@@ -82,7 +85,7 @@ public final class Tracer {
      * @return the open span
      */
     public Span start(Utf8Constant name, int kind, TraceContext parent) {
-        return engine.startSpan(scope, name, null, kind, null, parent, false);
+        return start(name, null, kind, null, parent, false);
     }
 
     /**
@@ -95,7 +98,7 @@ public final class Tracer {
      * @return the open span
      */
     public Span start(Utf8Constant name, int kind, Span parent) {
-        return engine.startSpan(scope, name, null, kind, parent, null, false);
+        return start(name, null, kind, parent, null, false);
     }
 
     /**
@@ -104,5 +107,88 @@ public final class Tracer {
      */
     public Span currentSpan() {
         return engine.currentSpan();
+    }
+
+    /**
+     * Starts a span, top to bottom: the arguments, the parent (this thread's current span, an
+     * explicit span or a remote context), ids, the sampling decision, a pooled span from this
+     * thread's pool, and, if sampled, its record's header (scope, ids, flags, kind, start, name,
+     * parent and trace state) in the slot format, ready for attributes until {@code end()}.
+     */
+    private Span start(Utf8Constant name, CharSequence nameChars, int kind, Span explicitParent,
+                       TraceContext contextParent, boolean useCurrent) {
+        final TraceEngine engine = this.engine;
+        if (name == null && nameChars == null) {
+            throw new IllegalArgumentException("span name must not be null");
+        }
+        if (kind < SpanKind.UNSPECIFIED || kind > SpanKind.CONSUMER) {
+            throw new IllegalArgumentException("span kind must be a SpanKind constant (0-5), got " + kind);
+        }
+        if (engine.isClosed()) {
+            return engine.noopSpan();
+        }
+        SpanPool pool = engine.pool(); // per-thread pool: no contention
+        Span localParent = null;
+        TraceContext parent = null;
+        if (useCurrent) {
+            localParent = pool.current();
+            parent = localParent == null ? null : localParent.context;
+        } else if (explicitParent != null && explicitParent.isValid()) {
+            parent = explicitParent.context;
+            localParent = explicitParent.pool == pool ? explicitParent : null;
+        } else if (contextParent != null && contextParent.isValid()) {
+            parent = contextParent;
+        }
+        boolean hasParent = parent != null;
+        long traceIdHigh = hasParent ? parent.traceIdHigh : Ids.randomTraceIdHigh();
+        long traceIdLow = hasParent ? parent.traceIdLow : Ids.randomTraceIdLow();
+        boolean parentRemote = hasParent && parent.remote;
+        boolean sampled = engine.sample(hasParent, parentRemote, hasParent && parent.isSampled(), traceIdHigh, traceIdLow);
+        long now = engine.clock.nowEpochNanos();
+        // leak detector debug setting: keep a run-time name too (allocates; off by default)
+        Span span = pool.acquire(now, name == null && engine.leakStacks() ? nameChars.toString() : name);
+        if (span == null) {
+            if (sampled) {
+                engine.counters.droppedAtEdge(DropReason.POOL_EXHAUSTED);
+            }
+            return engine.noopSpan();
+        }
+        long spanId = Ids.randomSpanId();
+        long parentSpanId = hasParent ? parent.spanId : Ids.INVALID_SPAN_ID;
+        int flags = sampled ? TraceContext.SAMPLED_FLAG : 0;
+        span.context.set(traceIdHigh, traceIdLow, spanId, flags, false);
+        if (hasParent) {
+            span.context.copyTraceState(parent);
+        }
+        span.sampled = sampled;
+        span.eventAdded = false;
+        span.parentSpanId = parentSpanId;
+        span.parent = localParent;
+        span.parentGeneration = localParent == null ? 0 : localParent.generation;
+        if (sampled) {
+            SpanRecord record = span.record.reset();
+            record.scope(scope).traceId(traceIdHigh, traceIdLow).spanId(spanId)
+                    .traceFlags(SpanFlags.of(flags, parentRemote)).kind(kind).startEpochNanos(now);
+            // the name before the trace state: they share the record's text bytes, and an incoming
+            // tracestate of up to 512 chars must not crowd out the name (the record then drops whole
+            // tracestate members from the end)
+            if (name != null) {
+                record.name(name);
+            } else {
+                record.name(nameChars);
+            }
+            if (hasParent) {
+                record.parentSpanId(parentSpanId);
+                if (span.context.traceStateLength > 0) {
+                    record.traceState(span.context.traceState());
+                }
+            }
+        }
+        span.recording = sampled;
+        if (engine.leakStacks()) {
+            span.startStack = new Throwable("span started here"); // leak detector debug setting only
+        }
+        pool.started(span);
+        return span;
     }
 }

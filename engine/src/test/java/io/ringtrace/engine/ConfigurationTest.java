@@ -34,6 +34,20 @@ class ConfigurationTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void slotSettingsAreCheckedAndTheSlotsMustFitOneArray() {
+        TraceEngineBuilder b = TraceEngine.builder();
+        assertMessage(() -> b.slotBytes(128), "slotBytes");
+        assertMessage(() -> b.slotBytes(300), "slotBytes");
+        assertMessage(() -> b.slotBytes(128 * 1024), "slotBytes");
+        assertMessage(() -> b.overflowBuffers(-1), "overflowBuffers");
+        assertMessage(() -> b.overflowBuffers(TraceEngineBuilder.MAX_OVERFLOW_BUFFERS + 1), "overflowBuffers");
+        b.slotBytes(256).slotBytes(64 * 1024).overflowBuffers(0); // the bounds are accepted
+        TraceEngineBuilder huge = TraceEngine.builder().ringSize(1 << 24).slotBytes(256)
+                .exporter(new io.ringtrace.engine.testing.InMemorySpanExporter());
+        assertMessage(huge::build, "slotBytes 256");
+    }
+
+    @Test
     void environmentVariablesConfigureTheEngine() {
         Map<String, String> env = new HashMap<>();
         env.put("OTEL_BSP_MAX_QUEUE_SIZE", "3000");

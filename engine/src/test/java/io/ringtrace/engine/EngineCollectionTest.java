@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * An engine the application closed and let go of is garbage, with its ring, packing area and
+ * An engine the application closed and let go of is garbage, with its ring, overflow buffers and
  * exporter, even though the threads that used its span API live on (pooled threads keep their
  * thread-locals); and an open engine stays reachable for the spans its threads still hold.
  */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringtrace.codec.SpanKind;
+import io.ringtrace.codec.SpanRecord;
+import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import io.ringtrace.engine.testing.WireCountingExporter;
 import java.time.Duration;
@@ -63,6 +65,36 @@ class ZeroAllocationTest extends LeakCheckingTestBase {
         parent.end();
     };
 
+    private static final Utf8Constant[] BIG_KEYS = new Utf8Constant[40];
+
+    static {
+        for (int i = 0; i < BIG_KEYS.length; i++) {
+            BIG_KEYS[i] = Utf8Constant.of("attribute.number." + i);
+        }
+    }
+
+    /** A span bigger than its 256-byte slot, written in place: it moves into an overflow buffer. */
+    private static final Producer RING_API_OVERFLOWING = (engine, tracer, id, scratch) -> {
+        long seq = engine.claim();
+        try {
+            SpanRecord r = TestSpans.fill(engine.record(seq), id, "/orders/{id}");
+            for (Utf8Constant key : BIG_KEYS) {
+                r.attribute(key, id);
+            }
+        } finally {
+            engine.publish(seq);
+        }
+    };
+
+    /** A span bigger than its slot through the span API: end() copies it into an overflow buffer. */
+    private static final Producer SPAN_API_OVERFLOWING = (engine, tracer, id, scratch) -> {
+        Span span = tracer.start(TestSpans.NAME);
+        for (Utf8Constant key : BIG_KEYS) {
+            span.attribute(key, id);
+        }
+        span.end();
+    };
+
     /** The same span, plus one allocation per span: what the check must catch. */
     private static final Producer ALLOCATING_RING_API = (engine, tracer, id, scratch) -> {
         long seq = engine.claim();
@@ -102,6 +134,24 @@ class ZeroAllocationTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void ringApiSpansBiggerThanASlotAllocateNothingPerSpan() throws Exception {
+        long[] bytes = measure(RING_API_OVERFLOWING, NO_SINK, true);
+        for (int p = 0; p < PRODUCERS; p++) {
+            assertEquals(0, bytes[p], "producer " + p + " allocated bytes while publishing big spans");
+        }
+        assertEquals(0, bytes[PRODUCERS], "serializer thread allocated bytes");
+    }
+
+    @Test
+    void spanApiSpansBiggerThanASlotAllocateNothingPerSpan() throws Exception {
+        long[] bytes = measure(SPAN_API_OVERFLOWING, NO_SINK, true);
+        for (int p = 0; p < PRODUCERS; p++) {
+            assertEquals(0, bytes[p], "producer " + p + " allocated bytes while ending big spans");
+        }
+        assertEquals(0, bytes[PRODUCERS], "serializer thread allocated bytes");
+    }
+
+    @Test
     void theCheckFailsOnADeliberatelyAllocatingProducer() throws Exception {
         long[] bytes = measure(ALLOCATING_RING_API, NO_SINK);
         for (int p = 0; p < PRODUCERS; p++) {
@@ -122,9 +172,18 @@ class ZeroAllocationTest extends LeakCheckingTestBase {
      * (last element), the least bytes allocated in any measured round.
      */
     private long[] measure(Producer producer, WireCountingExporter.SpanSink sink) throws Exception {
+        return measure(producer, sink, false);
+    }
+
+    /** @param overflowing small slots and twice as many overflow buffers as slots, so no big span is dropped */
+    private long[] measure(Producer producer, WireCountingExporter.SpanSink sink, boolean overflowing) throws Exception {
         WireCountingExporter exporter = new WireCountingExporter(sink);
-        TraceEngine engine = closeAfter(TraceEngine.builder().name("alloc").exporter(exporter)
-                .ringSize(4096).maxExportBatchSize(512).overloadPolicy(OverloadPolicy.BLOCK).build());
+        TraceEngineBuilder builder = TraceEngine.builder().name("alloc").exporter(exporter)
+                .ringSize(4096).maxExportBatchSize(512).overloadPolicy(OverloadPolicy.BLOCK);
+        if (overflowing) {
+            builder.ringSize(512).slotBytes(256).overflowBuffers(1024);
+        }
+        TraceEngine engine = closeAfter(builder.build());
         Tracer tracer = engine.tracer(TestSpans.SCOPE);
         Thread serializer = ThreadAllocation.named("ringtrace-serializer-alloc");
         AtomicLongArray least = new AtomicLongArray(PRODUCERS + 1);
