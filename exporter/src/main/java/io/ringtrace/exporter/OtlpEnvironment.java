@@ -18,12 +18,74 @@ final class OtlpEnvironment {
 
     private OtlpEnvironment() {}
 
-    static void apply(OtlpGrpcSpanExporterBuilder builder, Map<String, String> env) {
+    /** The protocols an OTLP exporter may be asked for in {@code OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL}. */
+    static final String GRPC = "grpc";
+    static final String HTTP_PROTOBUF = "http/protobuf";
+
+    /** What {@link #apply} sets: each exporter builder gives its own adapter. */
+    interface Settings {
+        /**
+         * @param value the endpoint as the variable holds it
+         * @param variable the variable's name, for error messages
+         * @param signalSpecific whether it came from {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} (used
+         *     as is) rather than {@code OTEL_EXPORTER_OTLP_ENDPOINT} (a base the transport may extend)
+         */
+        void endpoint(String value, String variable, boolean signalSpecific);
+
+        void insecure(boolean insecure);
+
+        void addHeader(String key, String value);
+
+        void timeout(Duration timeout);
+
+        void compression(String compression);
+
+        void trustedCertificates(Path caPem);
+
+        void clientCertificate(Path certificatePem, Path keyPem);
+    }
+
+    /**
+     * The protocol the environment asks for.
+     *
+     * @param env the variables
+     * @return {@link #GRPC}, {@link #HTTP_PROTOBUF}, or null if unset
+     * @throws IllegalArgumentException naming the variable for anything else ({@code http/json} included)
+     */
+    static String protocol(Map<String, String> env) {
         String protocol = value(env, "PROTOCOL");
-        if (protocol != null && !"grpc".equals(protocol.trim())) {
-            throw new IllegalArgumentException(name(env, "PROTOCOL") + "=" + protocol
-                    + " is not supported: this exporter speaks OTLP/gRPC only (set it to grpc or unset it)");
+        if (protocol == null) {
+            return null;
         }
+        String normalized = protocol.trim().toLowerCase(Locale.ROOT);
+        if (GRPC.equals(normalized) || HTTP_PROTOBUF.equals(normalized)) {
+            return normalized;
+        }
+        if ("http/json".equals(normalized)) {
+            throw new IllegalArgumentException(name(env, "PROTOCOL") + "=" + protocol
+                    + " is not supported: ringtrace sends protobuf; set it to http/protobuf or grpc");
+        }
+        throw new IllegalArgumentException(name(env, "PROTOCOL") + "=" + protocol
+                + " is not an OTLP protocol ringtrace speaks; set it to grpc or http/protobuf");
+    }
+
+    /**
+     * Checks that the environment asks for {@code expected} (or for no protocol).
+     *
+     * @throws IllegalArgumentException naming the variable and the entry point that serves the
+     *     protocol asked for
+     */
+    static void requireProtocol(Map<String, String> env, String expected) {
+        String protocol = protocol(env);
+        if (protocol != null && !protocol.equals(expected)) {
+            throw new IllegalArgumentException(name(env, "PROTOCOL") + "=" + protocol + " asks for "
+                    + (GRPC.equals(protocol) ? "OTLP/gRPC" : "OTLP/HTTP") + ", but this builder is the "
+                    + (GRPC.equals(expected) ? "OTLP/gRPC" : "OTLP/HTTP")
+                    + " exporter's; OtlpExporters.fromEnvironment() picks the exporter the variable names");
+        }
+    }
+
+    static void apply(Settings builder, Map<String, String> env) {
         String insecure = value(env, "INSECURE");
         if (insecure != null) {
             String normalized = insecure.trim().toLowerCase(Locale.ROOT);
@@ -34,7 +96,7 @@ final class OtlpEnvironment {
         }
         String endpoint = value(env, "ENDPOINT");
         if (endpoint != null) {
-            builder.endpoint(endpoint, name(env, "ENDPOINT"));
+            builder.endpoint(endpoint, name(env, "ENDPOINT"), name(env, "ENDPOINT").startsWith(TRACES));
         }
         String headers = value(env, "HEADERS");
         if (headers != null) {
@@ -95,7 +157,7 @@ final class OtlpEnvironment {
      * percent-decoded ({@code +} stays a plus: this is not form encoding). Error messages name the
      * entry by position and key only, never by value.
      */
-    static void applyHeaders(OtlpGrpcSpanExporterBuilder builder, String list, String variable) {
+    static void applyHeaders(Settings builder, String list, String variable) {
         String[] entries = list.split(",");
         for (int i = 0; i < entries.length; i++) {
             String entry = entries[i];

@@ -268,7 +268,8 @@ public final class OtlpGrpcSpanExporterBuilder {
      * {@code ENDPOINT} (used as is for gRPC), {@code HEADERS} ({@code k1=v1,k2=v2}, values
      * percent-decoded), {@code TIMEOUT} (milliseconds), {@code COMPRESSION} ({@code gzip}|{@code none}),
      * {@code CERTIFICATE}, {@code CLIENT_CERTIFICATE}, {@code CLIENT_KEY}, {@code INSECURE}
-     * ({@code true}|{@code false}). {@code PROTOCOL}, if set, must be {@code grpc}. Unset or empty
+     * ({@code true}|{@code false}). {@code PROTOCOL}, if set, must be {@code grpc}
+     * ({@link OtlpExporters#fromEnvironment()} picks the exporter by protocol). Unset or empty
      * variables leave the option as it is.
      *
      * @param environment variable names to values
@@ -277,7 +278,43 @@ public final class OtlpGrpcSpanExporterBuilder {
      *     repeated in the message)
      */
     public OtlpGrpcSpanExporterBuilder fromEnvironment(Map<String, String> environment) {
-        OtlpEnvironment.apply(this, environment);
+        OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.GRPC);
+        OtlpEnvironment.apply(new OtlpEnvironment.Settings() {
+            @Override
+            public void endpoint(String value, String variable, boolean signalSpecific) {
+                OtlpGrpcSpanExporterBuilder.this.endpoint(value, variable);
+            }
+
+            @Override
+            public void insecure(boolean insecure) {
+                OtlpGrpcSpanExporterBuilder.this.insecure(insecure);
+            }
+
+            @Override
+            public void addHeader(String key, String value) {
+                OtlpGrpcSpanExporterBuilder.this.addHeader(key, value);
+            }
+
+            @Override
+            public void timeout(Duration timeout) {
+                OtlpGrpcSpanExporterBuilder.this.timeout(timeout);
+            }
+
+            @Override
+            public void compression(String compression) {
+                OtlpGrpcSpanExporterBuilder.this.compression(compression);
+            }
+
+            @Override
+            public void trustedCertificates(Path caPem) {
+                OtlpGrpcSpanExporterBuilder.this.trustedCertificates(caPem);
+            }
+
+            @Override
+            public void clientCertificate(Path certificatePem, Path keyPem) {
+                OtlpGrpcSpanExporterBuilder.this.clientCertificate(certificatePem, keyPem);
+            }
+        }, environment);
         return this;
     }
 

@@ -1,0 +1,46 @@
+package io.ringtrace.exporter;
+
+import io.ringtrace.engine.export.SpanExporter;
+import java.util.Map;
+
+/**
+ * Builds the span exporter the OTLP environment asks for: {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL}
+ * (else {@code OTEL_EXPORTER_OTLP_PROTOCOL}) {@code grpc} gives an {@link OtlpGrpcSpanExporter},
+ * {@code http/protobuf} an {@link OtlpHttpSpanExporter}, each configured by the other
+ * {@code OTEL_EXPORTER_OTLP_[TRACES_]*} variables. Unset, it is gRPC: ringtrace's default transport
+ * (the OTLP specification's default is {@code http/protobuf}; an agent-style environment sets the
+ * variable and gets HTTP). {@code http/json} is refused with a message naming the variable.
+ */
+public final class OtlpExporters {
+
+    private OtlpExporters() {}
+
+    /**
+     * @return the exporter the process environment asks for
+     * @throws IllegalArgumentException if a variable has an invalid value (naming it)
+     */
+    public static SpanExporter fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * @param environment variable names to values
+     * @return the exporter {@code environment} asks for
+     * @throws IllegalArgumentException if a variable has an invalid value (naming it)
+     */
+    public static SpanExporter fromEnvironment(Map<String, String> environment) {
+        return isHttp(environment)
+                ? OtlpHttpSpanExporter.builder().fromEnvironment(environment).build()
+                : OtlpGrpcSpanExporter.builder().fromEnvironment(environment).build();
+    }
+
+    /**
+     * @param environment variable names to values
+     * @return whether {@code environment} asks for OTLP/HTTP ({@code http/protobuf})
+     * @throws IllegalArgumentException if the protocol variable holds anything but {@code grpc} or
+     *     {@code http/protobuf}
+     */
+    public static boolean isHttp(Map<String, String> environment) {
+        return OtlpEnvironment.HTTP_PROTOBUF.equals(OtlpEnvironment.protocol(environment));
+    }
+}
