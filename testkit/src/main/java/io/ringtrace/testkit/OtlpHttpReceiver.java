@@ -66,6 +66,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     private final TestCertificates certificates;
     private final boolean ownsCertificates;
     private final boolean mtls;
+    private final boolean countOnly;
     private final ExecutorService executor;
     private final List<Thread> ownThreads = new ArrayList<>();
 
@@ -88,6 +89,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         this.host = builder.bindAddress;
         this.port = builder.port != 0 ? builder.port : freePort(host);
         this.mtls = builder.mtls;
+        this.countOnly = builder.countOnly;
         this.ownsCertificates = builder.tls && builder.certificates == null;
         this.certificates = builder.tls ? (ownsCertificates ? TestCertificates.generate() : builder.certificates) : null;
         AtomicInteger number = new AtomicInteger();
@@ -99,6 +101,8 @@ public final class OtlpHttpReceiver implements AutoCloseable {
             }
             return thread;
         });
+        // all four now, so that the thread count is fixed from the start
+        ((java.util.concurrent.ThreadPoolExecutor) executor).prestartAllCoreThreads();
     }
 
     /** @return a builder for a plain-text receiver on 127.0.0.1 and a free port */
@@ -491,8 +495,10 @@ public final class OtlpHttpReceiver implements AutoCloseable {
             Script entry;
             synchronized (lock) {
                 callCount++;
-                headers.add(requestHeaders);
-                paths.add(path);
+                if (!countOnly) {
+                    headers.add(requestHeaders);
+                    paths.add(path);
+                }
                 entry = script.pollFirst();
                 lock.notifyAll();
             }
@@ -573,7 +579,9 @@ public final class OtlpHttpReceiver implements AutoCloseable {
                             .setRejectedSpans(rejected).setErrorMessage(entry.rejectionMessage));
                 }
                 synchronized (lock) {
-                    requests.add(request);
+                    if (!countOnly) {
+                        requests.add(request);
+                    }
                     requestCount++;
                     spanCount += spans;
                     rejectedSpanCount += rejected;
@@ -633,8 +641,19 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         private boolean tls;
         private boolean mtls;
         private TestCertificates certificates;
+        private boolean countOnly;
 
         private Builder() {}
+
+        /**
+         * Decodes every request with the official classes but keeps only the counters, for long runs.
+         *
+         * @return this builder
+         */
+        public Builder countOnly() {
+            this.countOnly = true;
+            return this;
+        }
 
         /**
          * @param port the port; 0 (default) picks a free one
