@@ -45,7 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --endpoint}) to an embedded OTLP receiver on a free 127.0.0.1 port that decodes every request
  * with the official OTLP classes; at the end the demo compares what it received with what the engine
  * says it exported. With the variable set, to that collector (the other {@code OTEL_EXPORTER_OTLP_*}
- * variables apply too), and "arrived" means acknowledged by it.
+ * variables apply too: {@code OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf} sends over OTLP/HTTP to
+ * {@code <endpoint>/v1/traces}, as the OpenTelemetry agent's environment asks), and "arrived" means
+ * acknowledged by it.
  *
  * <p>Exit code: 0 if every published span is accounted for ({@code published = exported + dropped},
  * nothing in flight after close) and the embedded receiver got exactly the exported spans; 1 if not;
