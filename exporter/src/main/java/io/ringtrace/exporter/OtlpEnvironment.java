@@ -1,5 +1,6 @@
 package io.ringtrace.exporter;
 
+import io.ringtrace.engine.export.Signal;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,12 +10,17 @@ import java.util.Map;
 
 /**
  * Reads the OpenTelemetry OTLP exporter variables ({@code specification/protocol/exporter.md}):
- * each option from {@code OTEL_EXPORTER_OTLP_TRACES_<X>} if set, else {@code OTEL_EXPORTER_OTLP_<X>}.
+ * each option from the signal's {@code OTEL_EXPORTER_OTLP_<SIGNAL>_<X>} ({@code TRACES},
+ * {@code METRICS}, {@code LOGS}) if set, else {@code OTEL_EXPORTER_OTLP_<X>}.
  */
 final class OtlpEnvironment {
 
     private static final String GENERAL = "OTEL_EXPORTER_OTLP_";
-    private static final String TRACES = "OTEL_EXPORTER_OTLP_TRACES_";
+
+    /** @return {@code OTEL_EXPORTER_OTLP_<SIGNAL>_}, the prefix of the signal's own variables */
+    static String prefix(Signal signal) {
+        return GENERAL + signal.name() + "_";
+    }
 
     private OtlpEnvironment() {}
 
@@ -53,7 +59,12 @@ final class OtlpEnvironment {
      * @throws IllegalArgumentException naming the variable for anything else ({@code http/json} included)
      */
     static String protocol(Map<String, String> env) {
-        String protocol = value(env, "PROTOCOL");
+        return protocol(env, Signal.TRACES);
+    }
+
+    /** As {@link #protocol(Map)}, the signal's own variable winning over the general one. */
+    static String protocol(Map<String, String> env, Signal signal) {
+        String protocol = value(env, "PROTOCOL", signal);
         if (protocol == null) {
             return null;
         }
@@ -62,10 +73,10 @@ final class OtlpEnvironment {
             return normalized;
         }
         if ("http/json".equals(normalized)) {
-            throw new IllegalArgumentException(name(env, "PROTOCOL") + "=" + protocol
+            throw new IllegalArgumentException(name(env, "PROTOCOL", signal) + "=" + protocol
                     + " is not supported: ringtrace sends protobuf; set it to http/protobuf or grpc");
         }
-        throw new IllegalArgumentException(name(env, "PROTOCOL") + "=" + protocol
+        throw new IllegalArgumentException(name(env, "PROTOCOL", signal) + "=" + protocol
                 + " is not an OTLP protocol ringtrace speaks; set it to grpc or http/protobuf");
     }
 
@@ -75,62 +86,66 @@ final class OtlpEnvironment {
      * @throws IllegalArgumentException naming the variable and the entry point that serves the
      *     protocol asked for
      */
-    static void requireProtocol(Map<String, String> env, String expected) {
-        String protocol = protocol(env);
+    static void requireProtocol(Map<String, String> env, String expected, Signal signal) {
+        String protocol = protocol(env, signal);
         if (protocol != null && !protocol.equals(expected)) {
-            throw new IllegalArgumentException(name(env, "PROTOCOL") + "=" + protocol + " asks for "
+            throw new IllegalArgumentException(name(env, "PROTOCOL", signal) + "=" + protocol + " asks for "
                     + (GRPC.equals(protocol) ? "OTLP/gRPC" : "OTLP/HTTP") + ", but this builder is the "
                     + (GRPC.equals(expected) ? "OTLP/gRPC" : "OTLP/HTTP")
                     + " exporter's; OtlpExporters.fromEnvironment() picks the exporter the variable names");
         }
     }
 
-    static void apply(Settings builder, Map<String, String> env) {
-        String insecure = value(env, "INSECURE");
+    /**
+     * Applies {@code env} to {@code builder}: for each option the signal's own variable
+     * ({@code OTEL_EXPORTER_OTLP_<SIGNAL>_X}) if set, else the general one.
+     */
+    static void apply(Settings builder, Map<String, String> env, Signal signal) {
+        String insecure = value(env, "INSECURE", signal);
         if (insecure != null) {
             String normalized = insecure.trim().toLowerCase(Locale.ROOT);
             if (!"true".equals(normalized) && !"false".equals(normalized)) {
-                throw new IllegalArgumentException(name(env, "INSECURE") + " must be true or false, got " + insecure);
+                throw new IllegalArgumentException(name(env, "INSECURE", signal) + " must be true or false, got " + insecure);
             }
             builder.insecure("true".equals(normalized));
         }
-        String endpoint = value(env, "ENDPOINT");
+        String endpoint = value(env, "ENDPOINT", signal);
         if (endpoint != null) {
-            builder.endpoint(endpoint, name(env, "ENDPOINT"), name(env, "ENDPOINT").startsWith(TRACES));
+            builder.endpoint(endpoint, name(env, "ENDPOINT", signal), name(env, "ENDPOINT", signal).startsWith(prefix(signal)));
         }
-        String headers = value(env, "HEADERS");
+        String headers = value(env, "HEADERS", signal);
         if (headers != null) {
-            applyHeaders(builder, headers, name(env, "HEADERS"));
+            applyHeaders(builder, headers, name(env, "HEADERS", signal));
         }
-        String timeout = value(env, "TIMEOUT");
+        String timeout = value(env, "TIMEOUT", signal);
         if (timeout != null) {
             long millis;
             try {
                 millis = Long.parseLong(timeout.trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
-                        name(env, "TIMEOUT") + " must be a whole number of milliseconds, got " + timeout);
+                        name(env, "TIMEOUT", signal) + " must be a whole number of milliseconds, got " + timeout);
             }
             long maxMillis = OtlpGrpcSpanExporterBuilder.MAX_TIMEOUT.toMillis();
             if (millis <= 0 || millis > maxMillis) {
                 throw new IllegalArgumentException(
-                        name(env, "TIMEOUT") + " must be in [1, " + maxMillis + "] ms, got " + timeout);
+                        name(env, "TIMEOUT", signal) + " must be in [1, " + maxMillis + "] ms, got " + timeout);
             }
             builder.timeout(Duration.ofMillis(millis));
         }
-        String compression = value(env, "COMPRESSION");
+        String compression = value(env, "COMPRESSION", signal);
         if (compression != null) {
             builder.compression(compression);
         }
-        String certificate = value(env, "CERTIFICATE");
+        String certificate = value(env, "CERTIFICATE", signal);
         if (certificate != null) {
             builder.trustedCertificates(Path.of(certificate.trim()));
         }
-        String clientCertificate = value(env, "CLIENT_CERTIFICATE");
-        String clientKey = value(env, "CLIENT_KEY");
+        String clientCertificate = value(env, "CLIENT_CERTIFICATE", signal);
+        String clientKey = value(env, "CLIENT_KEY", signal);
         if ((clientCertificate == null) != (clientKey == null)) {
             throw new IllegalArgumentException(
-                    "mTLS needs both OTEL_EXPORTER_OTLP_[TRACES_]CLIENT_CERTIFICATE and _CLIENT_KEY, only one is set");
+                    "mTLS needs both OTEL_EXPORTER_OTLP_[" + signal.name() + "_]CLIENT_CERTIFICATE and _CLIENT_KEY, only one is set");
         }
         if (clientCertificate != null) {
             builder.clientCertificate(Path.of(clientCertificate.trim()), Path.of(clientKey.trim()));
@@ -138,8 +153,8 @@ final class OtlpEnvironment {
     }
 
     /** The signal-specific value if set and non-empty, else the general one, else null. */
-    private static String value(Map<String, String> env, String option) {
-        String specific = env.get(TRACES + option);
+    static String value(Map<String, String> env, String option, Signal signal) {
+        String specific = env.get(prefix(signal) + option);
         if (specific != null && !specific.isBlank()) {
             return specific;
         }
@@ -147,9 +162,9 @@ final class OtlpEnvironment {
         return general != null && !general.isBlank() ? general : null;
     }
 
-    private static String name(Map<String, String> env, String option) {
-        String specific = env.get(TRACES + option);
-        return specific != null && !specific.isBlank() ? TRACES + option : GENERAL + option;
+    static String name(Map<String, String> env, String option, Signal signal) {
+        String specific = env.get(prefix(signal) + option);
+        return specific != null && !specific.isBlank() ? prefix(signal) + option : GENERAL + option;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ringtrace.exporter;
 
+import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
 import java.util.Map;
 
@@ -29,9 +30,22 @@ public final class OtlpExporters {
      * @throws IllegalArgumentException if a variable has an invalid value (naming it)
      */
     public static SpanExporter fromEnvironment(Map<String, String> environment) {
-        return isHttp(environment)
-                ? OtlpHttpSpanExporter.builder().fromEnvironment(environment).build()
-                : OtlpGrpcSpanExporter.builder().fromEnvironment(environment).build();
+        return fromEnvironment(environment, Signal.TRACES);
+    }
+
+    /**
+     * The exporter for {@code signal}: its own variables ({@code OTEL_EXPORTER_OTLP_<SIGNAL>_X}) win
+     * over the general ones, its protocol included.
+     *
+     * @param environment variable names to values
+     * @param signal whose variables apply
+     * @return the exporter {@code environment} asks for
+     * @throws IllegalArgumentException if a variable has an invalid value (naming it)
+     */
+    public static SpanExporter fromEnvironment(Map<String, String> environment, Signal signal) {
+        return OtlpEnvironment.HTTP_PROTOBUF.equals(OtlpEnvironment.protocol(environment, signal))
+                ? OtlpHttpSpanExporter.builder().fromEnvironment(environment, signal).build()
+                : OtlpGrpcSpanExporter.builder().fromEnvironment(environment, signal).build();
     }
 
     /**

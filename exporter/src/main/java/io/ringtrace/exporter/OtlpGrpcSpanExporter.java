@@ -335,7 +335,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         ClientCall<PayloadStream, ExportResponse> call;
         Metadata callHeaders;
         try {
-            call = channel.newCall(ExportMethod.DESCRIPTOR, callOptions
+            call = channel.newCall(ExportMethod.forSignal(request.signal()), callOptions
                     .withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)
                     .withStreamTracerFactory(reply));
             callHeaders = new Metadata(); // gRPC adds to the headers it is given: one per call
@@ -514,7 +514,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             if (replyOverLimit) {
                 if (unreadableReplyLog.tryAcquire()) {
                     unreadableReplyLog.log("OTLP receiver " + target + " replied to " + request.spanCount()
-                            + " spans with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads ("
+                            + " " + ExportMethod.itemsOf(request.signal()) + " with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads ("
                             + status.getCode() + ": " + ReceiverText.forLog(status.getDescription())
                             + "); a reply means the receiver has the request: counted as exported, not sent again");
                 }
@@ -523,12 +523,12 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             }
             if (response.problem != null && unreadableReplyLog.tryAcquire()) {
                 unreadableReplyLog.log("OTLP receiver " + target + " answered OK to " + request.spanCount()
-                        + " spans with a reply that is not a valid ExportTraceServiceResponse (" + response.problem
+                        + " " + ExportMethod.itemsOf(request.signal()) + " with a reply that is not a valid " + ExportMethod.responseOf(request.signal()) + " (" + response.problem
                         + "); the receiver has the request: counted as exported, not sent again");
             }
             if (!response.errorMessage.isEmpty() && rejectionLog.tryAcquire()) {
                 rejectionLog.log("OTLP receiver " + target + " rejected " + response.rejectedSpans + " of "
-                        + request.spanCount() + " spans: " + response.errorMessage);
+                        + request.spanCount() + " " + ExportMethod.itemsOf(request.signal()) + ": " + response.errorMessage);
             }
             finish(slot, response.rejectedSpans, null);
             return;
@@ -622,7 +622,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
 
     private String describeFailure(Status status, ExportRequest request, String what) {
         StringBuilder message = new StringBuilder(160)
-                .append("OTLP export of ").append(request.spanCount()).append(" spans to ").append(target)
+                .append("OTLP export of ").append(request.spanCount()).append(' ').append(ExportMethod.itemsOf(request.signal()))
+                .append(" to ").append(target)
                 .append(" failed (").append(what).append("): ").append(status.getCode());
         if (status.getDescription() != null) {
             message.append(": ").append(ReceiverText.forLog(status.getDescription()));
@@ -631,9 +632,9 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             message.append(". Is an OTLP/gRPC receiver listening at ").append(target)
                     .append(" (and does its TLS setting match the endpoint's scheme)?");
         } else if (status.getCode() == Status.Code.UNIMPLEMENTED) {
-            message.append(". The receiver does not serve OTLP/gRPC traces: is this an OTLP/HTTP port (4318)?");
+            message.append(". The receiver does not serve this OTLP/gRPC signal: is this an OTLP/HTTP port (4318)?");
         }
-        return message.append("; the spans are dropped").toString();
+        return message.append("; the ").append(ExportMethod.itemsOf(request.signal())).append(" are dropped").toString();
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -2,6 +2,7 @@ package io.ringtrace.exporter;
 
 import io.grpc.Metadata;
 import io.grpc.NameResolverRegistry;
+import io.ringtrace.engine.export.Signal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -278,7 +279,22 @@ public final class OtlpGrpcSpanExporterBuilder {
      *     repeated in the message)
      */
     public OtlpGrpcSpanExporterBuilder fromEnvironment(Map<String, String> environment) {
-        OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.GRPC);
+        return fromEnvironment(environment, Signal.TRACES);
+    }
+
+    /**
+     * As {@link #fromEnvironment(Map)}, with {@code signal}'s own variables
+     * ({@code OTEL_EXPORTER_OTLP_METRICS_X}, {@code OTEL_EXPORTER_OTLP_LOGS_X}) winning over the
+     * general ones: for an exporter that carries that signal. The exporter sends requests of every
+     * signal over its one channel, each to its signal's service.
+     *
+     * @param environment variable names to values
+     * @param signal whose variables apply
+     * @return this builder
+     * @throws IllegalArgumentException if a variable has an invalid value
+     */
+    public OtlpGrpcSpanExporterBuilder fromEnvironment(Map<String, String> environment, Signal signal) {
+        OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.GRPC, signal);
         OtlpEnvironment.apply(new OtlpEnvironment.Settings() {
             @Override
             public void endpoint(String value, String variable, boolean signalSpecific) {
@@ -314,7 +330,7 @@ public final class OtlpGrpcSpanExporterBuilder {
             public void clientCertificate(Path certificatePem, Path keyPem) {
                 OtlpGrpcSpanExporterBuilder.this.clientCertificate(certificatePem, keyPem);
             }
-        }, environment);
+        }, environment, signal);
         return this;
     }
 

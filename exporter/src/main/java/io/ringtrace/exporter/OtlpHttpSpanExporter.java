@@ -3,6 +3,7 @@ package io.ringtrace.exporter;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -92,7 +93,8 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     static final int CHUNKS_PER_SLOT = 4;
     private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
-    private final URI uri;
+    /** Where each signal's requests go, by {@link Signal#ordinal()}. */
+    private final URI[] uris;
     private final boolean gzip;
     private final RetryPolicy retryPolicy;
     private final ScheduledThreadPoolExecutor executor;
@@ -119,10 +121,15 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     private boolean cut;
 
     OtlpHttpSpanExporter(OtlpHttpSpanExporterBuilder builder) {
-        this.uri = builder.endpoint;
+        this.uris = new URI[Signal.values().length];
+        boolean tls = false;
+        for (Signal signal : Signal.values()) {
+            uris[signal.ordinal()] = builder.resolve(signal);
+            tls |= "https".equalsIgnoreCase(uris[signal.ordinal()].getScheme());
+        }
+        URI uri = uris[Signal.TRACES.ordinal()];
         this.gzip = builder.gzip;
         this.retryPolicy = builder.retryPolicy;
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
         if (!tls && (builder.trustedCertificates != null || builder.clientCertificate != null)) {
             throw new IllegalArgumentException("certificates are configured but " + builder.endpointSetting + " '"
                     + OtlpGrpcSpanExporterBuilder.Endpoint.shown(uri.toString()) + "' is plain text: use an https:// URL");
@@ -157,18 +164,21 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
         this.freeSlots = new Slot[builder.maxInFlight];
         for (int i = 0; i < slots.length; i++) {
             Slot slot = new Slot();
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .timeout(builder.timeout)
-                    .header("Content-Type", "application/x-protobuf")
-                    .header("User-Agent", "ringtrace-otlp-exporter")
-                    .POST(slot.body);
-            if (gzip) {
-                request.header("Content-Encoding", "gzip");
+            for (Signal signal : Signal.values()) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(uris[signal.ordinal()])
+                        .timeout(builder.timeout)
+                        .header("Content-Type", "application/x-protobuf")
+                        .header("User-Agent", "ringtrace-otlp-exporter")
+                        .POST(slot.body);
+                if (gzip) {
+                    request.header("Content-Encoding", "gzip");
+                }
+                for (Map.Entry<String, String> header : builder.headers.entrySet()) {
+                    request.header(header.getKey(), header.getValue());
+                }
+                // immutable: sent once per attempt, never rebuilt
+                slot.httpRequests[signal.ordinal()] = request.build();
             }
-            for (Map.Entry<String, String> header : builder.headers.entrySet()) {
-                request.header(header.getKey(), header.getValue());
-            }
-            slot.httpRequest = request.build(); // immutable: sent once per attempt, never rebuilt
             slots[i] = slot;
             freeSlots[i] = slot;
         }
@@ -259,7 +269,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
         }
         CompletableFuture<HttpResponse<Reply>> reply;
         try {
-            reply = current.sendAsync(slot.httpRequest, replyHandler);
+            reply = current.sendAsync(slot.httpRequests[request.signal().ordinal()], replyHandler);
         } catch (RuntimeException | Error e) {
             onAttemptClosed(slot, attemptId, null, e);
             return;
@@ -325,8 +335,8 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
         if (failure == null) {
             if (body.overLimit) {
                 if (unreadableReplyLog.tryAcquire()) {
-                    unreadableReplyLog.log("OTLP receiver " + uri + " answered " + status + " to " + request.spanCount()
-                            + " spans with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads;"
+                    unreadableReplyLog.log("OTLP receiver " + uriOf(request) + " answered " + status + " to " + request.spanCount()
+                            + " " + ExportMethod.itemsOf(request.signal()) + " with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads;"
                             + " the receiver has the request: counted as exported, not sent again");
                 }
                 finish(slot, null, 0, null);
@@ -336,13 +346,14 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
                     ? ExportResponse.FULL_SUCCESS
                     : ExportResponse.parse(new ByteArrayInputStream(body.bytes, 0, body.length));
             if (parsed.problem != null && unreadableReplyLog.tryAcquire()) {
-                unreadableReplyLog.log("OTLP receiver " + uri + " answered " + status + " to " + request.spanCount()
-                        + " spans with a reply that is not a valid ExportTraceServiceResponse (" + parsed.problem
+                unreadableReplyLog.log("OTLP receiver " + uriOf(request) + " answered " + status + " to " + request.spanCount()
+                        + " " + ExportMethod.itemsOf(request.signal()) + " with a reply that is not a valid "
+                        + ExportMethod.responseOf(request.signal()) + " (" + parsed.problem
                         + "); the receiver has the request: counted as exported, not sent again");
             }
             if (!parsed.errorMessage.isEmpty() && rejectionLog.tryAcquire()) {
-                rejectionLog.log("OTLP receiver " + uri + " rejected " + parsed.rejectedSpans + " of "
-                        + request.spanCount() + " spans: " + parsed.errorMessage);
+                rejectionLog.log("OTLP receiver " + uriOf(request) + " rejected " + parsed.rejectedSpans + " of "
+                        + request.spanCount() + " " + ExportMethod.itemsOf(request.signal()) + ": " + parsed.errorMessage);
             }
             finish(slot, null, parsed.rejectedSpans, null);
             return;
@@ -460,8 +471,10 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     private String describeFailure(ExportRequest request, String what, int status, Reply body, Throwable cause) {
+        URI uri = uriOf(request);
         StringBuilder message = new StringBuilder(160)
-                .append("OTLP/HTTP export of ").append(request.spanCount()).append(" spans to ").append(uri)
+                .append("OTLP/HTTP export of ").append(request.spanCount()).append(' ')
+                .append(ExportMethod.itemsOf(request.signal())).append(" to ").append(uri)
                 .append(" failed (").append(what).append("): ");
         if (status != 0) {
             message.append("HTTP ").append(status);
@@ -470,7 +483,8 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
                 message.append(": ").append(detail);
             }
             if (status == 404 || status == 405 || status == 415) {
-                message.append(". Is this an OTLP/HTTP traces URL (port 4318, path /v1/traces)?");
+                message.append(". Is this an OTLP/HTTP URL (port 4318, path /")
+                        .append(OtlpHttpSpanExporterBuilder.pathOf(request.signal())).append(")?");
             }
         } else if (cause != null) {
             message.append(cause.getClass().getSimpleName());
@@ -479,7 +493,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
             }
             message.append(". Is an OTLP/HTTP receiver listening at ").append(uri).append('?');
         }
-        return message.append("; the spans are dropped").toString();
+        return message.append("; the ").append(ExportMethod.itemsOf(request.signal())).append(" are dropped").toString();
     }
 
     /** The {@code google.rpc.Status} message of an error reply, fit for a log line; empty if none. */
@@ -634,9 +648,21 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
 
     // ------------------------------------------------------------------ observation
 
-    /** @return the URL requests are POSTed to */
+    private URI uriOf(ExportRequest request) {
+        return uris[request.signal().ordinal()];
+    }
+
+    /** @return the URL trace requests are POSTed to */
     public URI endpoint() {
-        return uri;
+        return uris[Signal.TRACES.ordinal()];
+    }
+
+    /**
+     * @param signal a signal
+     * @return the URL that signal's requests are POSTed to
+     */
+    public URI endpoint(Signal signal) {
+        return uris[signal.ordinal()];
     }
 
     /** @return requests in flight or waiting for a retry (at most {@code maxInFlight}) */
@@ -661,7 +687,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
 
     @Override
     public String toString() {
-        return "OtlpHttpSpanExporter[" + uri + ", maxInFlight=" + slots.length + ", gzip=" + gzip + ", " + retryPolicy + "]";
+        return "OtlpHttpSpanExporter[" + endpoint() + ", maxInFlight=" + slots.length + ", gzip=" + gzip + ", " + retryPolicy + "]";
     }
 
     // ------------------------------------------------------------------ slots and bodies
@@ -669,7 +695,8 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     /** One of the {@code maxInFlight} request slots; fields guarded by the exporter's lock unless noted. */
     private final class Slot {
         final SlotBody body = new SlotBody(this);
-        HttpRequest httpRequest;
+        /** The slot's request to each signal's URL, by {@link Signal#ordinal()}. */
+        final HttpRequest[] httpRequests = new HttpRequest[Signal.values().length];
         ExportRequest request;
         Bytes<?> payload;
         long payloadStart;

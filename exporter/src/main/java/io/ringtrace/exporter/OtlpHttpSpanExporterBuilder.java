@@ -1,5 +1,6 @@
 package io.ringtrace.exporter;
 
+import io.ringtrace.engine.export.Signal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -21,10 +22,13 @@ public final class OtlpHttpSpanExporterBuilder {
 
     /** The OTLP/HTTP default traces URL. */
     public static final String DEFAULT_ENDPOINT = "http://localhost:4318/v1/traces";
-    /** The path the spec appends to {@code OTEL_EXPORTER_OTLP_ENDPOINT} for traces. */
-    static final String TRACES_PATH = "v1/traces";
+    /** The receiver the default URLs point at. */
+    static final String DEFAULT_BASE = "http://localhost:4318";
 
-    URI endpoint = URI.create(DEFAULT_ENDPOINT);
+    /** Each signal's URL when set as is (the method or its own variable), by {@link Signal#ordinal()}. */
+    final URI[] signalUrls = new URI[Signal.values().length];
+    /** {@code OTEL_EXPORTER_OTLP_ENDPOINT}: the base every other signal's path is appended to, or null. */
+    String base;
     String endpointSetting = "endpoint";
     final Map<String, String> headers = new LinkedHashMap<>();
     Duration timeout = OtlpGrpcSpanExporterBuilder.DEFAULT_TIMEOUT;
@@ -51,9 +55,54 @@ public final class OtlpHttpSpanExporterBuilder {
     }
 
     OtlpHttpSpanExporterBuilder endpoint(String url, String setting) {
-        this.endpoint = parse(url, setting);
-        this.endpointSetting = setting;
+        return endpoint(Signal.TRACES, url, setting);
+    }
+
+    /**
+     * The full URL requests of {@code signal} are POSTed to, used as is
+     * ({@code OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT}). A signal without one goes to
+     * {@code OTEL_EXPORTER_OTLP_ENDPOINT} + {@code v1/<signal>} if that is set, else to the traces URL
+     * with its {@code /v1/traces} ending replaced, else to {@code http://localhost:4318/v1/<signal>}.
+     *
+     * @param signal the signal
+     * @param url the URL
+     * @return this builder
+     * @throws IllegalArgumentException if it is not an http or https URL with a host
+     */
+    public OtlpHttpSpanExporterBuilder endpoint(Signal signal, String url) {
+        return endpoint(signal, url, "endpoint");
+    }
+
+    private OtlpHttpSpanExporterBuilder endpoint(Signal signal, String url, String setting) {
+        signalUrls[signal.ordinal()] = parse(url, setting);
+        if (signal == Signal.TRACES) {
+            this.endpointSetting = setting;
+        }
         return this;
+    }
+
+    /** @return the path the spec appends to {@code OTEL_EXPORTER_OTLP_ENDPOINT} for {@code signal} */
+    static String pathOf(Signal signal) {
+        return "v1/" + signal.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @return the URL requests of {@code signal} go to, by the rule of {@link #endpoint(Signal, String)} */
+    URI resolve(Signal signal) {
+        URI explicit = signalUrls[signal.ordinal()];
+        if (explicit != null) {
+            return explicit;
+        }
+        if (base != null) {
+            return URI.create(signalUrl(base, pathOf(signal)));
+        }
+        URI traces = signalUrls[Signal.TRACES.ordinal()];
+        if (traces != null) {
+            String text = traces.toString();
+            if (text.endsWith("/v1/traces")) {
+                return URI.create(text.substring(0, text.length() - "v1/traces".length()) + pathOf(signal));
+            }
+        }
+        return URI.create(signalUrl(DEFAULT_BASE, pathOf(signal)));
     }
 
     /**
@@ -260,12 +309,42 @@ public final class OtlpHttpSpanExporterBuilder {
      *     repeated in the message)
      */
     public OtlpHttpSpanExporterBuilder fromEnvironment(Map<String, String> environment) {
-        OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.HTTP_PROTOBUF);
+        return fromEnvironment(environment, Signal.TRACES);
+    }
+
+    /**
+     * As {@link #fromEnvironment(Map)}, with {@code signal}'s own variables
+     * ({@code OTEL_EXPORTER_OTLP_METRICS_X}, {@code OTEL_EXPORTER_OTLP_LOGS_X}) winning over the
+     * general ones for the options shared by all signals (headers, timeout, compression,
+     * certificates). Each signal's URL comes from its own {@code ..._<SIGNAL>_ENDPOINT} (as is) or
+     * from {@code OTEL_EXPORTER_OTLP_ENDPOINT} + {@code v1/<signal>}, whatever {@code signal} is.
+     *
+     * @param environment variable names to values
+     * @param signal whose variables apply to the shared options
+     * @return this builder
+     * @throws IllegalArgumentException if a variable has an invalid value
+     */
+    public OtlpHttpSpanExporterBuilder fromEnvironment(Map<String, String> environment, Signal signal) {
+        OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.HTTP_PROTOBUF, signal);
+        String general = environment.get("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (general != null && !general.isBlank()) {
+            parse(signalUrl(general, pathOf(Signal.TRACES)), "OTEL_EXPORTER_OTLP_ENDPOINT"); // validate, naming it
+            base = general.trim();
+            endpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+            java.util.Arrays.fill(signalUrls, null); // the environment overrides what was set before it
+
+        }
+        for (Signal each : Signal.values()) {
+            String variable = OtlpEnvironment.prefix(each) + "ENDPOINT";
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                endpoint(each, value, variable);
+            }
+        }
         OtlpEnvironment.apply(new OtlpEnvironment.Settings() {
             @Override
             public void endpoint(String value, String variable, boolean signalSpecific) {
-                OtlpHttpSpanExporterBuilder.this.endpoint(
-                        signalSpecific ? value : signalUrl(value, TRACES_PATH), variable);
+                // every signal's URL was read above
             }
 
             @Override
@@ -297,7 +376,7 @@ public final class OtlpHttpSpanExporterBuilder {
             public void clientCertificate(Path certificatePem, Path keyPem) {
                 OtlpHttpSpanExporterBuilder.this.clientCertificate(certificatePem, keyPem);
             }
-        }, environment);
+        }, environment, signal);
         return this;
     }
 

@@ -204,7 +204,7 @@ abstract class ExporterTestBase {
      * Copies {@code message} into a new off-heap buffer between readPosition and readLimit, with a
      * few bytes of junk before and after it so that absolute offsets are exercised.
      */
-    Bytes<?> offHeap(ExportTraceServiceRequest message) {
+    Bytes<?> offHeap(com.google.protobuf.MessageLite message) {
         byte[] encoded = message.toByteArray();
         Bytes<?> buffer = Bytes.allocateElasticDirect(encoded.length + 64);
         buffers.add(buffer);
