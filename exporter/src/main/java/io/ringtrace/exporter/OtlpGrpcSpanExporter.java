@@ -4,6 +4,7 @@ import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
 import io.grpc.ClientStreamTracer;
+import io.grpc.ConnectivityState;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -86,6 +87,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** After the deadline's cancels, how long shutdown waits for gRPC to report the cancelled calls. */
     private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How often the connect backoff is reset while requests wait for a connection. */
+    private static final long BACKOFF_RESET_INTERVAL_MILLIS = 1000;
     /** How long shutdown waits, at least, for an idle offload thread to end. */
     private static final long OFFLOAD_JOIN_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -203,6 +206,18 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         // gzip runs in gRPC's framer on the thread that sends: keep it off the serializer thread.
         this.offloadFirstAttempt = builder.gzip;
         this.freeCount = slots.length;
+        // gRPC's connect backoff grows towards 120 s while the receiver is away, and a waiting call
+        // goes out only at the next connect attempt: while requests wait, reconnect at least once a
+        // second, so the first request after the receiver's return goes out within about a second.
+        executor.scheduleWithFixedDelay(this::reconnectPromptlyWhileWaiting,
+                BACKOFF_RESET_INTERVAL_MILLIS, BACKOFF_RESET_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the executor, once a second: resets gRPC's connect backoff if requests wait for a connection. */
+    private void reconnectPromptlyWhileWaiting() {
+        if (inFlightRequests() > 0 && channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff();
+        }
     }
 
     /** Remembers each thread the factory makes in {@code threads}, so that shutdown can wait for them to end. */
@@ -565,6 +580,9 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             lock.unlock();
         }
         request.retrying();
+        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff(); // a retry is due: try to connect now, not at gRPC's next backoff
+        }
         startAttempt(slot, request);
     }
 
