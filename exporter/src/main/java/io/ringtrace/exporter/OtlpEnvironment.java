@@ -1,12 +1,11 @@
 package io.ringtrace.exporter;
 
+import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.Signal;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads the OpenTelemetry OTLP exporter variables ({@code specification/protocol/exporter.md}):
@@ -58,12 +57,12 @@ final class OtlpEnvironment {
      * @return {@link #GRPC}, {@link #HTTP_PROTOBUF}, or null if unset
      * @throws IllegalArgumentException naming the variable for anything else ({@code http/json} included)
      */
-    static String protocol(Map<String, String> env) {
+    static String protocol(Function<String, String> env) {
         return protocol(env, Signal.TRACES);
     }
 
     /** As {@link #protocol(Map)}, the signal's own variable winning over the general one. */
-    static String protocol(Map<String, String> env, Signal signal) {
+    static String protocol(Function<String, String> env, Signal signal) {
         String protocol = value(env, "PROTOCOL", signal);
         if (protocol == null) {
             return null;
@@ -86,7 +85,7 @@ final class OtlpEnvironment {
      * @throws IllegalArgumentException naming the variable and the entry point that serves the
      *     protocol asked for
      */
-    static void requireProtocol(Map<String, String> env, String expected, Signal signal) {
+    static void requireProtocol(Function<String, String> env, String expected, Signal signal) {
         String protocol = protocol(env, signal);
         if (protocol != null && !protocol.equals(expected)) {
             throw new IllegalArgumentException(name(env, "PROTOCOL", signal) + "=" + protocol + " asks for "
@@ -100,7 +99,7 @@ final class OtlpEnvironment {
      * Applies {@code env} to {@code builder}: for each option the signal's own variable
      * ({@code OTEL_EXPORTER_OTLP_<SIGNAL>_X}) if set, else the general one.
      */
-    static void apply(Settings builder, Map<String, String> env, Signal signal) {
+    static void apply(Settings builder, Function<String, String> env, Signal signal) {
         String insecure = value(env, "INSECURE", signal);
         if (insecure != null) {
             String normalized = insecure.trim().toLowerCase(Locale.ROOT);
@@ -153,17 +152,17 @@ final class OtlpEnvironment {
     }
 
     /** The signal-specific value if set and non-empty, else the general one, else null. */
-    static String value(Map<String, String> env, String option, Signal signal) {
-        String specific = env.get(prefix(signal) + option);
+    static String value(Function<String, String> env, String option, Signal signal) {
+        String specific = env.apply(prefix(signal) + option);
         if (specific != null && !specific.isBlank()) {
             return specific;
         }
-        String general = env.get(GENERAL + option);
+        String general = env.apply(GENERAL + option);
         return general != null && !general.isBlank() ? general : null;
     }
 
-    static String name(Map<String, String> env, String option, Signal signal) {
-        String specific = env.get(prefix(signal) + option);
+    static String name(Function<String, String> env, String option, Signal signal) {
+        String specific = env.apply(prefix(signal) + option);
         return specific != null && !specific.isBlank() ? prefix(signal) + option : GENERAL + option;
     }
 
@@ -199,30 +198,6 @@ final class OtlpEnvironment {
     }
 
     static String percentDecode(String value) {
-        if (value.indexOf('%') < 0) {
-            return value;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= value.length()) {
-                    throw new IllegalArgumentException("truncated %-escape");
-                }
-                int high = Character.digit(value.charAt(i + 1), 16);
-                int low = Character.digit(value.charAt(i + 2), 16);
-                if (high < 0 || low < 0) {
-                    throw new IllegalArgumentException("bad %-escape");
-                }
-                bytes.write(high << 4 | low);
-                i += 2;
-            } else {
-                int codePoint = value.codePointAt(i);
-                byte[] encoded = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
-                i += Character.charCount(codePoint) - 1;
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return OtelConfiguration.percentDecode(value);
     }
 }

@@ -1,11 +1,14 @@
 package io.ringtrace.exporter;
 
+import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Builds the span exporter the OTLP environment asks for: {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL}
+ * Builds the span exporter the OTLP configuration asks for (an {@code otel.*} system property
+ * winning over its {@code OTEL_*} variable, through {@link OtelConfiguration}): {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL}
  * (else {@code OTEL_EXPORTER_OTLP_PROTOCOL}) {@code grpc} gives an {@link OtlpGrpcSpanExporter},
  * {@code http/protobuf} an {@link OtlpHttpSpanExporter}, each configured by the other
  * {@code OTEL_EXPORTER_OTLP_[TRACES_]*} variables. Unset, it is gRPC: ringtrace's default transport
@@ -21,7 +24,7 @@ public final class OtlpExporters {
      * @throws IllegalArgumentException if a variable has an invalid value (naming it)
      */
     public static SpanExporter fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        return fromEnvironment(OtelConfiguration.system(), Signal.TRACES);
     }
 
     /**
@@ -43,6 +46,10 @@ public final class OtlpExporters {
      * @throws IllegalArgumentException if a variable has an invalid value (naming it)
      */
     public static SpanExporter fromEnvironment(Map<String, String> environment, Signal signal) {
+        return fromEnvironment(OtelConfiguration.of(environment), signal);
+    }
+
+    private static SpanExporter fromEnvironment(Function<String, String> environment, Signal signal) {
         return OtlpEnvironment.HTTP_PROTOBUF.equals(OtlpEnvironment.protocol(environment, signal))
                 ? OtlpHttpSpanExporter.builder().fromEnvironment(environment, signal).build()
                 : OtlpGrpcSpanExporter.builder().fromEnvironment(environment, signal).build();
@@ -55,6 +62,6 @@ public final class OtlpExporters {
      *     {@code http/protobuf}
      */
     public static boolean isHttp(Map<String, String> environment) {
-        return OtlpEnvironment.HTTP_PROTOBUF.equals(OtlpEnvironment.protocol(environment));
+        return OtlpEnvironment.HTTP_PROTOBUF.equals(OtlpEnvironment.protocol(OtelConfiguration.of(environment)));
     }
 }

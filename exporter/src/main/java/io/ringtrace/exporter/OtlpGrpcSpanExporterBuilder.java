@@ -2,6 +2,7 @@ package io.ringtrace.exporter;
 
 import io.grpc.Metadata;
 import io.grpc.NameResolverRegistry;
+import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.Signal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -255,12 +257,13 @@ public final class OtlpGrpcSpanExporterBuilder {
     }
 
     /**
-     * Applies the standard variables from the process environment; see {@link #fromEnvironment(Map)}.
+     * Applies the standard settings from {@code otel.*} system properties and the process environment
+     * (a property wins over its variable, as in the OpenTelemetry SDK); see {@link #fromEnvironment(Map)}.
      *
      * @return this builder
      */
     public OtlpGrpcSpanExporterBuilder fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        return fromEnvironment(OtelConfiguration.system(), Signal.TRACES);
     }
 
     /**
@@ -294,6 +297,11 @@ public final class OtlpGrpcSpanExporterBuilder {
      * @throws IllegalArgumentException if a variable has an invalid value
      */
     public OtlpGrpcSpanExporterBuilder fromEnvironment(Map<String, String> environment, Signal signal) {
+        return fromEnvironment(OtelConfiguration.of(environment), signal);
+    }
+
+    /** As {@link #fromEnvironment(Map, Signal)}, reading through a resolver ({@link OtelConfiguration}). */
+    OtlpGrpcSpanExporterBuilder fromEnvironment(Function<String, String> environment, Signal signal) {
         OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.GRPC, signal);
         OtlpEnvironment.apply(new OtlpEnvironment.Settings() {
             @Override

@@ -1,5 +1,6 @@
 package io.ringtrace.exporter;
 
+import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.Signal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Configures an {@link OtlpHttpSpanExporter}. Every option has a default; {@link #fromEnvironment()}
@@ -286,12 +288,13 @@ public final class OtlpHttpSpanExporterBuilder {
     }
 
     /**
-     * Applies the standard variables from the process environment; see {@link #fromEnvironment(Map)}.
+     * Applies the standard settings from {@code otel.*} system properties and the process environment
+     * (a property wins over its variable, as in the OpenTelemetry SDK); see {@link #fromEnvironment(Map)}.
      *
      * @return this builder
      */
     public OtlpHttpSpanExporterBuilder fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        return fromEnvironment(OtelConfiguration.system(), Signal.TRACES);
     }
 
     /**
@@ -325,8 +328,13 @@ public final class OtlpHttpSpanExporterBuilder {
      * @throws IllegalArgumentException if a variable has an invalid value
      */
     public OtlpHttpSpanExporterBuilder fromEnvironment(Map<String, String> environment, Signal signal) {
+        return fromEnvironment(OtelConfiguration.of(environment), signal);
+    }
+
+    /** As {@link #fromEnvironment(Map, Signal)}, reading through a resolver ({@link OtelConfiguration}). */
+    OtlpHttpSpanExporterBuilder fromEnvironment(Function<String, String> environment, Signal signal) {
         OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.HTTP_PROTOBUF, signal);
-        String general = environment.get("OTEL_EXPORTER_OTLP_ENDPOINT");
+        String general = environment.apply("OTEL_EXPORTER_OTLP_ENDPOINT");
         if (general != null && !general.isBlank()) {
             parse(signalUrl(general, pathOf(Signal.TRACES)), "OTEL_EXPORTER_OTLP_ENDPOINT"); // validate, naming it
             base = general.trim();
@@ -336,7 +344,7 @@ public final class OtlpHttpSpanExporterBuilder {
         }
         for (Signal each : Signal.values()) {
             String variable = OtlpEnvironment.prefix(each) + "ENDPOINT";
-            String value = environment.get(variable);
+            String value = environment.apply(variable);
             if (value != null && !value.isBlank()) {
                 endpoint(each, value, variable);
             }
