@@ -154,6 +154,54 @@ class OtlpHttpSpanExporterTest extends ExporterTestBase {
     }
 
     @Test
+    void mtlsWithoutAClientCertificateIsRefused() throws InterruptedException {
+        OtlpHttpReceiver receiver = closeAfterTest(OtlpHttpReceiver.builder().mtls().start());
+        OtlpHttpSpanExporter exporter = track(OtlpHttpSpanExporter.builder()
+                .endpoint(receiver.tracesUrl())
+                .trustedCertificates(receiver.certificates().caCertificate())
+                .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(10)).build())
+                .build());
+        TestRequest request = request(otlpRequest(2));
+
+        exporter.export(request);
+
+        assertEquals(DropReason.EXPORT_FAILED, request.await(WAIT).failure());
+        assertEquals(0, receiver.spanCount());
+    }
+
+    @Test
+    void aReplyOverTheLimitStillCountsAsDelivered() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        server.createContext("/v1/traces", exchange -> {
+            calls.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] huge = new byte[OtlpHttpSpanExporter.MAX_REPLY_BYTES + 4096];
+            exchange.sendResponseHeaders(200, huge.length);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                out.write(huge);
+            }
+        });
+        server.start();
+        try {
+            OtlpHttpSpanExporter exporter = track(OtlpHttpSpanExporter.builder()
+                    .endpoint("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces")
+                    .retryPolicy(FAST_RETRIES).build());
+            TestRequest request = request(otlpRequest(2));
+
+            exporter.export(request);
+
+            assertTrue(request.await(WAIT).succeeded());
+            assertEquals(0, request.rejectedSpans());
+            assertEquals(1, calls.get(), "never sent again");
+            assertTrue(logLines().stream().anyMatch(line -> line.contains("larger than")), logLines().toString());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void shutdownCutsWhatIsStillInFlightAtItsDeadline() throws InterruptedException {
         OtlpHttpReceiver receiver = receiver();
         receiver.delayNext(1, Duration.ofSeconds(5));
