@@ -1,11 +1,10 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.codec.Resource;
-import java.io.ByteArrayOutputStream;
+import io.ringtrace.engine.config.OtelConfiguration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -174,27 +173,11 @@ final class EnvironmentConfig {
     }
 
     private static String percentDecode(String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
+        try {
+            return OtelConfiguration.percentDecode(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(RESOURCE_ATTRIBUTES + ": invalid percent-encoding in '" + s + "'");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
-                    throw new IllegalArgumentException(RESOURCE_ATTRIBUTES + ": invalid percent-encoding in '" + s + "'");
-                }
-                out.write(Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
-                i += 2;
-            } else {
-                int end = s.indexOf('%', i);
-                end = end < 0 ? s.length() : end;
-                byte[] utf8 = s.substring(i, end).getBytes(StandardCharsets.UTF_8); // configuration time only
-                out.write(utf8, 0, utf8.length);
-                i = end - 1;
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static String value(Function<String, String> env, String name) {

@@ -312,10 +312,7 @@ public final class TraceEngineBuilder {
      * @throws IllegalArgumentException naming the variable, if a value is invalid
      */
     public TraceEngineBuilder fromEnvironment() {
-        return fromEnvironment(variable -> {
-            String property = System.getProperty(variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
-            return property != null ? property : System.getenv(variable);
-        });
+        return fromEnvironment(io.ringtrace.engine.config.OtelConfiguration.system());
     }
 
     /**

@@ -14,8 +14,12 @@ import io.ringtrace.engine.TraceContext;
 import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.exporter.OtlpExporters;
 import io.ringtrace.exporter.OtlpGrpcSpanExporter;
 import io.ringtrace.exporter.OtlpGrpcSpanExporterBuilder;
+import io.ringtrace.exporter.OtlpHttpSpanExporter;
+import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -41,7 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --endpoint}) to an embedded OTLP receiver on a free 127.0.0.1 port that decodes every request
  * with the official OTLP classes; at the end the demo compares what it received with what the engine
  * says it exported. With the variable set, to that collector (the other {@code OTEL_EXPORTER_OTLP_*}
- * variables apply too), and "arrived" means acknowledged by it.
+ * variables apply too: {@code OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf} sends over OTLP/HTTP to
+ * {@code <endpoint>/v1/traces}, as the OpenTelemetry agent's environment asks), and "arrived" means
+ * acknowledged by it.
  *
  * <p>Exit code: 0 if every published span is accounted for ({@code published = exported + dropped},
  * nothing in flight after close) and the embedded receiver got exactly the exported spans; 1 if not;
@@ -103,21 +109,35 @@ public final class PipelineDemo {
                 || hasValue(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
         OtlpReceiver receiver = external ? null : OtlpReceiver.builder().countOnly().start();
         try {
-            OtlpGrpcSpanExporter grpc = null;
+            SpanExporter transport = null;
+            String target;
             TimedSpanExporter timed;
             TraceEngine engine;
             try {
-                OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder();
-                if (external) {
-                    exporter.fromEnvironment(env);
+                if (external && OtlpExporters.isHttp(env)) {
+                    // OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL=http/protobuf, as the OpenTelemetry agent sets it
+                    OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().fromEnvironment(env);
                     if (options.endpoint != null) {
                         exporter.endpoint(options.endpoint);
                     }
+                    OtlpHttpSpanExporter http = exporter.build();
+                    transport = http;
+                    target = http.endpoint().toString();
                 } else {
-                    exporter.endpoint(receiver.endpoint());
+                    OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder();
+                    if (external) {
+                        exporter.fromEnvironment(env);
+                        if (options.endpoint != null) {
+                            exporter.endpoint(options.endpoint);
+                        }
+                    } else {
+                        exporter.endpoint(receiver.endpoint());
+                    }
+                    OtlpGrpcSpanExporter grpc = exporter.build();
+                    transport = grpc;
+                    target = grpc.target();
                 }
-                grpc = exporter.build();
-                timed = new TimedSpanExporter(grpc);
+                timed = new TimedSpanExporter(transport);
                 engine = TraceEngine.builder()
                         .name("demo")
                         .resource(Resource.builder().attribute("service.name", "ringtrace-demo").build())
@@ -129,8 +149,8 @@ public final class PipelineDemo {
             } catch (IllegalArgumentException badConfiguration) {
                 // The builders' messages name the variable or flag and what it accepts: that is all
                 // the user needs, so no stack trace.
-                if (grpc != null) {
-                    grpc.shutdown(System.nanoTime()); // a second shutdown (by the engine) returns at once
+                if (transport != null) {
+                    transport.shutdown(System.nanoTime()); // a second shutdown (by the engine) returns at once
                 }
                 out.println("error: " + badConfiguration.getMessage());
                 out.println("(check the OTEL_* variables and --endpoint; --help lists the flags)");
@@ -138,7 +158,7 @@ public final class PipelineDemo {
             }
             out.printf("ringtrace demo: %,d spans, %d threads, %s, policy %s, ring %d slots -> %s%s%n", options.spans,
                     options.threads, options.rate == 0 ? "as fast as possible" : String.format("%,d spans/s offered", options.rate),
-                    options.policy, options.ringSize, external ? "" : "embedded OTLP receiver ", grpc.target());
+                    options.policy, options.ringSize, external ? "" : "embedded OTLP receiver ", target);
             return runWith(out, options, engine, timed, receiver);
         } finally {
             if (receiver != null) {

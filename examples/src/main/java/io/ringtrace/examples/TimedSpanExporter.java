@@ -106,6 +106,11 @@ final class TimedSpanExporter implements SpanExporter {
         }
 
         @Override
+        public io.ringtrace.engine.export.Signal signal() {
+            return request.signal();
+        }
+
+        @Override
         public int spanCount() {
             return request.spanCount();
         }

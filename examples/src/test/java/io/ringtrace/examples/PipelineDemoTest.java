@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.trace.v1.Span;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
+import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,6 +73,31 @@ class PipelineDemoTest extends LeakCheckingTestBase {
         assertTrue(spans.stream().anyMatch(s -> s.getStatus().getCode().name().equals("STATUS_CODE_ERROR")));
         assertEquals("demo-under-test", SpansOf.attribute(collector.requests().get(0).getResourceSpans(0).getResource()
                 .getAttributesList(), "service.name").orElseThrow().getStringValue());
+    }
+
+    @Test
+    void theAgentStyleEnvironmentSendsOverOtlpHttp() throws Exception {
+        OtlpHttpReceiver collector = closeAfter(OtlpHttpReceiver.start());
+
+        int exit = PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(),
+                "OTEL_SERVICE_NAME", "demo-under-test"), "--spans=300", "--rate=0", "--policy=block", "--warmup=0");
+
+        String text = text();
+        assertEquals(0, exit, text);
+        assertTrue(text.contains(collector.tracesUrl()), text);
+        assertTrue(text.contains("RESULT: every span arrived (300 published, 300 acknowledged)"), text);
+        collector.awaitSpanCount(301, Duration.ofSeconds(5));
+        assertEquals(301, collector.spans().size(), "300 spans and the warm-up's first span");
+        assertTrue(collector.paths().stream().allMatch("/v1/traces"::equals), collector.paths().toString());
+        assertEquals(100, collector.spans().stream().filter(s -> s.getName().equals("SELECT orders")).count());
+    }
+
+    @Test
+    void httpJsonIsRefusedNamingTheVariable() {
+        assertEquals(2, PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"), "--warmup=0"));
+        assertTrue(text().startsWith("error: OTEL_EXPORTER_OTLP_PROTOCOL=http/json"), text());
     }
 
     @Test

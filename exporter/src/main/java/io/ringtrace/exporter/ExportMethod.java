@@ -1,10 +1,12 @@
 package io.ringtrace.exporter;
 
+import io.ringtrace.engine.export.Signal;
 import io.grpc.MethodDescriptor;
 import java.io.InputStream;
 
 /**
- * The hand-made gRPC method {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}:
+ * The hand-made gRPC methods {@code opentelemetry.proto.collector.trace.v1.TraceService/Export},
+ * {@code ...metrics.v1.MetricsService/Export} and {@code ...logs.v1.LogsService/Export}:
  * the request is a {@link PayloadStream} over the sealed off-heap bytes (no protobuf message), the
  * response is decoded by hand into an {@link ExportResponse}, leniently: decoding never fails the
  * call. Client side only.
@@ -15,13 +17,62 @@ final class ExportMethod {
     static final String FULL_METHOD_NAME =
             MethodDescriptor.generateFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService", "Export");
 
-    static final MethodDescriptor<PayloadStream, ExportResponse> DESCRIPTOR =
-            MethodDescriptor.<PayloadStream, ExportResponse>newBuilder()
-                    .setType(MethodDescriptor.MethodType.UNARY)
-                    .setFullMethodName(FULL_METHOD_NAME)
-                    .setRequestMarshaller(new RequestMarshaller())
-                    .setResponseMarshaller(new ResponseMarshaller())
-                    .build();
+    static final MethodDescriptor<PayloadStream, ExportResponse> DESCRIPTOR = descriptor(FULL_METHOD_NAME);
+    private static final MethodDescriptor<PayloadStream, ExportResponse> METRICS = descriptor(
+            MethodDescriptor.generateFullMethodName("opentelemetry.proto.collector.metrics.v1.MetricsService", "Export"));
+    private static final MethodDescriptor<PayloadStream, ExportResponse> LOGS = descriptor(
+            MethodDescriptor.generateFullMethodName("opentelemetry.proto.collector.logs.v1.LogsService", "Export"));
+
+    private static MethodDescriptor<PayloadStream, ExportResponse> descriptor(String fullMethodName) {
+        return MethodDescriptor.<PayloadStream, ExportResponse>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(fullMethodName)
+                .setRequestMarshaller(new RequestMarshaller())
+                .setResponseMarshaller(new ResponseMarshaller())
+                .build();
+    }
+
+    /**
+     * The three {@code Export*ServiceResponse}s share one layout ({@code partial_success} = 1, its
+     * rejected count = 1 and {@code error_message} = 2), so one response decoder serves them all.
+     *
+     * @param signal the request's signal
+     * @return the method that exports it
+     */
+    static MethodDescriptor<PayloadStream, ExportResponse> forSignal(Signal signal) {
+        switch (signal) {
+            case METRICS:
+                return METRICS;
+            case LOGS:
+                return LOGS;
+            default:
+                return DESCRIPTOR;
+        }
+    }
+
+    /** @return the name of the signal's reply message, for log lines */
+    static String responseOf(Signal signal) {
+        switch (signal) {
+            case METRICS:
+                return "ExportMetricsServiceResponse";
+            case LOGS:
+                return "ExportLogsServiceResponse";
+            default:
+                return "ExportTraceServiceResponse";
+        }
+    }
+
+    /** @return what the signal's items are called in log lines */
+    static String itemsOf(Signal signal) {
+        switch (signal) {
+            case METRICS:
+                return "data points";
+            case LOGS:
+                return "log records";
+            default:
+                return "spans";
+        }
+    }
 
     private ExportMethod() {}
 

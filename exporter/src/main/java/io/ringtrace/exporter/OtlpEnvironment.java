@@ -1,74 +1,150 @@
 package io.ringtrace.exporter;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.ringtrace.engine.config.OtelConfiguration;
+import io.ringtrace.engine.export.Signal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads the OpenTelemetry OTLP exporter variables ({@code specification/protocol/exporter.md}):
- * each option from {@code OTEL_EXPORTER_OTLP_TRACES_<X>} if set, else {@code OTEL_EXPORTER_OTLP_<X>}.
+ * each option from the signal's {@code OTEL_EXPORTER_OTLP_<SIGNAL>_<X>} ({@code TRACES},
+ * {@code METRICS}, {@code LOGS}) if set, else {@code OTEL_EXPORTER_OTLP_<X>}.
  */
 final class OtlpEnvironment {
 
     private static final String GENERAL = "OTEL_EXPORTER_OTLP_";
-    private static final String TRACES = "OTEL_EXPORTER_OTLP_TRACES_";
+
+    /** @return {@code OTEL_EXPORTER_OTLP_<SIGNAL>_}, the prefix of the signal's own variables */
+    static String prefix(Signal signal) {
+        return GENERAL + signal.name() + "_";
+    }
 
     private OtlpEnvironment() {}
 
-    static void apply(OtlpGrpcSpanExporterBuilder builder, Map<String, String> env) {
-        String protocol = value(env, "PROTOCOL");
-        if (protocol != null && !"grpc".equals(protocol.trim())) {
-            throw new IllegalArgumentException(name(env, "PROTOCOL") + "=" + protocol
-                    + " is not supported: this exporter speaks OTLP/gRPC only (set it to grpc or unset it)");
+    /** The protocols an OTLP exporter may be asked for in {@code OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL}. */
+    static final String GRPC = "grpc";
+    static final String HTTP_PROTOBUF = "http/protobuf";
+
+    /** What {@link #apply} sets: each exporter builder gives its own adapter. */
+    interface Settings {
+        /**
+         * @param value the endpoint as the variable holds it
+         * @param variable the variable's name, for error messages
+         * @param signalSpecific whether it came from {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} (used
+         *     as is) rather than {@code OTEL_EXPORTER_OTLP_ENDPOINT} (a base the transport may extend)
+         */
+        void endpoint(String value, String variable, boolean signalSpecific);
+
+        void insecure(boolean insecure);
+
+        void addHeader(String key, String value);
+
+        void timeout(Duration timeout);
+
+        void compression(String compression);
+
+        void trustedCertificates(Path caPem);
+
+        void clientCertificate(Path certificatePem, Path keyPem);
+    }
+
+    /**
+     * The protocol the environment asks for.
+     *
+     * @param env the variables
+     * @return {@link #GRPC}, {@link #HTTP_PROTOBUF}, or null if unset
+     * @throws IllegalArgumentException naming the variable for anything else ({@code http/json} included)
+     */
+    static String protocol(Function<String, String> env) {
+        return protocol(env, Signal.TRACES);
+    }
+
+    /** As {@link #protocol(Map)}, the signal's own variable winning over the general one. */
+    static String protocol(Function<String, String> env, Signal signal) {
+        String protocol = value(env, "PROTOCOL", signal);
+        if (protocol == null) {
+            return null;
         }
-        String insecure = value(env, "INSECURE");
+        String normalized = protocol.trim().toLowerCase(Locale.ROOT);
+        if (GRPC.equals(normalized) || HTTP_PROTOBUF.equals(normalized)) {
+            return normalized;
+        }
+        if ("http/json".equals(normalized)) {
+            throw new IllegalArgumentException(name(env, "PROTOCOL", signal) + "=" + protocol
+                    + " is not supported: ringtrace sends protobuf; set it to http/protobuf or grpc");
+        }
+        throw new IllegalArgumentException(name(env, "PROTOCOL", signal) + "=" + protocol
+                + " is not an OTLP protocol ringtrace speaks; set it to grpc or http/protobuf");
+    }
+
+    /**
+     * Checks that the environment asks for {@code expected} (or for no protocol).
+     *
+     * @throws IllegalArgumentException naming the variable and the entry point that serves the
+     *     protocol asked for
+     */
+    static void requireProtocol(Function<String, String> env, String expected, Signal signal) {
+        String protocol = protocol(env, signal);
+        if (protocol != null && !protocol.equals(expected)) {
+            throw new IllegalArgumentException(name(env, "PROTOCOL", signal) + "=" + protocol + " asks for "
+                    + (GRPC.equals(protocol) ? "OTLP/gRPC" : "OTLP/HTTP") + ", but this builder is the "
+                    + (GRPC.equals(expected) ? "OTLP/gRPC" : "OTLP/HTTP")
+                    + " exporter's; OtlpExporters.fromEnvironment() picks the exporter the variable names");
+        }
+    }
+
+    /**
+     * Applies {@code env} to {@code builder}: for each option the signal's own variable
+     * ({@code OTEL_EXPORTER_OTLP_<SIGNAL>_X}) if set, else the general one.
+     */
+    static void apply(Settings builder, Function<String, String> env, Signal signal) {
+        String insecure = value(env, "INSECURE", signal);
         if (insecure != null) {
             String normalized = insecure.trim().toLowerCase(Locale.ROOT);
             if (!"true".equals(normalized) && !"false".equals(normalized)) {
-                throw new IllegalArgumentException(name(env, "INSECURE") + " must be true or false, got " + insecure);
+                throw new IllegalArgumentException(name(env, "INSECURE", signal) + " must be true or false, got " + insecure);
             }
             builder.insecure("true".equals(normalized));
         }
-        String endpoint = value(env, "ENDPOINT");
+        String endpoint = value(env, "ENDPOINT", signal);
         if (endpoint != null) {
-            builder.endpoint(endpoint, name(env, "ENDPOINT"));
+            builder.endpoint(endpoint, name(env, "ENDPOINT", signal), name(env, "ENDPOINT", signal).startsWith(prefix(signal)));
         }
-        String headers = value(env, "HEADERS");
+        String headers = value(env, "HEADERS", signal);
         if (headers != null) {
-            applyHeaders(builder, headers, name(env, "HEADERS"));
+            applyHeaders(builder, headers, name(env, "HEADERS", signal));
         }
-        String timeout = value(env, "TIMEOUT");
+        String timeout = value(env, "TIMEOUT", signal);
         if (timeout != null) {
             long millis;
             try {
                 millis = Long.parseLong(timeout.trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
-                        name(env, "TIMEOUT") + " must be a whole number of milliseconds, got " + timeout);
+                        name(env, "TIMEOUT", signal) + " must be a whole number of milliseconds, got " + timeout);
             }
             long maxMillis = OtlpGrpcSpanExporterBuilder.MAX_TIMEOUT.toMillis();
             if (millis <= 0 || millis > maxMillis) {
                 throw new IllegalArgumentException(
-                        name(env, "TIMEOUT") + " must be in [1, " + maxMillis + "] ms, got " + timeout);
+                        name(env, "TIMEOUT", signal) + " must be in [1, " + maxMillis + "] ms, got " + timeout);
             }
             builder.timeout(Duration.ofMillis(millis));
         }
-        String compression = value(env, "COMPRESSION");
+        String compression = value(env, "COMPRESSION", signal);
         if (compression != null) {
             builder.compression(compression);
         }
-        String certificate = value(env, "CERTIFICATE");
+        String certificate = value(env, "CERTIFICATE", signal);
         if (certificate != null) {
             builder.trustedCertificates(Path.of(certificate.trim()));
         }
-        String clientCertificate = value(env, "CLIENT_CERTIFICATE");
-        String clientKey = value(env, "CLIENT_KEY");
+        String clientCertificate = value(env, "CLIENT_CERTIFICATE", signal);
+        String clientKey = value(env, "CLIENT_KEY", signal);
         if ((clientCertificate == null) != (clientKey == null)) {
             throw new IllegalArgumentException(
-                    "mTLS needs both OTEL_EXPORTER_OTLP_[TRACES_]CLIENT_CERTIFICATE and _CLIENT_KEY, only one is set");
+                    "mTLS needs both OTEL_EXPORTER_OTLP_[" + signal.name() + "_]CLIENT_CERTIFICATE and _CLIENT_KEY, only one is set");
         }
         if (clientCertificate != null) {
             builder.clientCertificate(Path.of(clientCertificate.trim()), Path.of(clientKey.trim()));
@@ -76,18 +152,18 @@ final class OtlpEnvironment {
     }
 
     /** The signal-specific value if set and non-empty, else the general one, else null. */
-    private static String value(Map<String, String> env, String option) {
-        String specific = env.get(TRACES + option);
+    static String value(Function<String, String> env, String option, Signal signal) {
+        String specific = env.apply(prefix(signal) + option);
         if (specific != null && !specific.isBlank()) {
             return specific;
         }
-        String general = env.get(GENERAL + option);
+        String general = env.apply(GENERAL + option);
         return general != null && !general.isBlank() ? general : null;
     }
 
-    private static String name(Map<String, String> env, String option) {
-        String specific = env.get(TRACES + option);
-        return specific != null && !specific.isBlank() ? TRACES + option : GENERAL + option;
+    static String name(Function<String, String> env, String option, Signal signal) {
+        String specific = env.apply(prefix(signal) + option);
+        return specific != null && !specific.isBlank() ? prefix(signal) + option : GENERAL + option;
     }
 
     /**
@@ -95,7 +171,7 @@ final class OtlpEnvironment {
      * percent-decoded ({@code +} stays a plus: this is not form encoding). Error messages name the
      * entry by position and key only, never by value.
      */
-    static void applyHeaders(OtlpGrpcSpanExporterBuilder builder, String list, String variable) {
+    static void applyHeaders(Settings builder, String list, String variable) {
         String[] entries = list.split(",");
         for (int i = 0; i < entries.length; i++) {
             String entry = entries[i];
@@ -122,30 +198,6 @@ final class OtlpEnvironment {
     }
 
     static String percentDecode(String value) {
-        if (value.indexOf('%') < 0) {
-            return value;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= value.length()) {
-                    throw new IllegalArgumentException("truncated %-escape");
-                }
-                int high = Character.digit(value.charAt(i + 1), 16);
-                int low = Character.digit(value.charAt(i + 2), 16);
-                if (high < 0 || low < 0) {
-                    throw new IllegalArgumentException("bad %-escape");
-                }
-                bytes.write(high << 4 | low);
-                i += 2;
-            } else {
-                int codePoint = value.codePointAt(i);
-                byte[] encoded = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
-                i += Character.charCount(codePoint) - 1;
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return OtelConfiguration.percentDecode(value);
     }
 }

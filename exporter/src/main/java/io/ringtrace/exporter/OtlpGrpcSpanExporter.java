@@ -4,6 +4,7 @@ import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
 import io.grpc.ClientStreamTracer;
+import io.grpc.ConnectivityState;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -86,6 +87,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** After the deadline's cancels, how long shutdown waits for gRPC to report the cancelled calls. */
     private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How often the connect backoff is reset while requests wait for a connection. */
+    private static final long BACKOFF_RESET_INTERVAL_MILLIS = 1000;
     /** How long shutdown waits, at least, for an idle offload thread to end. */
     private static final long OFFLOAD_JOIN_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -203,6 +206,18 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         // gzip runs in gRPC's framer on the thread that sends: keep it off the serializer thread.
         this.offloadFirstAttempt = builder.gzip;
         this.freeCount = slots.length;
+        // gRPC's connect backoff grows towards 120 s while the receiver is away, and a waiting call
+        // goes out only at the next connect attempt: while requests wait, reconnect at least once a
+        // second, so the first request after the receiver's return goes out within about a second.
+        executor.scheduleWithFixedDelay(this::reconnectPromptlyWhileWaiting,
+                BACKOFF_RESET_INTERVAL_MILLIS, BACKOFF_RESET_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the executor, once a second: resets gRPC's connect backoff if requests wait for a connection. */
+    private void reconnectPromptlyWhileWaiting() {
+        if (inFlightRequests() > 0 && channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff();
+        }
     }
 
     /** Remembers each thread the factory makes in {@code threads}, so that shutdown can wait for them to end. */
@@ -335,7 +350,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         ClientCall<PayloadStream, ExportResponse> call;
         Metadata callHeaders;
         try {
-            call = channel.newCall(ExportMethod.DESCRIPTOR, callOptions
+            call = channel.newCall(ExportMethod.forSignal(request.signal()), callOptions
                     .withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)
                     .withStreamTracerFactory(reply));
             callHeaders = new Metadata(); // gRPC adds to the headers it is given: one per call
@@ -514,7 +529,7 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             if (replyOverLimit) {
                 if (unreadableReplyLog.tryAcquire()) {
                     unreadableReplyLog.log("OTLP receiver " + target + " replied to " + request.spanCount()
-                            + " spans with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads ("
+                            + " " + ExportMethod.itemsOf(request.signal()) + " with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads ("
                             + status.getCode() + ": " + ReceiverText.forLog(status.getDescription())
                             + "); a reply means the receiver has the request: counted as exported, not sent again");
                 }
@@ -523,12 +538,12 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             }
             if (response.problem != null && unreadableReplyLog.tryAcquire()) {
                 unreadableReplyLog.log("OTLP receiver " + target + " answered OK to " + request.spanCount()
-                        + " spans with a reply that is not a valid ExportTraceServiceResponse (" + response.problem
+                        + " " + ExportMethod.itemsOf(request.signal()) + " with a reply that is not a valid " + ExportMethod.responseOf(request.signal()) + " (" + response.problem
                         + "); the receiver has the request: counted as exported, not sent again");
             }
             if (!response.errorMessage.isEmpty() && rejectionLog.tryAcquire()) {
                 rejectionLog.log("OTLP receiver " + target + " rejected " + response.rejectedSpans + " of "
-                        + request.spanCount() + " spans: " + response.errorMessage);
+                        + request.spanCount() + " " + ExportMethod.itemsOf(request.signal()) + ": " + response.errorMessage);
             }
             finish(slot, response.rejectedSpans, null);
             return;
@@ -565,6 +580,9 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             lock.unlock();
         }
         request.retrying();
+        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff(); // a retry is due: try to connect now, not at gRPC's next backoff
+        }
         startAttempt(slot, request);
     }
 
@@ -622,7 +640,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
 
     private String describeFailure(Status status, ExportRequest request, String what) {
         StringBuilder message = new StringBuilder(160)
-                .append("OTLP export of ").append(request.spanCount()).append(" spans to ").append(target)
+                .append("OTLP export of ").append(request.spanCount()).append(' ').append(ExportMethod.itemsOf(request.signal()))
+                .append(" to ").append(target)
                 .append(" failed (").append(what).append("): ").append(status.getCode());
         if (status.getDescription() != null) {
             message.append(": ").append(ReceiverText.forLog(status.getDescription()));
@@ -631,9 +650,9 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             message.append(". Is an OTLP/gRPC receiver listening at ").append(target)
                     .append(" (and does its TLS setting match the endpoint's scheme)?");
         } else if (status.getCode() == Status.Code.UNIMPLEMENTED) {
-            message.append(". The receiver does not serve OTLP/gRPC traces: is this an OTLP/HTTP port (4318)?");
+            message.append(". The receiver does not serve this OTLP/gRPC signal: is this an OTLP/HTTP port (4318)?");
         }
-        return message.append("; the spans are dropped").toString();
+        return message.append("; the ").append(ExportMethod.itemsOf(request.signal())).append(" are dropped").toString();
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -2,6 +2,8 @@ package io.ringtrace.exporter;
 
 import io.grpc.Metadata;
 import io.grpc.NameResolverRegistry;
+import io.ringtrace.engine.config.OtelConfiguration;
+import io.ringtrace.engine.export.Signal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -254,12 +257,13 @@ public final class OtlpGrpcSpanExporterBuilder {
     }
 
     /**
-     * Applies the standard variables from the process environment; see {@link #fromEnvironment(Map)}.
+     * Applies the standard settings from {@code otel.*} system properties and the process environment
+     * (a property wins over its variable, as in the OpenTelemetry SDK); see {@link #fromEnvironment(Map)}.
      *
      * @return this builder
      */
     public OtlpGrpcSpanExporterBuilder fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        return fromEnvironment(OtelConfiguration.system(), Signal.TRACES);
     }
 
     /**
@@ -268,7 +272,8 @@ public final class OtlpGrpcSpanExporterBuilder {
      * {@code ENDPOINT} (used as is for gRPC), {@code HEADERS} ({@code k1=v1,k2=v2}, values
      * percent-decoded), {@code TIMEOUT} (milliseconds), {@code COMPRESSION} ({@code gzip}|{@code none}),
      * {@code CERTIFICATE}, {@code CLIENT_CERTIFICATE}, {@code CLIENT_KEY}, {@code INSECURE}
-     * ({@code true}|{@code false}). {@code PROTOCOL}, if set, must be {@code grpc}. Unset or empty
+     * ({@code true}|{@code false}). {@code PROTOCOL}, if set, must be {@code grpc}
+     * ({@link OtlpExporters#fromEnvironment()} picks the exporter by protocol). Unset or empty
      * variables leave the option as it is.
      *
      * @param environment variable names to values
@@ -277,7 +282,63 @@ public final class OtlpGrpcSpanExporterBuilder {
      *     repeated in the message)
      */
     public OtlpGrpcSpanExporterBuilder fromEnvironment(Map<String, String> environment) {
-        OtlpEnvironment.apply(this, environment);
+        return fromEnvironment(environment, Signal.TRACES);
+    }
+
+    /**
+     * As {@link #fromEnvironment(Map)}, with {@code signal}'s own variables
+     * ({@code OTEL_EXPORTER_OTLP_METRICS_X}, {@code OTEL_EXPORTER_OTLP_LOGS_X}) winning over the
+     * general ones: for an exporter that carries that signal. The exporter sends requests of every
+     * signal over its one channel, each to its signal's service.
+     *
+     * @param environment variable names to values
+     * @param signal whose variables apply
+     * @return this builder
+     * @throws IllegalArgumentException if a variable has an invalid value
+     */
+    public OtlpGrpcSpanExporterBuilder fromEnvironment(Map<String, String> environment, Signal signal) {
+        return fromEnvironment(OtelConfiguration.of(environment), signal);
+    }
+
+    /** As {@link #fromEnvironment(Map, Signal)}, reading through a resolver ({@link OtelConfiguration}). */
+    OtlpGrpcSpanExporterBuilder fromEnvironment(Function<String, String> environment, Signal signal) {
+        OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.GRPC, signal);
+        OtlpEnvironment.apply(new OtlpEnvironment.Settings() {
+            @Override
+            public void endpoint(String value, String variable, boolean signalSpecific) {
+                OtlpGrpcSpanExporterBuilder.this.endpoint(value, variable);
+            }
+
+            @Override
+            public void insecure(boolean insecure) {
+                OtlpGrpcSpanExporterBuilder.this.insecure(insecure);
+            }
+
+            @Override
+            public void addHeader(String key, String value) {
+                OtlpGrpcSpanExporterBuilder.this.addHeader(key, value);
+            }
+
+            @Override
+            public void timeout(Duration timeout) {
+                OtlpGrpcSpanExporterBuilder.this.timeout(timeout);
+            }
+
+            @Override
+            public void compression(String compression) {
+                OtlpGrpcSpanExporterBuilder.this.compression(compression);
+            }
+
+            @Override
+            public void trustedCertificates(Path caPem) {
+                OtlpGrpcSpanExporterBuilder.this.trustedCertificates(caPem);
+            }
+
+            @Override
+            public void clientCertificate(Path certificatePem, Path keyPem) {
+                OtlpGrpcSpanExporterBuilder.this.clientCertificate(certificatePem, keyPem);
+            }
+        }, environment, signal);
         return this;
     }
 

@@ -107,7 +107,8 @@ class ConfigurationTest {
                 () -> fromEnv(Map.of("OTEL_EXPORTER_OTLP_CLIENT_KEY", "/etc/key.pem")), "key without certificate");
         IllegalArgumentException http = assertThrows(IllegalArgumentException.class,
                 () -> fromEnv(Map.of("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf")));
-        assertTrue(http.getMessage().contains("OTLP/gRPC only"), http.getMessage());
+        assertTrue(http.getMessage().contains("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+                && http.getMessage().contains("OtlpExporters.fromEnvironment()"), http.getMessage());
         fromEnv(Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")); // fine
         assertThrows(IllegalArgumentException.class, () -> OtlpGrpcSpanExporter.builder().endpoint("http://host:4317/v1/traces"));
         assertThrows(IllegalArgumentException.class, () -> OtlpGrpcSpanExporter.builder().maxInFlight(0));

@@ -115,12 +115,12 @@ class EndToEndTest extends LeakCheckingTestBase {
         }
     }
 
-    private static long traceHigh(long id) {
+    static long traceHigh(long id) {
         return id * 0x9E3779B97F4A7C15L;
     }
 
     /** What protobuf-java says the published span {@code id} is. */
-    private static void assertPublished(long id, Span span) {
+    static void assertPublished(long id, Span span) {
         assertEquals(ByteString.copyFrom(bigEndian(traceHigh(id), ~id)), span.getTraceId(), "trace id of " + id);
         assertEquals(ByteString.copyFrom(bigEndian(id)), span.getSpanId());
         assertEquals(ByteString.copyFrom(bigEndian(id + 1_000_000)), span.getParentSpanId());
@@ -164,8 +164,13 @@ class EndToEndTest extends LeakCheckingTestBase {
 
     /** Spans received, by span id, with how often each arrived. */
     private static Map<Long, List<Span>> bySpanId(OtlpReceiver receiver) {
+        return bySpanId(receiver.requests());
+    }
+
+    /** Spans in {@code requests}, by span id, with how often each arrived. */
+    static Map<Long, List<Span>> bySpanId(List<ExportTraceServiceRequest> requests) {
         Map<Long, List<Span>> spans = new HashMap<>();
-        for (ExportTraceServiceRequest request : receiver.requests()) {
+        for (ExportTraceServiceRequest request : requests) {
             for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
                 assertEquals("service.name", resourceSpans.getResource().getAttributes(0).getKey());
                 assertEquals("e2e", resourceSpans.getResource().getAttributes(0).getValue().getStringValue());
@@ -195,7 +200,7 @@ class EndToEndTest extends LeakCheckingTestBase {
         assertEquals(count, receiver.spanCount());
     }
 
-    private static Map<ExportTraceServiceRequest, Integer> counts(List<ExportTraceServiceRequest> requests) {
+    static Map<ExportTraceServiceRequest, Integer> counts(List<ExportTraceServiceRequest> requests) {
         Map<ExportTraceServiceRequest, Integer> counts = new HashMap<>();
         for (ExportTraceServiceRequest request : requests) {
             counts.merge(request, 1, Integer::sum);
@@ -204,7 +209,7 @@ class EndToEndTest extends LeakCheckingTestBase {
     }
 
     /** After close: every published span is exported or dropped with a reason, nothing in flight. */
-    private static EngineStats assertAccounting(TraceEngine engine, long published) {
+    static EngineStats assertAccounting(TraceEngine engine, long published) {
         EngineStats stats = engine.stats(new EngineStats());
         assertEquals(published, stats.published(), stats.toString());
         assertEquals(0, stats.inFlight(), stats.toString());
@@ -213,7 +218,7 @@ class EndToEndTest extends LeakCheckingTestBase {
     }
 
     /** Hands requests to the real exporter after keeping a copy of their exact bytes. */
-    private static final class PayloadRecorder implements SpanExporter {
+    static final class PayloadRecorder implements SpanExporter {
         SpanExporter delegate;
         final List<byte[]> payloads = new ArrayList<>();
 

@@ -47,6 +47,8 @@ abstract class ExporterTestBase {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<String> logLines = new ArrayList<>();
     private final Logger julLogger = Logger.getLogger(OtlpGrpcSpanExporter.class.getName());
+    private final Logger httpJulLogger = Logger.getLogger(OtlpHttpSpanExporter.class.getName());
+    private final List<OtlpHttpSpanExporter> httpExporters = new ArrayList<>();
     private final Handler logCapture = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -66,12 +68,19 @@ abstract class ExporterTestBase {
     void captureLog() {
         julLogger.addHandler(logCapture);
         julLogger.setUseParentHandlers(false); // captured, not printed: keeps the build output readable
+        httpJulLogger.addHandler(logCapture);
+        httpJulLogger.setUseParentHandlers(false);
     }
 
     @AfterEach
     void closeEverything() throws InterruptedException {
         julLogger.removeHandler(logCapture);
         julLogger.setUseParentHandlers(true);
+        httpJulLogger.removeHandler(logCapture);
+        httpJulLogger.setUseParentHandlers(true);
+        for (OtlpHttpSpanExporter exporter : httpExporters) {
+            exporter.shutdown(System.nanoTime() + Duration.ofSeconds(2).toNanos());
+        }
         for (OtlpGrpcSpanExporter exporter : exporters) {
             exporter.shutdown(System.nanoTime() + Duration.ofSeconds(2).toNanos());
         }
@@ -109,6 +118,19 @@ abstract class ExporterTestBase {
     <T extends AutoCloseable> T closeAfterTest(T closeable) {
         closeables.add(closeable);
         return closeable;
+    }
+
+    OtlpHttpSpanExporter track(OtlpHttpSpanExporter exporter) {
+        httpExporters.add(exporter);
+        return exporter;
+    }
+
+    /** An OTLP/HTTP exporter to {@code receiver}'s traces URL with fast retries. */
+    OtlpHttpSpanExporter httpExporterTo(io.ringtrace.testkit.OtlpHttpReceiver receiver) {
+        return track(OtlpHttpSpanExporter.builder()
+                .endpoint(receiver.tracesUrl())
+                .retryPolicy(FAST_RETRIES)
+                .build());
     }
 
     OtlpReceiver startReceiver() {
@@ -182,7 +204,7 @@ abstract class ExporterTestBase {
      * Copies {@code message} into a new off-heap buffer between readPosition and readLimit, with a
      * few bytes of junk before and after it so that absolute offsets are exercised.
      */
-    Bytes<?> offHeap(ExportTraceServiceRequest message) {
+    Bytes<?> offHeap(com.google.protobuf.MessageLite message) {
         byte[] encoded = message.toByteArray();
         Bytes<?> buffer = Bytes.allocateElasticDirect(encoded.length + 64);
         buffers.add(buffer);

@@ -2,6 +2,7 @@ package io.ringtrace.exporter;
 
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.export.Signal;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ final class TestRequest implements ExportRequest {
 
     private final Bytes<?> payload;
     private final int spanCount;
+    private final Signal signal;
     private final CountDownLatch completed = new CountDownLatch(1);
     private final AtomicInteger completions = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
@@ -24,8 +26,18 @@ final class TestRequest implements ExportRequest {
     private volatile long completedAtNanos;
 
     TestRequest(Bytes<?> payload, int spanCount) {
+        this(payload, spanCount, Signal.TRACES);
+    }
+
+    TestRequest(Bytes<?> payload, int spanCount, Signal signal) {
         this.payload = payload;
         this.spanCount = spanCount;
+        this.signal = signal;
+    }
+
+    @Override
+    public Signal signal() {
+        return signal;
     }
 
     @Override

@@ -24,6 +24,12 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -86,6 +92,8 @@ public final class OtlpReceiver implements AutoCloseable {
 
     /** Guards everything below and is the monitor the await methods wait on. */
     private final Object lock = new Object();
+    private final List<ExportMetricsServiceRequest> metricsRequests = new ArrayList<>();
+    private final List<ExportLogsServiceRequest> logsRequests = new ArrayList<>();
 
     private int port;
     private Server server;
@@ -218,6 +226,8 @@ public final class OtlpReceiver implements AutoCloseable {
                 .executor(executor)
                 .maxInboundMessageSize(maxInboundMessageBytes)
                 .addService(ServerInterceptors.intercept(new TraceService(), new HeaderCapture()))
+                .addService(new MetricsService())
+                .addService(new LogsService())
                 .build();
     }
 
@@ -695,6 +705,46 @@ public final class OtlpReceiver implements AutoCloseable {
                     .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(delay).build()))
                     .build();
             return StatusProto.toStatusRuntimeException(status);
+        }
+    }
+
+    /** Records every metrics request it gets and answers with full success. */
+    private final class MetricsService extends MetricsServiceGrpc.MetricsServiceImplBase {
+        @Override
+        public void export(ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> observer) {
+            synchronized (lock) {
+                metricsRequests.add(request);
+                lock.notifyAll();
+            }
+            observer.onNext(ExportMetricsServiceResponse.getDefaultInstance());
+            observer.onCompleted();
+        }
+    }
+
+    /** Records every logs request it gets and answers with full success. */
+    private final class LogsService extends LogsServiceGrpc.LogsServiceImplBase {
+        @Override
+        public void export(ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> observer) {
+            synchronized (lock) {
+                logsRequests.add(request);
+                lock.notifyAll();
+            }
+            observer.onNext(ExportLogsServiceResponse.getDefaultInstance());
+            observer.onCompleted();
+        }
+    }
+
+    /** @return the metrics requests received ({@code MetricsService/Export}), in arrival order */
+    public List<ExportMetricsServiceRequest> metricsRequests() {
+        synchronized (lock) {
+            return new ArrayList<>(metricsRequests);
+        }
+    }
+
+    /** @return the logs requests received ({@code LogsService/Export}), in arrival order */
+    public List<ExportLogsServiceRequest> logsRequests() {
+        synchronized (lock) {
+            return new ArrayList<>(logsRequests);
         }
     }
 

@@ -3,8 +3,9 @@ package io.ringtrace.engine.export;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * One sealed OTLP {@code ExportTraceServiceRequest} in an off-heap buffer, lent by the engine to a
- * {@link SpanExporter} for one hand-out, until it is completed.
+ * One sealed OTLP export request of one {@link Signal} (an {@code ExportTraceServiceRequest} for
+ * {@link Signal#TRACES}) in an off-heap buffer, lent by the engine to a {@link SpanExporter} for one
+ * hand-out, until it is completed.
  *
  * <p>Exactly one of {@link #succeeded(long)} or {@link #failed(DropReason)} must be called, exactly
  * once, by the exporter that took the request (see {@link SpanExporter#export(ExportRequest)} for
@@ -23,7 +24,8 @@ public interface ExportRequest {
 
     /**
      * The serialized request: the bytes from {@code readPosition()} to {@code readLimit()} are one
-     * complete protobuf {@code ExportTraceServiceRequest}. Read it with absolute reads (do not move
+     * complete protobuf export request of {@link #signal()} ({@code ExportTraceServiceRequest} for
+     * traces). Read it with absolute reads (do not move
      * the positions). The buffer was filled on the serializer thread; implementations that read it
      * on another thread must not rely on Chronicle's single-threaded checks. Valid until this request
      * is completed; keep no reference to the buffer past that.
@@ -33,7 +35,17 @@ public interface ExportRequest {
      */
     Bytes<?> payload();
 
-    /** @return the number of spans encoded in {@link #payload()} */
+    /**
+     * The signal of {@link #payload()}, which decides where a transport sends it. The span pipeline's
+     * requests are {@link Signal#TRACES}, the default.
+     *
+     * @return the signal
+     */
+    default Signal signal() {
+        return Signal.TRACES;
+    }
+
+    /** @return the number of items (spans; data points or log records for those signals) in {@link #payload()} */
     int spanCount();
 
     /**

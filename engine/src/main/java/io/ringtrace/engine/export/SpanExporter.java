@@ -1,7 +1,8 @@
 package io.ringtrace.engine.export;
 
 /**
- * The export stage's SPI: ships sealed OTLP {@code ExportTraceServiceRequest}s somewhere.
+ * The export stage's SPI: ships sealed OTLP export requests somewhere. Each request names its
+ * {@link ExportRequest#signal() signal}, so one transport carries traces, metrics and logs.
  *
  * <p>The engine's serializer thread calls {@link #export(ExportRequest)} once per sealed request.
  * The call must return quickly (start the I/O, never wait for the network): the serializer is
