@@ -41,7 +41,7 @@ import java.util.TimerTask;
  * java &lt;Chronicle flags&gt; -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool [options]
  *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs transport otlp)
  *   --systems=ringtrace,otel-sdk  --producers=1  --warmup=10  --measure=20  --outage=10 (seconds)
- *   --transport=otlp|none  --api=span|ring  --ring-size=8192  --batch=N  --policy=drop|block
+ *   --transport=otlp|none  --api=span|ring|ring-given  --ring-size=8192  --batch=N  --policy=drop|block
  *   --max-request-bytes=N  --pacing=spin|park  --events=1|0  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
  * </pre>
  */
@@ -172,7 +172,9 @@ public final class LoadTool {
         StringBuilder md = new StringBuilder();
         md.append("- span: name, 4 attributes").append(options.events == 1 ? ", 1 event (the typical span)" : ", no event (the minimal span)")
                 .append(", the same on both systems\n");
-        md.append("- ringtrace: ").append(options.api).append(" API, ring ").append(options.ringSize)
+        md.append("- ringtrace: ").append(options.api.equals(RunSpec.RING_GIVEN_TIMES)
+                ? "ring API with times supplied by the caller (no clock read in the call)" : options.api + " API")
+                .append(", ring ").append(options.ringSize)
                 .append(" slots, max export batch ").append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
                 .append(", max request bytes ")
                 .append(options.maxRequestBytes == 0 ? "1 MiB (default)" : String.format(Locale.ROOT, "%,d", options.maxRequestBytes))
@@ -479,8 +481,9 @@ public final class LoadTool {
                         timesGiven = true;
                         break;
                     case "--api":
-                        if (!value.equals("span") && !value.equals("ring")) {
-                            throw new IllegalArgumentException("--api must be span or ring, got '" + value + "'");
+                        if (!value.equals("span") && !value.equals("ring") && !value.equals(RunSpec.RING_GIVEN_TIMES)) {
+                            throw new IllegalArgumentException("--api must be span, ring or " + RunSpec.RING_GIVEN_TIMES
+                                    + ", got '" + value + "'");
                         }
                         o.api = value;
                         break;

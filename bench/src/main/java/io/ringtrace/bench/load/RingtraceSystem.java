@@ -27,6 +27,10 @@ final class RingtraceSystem implements TracingSystem {
     private final TraceEngine engine;
     private final Tracer tracer;
     private final boolean ringApi;
+    /** Ring API with the caller's own times: start and end come from {@link #givenStart}, no clock read. */
+    private final boolean givenTimes;
+    /** The caller's time source for {@link #givenTimes}: advances 1 us per span (like timestamps of incoming events). */
+    private long givenStart;
     private final boolean block;
     private final boolean withEvent;
     private final DiscardingSpanExporter discardingExporter;
@@ -34,7 +38,8 @@ final class RingtraceSystem implements TracingSystem {
 
     /** @param spec the run: api, ring size, transport, batch, policy and request bytes are used */
     RingtraceSystem(RunSpec spec) {
-        ringApi = spec.api().equals("ring");
+        givenTimes = spec.api().equals(RunSpec.RING_GIVEN_TIMES);
+        ringApi = givenTimes || spec.api().equals("ring");
         block = spec.policy().equals("block");
         withEvent = spec.events() == 1;
         TraceEngineBuilder builder = TraceEngine.builder()
@@ -56,6 +61,7 @@ final class RingtraceSystem implements TracingSystem {
         }
         engine = builder.build();
         tracer = engine.tracer(RingtraceShape.SCOPE);
+        givenStart = engine.nowEpochNanos();
     }
 
     @Override
@@ -72,7 +78,12 @@ final class RingtraceSystem implements TracingSystem {
                 return false; // ring full (or closed): the engine counts it
             }
             try {
-                RingtraceShape.fillLive(engine.record(sequence), engine, withEvent);
+                if (givenTimes) {
+                    long start = givenStart += 1_000;
+                    RingtraceShape.fillGiven(engine.record(sequence), start, start + 500, withEvent);
+                } else {
+                    RingtraceShape.fillLive(engine.record(sequence), engine, withEvent);
+                }
             } finally {
                 engine.publish(sequence); // a claimed slot is always published
             }

@@ -15,7 +15,9 @@ import java.util.Map;
  * @param warmupMillis warm-up before the measured window (not measured)
  * @param measureMillis the measured window
  * @param endpoint the receiver, {@code http://127.0.0.1:PORT}; unused with transport {@code none}
- * @param api ringtrace producer API: {@code span} (tracer/span flyweight) or {@code ring}
+ * @param api ringtrace producer API: {@code span} (tracer/span flyweight), {@code ring}, or
+ *     {@value #RING_GIVEN_TIMES} (the ring API with start and end times the caller already has, as a
+ *     matching engine's own timestamps: no clock read inside the call)
  *     (claim/fill/publish)
  * @param ringSize ringtrace ring slots (the SDK's queue follows {@code batch}, see
  *     {@link #sdkQueueSize()})
@@ -40,6 +42,8 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
 
     /** ringtrace's system name. */
     public static final String RINGTRACE = "ringtrace";
+    /** The ring API with times the caller supplies (no clock read inside the call). */
+    public static final String RING_GIVEN_TIMES = "ring-given";
     /** The OpenTelemetry SDK's system name. */
     public static final String SDK = "otel-sdk";
     /** Transport: OTLP/gRPC to the loopback receiver. */

@@ -111,4 +111,20 @@ class LoadToolSmokeTest {
     }
 
     private static final String SYSTEMS = RunSpec.RINGTRACE + "," + RunSpec.SDK;
+    /** The ring API with the caller's own times: every span exported, the report says so. */
+    @Test
+    void ringApiWithGivenTimesRuns(@TempDir Path out) throws Exception {
+        LoadTool.Outcome outcome = LoadTool.run(new String[] {"--smoke", "--out=" + out, "--systems=" + RunSpec.RINGTRACE,
+            "--transport=none", "--scenarios=max", "--api=" + RunSpec.RING_GIVEN_TIMES, "--policy=block", "--events=0",
+            "--warmup=0.3", "--measure=1"}, System.out);
+
+        assertEquals(1, outcome.results().size());
+        RunResult result = outcome.results().get(0);
+        assertTrue(result.windowPublished > 0, "nothing in the measured window");
+        assertEquals(0, result.unaccounted(), "published " + result.published + " = exported " + result.delivered
+                + " + counted drops " + result.countedDrops);
+        assertEquals(0, result.countedDrops, "BLOCK with valid caller times: nothing dropped");
+        String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
+        assertTrue(report.contains("ring API with times supplied by the caller"), "the report names the API variant");
+    }
 }
