@@ -1,12 +1,15 @@
 package io.ringtrace.codec;
 
+import static io.ringtrace.codec.NativeStores.copy;
+import static io.ringtrace.codec.NativeStores.putByte;
+import static io.ringtrace.codec.NativeStores.putFixed32;
+import static io.ringtrace.codec.NativeStores.putFixed64;
+import static io.ringtrace.codec.NativeStores.putIdBytes;
+import static io.ringtrace.codec.NativeStores.putVarint;
 import static io.ringtrace.codec.WireFormat.lenFieldSize;
 import static io.ringtrace.codec.WireFormat.varintSize;
 
-import java.nio.ByteOrder;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.core.UnsafeMemory;
-import sun.misc.Unsafe;
 
 /**
  * Encodes spans in the {@link SpanSlot} format (a {@link SpanRecord}, or a ring slot read in place
@@ -51,15 +54,8 @@ import sun.misc.Unsafe;
  */
 public final class TraceRequestEncoder {
 
-    private static final Unsafe UNSAFE = UnsafeMemory.UNSAFE;
-    private static final long BYTE_ARRAY_BASE = Unsafe.ARRAY_BYTE_BASE_OFFSET;
-    /** fixed64/fixed32 are little-endian on the wire; native stores are swapped on big-endian hosts. */
-    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-
     /** At most this many distinct scopes share one request; a span of one more scope starts a new request. */
     public static final int MAX_SCOPES_PER_REQUEST = 64;
-    /** Bytes of a run marker in the multi-scope body: scope index (1), run length (4). */
-    private static final int RUN_MARKER_BYTES = 5;
     /** Smallest accepted {@code maxRequestBytes}. */
     public static final int MIN_REQUEST_BYTES = 1024;
 
@@ -76,19 +72,12 @@ public final class TraceRequestEncoder {
 
     private final int maxRequestBytes;
     private final int capacity;
-    private final byte[] resourceBody;
-    private final byte[] resourceSchemaUrl;
-    /** {@code ResourceSpans.resource} + {@code ResourceSpans.schema_url} fields, bytes. */
-    private final int resourceFieldsSize;
-
-    private final InstrumentationScope[] scopes = new InstrumentationScope[MAX_SCOPES_PER_REQUEST];
-    /** Bytes of the Span fields of each scope in the current request. */
-    private final int[] scopeSpanBytes = new int[MAX_SCOPES_PER_REQUEST];
+    /** The resource and the scopes of the current request, their sizes, headers and trailers. */
+    private final RequestFraming framing;
 
     private Bytes<?> buffer;
     /** Native address of the buffer's {@code start()}; all positions below are offsets from it. */
     private long address;
-    private int scopeCount;
     private int spanCount;
     /** Offset of the first span (end of the header gap). */
     private int bodyStart;
@@ -98,12 +87,8 @@ public final class TraceRequestEncoder {
     private int bodyLimit;
     /** Index of the scope of the latest span, -1 before the first. */
     private int currentScope;
-    /** Whether the body holds runs of more than one scope (markers in use). */
-    private boolean multiScope;
-    /** End of the first run (scope 0, no marker) once {@link #multiScope}. */
-    private int firstRunEnd;
-    /** Offset of the current run's marker once {@link #multiScope}. */
-    private int currentRunMarker;
+    /** The body's runs of same-scope spans, once it holds more than one scope. */
+    private final ScopeRuns runs = new ScopeRuns();
     /** Exact encoded size of the request so far, spans included. */
     private long requestSize;
     /** The span being appended, read once from its record and checked. */
@@ -123,9 +108,7 @@ public final class TraceRequestEncoder {
         }
         this.maxRequestBytes = maxRequestBytes;
         this.capacity = requiredCapacity(maxRequestBytes);
-        this.resourceBody = resource.encoded();
-        this.resourceSchemaUrl = resource.schemaUrlUtf8();
-        this.resourceFieldsSize = lenFieldSize(resourceBody.length) + stringFieldSize(resourceSchemaUrl.length);
+        this.framing = new RequestFraming(resource, MAX_SCOPES_PER_REQUEST);
     }
 
     /**
@@ -180,10 +163,10 @@ public final class TraceRequestEncoder {
         buffer.clear();
         this.buffer = buffer;
         this.address = buffer.addressForWrite(buffer.start());
-        this.scopeCount = 0;
+        framing.reset();
         this.spanCount = 0;
         this.currentScope = -1;
-        this.multiScope = false;
+        runs.reset();
         this.bodyLimit = capacity - maxRequestBytes;
         this.requestSize = 0;
     }
@@ -248,18 +231,15 @@ public final class TraceRequestEncoder {
         final int spanFieldSize = lenFieldSize(spanSize);
 
         // Which ScopeSpans the span joins; a new scope costs its ScopeSpans header and trailer.
-        int s = currentScope >= 0 && scopes[currentScope] == scope ? currentScope : indexOf(scope);
+        int s = currentScope >= 0 && framing.scope(currentScope) == scope ? currentScope : framing.indexOf(scope);
         long newRequestSize;
         if (s >= 0) {
-            int oldScopeSize = scopeSpansSize(s, scopeSpanBytes[s]);
-            int newScopeSize = scopeSpansSize(s, scopeSpanBytes[s] + spanFieldSize);
-            newRequestSize = requestSizeFor(resourceSpansBody() - lenFieldSize(oldScopeSize) + lenFieldSize(newScopeSize));
+            newRequestSize = framing.requestSizeWith(s, spanFieldSize);
         } else {
-            if (scopeCount == MAX_SCOPES_PER_REQUEST) {
+            if (framing.scopeCount() == MAX_SCOPES_PER_REQUEST) {
                 return FULL;
             }
-            int newScopeSize = lenFieldSize(scope.encoded().length) + spanFieldSize + stringFieldSize(scope.schemaUrlUtf8().length);
-            newRequestSize = requestSizeFor(resourceSpansBody() + lenFieldSize(newScopeSize));
+            newRequestSize = framing.requestSizeWithNewScope(scope, spanFieldSize);
         }
         if (newRequestSize > maxRequestBytes) {
             return FULL;
@@ -267,34 +247,24 @@ public final class TraceRequestEncoder {
 
         if (spanCount == 0) {
             // First span: the gap fits the largest header this scope can need (5-byte varints).
-            bodyStart = 1 + 5 + lenFieldSize(resourceBody.length) + 1 + 5 + lenFieldSize(scope.encoded().length);
+            bodyStart = framing.largestHeaderSize(scope);
             bodyEnd = bodyStart;
         }
         boolean newRun = s != currentScope && spanCount != 0;
-        int needed = spanFieldSize + (newRun ? RUN_MARKER_BYTES : 0);
+        int needed = spanFieldSize + (newRun ? ScopeRuns.MARKER_BYTES : 0);
         if (needed > bodyLimit - bodyEnd) {
             return FULL; // only with many alternating scopes: markers took the slack
         }
 
         if (s < 0) {
-            s = scopeCount++;
-            scopes[s] = scope;
-            scopeSpanBytes[s] = 0;
+            s = framing.add(scope);
         }
         if (newRun) {
-            if (!multiScope) {
-                multiScope = true;
-                firstRunEnd = bodyEnd;
-            } else {
-                closeRun();
-            }
-            currentRunMarker = bodyEnd;
-            UNSAFE.putByte(address + bodyEnd, (byte) s);
-            bodyEnd += RUN_MARKER_BYTES;
+            bodyEnd = runs.start(address, bodyEnd, s);
         }
         currentScope = s;
         bodyEnd = writeSpan(c, area, bodyEnd, spanSize);
-        scopeSpanBytes[s] += spanFieldSize;
+        framing.addSpanBytes(s, spanFieldSize);
         spanCount++;
         requestSize = newRequestSize;
         return APPENDED;
@@ -335,24 +305,22 @@ public final class TraceRequestEncoder {
         int end;
         if (spanCount == 0) {
             start = end = 0;
-        } else if (!multiScope) {
-            int headerSize = 1 + varintSize(resourceSpansBody()) + lenFieldSize(resourceBody.length)
-                    + 1 + varintSize(scopeSpansSize(0, scopeSpanBytes[0])) + lenFieldSize(scopes[0].encoded().length);
-            start = bodyStart - headerSize;
-            int pos = writeRequestHeader(start);
-            writeScopeHeader(pos, 0);
-            end = writeScopeTrailer(bodyEnd, 0);
-            end = writeResourceTrailer(end);
+        } else if (!runs.multiScope()) {
+            start = bodyStart - framing.singleScopeHeaderSize(); // right-aligned against the first span
+            int pos = framing.writeRequestHeader(address, start);
+            framing.writeScopeHeader(address, pos, 0);
+            end = framing.writeScopeTrailer(address, bodyEnd, 0);
+            end = framing.writeResourceTrailer(address, end);
         } else {
-            closeRun();
+            runs.close(address, bodyEnd);
             start = bodyLimit;
-            int pos = writeRequestHeader(start);
-            for (int s = 0; s < scopeCount; s++) {
-                pos = writeScopeHeader(pos, s);
-                pos = copyRuns(pos, s);
-                pos = writeScopeTrailer(pos, s);
+            int pos = framing.writeRequestHeader(address, start);
+            for (int s = 0, n = framing.scopeCount(); s < n; s++) {
+                pos = framing.writeScopeHeader(address, pos, s);
+                pos = runs.copyRuns(address, pos, s, bodyStart, bodyEnd);
+                pos = framing.writeScopeTrailer(address, pos, s);
             }
-            end = writeResourceTrailer(pos);
+            end = framing.writeResourceTrailer(address, pos);
         }
         if (end - start != requestSize) {
             throw new IllegalStateException("encoder bug: wrote " + (end - start) + " bytes, computed " + requestSize);
@@ -360,46 +328,12 @@ public final class TraceRequestEncoder {
         long base = b.start();
         b.writePosition(base + end);
         b.readPosition(base + start);
-        for (int i = 0; i < scopeCount; i++) {
-            scopes[i] = null; // do not pin scopes past the request
-        }
+        framing.release();
         buffer = null;
         return b;
     }
 
-    // ---------------------------------------------------------------- sizes
-
-    private int indexOf(InstrumentationScope scope) {
-        for (int i = 0; i < scopeCount; i++) {
-            if (scopes[i] == scope) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int stringFieldSize(int utf8Length) {
-        return utf8Length == 0 ? 0 : lenFieldSize(utf8Length);
-    }
-
-    /** Body size of {@code ScopeSpans} {@code s} if its spans took {@code spanBytes}. */
-    private int scopeSpansSize(int s, int spanBytes) {
-        InstrumentationScope scope = scopes[s];
-        return lenFieldSize(scope.encoded().length) + spanBytes + stringFieldSize(scope.schemaUrlUtf8().length);
-    }
-
-    /** Body size of the {@code ResourceSpans} with the current scopes and spans. */
-    private int resourceSpansBody() {
-        int size = resourceFieldsSize;
-        for (int s = 0; s < scopeCount; s++) {
-            size += lenFieldSize(scopeSpansSize(s, scopeSpanBytes[s]));
-        }
-        return size;
-    }
-
-    private static long requestSizeFor(int resourceSpansBody) {
-        return lenFieldSize(resourceSpansBody);
-    }
+    // ---------------------------------------------------------------- span size (hot path)
 
     /** Exact size of the {@code Span} message body of {@code c}, as protobuf-java would write it. */
     private static int spanSize(SpanSlotReader c) {
@@ -560,112 +494,5 @@ public final class TraceRequestEncoder {
             pos = putFixed32(a, pos, c.flags);
         }
         return pos;
-    }
-
-    // ---------------------------------------------------------------- request framing (seal)
-
-    /** Writes {@code ExportTraceServiceRequest.resource_spans} header and the resource; returns the end. */
-    private int writeRequestHeader(int pos) {
-        long a = address;
-        pos = putByte(a, pos, 0x0A); // ExportTraceServiceRequest.resource_spans (1, LEN)
-        pos = putVarint(a, pos, resourceSpansBody());
-        pos = putByte(a, pos, 0x0A); // ResourceSpans.resource (1, LEN)
-        pos = putVarint(a, pos, resourceBody.length);
-        return copy(resourceBody, 0, a, pos, resourceBody.length);
-    }
-
-    /** Writes the {@code ResourceSpans.scope_spans} header of scope {@code s} and its scope; returns the end. */
-    private int writeScopeHeader(int pos, int s) {
-        long a = address;
-        byte[] scopeBody = scopes[s].encoded();
-        pos = putByte(a, pos, 0x12); // ResourceSpans.scope_spans (2, LEN)
-        pos = putVarint(a, pos, scopeSpansSize(s, scopeSpanBytes[s]));
-        pos = putByte(a, pos, 0x0A); // ScopeSpans.scope (1, LEN)
-        pos = putVarint(a, pos, scopeBody.length);
-        return copy(scopeBody, 0, a, pos, scopeBody.length);
-    }
-
-    private int writeScopeTrailer(int pos, int s) {
-        byte[] url = scopes[s].schemaUrlUtf8();
-        if (url.length == 0) {
-            return pos;
-        }
-        pos = putByte(address, pos, 0x1A); // ScopeSpans.schema_url (3, LEN)
-        pos = putVarint(address, pos, url.length);
-        return copy(url, 0, address, pos, url.length);
-    }
-
-    private int writeResourceTrailer(int pos) {
-        byte[] url = resourceSchemaUrl;
-        if (url.length == 0) {
-            return pos;
-        }
-        pos = putByte(address, pos, 0x1A); // ResourceSpans.schema_url (3, LEN)
-        pos = putVarint(address, pos, url.length);
-        return copy(url, 0, address, pos, url.length);
-    }
-
-    /** Writes the current run's length into its marker. */
-    private void closeRun() {
-        if (multiScope) {
-            UNSAFE.putInt(address + currentRunMarker + 1, bodyEnd - currentRunMarker - RUN_MARKER_BYTES);
-        }
-    }
-
-    /** Copies every run of scope {@code s} to {@code pos}, in order; returns the end. */
-    private int copyRuns(int pos, int s) {
-        long a = address;
-        if (s == 0) {
-            UNSAFE.copyMemory(a + bodyStart, a + pos, firstRunEnd - bodyStart);
-            pos += firstRunEnd - bodyStart;
-        }
-        int run = firstRunEnd;
-        while (run < bodyEnd) {
-            int scope = UNSAFE.getByte(a + run) & 0xFF;
-            int length = UNSAFE.getInt(a + run + 1);
-            if (scope == s) {
-                UNSAFE.copyMemory(a + run + RUN_MARKER_BYTES, a + pos, length);
-                pos += length;
-            }
-            run += RUN_MARKER_BYTES + length;
-        }
-        return pos;
-    }
-
-    // ---------------------------------------------------------------- native stores
-
-    private static int putByte(long address, int pos, int b) {
-        UNSAFE.putByte(address + pos, (byte) b);
-        return pos + 1;
-    }
-
-    private static int putVarint(long address, int pos, int value) {
-        while ((value & ~0x7F) != 0) {
-            UNSAFE.putByte(address + pos++, (byte) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        UNSAFE.putByte(address + pos++, (byte) value);
-        return pos;
-    }
-
-    private static int putFixed64(long address, int pos, long value) {
-        UNSAFE.putLong(address + pos, NATIVE_LITTLE_ENDIAN ? value : Long.reverseBytes(value));
-        return pos + 8;
-    }
-
-    private static int putFixed32(long address, int pos, int value) {
-        UNSAFE.putInt(address + pos, NATIVE_LITTLE_ENDIAN ? value : Integer.reverseBytes(value));
-        return pos + 4;
-    }
-
-    /** Ids are big-endian byte strings on the wire. */
-    private static int putIdBytes(long address, int pos, long value) {
-        UNSAFE.putLong(address + pos, NATIVE_LITTLE_ENDIAN ? Long.reverseBytes(value) : value);
-        return pos + 8;
-    }
-
-    private static int copy(byte[] src, int offset, long address, int pos, int length) {
-        UNSAFE.copyMemory(src, BYTE_ARRAY_BASE + offset, null, address + pos, length);
-        return pos + length;
     }
 }

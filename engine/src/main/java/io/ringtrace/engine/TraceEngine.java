@@ -21,7 +21,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The ringtrace engine: a pre-allocated multi-producer ring of compact span slots (one heap array,
@@ -108,7 +107,6 @@ public final class TraceEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TraceEngine.class.getName());
     private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long WAIT_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
     final String name;
     final SpanLimits limits;
@@ -144,10 +142,10 @@ public final class TraceEngine implements AutoCloseable {
     private volatile boolean closed;
     /** Guards the flip of {@link #closed} in close(), so that exactly one caller runs the shutdown. */
     private final Object lifecycleLock = new Object();
-    /** Set by the closing thread when its shutdown has ended; flush and later closes wait for it. */
-    private volatile boolean closeDone;
-    /** The shutdown's result, written before {@link #closeDone}. */
-    private volatile boolean closeClean;
+    /** Flush and the close's shutdown, run by the caller that flipped {@link #closed}. */
+    private final EngineLifecycle lifecycle;
+    /** The counters read into snapshots; null for a disabled engine. */
+    private final StatsReader statsReader;
 
     TraceEngine(TraceEngineBuilder b) {
         this.name = b.name;
@@ -189,9 +187,9 @@ public final class TraceEngine implements AutoCloseable {
             this.operability = null;
             this.leakDetector = null;
             this.leakStacks = false;
+            this.statsReader = null;
             this.closed = true; // one check on the hot path covers both "closed" and "disabled"
-            this.closeClean = true;
-            this.closeDone = true;
+            this.lifecycle = EngineLifecycle.closedAtBuild(name);
             return;
         }
         this.ringSize = b.ringSize;
@@ -214,6 +212,9 @@ public final class TraceEngine implements AutoCloseable {
         this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
         this.leakDetector = operability.leakDetector();
         this.leakStacks = leakDetector != null && leakDetector.captureStacks();
+        this.statsReader = new StatsReader(counters, ring, ringSize, serializer, requests);
+        this.lifecycle = new EngineLifecycle(name, ring, ringSize, processor, serializerThread, serializer, requests,
+                exporter, counters, statsReader, operability);
         serializerThread.start();
     }
 
@@ -322,7 +323,7 @@ public final class TraceEngine implements AutoCloseable {
                     Thread.yield();
                 } else {
                     // BLOCK loses no span: an interrupt does not end the wait (close() does), and is kept
-                    interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
+                    interrupted |= EngineLifecycle.pauseClearingInterrupt(EngineLifecycle.WAIT_PAUSE_NANOS);
                 }
             }
         } finally {
@@ -330,18 +331,6 @@ public final class TraceEngine implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /**
-     * One pause of a wait loop. {@code parkNanos} returns at once while the thread's interrupt flag
-     * is set, which would turn the loop into a busy spin, so the flag is cleared here; the caller
-     * sets it again before it returns. Allocation-free.
-     *
-     * @return whether the thread was interrupted
-     */
-    private static boolean pauseClearingInterrupt(long nanos) {
-        LockSupport.parkNanos(nanos);
-        return Thread.interrupted();
     }
 
     private long rejectClosed() {
@@ -500,100 +489,9 @@ public final class TraceEngine implements AutoCloseable {
     public boolean flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (closed) {
-            return awaitClose(deadline);
+            return lifecycle.awaitClose(deadline);
         }
-        return flushUntil(deadline, false);
-    }
-
-    /** Waits for a close under way on another thread, but not past this caller's own deadline. */
-    private boolean awaitClose(long deadline) {
-        boolean interrupted = false;
-        try {
-            while (!closeDone) { // volatile read: closeClean was written before closeDone
-                if (System.nanoTime() - deadline >= 0) {
-                    return false;
-                }
-                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
-            }
-            return closeClean;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * @param closing also wait for slots claimed before now (their producers are filling them),
-     *     except once the serializer has waited for one of them longer than the held-slot bound
-     */
-    private boolean flushUntil(long deadline, boolean closing) {
-        boolean interrupted = false;
-        try {
-            // a flush waits for what was published before it; a slot claimed and not yet published may
-            // never be (a ring-API producer that failed before publish), so only close waits for claims
-            long target = closing ? ring.getCursor() : highestPublishedSequence();
-            while (processor.getSequence().get() < target) {
-                if (closing && heldSlotOverdue()) {
-                    closing = false;
-                    target = highestPublishedSequence(); // give up on the held slot, ship what is behind it
-                    continue;
-                }
-                if (!mayWait(deadline)) {
-                    return false;
-                }
-                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
-            }
-            long ticket = serializer.requestFlush();
-            while (!serializer.flushServed(ticket)) { // the serializer seals on its next batch end or tick
-                if (!mayWait(deadline)) {
-                    return false;
-                }
-                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
-            }
-            long sealNumber = serializer.servedSealNumber();
-            while (!requests.completedUpTo(sealNumber)) {
-                if (!mayWait(deadline)) {
-                    return false;
-                }
-                interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
-            }
-            return true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt(); // an interrupt does not cut a flush short; it is kept
-            }
-        }
-    }
-
-    /**
-     * @return the highest sequence published so far, or the serializer's sequence if none above it
-     *     is: the sequence a flush must see consumed
-     */
-    private long highestPublishedSequence() {
-        long consumed = processor.getSequence().get();
-        long cursor = ring.getCursor(); // after the serializer's sequence: within one ring of it
-        long lowest = Math.max(consumed, cursor - ringSize);
-        long found = consumed;
-        for (long sequence = cursor; sequence > lowest; sequence--) {
-            if (ring.isAvailable(sequence)) {
-                found = sequence;
-                break;
-            }
-        }
-        // a slot published before the scan but reused by a later claim during it reads as not
-        // available: it was consumed before it could be reused, so the serializer's sequence covers it
-        return Math.max(found, processor.getSequence().get());
-    }
-
-    /** @return whether the serializer has been waiting longer than the bound for a claimed slot */
-    private boolean heldSlotOverdue() {
-        long since = counters.heldSlotSinceNanos();
-        return since != 0 && System.nanoTime() - since >= TimedWaitStrategy.HELD_SLOT_BOUND_NANOS;
-    }
-
-    private boolean mayWait(long deadline) {
-        return System.nanoTime() - deadline < 0 && !serializer.stopped();
+        return lifecycle.flush(deadline);
     }
 
     /** Closes with {@link #DEFAULT_CLOSE_TIMEOUT}. See {@link #close(Duration)}. */
@@ -626,80 +524,9 @@ public final class TraceEngine implements AutoCloseable {
             closed = true; // producers see it on their next claim; a claim already past the check still completes
         }
         if (!first) {
-            return awaitClose(deadline); // closed before (or a disabled engine), or closing on another thread
+            return lifecycle.awaitClose(deadline); // closed before (or a disabled engine), or closing on another thread
         }
-        // an interrupted caller still gets a whole close: its waits, the joins and the exporter's
-        // shutdown (which waits for its in-flight requests, e.g. a gzip drain reading a buffer that is
-        // freed right after) run without the flag, which is set again before returning
-        boolean interrupted = Thread.interrupted();
-        try {
-            try {
-                closeClean = shutdown(deadline);
-            } finally {
-                closeDone = true; // after closeClean (volatile): waiters that see it see the result
-            }
-            interrupted |= Thread.interrupted();
-            operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
-            return closeClean;
-        } finally {
-            if (interrupted | Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private boolean shutdown(long deadline) {
-        boolean drained = flushUntil(deadline, true);
-        if (!drained) {
-            serializer.abandon(); // stop waiting for buffers: what is left counts as SHUTDOWN
-        }
-        processor.halt(); // alerts the barrier: the serializer finishes its batch, then onShutdown
-        boolean stopped = join(serializerThread, deadline);
-        if (!stopped) {
-            serializer.abandon();
-            stopped = join(serializerThread, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
-            if (!stopped) {
-                LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer thread did not stop (an exporter blocking in"
-                        + " export()?); its buffer is not freed");
-            }
-        }
-        boolean interrupted = Thread.interrupted(); // interrupted during the waits above: not in the exporter's
-        try {
-            exporter.shutdown(deadline);
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "ringtrace[" + name + "]: exporter shutdown failed", e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        long abandoned = requests.abandonAndRelease(stopped);
-        if (abandoned > 0) {
-            counters.droppedAtCompletion(DropReason.SHUTDOWN, abandoned);
-        }
-        return drained && abandoned == 0 && counters.serializerDrops(DropReason.SHUTDOWN) == 0 && ringBacklogLost() == 0;
-    }
-
-    /** Joins until the deadline (at least 100 ms); an interrupt does not cut it short and is kept. */
-    private static boolean join(Thread thread, long deadline) {
-        long atLeast = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        long until = deadline - atLeast > 0 ? deadline : atLeast;
-        boolean interrupted = false;
-        try {
-            long remaining;
-            while (thread.isAlive() && (remaining = until - System.nanoTime()) > 0) {
-                try {
-                    thread.join(TimeUnit.NANOSECONDS.toMillis(remaining) + 1);
-                } catch (InterruptedException e) {
-                    interrupted = true; // the flag is cleared by the exception: the next join waits
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return !thread.isAlive();
+        return lifecycle.close(deadline);
     }
 
     // ================================================================================== stats
@@ -711,108 +538,8 @@ public final class TraceEngine implements AutoCloseable {
      * @return {@code into}
      */
     public EngineStats stats(EngineStats into) {
-        if (disabled) {
-            java.util.Arrays.fill(into.dropped, 0);
-            into.published = into.exported = into.inFlight = into.ringBacklog = 0;
-            into.openRequestSpans = into.requestSpansOutstanding = 0;
-            into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = into.rejectedCompletions = 0;
-            into.slotsHeldTooLong = into.heldSlotMillis = 0;
-            into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
-            into.offHeapBytesHeld = 0;
-            into.ignoredSpanCalls = into.repeatedEnds = into.samplerErrors = 0;
-            into.exportLatency.clear();
-            into.closed = true;
-            return into;
-        }
-        // Every counter is read once, and each span is, at every instant, in exactly one counter along
-        // its way (edge drop; claimed and not yet taken by the serializer; open; handed off; exported;
-        // dropped), so the snapshot adds up by construction. The read order keeps each part >= 0:
-        // downstream first (a span moving meanwhile is then seen upstream, never lost or twice), and
-        // the serializer's counters as one consistent set (a seal moves spans between two of them).
-        long exported = counters.exported();
-        long completionDrops = 0;
-        for (DropReason reason : REASONS) {
-            long d = counters.completionDrops(reason);
-            completionDrops += d;
-            into.dropped[reason.ordinal()] = d;
-        }
-        long open = 0;
-        long handedOff = 0;
-        long serializerShutdownDrops = 0;
-        long version;
-        int attempts = 0;
-        long giveUpAt = 0;
-        do {
-            if (attempts++ >= SNAPSHOT_SPINS) { // a seal is a few stores: only a descheduled serializer takes long
-                long now = System.nanoTime();
-                if (giveUpAt == 0) {
-                    giveUpAt = now + SNAPSHOT_PATIENCE_NANOS;
-                } else if (now - giveUpAt >= 0) {
-                    break; // never hang a monitoring thread: use this read, off by at most one request
-                }
-                Thread.yield();
-            }
-            version = counters.serializerVersion();
-            open = counters.openRequestSpans();
-            handedOff = counters.handedOffSpans();
-            serializerShutdownDrops = counters.serializerDrops(DropReason.SHUTDOWN); // changes with open at close
-            into.requestsSent = counters.requestsSent();
-            into.bytesSent = counters.bytesSent();
-        } while (!counters.serializerUnchangedSince(version));
-        long serializerDrops = 0;
-        for (DropReason reason : REASONS) {
-            // the other reasons change alone, one span at a time: any single read of them is consistent
-            long d = reason == DropReason.SHUTDOWN ? serializerShutdownDrops : counters.serializerDrops(reason);
-            serializerDrops += d;
-            into.dropped[reason.ordinal()] += d;
-        }
-        long consumed = open + handedOff + serializerDrops;
-        // after the serializer's counters, so claimed >= consumed. At the instant the serializer's
-        // counters were read, at most ringSize slots were claimed beyond what it had consumed (the ring
-        // gates producers on its sequence), and the cursor passes through every value: the bound is a
-        // value the cursor held between then and now, so a reader descheduled between the two reads
-        // still reports a backlog the ring can hold
-        long claimed = Math.min(ring.getCursor() + 1, consumed + ringSize);
-        long publishedAtEdge = 0;
-        for (DropReason reason : REASONS) {
-            long d = counters.edgeDrops(reason);
-            into.dropped[reason.ordinal()] += d;
-            if (reason == DropReason.RING_FULL || reason == DropReason.POOL_EXHAUSTED || reason == DropReason.SHUTDOWN) {
-                publishedAtEdge += d; // spans refused before the ring: published and dropped, never claimed
-            }
-        }
-        long backlog = claimed - consumed;
-        long lost = ringBacklogLost(backlog);
-        into.dropped[DropReason.SHUTDOWN.ordinal()] += lost;
-        into.exported = exported;
-        into.ringBacklog = backlog - lost;
-        into.openRequestSpans = open;
-        into.requestSpansOutstanding = handedOff - exported - completionDrops;
-        into.inFlight = into.ringBacklog + open + into.requestSpansOutstanding;
-        into.published = claimed + publishedAtEdge;
-        into.requestsFailed = counters.requestsFailed();
-        into.retries = counters.retries();
-        into.rejectedCompletions = counters.rejectedCompletions();
-        into.slotsHeldTooLong = counters.slotsHeldTooLong();
-        long heldSince = counters.heldSlotSinceNanos();
-        into.heldSlotMillis = heldSince == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldSince));
-        into.ringCapacity = ringSize;
-        into.requestBuffers = requests.size();
-        into.requestBuffersInUse = requests.inUse();
-        into.offHeapBytesHeld = requests.offHeapBytesHeld();
-        into.ignoredSpanCalls = counters.ignoredSpanCalls();
-        into.repeatedEnds = counters.repeatedEnds();
-        into.samplerErrors = counters.samplerErrors();
-        counters.exportLatency.copyInto(into.exportLatency);
-        into.closed = closed;
-        return into;
+        return disabled ? StatsReader.fillDisabled(into) : statsReader.read(into, closed);
     }
-
-    private static final DropReason[] REASONS = DropReason.values();
-    /** stats(): consistent reads tried at once before yielding to a serializer inside a seal. */
-    private static final int SNAPSHOT_SPINS = 64;
-    /** stats(): how long to wait at most for a seal to end (a serializer thread descheduled inside it). */
-    private static final long SNAPSHOT_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * Spans lost for one reason so far (allocation-free; e.g. for a JFR or metrics hook).
@@ -821,28 +548,7 @@ public final class TraceEngine implements AutoCloseable {
      * @return the count, as {@link EngineStats#dropped(DropReason)} would report it
      */
     public long dropped(DropReason reason) {
-        if (disabled) {
-            return 0;
-        }
-        long count = counters.edgeDrops(reason) + counters.serializerDrops(reason) + counters.completionDrops(reason);
-        return reason == DropReason.SHUTDOWN ? count + ringBacklogLost() : count;
-    }
-
-    /** Slots published but never consumed because the serializer has stopped: SHUTDOWN drops. */
-    private long ringBacklogLost() {
-        if (!serializer.stopped()) {
-            return 0;
-        }
-        // stopped: the serializer's counters no longer change
-        long consumed = counters.openRequestSpans() + counters.handedOffSpans();
-        for (DropReason reason : REASONS) {
-            consumed += counters.serializerDrops(reason);
-        }
-        return ring.getCursor() + 1 - consumed;
-    }
-
-    private long ringBacklogLost(long backlog) {
-        return serializer.stopped() ? backlog : 0;
+        return disabled ? 0 : statsReader.dropped(reason);
     }
 
     /** @return off-heap bytes held by the request buffers now (0 once closed); allocation-free */

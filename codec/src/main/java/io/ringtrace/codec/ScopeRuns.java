@@ -1,0 +1,83 @@
+package io.ringtrace.codec;
+
+import static io.ringtrace.codec.NativeStores.UNSAFE;
+
+/**
+ * The body of a request that holds spans of several scopes, kept as runs of same-scope spans and
+ * grouped scope by scope at seal. The first run (scope 0) has no marker; each later run is
+ * preceded by a {@value #MARKER_BYTES}-byte marker (scope index, run length) written when the run
+ * starts, its length filled in when it ends. {@link #copyRuns} copies every run of one scope, in
+ * order, into the output area behind the body. A single-scope body never starts a run and pays
+ * neither the markers nor the copy. Positions are offsets from the request buffer's native
+ * address; single-threaded, allocation-free.
+ */
+final class ScopeRuns {
+
+    /** Bytes of a run marker: scope index (1), run length (4). */
+    static final int MARKER_BYTES = 5;
+
+    /** Whether the body holds runs of more than one scope (markers in use). */
+    private boolean multiScope;
+    /** End of the first run (scope 0, no marker) once {@link #multiScope}. */
+    private int firstRunEnd;
+    /** Offset of the current run's marker once {@link #multiScope}. */
+    private int currentRunMarker;
+
+    /** Forgets the runs of the previous request. */
+    void reset() {
+        multiScope = false;
+    }
+
+    /** @return whether the body holds runs of more than one scope */
+    boolean multiScope() {
+        return multiScope;
+    }
+
+    /**
+     * Starts a run of scope {@code s} at {@code bodyEnd}, ending the current one; the caller has
+     * checked that {@value #MARKER_BYTES} more bytes fit.
+     *
+     * @return where the run's first span goes
+     */
+    int start(long address, int bodyEnd, int s) {
+        if (!multiScope) {
+            multiScope = true;
+            firstRunEnd = bodyEnd;
+        } else {
+            close(address, bodyEnd);
+        }
+        currentRunMarker = bodyEnd;
+        UNSAFE.putByte(address + bodyEnd, (byte) s);
+        return bodyEnd + MARKER_BYTES;
+    }
+
+    /** Writes the current run's length into its marker, the run ending at {@code bodyEnd}. */
+    void close(long address, int bodyEnd) {
+        if (multiScope) {
+            UNSAFE.putInt(address + currentRunMarker + 1, bodyEnd - currentRunMarker - MARKER_BYTES);
+        }
+    }
+
+    /**
+     * Copies every run of scope {@code s} of the body {@code [bodyStart, bodyEnd)} to {@code pos},
+     * in order, without their markers; returns the end.
+     */
+    int copyRuns(long address, int pos, int s, int bodyStart, int bodyEnd) {
+        long a = address;
+        if (s == 0) {
+            UNSAFE.copyMemory(a + bodyStart, a + pos, firstRunEnd - bodyStart);
+            pos += firstRunEnd - bodyStart;
+        }
+        int run = firstRunEnd;
+        while (run < bodyEnd) {
+            int scope = UNSAFE.getByte(a + run) & 0xFF;
+            int length = UNSAFE.getInt(a + run + 1);
+            if (scope == s) {
+                UNSAFE.copyMemory(a + run + MARKER_BYTES, a + pos, length);
+                pos += length;
+            }
+            run += MARKER_BYTES + length;
+        }
+        return pos;
+    }
+}
