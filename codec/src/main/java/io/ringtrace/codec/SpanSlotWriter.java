@@ -66,7 +66,10 @@ abstract class SpanSlotWriter {
 
     /**
      * Where the span lives now: the home slot, or an overflow buffer (then at 0, all of it). Only
-     * these two fields change; the object is kept small because a ring holds one per slot.
+     * these two fields change; the object is kept small because a ring holds one per slot. They are
+     * stored only when they change ({@link #goHome()}): the flyweights of neighbouring slots share
+     * cache lines that the serializer reads while producers fill the next slots, and a reference
+     * store also costs a GC card mark, so a store per span would cost a cross-core line transfer.
      */
     byte[] area;
     int base;
@@ -113,11 +116,20 @@ abstract class SpanSlotWriter {
         }
     }
 
+    /** Points the writer at its home slot, storing a field only if it moved (see {@link #area}). */
+    private void goHome() {
+        if (area != homeArea) {
+            area = homeArea;
+        }
+        if (base != homeBase) {
+            base = homeBase;
+        }
+    }
+
     /** Empties the span and points the writer at its home slot. */
     final void clearHome() {
         releaseHeld();
-        area = homeArea;
-        base = homeBase;
+        goHome();
         SpanSlot.clear(area, base);
         set(CAPACITY, homeCapacity);
     }
@@ -129,8 +141,7 @@ abstract class SpanSlotWriter {
      */
     final void copyHome(byte[] src, int srcBase, int used) {
         releaseHeld();
-        area = homeArea;
-        base = homeBase;
+        goHome();
         if (used <= homeCapacity) {
             System.arraycopy(src, srcBase, area, base, used);
             set(CAPACITY, homeCapacity);
