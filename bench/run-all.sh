@@ -44,7 +44,7 @@ echo "load average after the engine-level runs: $(cut -d' ' -f1-3 /proc/loadavg)
 for POLICY in block drop; do
   java $FLAGS -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool --transport=otlp \
     --scenarios=rate=500k --measure=60 --batch=4096 --ring-size=65536 --pacing=park --policy=$POLICY \
-    --jvm-args="-Xmx1g" --out="$OUT/e2e-500k-$POLICY"
+    --jvm-args="-Xmx256m" --out="$OUT/e2e-500k-$POLICY"
 done
 echo "load average after the end-to-end runs: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 echo "results: $OUT"
