@@ -231,6 +231,11 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         };
     }
 
+    /** @return the channel's connectivity now, without starting a connection (for tests) */
+    ConnectivityState channelState() {
+        return channel.getState(false);
+    }
+
     /** @return a builder with the defaults (endpoint {@code http://localhost:4317}, 4 in flight, 10 s timeout) */
     public static OtlpGrpcSpanExporterBuilder builder() {
         return new OtlpGrpcSpanExporterBuilder();
