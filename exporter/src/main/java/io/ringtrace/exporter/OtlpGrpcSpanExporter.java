@@ -666,6 +666,15 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     // ------------------------------------------------------------------ shutdown
 
     /**
+     * @return the most calls this exporter keeps in flight ({@code maxInFlight(int)} of its builder):
+     *     the engine keeps one request buffer more than this by default
+     */
+    @Override
+    public int maxInFlight() {
+        return slots.length;
+    }
+
+    /**
      * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever
      * is left with {@link DropReason#SHUTDOWN} and stops the channel and the threads. Returns once
      * every request handed to this exporter has been completed (at most about half a second after

@@ -518,6 +518,15 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     // ------------------------------------------------------------------ shutdown
 
     /**
+     * @return the most calls this exporter keeps in flight ({@code maxInFlight(int)} of its builder):
+     *     the engine keeps one request buffer more than this by default
+     */
+    @Override
+    public int maxInFlight() {
+        return slots.length;
+    }
+
+    /**
      * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever
      * is left with {@link DropReason#SHUTDOWN}, stops and joins the executor threads and lets the
      * HTTP client go. Later calls return at once.
