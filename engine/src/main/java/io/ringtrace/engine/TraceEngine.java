@@ -67,10 +67,12 @@ import java.util.concurrent.TimeUnit;
  *   for 1,024 slots, 37,759,824 for 65,536; {@code build()} rejects more than 2 GiB of slots or a
  *   ring that would take more than three quarters of the maximum heap;
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}
- *   (2.125 x maxRequestBytes + 64 each: 8,913,152 bytes for the defaults 4 x 1 MiB), allocated
- *   (and, by Chronicle, zeroed, so resident at once) at build and freed at close ({@link
+ *   (2.125 x maxRequestBytes + 64 each: 8,913,152 bytes for 4 x 1 MiB, the default with an exporter
+ *   that keeps one request in flight; 11,141,440 for the 5 an OTLP exporter's 4 in flight get),
+ *   allocated (and, by Chronicle, zeroed, so resident at once) at build and freed at close ({@link
  *   #offHeapBytesHeld()});
- *   <li>in all, with the defaults: ~14.1 MB (1,024 slots: ~10.0 MB; 65,536 slots: ~46.7 MB);
+ *   <li>in all, with the defaults and 4 request buffers: ~14.1 MB (1,024 slots: ~10.0 MB; 65,536
+ *   slots: ~46.7 MB); a fifth buffer adds ~2.2 MB;
  *   <li>per producer thread using the span API: at most {@code spansPerThread} pooled spans of
  *   {@link SpanLimits#recordHeapBytes()} each (~8.6 KB with the default limits), created on first
  *   use.

@@ -30,7 +30,8 @@ import java.util.function.Function;
  *       <td>{@code OTEL_SERVICE_NAME}, {@code OTEL_RESOURCE_ATTRIBUTES}</td></tr>
  *   <tr><td>{@link #disabled(boolean)}</td><td>false</td><td>{@code OTEL_SDK_DISABLED}</td></tr>
  *   <tr><td>{@link #maxRequestBytes(int)}</td><td>{@value #DEFAULT_MAX_REQUEST_BYTES} (1 MiB)</td><td>-</td></tr>
- *   <tr><td>{@link #requestBuffers(int)}</td><td>{@value #DEFAULT_REQUEST_BUFFERS}</td><td>-</td></tr>
+ *   <tr><td>{@link #requestBuffers(int)}</td><td>the exporter's {@link SpanExporter#maxInFlight()} + 1, at
+ *       least {@value #DEFAULT_REQUEST_BUFFERS}</td><td>-</td></tr>
  *   <tr><td>{@link #overloadPolicy(OverloadPolicy)}</td><td>{@link OverloadPolicy#DROP}</td><td>-</td></tr>
  *   <tr><td>{@link #waitStrategy(WaitStrategyType)}</td><td>{@link WaitStrategyType#SLEEPING}</td><td>-</td></tr>
  *   <tr><td>{@link #spanLimits(SpanLimits)}</td><td>{@link SpanLimits#defaults()}</td><td>-</td></tr>
@@ -55,14 +56,20 @@ public final class TraceEngineBuilder {
      * Default maximum serialized size of one export request: 1 MiB, a quarter of gRPC's default 4 MiB
      * message limit and room for 512 spans of 2 KB. Each request buffer needs ~2.13x this, and
      * Chronicle touches (zeroes) off-heap memory when it allocates it, so the pool is resident at
-     * once: 4 x ~2.2 MB with the defaults (measured: a 64 MiB {@code Bytes.allocateDirect} raises the
-     * process RSS by 64 MiB).
+     * once: 4 or 5 x ~2.2 MB with the defaults (see {@link #requestBuffers(int)}; measured: a 64 MiB
+     * {@code Bytes.allocateDirect} raises the process RSS by 64 MiB).
      */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     /** Largest request size accepted: 64 MiB. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
-    /** Default number of off-heap request buffers. */
+    /**
+     * Fewest off-heap request buffers by default. The default is the exporter's {@link
+     * SpanExporter#maxInFlight()} + 1 (so the serializer has a buffer to fill while every request the
+     * exporter allows is in flight), and at least this: 5 with the OTLP exporters' 4 in flight.
+     */
     public static final int DEFAULT_REQUEST_BUFFERS = 4;
+    /** Largest number of request buffers accepted. */
+    public static final int MAX_REQUEST_BUFFERS = 1024;
     /** Default schedule delay (batch linger) ({@code OTEL_BSP_SCHEDULE_DELAY}'s default). */
     public static final Duration DEFAULT_SCHEDULE_DELAY = Duration.ofMillis(5000);
     /** Default bytes per ring slot: a typical span (name, a dozen attributes, an event) fits. */
@@ -81,7 +88,8 @@ public final class TraceEngineBuilder {
     int maxExportBatchSize = DEFAULT_MAX_EXPORT_BATCH_SIZE;
     int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     Duration scheduleDelay = DEFAULT_SCHEDULE_DELAY;
-    int requestBuffers = DEFAULT_REQUEST_BUFFERS;
+    int requestBuffers = DEFAULT_REQUEST_BUFFERS; // resolved against the exporter at build() unless set
+    boolean requestBuffersSet;
     WaitStrategyType waitStrategy = WaitStrategyType.SLEEPING;
     Sampler sampler = Sampler.parentBased(Sampler.alwaysOn());
     SpanLimits spanLimits = SpanLimits.defaults();
@@ -185,14 +193,19 @@ public final class TraceEngineBuilder {
 
     /**
      * @param buffers number of off-heap request buffers in [1, 1024]: one is being filled while the
-     *     others are in flight, so this bounds the exporter's concurrency (plus one)
+     *     others are in flight, so the exporter has at most {@code buffers - 1} requests in flight
+     *     while the serializer fills the next. Default: the exporter's {@link
+     *     SpanExporter#maxInFlight()} + 1, at least {@value #DEFAULT_REQUEST_BUFFERS}. A value at or
+     *     below the exporter's {@code maxInFlight()} is accepted (less memory) and {@link #build()}
+     *     logs a warning: while that many requests are in flight the serializer has no buffer to fill
      * @return this
      */
     public TraceEngineBuilder requestBuffers(int buffers) {
-        if (buffers < 1 || buffers > 1024) {
-            throw new IllegalArgumentException("requestBuffers must be in [1, 1024], got " + buffers);
+        if (buffers < 1 || buffers > MAX_REQUEST_BUFFERS) {
+            throw new IllegalArgumentException("requestBuffers must be in [1, " + MAX_REQUEST_BUFFERS + "], got " + buffers);
         }
         this.requestBuffers = buffers;
+        this.requestBuffersSet = true;
         return this;
     }
 
@@ -353,6 +366,7 @@ public final class TraceEngineBuilder {
         try {
             if (!disabled) {
                 JvmFlags.check(); // before anything touches Chronicle, which would log its own complaint
+                resolveRequestBuffers(exporter.maxInFlight());
                 checkRingFitsOneArray();
                 checkRingFitsTheHeap(Runtime.getRuntime().maxMemory());
             }
@@ -390,6 +404,30 @@ public final class TraceEngineBuilder {
                     + " (Runtime.maxMemory(), -Xmx). Lower ringSize / OTEL_BSP_MAX_QUEUE_SIZE, slotBytes,"
                     + " overflowBuffers or the span limits, or raise -Xmx",
                     ringSize, slotBytes, overflowBuffers, needed, needed / ringSize, spanLimits, allowed, maxHeapBytes));
+        }
+    }
+
+    /**
+     * Sizes the request-buffer pool against the exporter's concurrency, once: by default one buffer
+     * more than the exporter keeps in flight (at least {@link #DEFAULT_REQUEST_BUFFERS}); a pool set
+     * at or below it is kept, with a warning, since it trades export throughput for memory.
+     */
+    private void resolveRequestBuffers(int exporterMaxInFlight) {
+        if (exporterMaxInFlight < 1) {
+            throw new IllegalArgumentException("the exporter's maxInFlight() must be >= 1, got " + exporterMaxInFlight
+                    + " from " + exporter.getClass().getName());
+        }
+        if (!requestBuffersSet) {
+            requestBuffers = (int) Math.min(MAX_REQUEST_BUFFERS,
+                    Math.max(DEFAULT_REQUEST_BUFFERS, (long) exporterMaxInFlight + 1));
+        } else if (requestBuffers <= exporterMaxInFlight) {
+            System.getLogger(TraceEngine.class.getName()).log(System.Logger.Level.WARNING, String.format(
+                    "ringtrace[%s]: requestBuffers %d (requestBuffers(int)) <= the exporter's maxInFlight %d: when"
+                    + " all %d are in flight the serializer has no buffer to fill and the ring fills; set"
+                    + " requestBuffers to %d (each buffer holds %,d bytes off-heap) or leave it unset",
+                    name, requestBuffers, exporterMaxInFlight, requestBuffers,
+                    Math.min(MAX_REQUEST_BUFFERS, exporterMaxInFlight + 1),
+                    TraceRequestEncoder.requiredCapacity(maxRequestBytes)));
         }
     }
 

@@ -41,9 +41,9 @@ package io.ringtrace.engine;
  * YIELDING    200k/s    671 ns   1.2 us    11 us       100 %       100 %
  * BUSY_SPIN   200k/s    692 ns   1.3 us    40 us        99 %       100 %
  * </pre>
- * (command: {@code java <ringtrace.jvm.flags> -cp <test classpath> io.ringtrace.engine.WaitStrategyProbe
- * 100000 3}, then {@code 200000 3}; see that class). {@code BLOCKING} makes the latency-critical
- * producer pay for waking the consumer (p99 ~9 us), the cost this library exists to avoid. On two
+ * (command: {@code java <ringtrace.jvm.flags> -cp bench/target/benchmarks.jar
+ * io.ringtrace.bench.probe.WaitStrategyProbe 100000 3}, then {@code 200000 3}). {@code BLOCKING}
+ * makes the latency-critical producer pay for waking the consumer (p99 ~9 us), the cost this library exists to avoid. On two
  * cores a spinning or yielding serializer takes a whole core and slows the producer it shares the
  * machine with; an earlier {@code SLEEPING} that yielded 100 times before parking measured the same
  * (97 % of a core at 100k spans/s, producer p50 691 ns), which is why it parks at once. Its next

@@ -34,6 +34,91 @@ class ConfigurationTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void requestBuffersDefaultToOneMoreThanTheExporterKeepsInFlight() {
+        assertEquals(5, requestBuffersWith(exporterWithMaxInFlight(4), null),
+                "4 in flight (the OTLP exporters' default) need a fifth buffer to fill meanwhile");
+        assertEquals(9, requestBuffersWith(exporterWithMaxInFlight(8), null));
+        assertEquals(TraceEngineBuilder.DEFAULT_REQUEST_BUFFERS, requestBuffersWith(new InMemorySpanExporter(), null),
+                "an exporter with one request in flight keeps the floor");
+        assertEquals(TraceEngineBuilder.MAX_REQUEST_BUFFERS,
+                requestBuffersWith(exporterWithMaxInFlight(TraceEngineBuilder.MAX_REQUEST_BUFFERS), null));
+        assertEquals(3, requestBuffersWith(exporterWithMaxInFlight(8), 3), "a value set is kept");
+        assertMessage(() -> TraceEngine.builder().exporter(exporterWithMaxInFlight(0)).build(), "maxInFlight() must be >= 1");
+    }
+
+    @Test
+    void requestBuffersAtOrBelowTheExportersMaxInFlightAreWarnedAboutOnceAtBuild() {
+        java.util.logging.Logger engineLog = java.util.logging.Logger.getLogger(TraceEngine.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        engineLog.addHandler(capture);
+        try {
+            requestBuffersWith(exporterWithMaxInFlight(4), 5);
+            requestBuffersWith(exporterWithMaxInFlight(4), null);
+            assertEquals(List.of(), warnings, "enough buffers: no warning");
+
+            requestBuffersWith(exporterWithMaxInFlight(4), 4);
+            assertEquals(1, warnings.size(), warnings::toString);
+            assertTrue(warnings.get(0).contains("requestBuffers 4 (requestBuffers(int)) <= the exporter's maxInFlight 4"),
+                    warnings.get(0));
+            assertTrue(warnings.get(0).contains("set requestBuffers to 5"), warnings.get(0));
+        } finally {
+            engineLog.removeHandler(capture);
+        }
+    }
+
+    /**
+     * Builds an engine with {@code exporter} (and {@code requestBuffers} if not null) and the
+     * smallest request buffers, so that a thousand of them stay small; closes it.
+     *
+     * @return the request buffers it allocated
+     */
+    private static int requestBuffersWith(io.ringtrace.engine.export.SpanExporter exporter, Integer requestBuffers) {
+        TraceEngineBuilder b = TraceEngine.builder().exporter(exporter)
+                .maxRequestBytes(io.ringtrace.codec.TraceRequestEncoder.MIN_REQUEST_BYTES);
+        if (requestBuffers != null) {
+            b.requestBuffers(requestBuffers);
+        }
+        try (TraceEngine engine = b.build()) {
+            return engine.stats(new EngineStats()).requestBuffers();
+        }
+    }
+
+    /** An exporter that completes each request at once and reports {@code maxInFlight}. */
+    private static io.ringtrace.engine.export.SpanExporter exporterWithMaxInFlight(int maxInFlight) {
+        InMemorySpanExporter inner = new InMemorySpanExporter();
+        return new io.ringtrace.engine.export.SpanExporter() {
+            @Override
+            public void export(io.ringtrace.engine.export.ExportRequest request) {
+                inner.export(request);
+            }
+
+            @Override
+            public void shutdown(long deadlineNanoTime) {
+                inner.shutdown(deadlineNanoTime);
+            }
+
+            @Override
+            public int maxInFlight() {
+                return maxInFlight;
+            }
+        };
+    }
+
+    @Test
     void slotSettingsAreCheckedAndTheSlotsMustFitOneArray() {
         TraceEngineBuilder b = TraceEngine.builder();
         assertMessage(() -> b.slotBytes(128), "slotBytes");

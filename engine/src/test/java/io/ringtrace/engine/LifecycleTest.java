@@ -230,13 +230,14 @@ class LifecycleTest extends LeakCheckingTestBase {
             }
         }, "blocked-producer");
         producer.start();
-        // 2 slots + 1 blocked: wait for them rather than a fixed time a loaded machine may not honour
+        // 2 slots + 1 blocked: wait until the producer is parked in claim() on the full ring (the
+        // only place it parks), not for a fixed time a loaded machine may not honour
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (ended.get() < 3 && System.nanoTime() - until < 0) {
+        while (!(ended.get() >= 3 && parked(producer)) && producer.isAlive() && System.nanoTime() - until < 0) {
             Thread.sleep(1);
         }
-        Thread.sleep(100); // let it reach the full ring and block
-        assertTrue(producer.isAlive(), "the producer must be blocked on the full ring");
+        assertTrue(parked(producer), "the producer must be blocked on the full ring, but is "
+                + producer.getState() + " after " + ended.get() + " spans");
         assertFalse(engine.close(Duration.ofMillis(200)));
         producer.join(5_000);
         assertFalse(producer.isAlive(), "close must release a producer blocked in claim()");
@@ -270,6 +271,12 @@ class LifecycleTest extends LeakCheckingTestBase {
         assertEquals(0, engine.offHeapBytesHeld());
         assertTrue(engine.close(Duration.ofSeconds(1)));
         assertSame(null, threadNamed("ringtrace-serializer-default"));
+    }
+
+    /** @return whether the thread waits in a park (BLOCK's wait for a free slot parks between checks) */
+    private static boolean parked(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
     }
 
     private static Thread threadNamed(String name) {

@@ -74,7 +74,7 @@ class ReadmeTest {
             "| `scheduleDelay(Duration)` | `OTEL_BSP_SCHEDULE_DELAY` (ms) | "
                     + TraceEngineBuilder.DEFAULT_SCHEDULE_DELAY.toMillis() + " ms |",
             "| `maxRequestBytes(int)` | - | " + TraceEngineBuilder.DEFAULT_MAX_REQUEST_BYTES + " (",
-            "| `requestBuffers(int)` | - | " + TraceEngineBuilder.DEFAULT_REQUEST_BUFFERS + " |",
+            "| `requestBuffers(int)` | - | the exporter's `maxInFlight()` + 1, at least " + TraceEngineBuilder.DEFAULT_REQUEST_BUFFERS + " (",
             "| `spansPerThread(int)` | - | " + TraceEngineBuilder.DEFAULT_SPANS_PER_THREAD + " |",
             "| `endpoint(String)` | `OTEL_EXPORTER_OTLP_ENDPOINT` | `" + OtlpGrpcSpanExporterBuilder.DEFAULT_ENDPOINT + "` |",
             "| `timeout(Duration)` | `OTEL_EXPORTER_OTLP_TIMEOUT` (ms) | " + OtlpGrpcSpanExporterBuilder.DEFAULT_TIMEOUT.toSeconds() + " s |",

@@ -1,5 +1,7 @@
 package io.ringtrace.exporter;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
@@ -19,6 +21,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.monitor.RateLimitedLog;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -118,9 +121,9 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     private final List<Thread> ownThreads = new ArrayList<>();
     /** The offload thread this exporter started. */
     private final List<Thread> offloadThreads = new ArrayList<>();
-    private final RateLimitedLog failureLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
-    private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
-    private final RateLimitedLog unreadableReplyLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog failureLog = new RateLimitedLog(LOG, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog unreadableReplyLog = new RateLimitedLog(LOG, LOG_INTERVAL_NANOS);
 
     /** Guards the slots' state, the waiting list and the shutdown flags. Never held while calling out. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -229,6 +232,11 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
             }
             return thread;
         };
+    }
+
+    /** @return the channel's connectivity now, without starting a connection (for tests) */
+    ConnectivityState channelState() {
+        return channel.getState(false);
     }
 
     /** @return a builder with the defaults (endpoint {@code http://localhost:4317}, 4 in flight, 10 s timeout) */
@@ -527,8 +535,8 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
         }
         if (failure == null) {
             if (replyOverLimit) {
-                if (unreadableReplyLog.tryAcquire()) {
-                    unreadableReplyLog.log("OTLP receiver " + target + " replied to " + request.spanCount()
+                if (unreadableReplyLog.tryAcquire(WARNING)) {
+                    unreadableReplyLog.logAcquired(WARNING, "OTLP receiver " + target + " replied to " + request.spanCount()
                             + " " + ExportMethod.itemsOf(request.signal()) + " with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads ("
                             + status.getCode() + ": " + ReceiverText.forLog(status.getDescription())
                             + "); a reply means the receiver has the request: counted as exported, not sent again");
@@ -536,20 +544,20 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
                 finish(slot, 0, null);
                 return;
             }
-            if (response.problem != null && unreadableReplyLog.tryAcquire()) {
-                unreadableReplyLog.log("OTLP receiver " + target + " answered OK to " + request.spanCount()
+            if (response.problem != null && unreadableReplyLog.tryAcquire(WARNING)) {
+                unreadableReplyLog.logAcquired(WARNING, "OTLP receiver " + target + " answered OK to " + request.spanCount()
                         + " " + ExportMethod.itemsOf(request.signal()) + " with a reply that is not a valid " + ExportMethod.responseOf(request.signal()) + " (" + response.problem
                         + "); the receiver has the request: counted as exported, not sent again");
             }
-            if (!response.errorMessage.isEmpty() && rejectionLog.tryAcquire()) {
-                rejectionLog.log("OTLP receiver " + target + " rejected " + response.rejectedSpans + " of "
+            if (!response.errorMessage.isEmpty() && rejectionLog.tryAcquire(WARNING)) {
+                rejectionLog.logAcquired(WARNING, "OTLP receiver " + target + " rejected " + response.rejectedSpans + " of "
                         + request.spanCount() + " " + ExportMethod.itemsOf(request.signal()) + ": " + response.errorMessage);
             }
             finish(slot, response.rejectedSpans, null);
             return;
         }
-        if (failureMessage != null && failureLog.tryAcquire()) {
-            failureLog.log(describeFailure(status, request, failureMessage));
+        if (failureMessage != null && failureLog.tryAcquire(WARNING)) {
+            failureLog.logAcquired(WARNING, describeFailure(status, request, failureMessage));
         }
         finish(slot, -1, failure);
     }
@@ -656,6 +664,15 @@ public final class OtlpGrpcSpanExporter implements SpanExporter {
     }
 
     // ------------------------------------------------------------------ shutdown
+
+    /**
+     * @return the most calls this exporter keeps in flight ({@code maxInFlight(int)} of its builder):
+     *     the engine keeps one request buffer more than this by default
+     */
+    @Override
+    public int maxInFlight() {
+        return slots.length;
+    }
 
     /**
      * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever

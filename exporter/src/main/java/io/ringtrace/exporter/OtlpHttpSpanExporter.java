@@ -1,10 +1,13 @@
 package io.ringtrace.exporter;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.monitor.RateLimitedLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -106,9 +109,9 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     /** Chunks allocated because a slot's chunk was still held by the client (the allocation test reads it). */
     final AtomicInteger extraChunks = new AtomicInteger();
 
-    private final RateLimitedLog failureLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
-    private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
-    private final RateLimitedLog unreadableReplyLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog failureLog = new RateLimitedLog(LOG, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog rejectionLog = new RateLimitedLog(LOG, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog unreadableReplyLog = new RateLimitedLog(LOG, LOG_INTERVAL_NANOS);
 
     /** Guards the slots' state, the waiting list and the shutdown flags. Never held while calling out. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -334,8 +337,8 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
         }
         if (failure == null) {
             if (body.overLimit) {
-                if (unreadableReplyLog.tryAcquire()) {
-                    unreadableReplyLog.log("OTLP receiver " + uriOf(request) + " answered " + status + " to " + request.spanCount()
+                if (unreadableReplyLog.tryAcquire(WARNING)) {
+                    unreadableReplyLog.logAcquired(WARNING, "OTLP receiver " + uriOf(request) + " answered " + status + " to " + request.spanCount()
                             + " " + ExportMethod.itemsOf(request.signal()) + " with a reply larger than the " + MAX_REPLY_BYTES + " bytes the exporter reads;"
                             + " the receiver has the request: counted as exported, not sent again");
                 }
@@ -345,21 +348,21 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
             ExportResponse parsed = body.length == 0
                     ? ExportResponse.FULL_SUCCESS
                     : ExportResponse.parse(new ByteArrayInputStream(body.bytes, 0, body.length));
-            if (parsed.problem != null && unreadableReplyLog.tryAcquire()) {
-                unreadableReplyLog.log("OTLP receiver " + uriOf(request) + " answered " + status + " to " + request.spanCount()
+            if (parsed.problem != null && unreadableReplyLog.tryAcquire(WARNING)) {
+                unreadableReplyLog.logAcquired(WARNING, "OTLP receiver " + uriOf(request) + " answered " + status + " to " + request.spanCount()
                         + " " + ExportMethod.itemsOf(request.signal()) + " with a reply that is not a valid "
                         + ExportMethod.responseOf(request.signal()) + " (" + parsed.problem
                         + "); the receiver has the request: counted as exported, not sent again");
             }
-            if (!parsed.errorMessage.isEmpty() && rejectionLog.tryAcquire()) {
-                rejectionLog.log("OTLP receiver " + uriOf(request) + " rejected " + parsed.rejectedSpans + " of "
+            if (!parsed.errorMessage.isEmpty() && rejectionLog.tryAcquire(WARNING)) {
+                rejectionLog.logAcquired(WARNING, "OTLP receiver " + uriOf(request) + " rejected " + parsed.rejectedSpans + " of "
                         + request.spanCount() + " " + ExportMethod.itemsOf(request.signal()) + ": " + parsed.errorMessage);
             }
             finish(slot, null, parsed.rejectedSpans, null);
             return;
         }
-        if (failureMessage != null && failureLog.tryAcquire()) {
-            failureLog.log(describeFailure(request, failureMessage, status, body, cause));
+        if (failureMessage != null && failureLog.tryAcquire(WARNING)) {
+            failureLog.logAcquired(WARNING, describeFailure(request, failureMessage, status, body, cause));
         }
         finish(slot, null, -1, failure);
     }
@@ -513,6 +516,15 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     // ------------------------------------------------------------------ shutdown
+
+    /**
+     * @return the most calls this exporter keeps in flight ({@code maxInFlight(int)} of its builder):
+     *     the engine keeps one request buffer more than this by default
+     */
+    @Override
+    public int maxInFlight() {
+        return slots.length;
+    }
 
     /**
      * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever

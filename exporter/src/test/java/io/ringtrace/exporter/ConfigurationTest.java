@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringtrace.codec.TraceRequestEncoder;
+import io.ringtrace.engine.EngineStats;
+import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.TraceEngineBuilder;
+import io.ringtrace.engine.export.SpanExporter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -242,5 +247,24 @@ class ConfigurationTest {
         assertTrue(elapsed.getMessage().startsWith("maxElapsed "), elapsed.getMessage());
         OtlpGrpcSpanExporter.builder().timeout(OtlpGrpcSpanExporterBuilder.MAX_TIMEOUT); // the bound itself is fine
         RetryPolicy.builder().maxElapsed(RetryPolicy.MAX_DURATION).build();
+    }
+
+    @Test
+    void theEngineKeepsOneRequestBufferMoreThanTheExporterKeepsInFlight() {
+        String nowhere = "http://127.0.0.1:1"; // never called: nothing is exported
+        assertEquals(5, requestBuffersOfAnEngineWith(OtlpGrpcSpanExporter.builder().endpoint(nowhere).build()),
+                "the default 4 calls in flight and one buffer to fill");
+        assertEquals(7, requestBuffersOfAnEngineWith(OtlpGrpcSpanExporter.builder().endpoint(nowhere).maxInFlight(6).build()));
+        assertEquals(5, requestBuffersOfAnEngineWith(OtlpHttpSpanExporter.builder().endpoint(nowhere + "/v1/traces").build()));
+        assertEquals(TraceEngineBuilder.DEFAULT_REQUEST_BUFFERS,
+                requestBuffersOfAnEngineWith(OtlpHttpSpanExporter.builder().endpoint(nowhere + "/v1/traces").maxInFlight(1).build()));
+    }
+
+    /** Builds an engine (small request buffers) that owns {@code exporter}, closes both. */
+    private static int requestBuffersOfAnEngineWith(SpanExporter exporter) {
+        try (TraceEngine engine = TraceEngine.builder().exporter(exporter)
+                .maxRequestBytes(TraceRequestEncoder.MIN_REQUEST_BYTES).build()) {
+            return engine.stats(new EngineStats()).requestBuffers();
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.ConnectivityState;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -287,12 +288,22 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
         TestRequest request = request(message);
 
         exporter.export(request);
-        Thread.sleep(700);
-        assertFalse(request.isCompleted());
+        // What must happen before the receiver comes up: the exporter tries its port and is refused
+        // (the channel reports TRANSIENT_FAILURE) while the request is outstanding. Polled against a
+        // deadline, not slept on: the state lasts for the reconnect backoff, about a second.
+        boolean refused = false;
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (!refused && !request.isCompleted() && System.nanoTime() - until < 0) {
+            refused = exporter.channelState() == ConnectivityState.TRANSIENT_FAILURE;
+            Thread.sleep(1);
+        }
+        assertTrue(refused, "the exporter never tried the receiver's port");
+        assertFalse(request.isCompleted(), "a refused connection completed the request");
         receiver.startServing();
 
         request.await(WAIT);
         assertTrue(request.succeeded());
+        assertEquals(0, request.retries(), "the call waits for the connection: it neither fails nor retries");
         assertEquals(List.of(message), receiver.requests());
     }
 

@@ -45,6 +45,18 @@ public interface SpanExporter {
     void export(ExportRequest request);
 
     /**
+     * The most requests this exporter works on at once (sent and not yet completed). The engine
+     * sizes its request-buffer pool from it: with {@code maxInFlight()} buffers in flight, one more
+     * is needed for the serializer to fill meanwhile, or it waits and the ring fills. Read once, by
+     * {@code TraceEngineBuilder.build()}.
+     *
+     * @return at least 1; default 1 (an exporter that completes each request before taking the next)
+     */
+    default int maxInFlight() {
+        return 1;
+    }
+
+    /**
      * Stops the exporter. Called once, after the last {@link #export(ExportRequest)}. Requests
      * still in flight get until {@code deadlineNanoTime} (a {@link System#nanoTime()} value) to
      * finish; pending retries are cut at the deadline and those requests completed with

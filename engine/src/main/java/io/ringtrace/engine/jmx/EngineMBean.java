@@ -6,6 +6,7 @@ import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.leak.OpenSpanDetector;
 import io.ringtrace.engine.monitor.CollectorReadings;
 import io.ringtrace.engine.monitor.GcMemoryMonitor;
+import io.ringtrace.engine.monitor.LatencyHistogram;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -291,13 +293,14 @@ public final class EngineMBean implements DynamicMBean {
     }
 
     private static Object gcMaxMillis(EngineMBean m) {
-        long max = 0;
+        long maxNanos = 0;
         if (m.monitor != null) {
+            LatencyHistogram.Snapshot durations = new LatencyHistogram.Snapshot();
             for (CollectorReadings c : m.monitor.collectors()) {
-                max = Math.max(max, c.durations().maxMillis());
+                maxNanos = Math.max(maxNanos, c.durations().copyInto(durations).maxNanos());
             }
         }
-        return max;
+        return TimeUnit.NANOSECONDS.toMillis(maxNanos);
     }
 
     private static Object gcLastCause(EngineMBean m) {

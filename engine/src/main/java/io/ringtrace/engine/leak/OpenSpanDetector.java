@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Finds spans that were started and never ended: the open-span leak detector. Off by default (the
@@ -79,6 +80,10 @@ public final class OpenSpanDetector implements AutoCloseable {
     private final ReclaimPolicy reclaimPolicy;
     private final LeakReporter reporter;
     private final RateLimitedLog errorLog;
+    // The clock of the trackers this detector hands out: System::nanoTime, or a test's own clock that
+    // it advances instead of sleeping. Read off the hot path only (a tracker's origin, and each scan):
+    // span starts pass the time they read themselves.
+    private final LongSupplier nanoClock;
     // Pools registered since the last scan, from application threads at their first span: a
     // lock-free insertion costs the same however many pools are tracked (thread-per-request and
     // virtual threads register all the time). Only the scan drains it.
@@ -100,6 +105,7 @@ public final class OpenSpanDetector implements AutoCloseable {
         this.thresholdNanos = b.threshold.toNanos();
         this.captureStacks = b.captureStacks;
         this.reclaimPolicy = b.reclaimPolicy;
+        this.nanoClock = b.nanoClock;
         Logger logger = b.logger != null ? b.logger : System.getLogger(LOGGER_NAME);
         this.reporter = b.reporter != null ? b.reporter : new LoggingReporter(name, logger, intervalNanos);
         this.errorLog = new RateLimitedLog(logger, intervalNanos);
@@ -122,7 +128,7 @@ public final class OpenSpanDetector implements AutoCloseable {
      */
     public SpanPoolTracker track(Thread ownerThread, int capacity, SpanPoolTracker.Reclaimer reclaimer) {
         SpanPoolTracker tracker = new SpanPoolTracker(Objects.requireNonNull(ownerThread, "ownerThread"),
-                capacity, captureStacks, Objects.requireNonNull(reclaimer, "reclaimer"));
+                capacity, captureStacks, Objects.requireNonNull(reclaimer, "reclaimer"), nanoClock);
         registered.add(tracker);
         return tracker;
     }
@@ -136,6 +142,11 @@ public final class OpenSpanDetector implements AutoCloseable {
      */
     public void register(TrackedPool pool) {
         registered.add(Objects.requireNonNull(pool, "pool"));
+    }
+
+    /** @return the clock of the trackers {@link #track} hands out: what {@code startNanoTime} is read from */
+    LongSupplier nanoClock() {
+        return nanoClock;
     }
 
     /** @return whether span start stacks are captured (the debug setting) */
@@ -379,8 +390,22 @@ public final class OpenSpanDetector implements AutoCloseable {
         private ReclaimPolicy reclaimPolicy = ReclaimPolicy.WHEN_POOL_EXHAUSTED;
         private LeakReporter reporter;
         private Logger logger;
+        private LongSupplier nanoClock = System::nanoTime;
 
         private Builder() {}
+
+        /**
+         * The clock of the trackers {@link OpenSpanDetector#track} hands out, in place of
+         * {@link System#nanoTime()}:
+         * for tests that advance time themselves instead of sleeping.
+         *
+         * @param nanoClock a monotonic nanosecond clock
+         * @return this
+         */
+        Builder nanoClock(LongSupplier nanoClock) {
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            return this;
+        }
 
         /**
          * @param name the engine's name: in the thread name and the reports

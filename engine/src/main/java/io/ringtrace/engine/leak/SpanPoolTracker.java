@@ -4,6 +4,7 @@ import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 
 /**
  * Open-span bookkeeping for a per-thread pool of span flyweights that keeps no such state itself:
@@ -45,7 +46,8 @@ public final class SpanPoolTracker implements TrackedPool {
     private final int capacity;
     private final boolean captureStacks;
     private final Reclaimer reclaimer;
-    private final long originNanos = System.nanoTime();
+    private final LongSupplier nanoClock; // System::nanoTime but in the detector's tests
+    private final long originNanos;
     // openSince[slot]: 0 = free, else nanoTime - originNanos + 1 (always > 0) of the span's start.
     private final AtomicLongArray openSince;
     private final AtomicReferenceArray<Object> owners;
@@ -54,7 +56,8 @@ public final class SpanPoolTracker implements TrackedPool {
     private final AtomicLong exhaustions = new AtomicLong();
     private final AtomicLong reclaimed = new AtomicLong();
 
-    SpanPoolTracker(Thread ownerThread, int capacity, boolean captureStacks, Reclaimer reclaimer) {
+    SpanPoolTracker(Thread ownerThread, int capacity, boolean captureStacks, Reclaimer reclaimer,
+            LongSupplier nanoClock) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be > 0, got " + capacity);
         }
@@ -63,6 +66,8 @@ public final class SpanPoolTracker implements TrackedPool {
         this.capacity = capacity;
         this.captureStacks = captureStacks;
         this.reclaimer = reclaimer;
+        this.nanoClock = nanoClock;
+        this.originNanos = nanoClock.getAsLong();
         this.openSince = new AtomicLongArray(capacity);
         this.owners = new AtomicReferenceArray<>(capacity);
         this.names = new Object[capacity];
@@ -74,7 +79,8 @@ public final class SpanPoolTracker implements TrackedPool {
      *
      * @param slot the flyweight's fixed index in its pool, in {@code [0, capacity)}
      * @param flyweight the flyweight object (its identity marks ownership of the slot)
-     * @param startNanoTime {@link System#nanoTime()} at the start (pass one already read if any)
+     * @param startNanoTime {@link System#nanoTime()} at the start (pass one already read if any); a
+     *     detector built with a clock of its own expects a reading of that clock
      * @param name the span's name: kept by reference for reports, so pass an immutable one
      *     (a {@code String} or a pre-encoded constant)
      */
@@ -143,7 +149,7 @@ public final class SpanPoolTracker implements TrackedPool {
 
     @Override
     public long nowNanos() {
-        return System.nanoTime() - originNanos + 1; // the same shifted clock openSince uses
+        return nanoClock.getAsLong() - originNanos + 1; // the same shifted clock openSince uses
     }
 
     @Override

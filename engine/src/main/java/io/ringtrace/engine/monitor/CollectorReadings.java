@@ -1,5 +1,7 @@
 package io.ringtrace.engine.monitor;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * What the {@link GcMemoryMonitor} saw from one garbage collector (one
  * {@link java.lang.management.GarbageCollectorMXBean}, e.g. "G1 Young Generation"): how many
@@ -15,7 +17,7 @@ package io.ringtrace.engine.monitor;
 public final class CollectorReadings {
 
     private final String collectorName;
-    private final PauseHistogram durations = new PauseHistogram();
+    private final LatencyHistogram durations = new LatencyHistogram();
     // Single writer (notification thread); volatile so readers on other threads see the latest.
     private volatile long gcCount;
     private volatile String lastCause = "";
@@ -29,7 +31,7 @@ public final class CollectorReadings {
 
     /** Records one collection; called only from the GC notification thread. */
     void record(String cause, String action, long durationMillis, long heapUsedAfterBytes) {
-        durations.record(durationMillis);
+        durations.record(TimeUnit.MILLISECONDS.toNanos(durationMillis));
         lastCause = cause;
         lastAction = action;
         lastDurationMillis = durationMillis;
@@ -47,8 +49,11 @@ public final class CollectorReadings {
         return gcCount;
     }
 
-    /** @return the histogram of collection durations in milliseconds */
-    public PauseHistogram durations() {
+    /**
+     * @return the histogram of collection durations (recorded in nanoseconds from the JDK's whole
+     *     milliseconds; read it with {@link LatencyHistogram#copyInto}, which allocates nothing)
+     */
+    public LatencyHistogram durations() {
         return durations;
     }
 

@@ -31,7 +31,7 @@ import javax.management.openmbean.CompositeData;
  * <p>It subscribes to every {@link GarbageCollectorMXBean}'s notifications (so it costs nothing
  * between collections and nothing on any application or ringtrace hot path; the JDK delivers the
  * notifications on its own notification thread). Per collector it keeps the collection count, a
- * {@link PauseHistogram} of durations and the latest cause ({@link #collectors()}). After each
+ * {@link LatencyHistogram} of durations and the latest cause ({@link #collectors()}). After each
  * collection it compares the heap in use after GC with the maximum heap, and the off-heap bytes
  * ringtrace holds (a supplier, see {@link Builder#offHeap(LongSupplier, long)}) with their budget.
  * Each upward crossing of the warning threshold (default {@value #DEFAULT_WARN_THRESHOLD}) raises

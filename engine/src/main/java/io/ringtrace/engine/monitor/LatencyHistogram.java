@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A concurrent latency histogram with fixed power-of-two microsecond buckets, for the engine's
- * export latency (hand-off to the exporter until completion).
+ * export latency (hand-off to the exporter until completion) and the GC monitor's collection
+ * durations ({@link CollectorReadings#durations()}).
  *
  * <p>Bucket 0 holds latencies below 1 us; bucket {@code i >= 1} holds {@code [2^(i-1), 2^i)} us;
  * the last bucket ({@value #BUCKETS} - 1, from about 18 minutes) holds everything longer. So a

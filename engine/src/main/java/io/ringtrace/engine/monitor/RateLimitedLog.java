@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link System.Logger} front that lets at most one message through per interval and counts the
  * ones it held back; the next message that passes says how many were suppressed. Used only for
- * diagnostics off the hot path (monitor callbacks, background threads), never per span.
+ * diagnostics off the hot path (monitor callbacks, background threads, the OTLP exporters'
+ * completion threads), never per span.
  *
  * <p>Bound: two counters; suppressed messages are counted, not queued.
  */
@@ -56,6 +57,23 @@ public final class RateLimitedLog {
      * @return whether the message was logged
      */
     public boolean log(Level level, String message, Throwable thrown) {
+        if (!tryAcquire(level)) {
+            return false;
+        }
+        logAcquired(level, message, thrown);
+        return true;
+    }
+
+    /**
+     * Claims the right to log one message now, for a caller that builds its message only when it
+     * may log it (a receiver failing thousands of requests a second then costs no string building).
+     * After {@code true}, log the message with {@link #logAcquired(Level, String)}.
+     *
+     * @param level the level the message will have
+     * @return whether a message may be logged now; {@code false} if the level is off or the
+     *     interval has not passed (then the message counts as suppressed)
+     */
+    public boolean tryAcquire(Level level) {
         if (!logger.isLoggable(level)) {
             return false;
         }
@@ -68,6 +86,28 @@ public final class RateLimitedLog {
             suppressed.incrementAndGet();
             return false;
         }
+        return true;
+    }
+
+    /**
+     * Logs a message claimed with {@link #tryAcquire(Level)}, saying how many were held back since
+     * the previous one.
+     *
+     * @param level the level given to {@link #tryAcquire(Level)}
+     * @param message the message
+     */
+    public void logAcquired(Level level, String message) {
+        logAcquired(level, message, null);
+    }
+
+    /**
+     * As {@link #logAcquired(Level, String)}, with the exception that caused the message.
+     *
+     * @param level the level given to {@link #tryAcquire(Level)}
+     * @param message the message
+     * @param thrown the cause, logged with its stack trace; may be null
+     */
+    public void logAcquired(Level level, String message, Throwable thrown) {
         long held = suppressed.getAndSet(0);
         String text = held == 0 ? message : message + " (" + held + " similar messages suppressed)";
         if (thrown == null) {
@@ -75,7 +115,6 @@ public final class RateLimitedLog {
         } else {
             logger.log(level, text, thrown);
         }
-        return true;
     }
 
     /** @return messages held back since the last one that passed */

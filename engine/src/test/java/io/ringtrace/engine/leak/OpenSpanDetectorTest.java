@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class OpenSpanDetectorTest {
@@ -35,30 +37,46 @@ class OpenSpanDetectorTest {
         }
     }
 
-    private static OpenSpanDetector.Builder manual(Reports reports) {
-        // An interval of an hour: the tests drive scans with scanNow().
+    /**
+     * A nanosecond clock that moves only when the test advances it: span ages are exact, and no test
+     * depends on how long a sleep took on a loaded machine.
+     */
+    static final class TestClock implements LongSupplier {
+        private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+
+        @Override
+        public long getAsLong() {
+            return nanos.get();
+        }
+
+        void advance(Duration by) {
+            nanos.addAndGet(by.toNanos());
+        }
+    }
+
+    private final TestClock clock = new TestClock();
+
+    private OpenSpanDetector.Builder manual(Reports reports) {
+        // An interval of an hour: the tests drive scans with scanNow(), and time with the clock.
         return OpenSpanDetector.builder().name("t").interval(Duration.ofHours(1))
-                .threshold(Duration.ofMillis(50)).reporter(reports);
+                .threshold(Duration.ofMillis(50)).reporter(reports).nanoClock(clock);
     }
 
     @Test
-    void leakedSpansAreReportedWithCountNameAndAge() throws InterruptedException {
+    void leakedSpansAreReportedWithCountNameAndAge() {
         Reports reports = new Reports();
         try (OpenSpanDetector detector = manual(reports).reclaimPolicy(OpenSpanDetector.ReclaimPolicy.NEVER).start()) {
             SimplePool pool = new SimplePool(detector, 8);
-            long openedAt = System.nanoTime();
             pool.start("leak-a");
             pool.start("leak-b");
             pool.start("leak-c");
-            long allOpenedBy = System.nanoTime();
             pool.end(pool.start("ended-1"));
             pool.end(pool.start("ended-2"));
-            Thread.sleep(120);
+            clock.advance(Duration.ofMillis(120));
             SimplePool.Flyweight young = pool.start("young");
-            long scannedBefore = System.nanoTime();
+            clock.advance(Duration.ofMillis(49)); // the young span stays under the 50 ms threshold
 
             assertEquals(3, detector.scanNow());
-            long upperAge = System.nanoTime() - openedAt;
 
             assertEquals(1, reports.open.size());
             List<OpenSpanReport> found = reports.open.get(0);
@@ -66,10 +84,7 @@ class OpenSpanDetectorTest {
             String[] names = found.stream().map(OpenSpanReport::spanName).sorted().toArray(String[]::new);
             assertEquals(Arrays.asList("leak-a", "leak-b", "leak-c"), Arrays.asList(names));
             for (OpenSpanReport r : found) {
-                // Each leak opened between openedAt and allOpenedBy, and the scan ran after scannedBefore.
-                assertTrue(r.ageNanos() >= scannedBefore - allOpenedBy
-                        && r.ageNanos() >= TimeUnit.MILLISECONDS.toNanos(120), "age too small: " + r);
-                assertTrue(r.ageNanos() <= upperAge, "age too large: " + r);
+                assertEquals(TimeUnit.MILLISECONDS.toNanos(169), r.ageNanos(), r::toString);
                 assertEquals(Thread.currentThread().getName(), r.threadName());
                 assertNull(r.startStack(), "stacks are captured only in debug mode");
                 assertFalse(r.reclaimed());
@@ -99,13 +114,13 @@ class OpenSpanDetectorTest {
     }
 
     @Test
-    void startStacksAreCapturedInDebugMode() throws InterruptedException {
+    void startStacksAreCapturedInDebugMode() {
         Reports reports = new Reports();
         try (OpenSpanDetector detector = manual(reports).captureStacks(true).start()) {
             SimplePool pool = new SimplePool(detector, 2);
             pool.start("with-stack");
-            Thread.sleep(60);
-            detector.scanNow();
+            clock.advance(Duration.ofMillis(60));
+            assertEquals(1, detector.scanNow());
             Throwable stack = reports.open.get(0).get(0).startStack();
             assertNotNull(stack);
             assertTrue(Arrays.stream(stack.getStackTrace())
@@ -114,14 +129,14 @@ class OpenSpanDetectorTest {
     }
 
     @Test
-    void leakedFlyweightsAreReclaimedWhenThePoolRunsOut() throws InterruptedException {
+    void leakedFlyweightsAreReclaimedWhenThePoolRunsOut() {
         Reports reports = new Reports();
         try (OpenSpanDetector detector = manual(reports).start()) { // default: WHEN_POOL_EXHAUSTED
             SimplePool pool = new SimplePool(detector, 2);
             SimplePool.Flyweight leakA = pool.start("leak-a");
             SimplePool.Flyweight leakB = pool.start("leak-b");
             assertNull(pool.start("no room"), "pool should be exhausted");
-            Thread.sleep(60);
+            clock.advance(Duration.ofMillis(60));
 
             assertEquals(2, detector.scanNow());
             assertEquals(2, detector.reclaimed());
@@ -149,7 +164,7 @@ class OpenSpanDetectorTest {
     }
 
     @Test
-    void neverPolicyOnlyReportsAndAlwaysPolicyReclaimsWithoutPressure() throws InterruptedException {
+    void neverPolicyOnlyReportsAndAlwaysPolicyReclaimsWithoutPressure() {
         Reports reports = new Reports();
         try (OpenSpanDetector never = manual(reports).reclaimPolicy(OpenSpanDetector.ReclaimPolicy.NEVER).start();
              OpenSpanDetector always = manual(reports).reclaimPolicy(OpenSpanDetector.ReclaimPolicy.ALWAYS).start()) {
@@ -158,7 +173,9 @@ class OpenSpanDetectorTest {
             assertNull(exhaustedPool.start("no room"));
             SimplePool roomyPool = new SimplePool(always, 4);
             roomyPool.start("leak");
-            Thread.sleep(60);
+            assertEquals(0, never.scanNow(), "nothing is older than the threshold yet");
+            assertEquals(0, always.scanNow());
+            clock.advance(Duration.ofMillis(60));
             assertEquals(1, never.scanNow());
             assertEquals(0, never.reclaimed());
             assertEquals(0, exhaustedPool.freeCount());
@@ -169,15 +186,15 @@ class OpenSpanDetectorTest {
     }
 
     @Test
-    void theDefaultReporterWarnsThroughSystemLogger() throws InterruptedException {
+    void theDefaultReporterWarnsThroughSystemLogger() {
         CapturingLogger log = new CapturingLogger();
         try (OpenSpanDetector detector = OpenSpanDetector.builder().name("logged").interval(Duration.ofHours(1))
-                .threshold(Duration.ofMillis(20)).logger(log).start()) {
+                .threshold(Duration.ofMillis(20)).logger(log).nanoClock(clock).start()) {
             SimplePool pool = new SimplePool(detector, 1);
             pool.start("GET /orders");
             assertNull(pool.start("no room"));
-            Thread.sleep(40);
-            detector.scanNow();
+            clock.advance(Duration.ofMillis(40));
+            assertEquals(1, detector.scanNow());
             assertEquals(1, log.messages.size(), log.messages.toString());
             String message = log.messages.get(0);
             assertTrue(message.startsWith("WARNING ringtrace[logged]: 1 span(s) started and not ended: 'GET /orders' on thread "), message);
@@ -221,7 +238,7 @@ class OpenSpanDetectorTest {
                 assertFalse(worker.isAlive());
                 owners.add(new WeakReference<>(worker));
             }
-            Thread.sleep(60); // past the 50 ms threshold
+            clock.advance(Duration.ofMillis(60)); // past the 50 ms threshold
 
             int[] reported = new int[3];
             for (int scan = 0; scan < 3; scan++) {
@@ -253,7 +270,10 @@ class OpenSpanDetectorTest {
             assertEquals(0, detector.scanNow(), "young spans of a dead thread may still be in progress on another thread");
             assertEquals(1, detector.trackedPools());
             assertTrue(pool[0].end(handedOff[0])); // ended by another thread, as a hand-off does
-            Thread.sleep(320);
+            clock.advance(Duration.ofMillis(299));
+            assertEquals(0, detector.scanNow(), "under the threshold: still kept, not reported");
+            assertEquals(1, detector.trackedPools());
+            clock.advance(Duration.ofMillis(1));
             assertEquals(1, detector.scanNow(), "the leak crossed the threshold: reported once more");
             assertEquals("leaked", reports.open.get(0).get(0).spanName());
             assertEquals(0, detector.trackedPools());

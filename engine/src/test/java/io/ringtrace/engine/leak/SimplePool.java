@@ -1,5 +1,7 @@
 package io.ringtrace.engine.leak;
 
+import java.util.function.LongSupplier;
+
 /**
  * A minimal flyweight pool following the {@link SpanPoolTracker} protocol, to test the detector
  * on its own (the engine's span pool follows the same protocol). Synchronized: the detector's
@@ -20,8 +22,10 @@ final class SimplePool {
     private final int[] free;
     private int freeCount;
     final SpanPoolTracker tracker;
+    private final LongSupplier clock;
 
     SimplePool(OpenSpanDetector detector, int capacity) {
+        clock = detector.nanoClock(); // start times on the clock the detector's scans read
         flyweights = new Flyweight[capacity];
         free = new int[capacity];
         for (int i = 0; i < capacity; i++) {
@@ -38,7 +42,7 @@ final class SimplePool {
             return null;
         }
         Flyweight f = flyweights[free[--freeCount]];
-        tracker.opened(f.slot, f, System.nanoTime(), name);
+        tracker.opened(f.slot, f, clock.getAsLong(), name);
         return f;
     }
 

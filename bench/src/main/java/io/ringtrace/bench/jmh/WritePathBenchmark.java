@@ -1,5 +1,6 @@
-package io.ringtrace.codec;
+package io.ringtrace.bench.jmh;
 
+import io.ringtrace.bench.ChronicleFlags;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
@@ -9,18 +10,19 @@ import org.openjdk.jmh.annotations.*;
 import sun.misc.Unsafe;
 
 /**
- * Why {@link TraceRequestEncoder} writes with raw native stores: the store pattern of encoding one
- * typical span (25 single bytes for tags and varints, 6 longs for ids and times, 5 copies of 3..24
- * bytes from a heap arena), 512 times per invocation, through four write paths into native memory.
- * Reported per span. Not a unit test (JMH, run by hand; command in codec/README.md).
+ * Why the codec's {@link io.ringtrace.codec.TraceRequestEncoder} writes with raw native stores:
+ * the store pattern of encoding one typical span (25 single bytes for tags and varints, 6 longs for
+ * ids and times, 5 copies of 3..24 bytes from a heap arena), 512 times per invocation, through four
+ * write paths into native memory.
+ * Reported per span. Run by hand:
+ * {@code java -jar bench/target/benchmarks.jar -wi 3 -i 5 -w 2s -r 2s -f 1 WritePathBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(512)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "-Dchronicle.analytics.disable=true"})
+@Fork(value = 1, jvmArgsAppend = {ChronicleFlags.OPENS_REFLECT, ChronicleFlags.EXPORTS_REF,
+        ChronicleFlags.EXPORTS_NIO_CH, ChronicleFlags.NO_ANALYTICS})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class WritePathBenchmark {

@@ -1,10 +1,16 @@
-package io.ringtrace.engine;
+package io.ringtrace.bench.probe;
 
+import io.ringtrace.bench.DiscardingSpanExporter;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.SpanKind;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.Utf8Constant;
-import io.ringtrace.engine.testing.WireCountingExporter;
+import io.ringtrace.engine.EngineStats;
+import io.ringtrace.engine.Ids;
+import io.ringtrace.engine.Span;
+import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.Tracer;
+import io.ringtrace.engine.WaitStrategyType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -17,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * A developer's probe of the producer-to-serializer hand-off (not a unit test, and not where the
  * project's numbers come from: those are the bench module's): P producers publish a typical span
  * (name, 4 attributes, 1 event) through the span API or the ring API, flat out or at a paced total
- * rate, into an engine whose exporter walks the wire bytes and completes at once. Prints spans
+ * rate, into an engine whose exporter completes each sealed request at once. Prints spans
  * delivered per second, spans refused (ring full), each call's own duration (p50/p99/p99.9) and the
  * serializer's CPU share, after the round trip of one cache line between two fresh threads (which
  * says where the scheduler put those two, not the producer and the serializer: it read ~60 ns and
@@ -28,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java &lt;ringtrace.jvm.flags&gt; [-Dprobe.ring=8192] [-Dprobe.wait=SLEEPING] [-Dprobe.small=true] [-Dprobe.rounds=1]
  *     [-Dprobe.limits=maxEvents,maxLinks,textBytes,attributeBytes,eventBytes,linkBytes]
- *     [-Dprobe.slowlog=true] -cp &lt;engine test classpath&gt; io.ringtrace.engine.HandoffProbe
+ *     [-Dprobe.slowlog=true] -cp bench/target/benchmarks.jar io.ringtrace.bench.probe.HandoffProbe
  *     span|ring|noop producers spansPerSecond(0 = flat out) seconds
  * </pre>
  * {@code noop} times an empty call (the floor of pacing and timing); {@code probe.small} uses small
@@ -77,12 +83,12 @@ public final class HandoffProbe {
         long rate = args.length > 2 ? Long.parseLong(args[2]) : 0;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        WireCountingExporter exporter = new WireCountingExporter((h, l, s) -> { });
+        DiscardingSpanExporter exporter = new DiscardingSpanExporter();
         TraceEngine engine = TraceEngine.builder().name("probe").exporter(exporter).ringSize(Integer.getInteger("probe.ring", 8192))
                 .spanLimits(probeLimits())
                 .waitStrategy(WaitStrategyType.valueOf(System.getProperty("probe.wait", "SLEEPING"))).build();
         Tracer tracer = engine.tracer(SCOPE);
-        Thread serializer = ThreadAllocation.named("ringtrace-serializer-probe");
+        Thread serializer = Probes.threadNamed("ringtrace-serializer-probe");
         System.out.printf("cross-core round trip (two threads bouncing a volatile): %d ns%n", pingPongNanos());
 
         int rounds = 1 + Integer.getInteger("probe.rounds", 1); // round 0 warms up

@@ -1,8 +1,11 @@
-package io.ringtrace.exporter;
+package io.ringtrace.bench.probe;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.ringtrace.bench.SpanShape;
+import io.ringtrace.bench.protobuf.ProtobufBuilders;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.exporter.OtlpGrpcSpanExporter;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -13,15 +16,15 @@ import net.openhft.chronicle.bytes.Bytes;
 /**
  * Not a test: a probe of the exporter alone (no ring, no encoder) that picks the default number of
  * calls in flight. A feeder thread plays the engine's serializer with a fixed pool of request
- * buffers (each a sealed 512-span request, 4 attributes a span), handing each free buffer to the
- * exporter; a count-only receiver decodes every request with the official classes. It reports
+ * buffers (each a sealed request of 512 of the bench's typical spans: 4 attributes and an event
+ * each), handing each free buffer to the exporter; a count-only receiver decodes every request with
+ * the official classes. It reports
  * spans/s received for each maxInFlight. Receiver and exporter share the JVM and the machine.
  *
  * <pre>
- * mvn -B -q -o -pl exporter -am test-compile
- * mvn -B -q -o -pl exporter dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java $(flags) -cp exporter/target/test-classes:exporter/target/classes:$(cat /tmp/cp.txt) \
- *     io.ringtrace.exporter.ExportThroughputProbe [seconds per setting] [buffers]
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java &lt;ringtrace.jvm.flags from the root pom&gt; -Xmx1g -cp bench/target/benchmarks.jar \
+ *     io.ringtrace.bench.probe.ExportThroughputProbe [seconds per setting] [buffers]
  * </pre>
  */
 public final class ExportThroughputProbe {
@@ -35,7 +38,7 @@ public final class ExportThroughputProbe {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int buffers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        ExportTraceServiceRequest message = ExporterTestBase.otlpRequest(512);
+        ExportTraceServiceRequest message = ProtobufBuilders.build(SpanShape.values(512, 42));
         byte[] encoded = message.toByteArray();
         System.out.printf("request: 512 spans, %d bytes; %d buffers; %d s per setting after 3 s warm-up%n",
                 encoded.length, buffers, seconds);

@@ -1,6 +1,11 @@
-package io.ringtrace.engine;
+package io.ringtrace.bench.probe;
 
-import io.ringtrace.engine.testing.WireCountingExporter;
+import io.ringtrace.bench.DiscardingSpanExporter;
+import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.SpanKind;
+import io.ringtrace.codec.Utf8Constant;
+import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.WaitStrategyType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -15,13 +20,19 @@ import java.util.concurrent.locks.LockSupport;
  * under that load and while idle.
  *
  * <pre>
- * mvn -B -q -o -pl engine -am test-compile
- * java &lt;ringtrace.jvm.flags from the root pom&gt; -cp &lt;engine test classpath: codec/target/classes,
- *     engine/target/classes, engine/target/test-classes, chronicle-bytes and its dependencies,
- *     disruptor&gt; io.ringtrace.engine.WaitStrategyProbe [spansPerSecond] [seconds]
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java &lt;ringtrace.jvm.flags from the root pom&gt; -cp bench/target/benchmarks.jar \
+ *     io.ringtrace.bench.probe.WaitStrategyProbe [spansPerSecond] [seconds]
  * </pre>
  */
 public final class WaitStrategyProbe {
+
+    private static final InstrumentationScope SCOPE = InstrumentationScope.builder("probe").version("1.0").build();
+    private static final Utf8Constant NAME = Utf8Constant.of("GET /orders/{id}");
+    private static final Utf8Constant ROUTE = Utf8Constant.of("http.route");
+    private static final Utf8Constant STATUS = Utf8Constant.of("http.status_code");
+    private static final Utf8Constant RATIO = Utf8Constant.of("ratio");
+    private static final Utf8Constant CACHED = Utf8Constant.of("cached");
 
     private WaitStrategyProbe() {}
 
@@ -34,9 +45,9 @@ public final class WaitStrategyProbe {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (WaitStrategyType type : WaitStrategyType.values()) {
-            WireCountingExporter exporter = new WireCountingExporter((h, l, s) -> { });
+            DiscardingSpanExporter exporter = new DiscardingSpanExporter();
             TraceEngine engine = TraceEngine.builder().name("probe").exporter(exporter).waitStrategy(type).build();
-            Thread serializer = ThreadAllocation.named("ringtrace-serializer-probe");
+            Thread serializer = Probes.threadNamed("ringtrace-serializer-probe");
             StringBuilder route = new StringBuilder(32);
             run(engine, rate, 2, route, null); // warm-up
             long[] latencies = new long[rate * seconds];
@@ -55,7 +66,7 @@ public final class WaitStrategyProbe {
             System.out.printf("%-9s rate=%d/s producer claim+fill+publish p50=%dns p99=%dns p99.9=%dns max=%dns"
                             + "  serializer cpu: %.1f%% of a core under load, %.2f%% idle  (exported=%d)%n",
                     type, rate, pct(latencies, 0.5), pct(latencies, 0.99), pct(latencies, 0.999),
-                    latencies[latencies.length - 1], 100.0 * loadCpu / loadWall, 100.0 * idleCpu / 1e9, exporter.spans());
+                    latencies[latencies.length - 1], 100.0 * loadCpu / loadWall, 100.0 * idleCpu / 1e9, exporter.exportedSpans());
         }
     }
 
@@ -76,11 +87,28 @@ public final class WaitStrategyProbe {
             route.setLength(0);
             route.append("/orders/").append(i & 1023);
             long start = System.nanoTime();
-            TestSpans.publish(engine, i + 1, route);
+            publish(engine, i + 1, route);
             long took = System.nanoTime() - start;
             if (latencies != null) {
                 latencies[(int) i] = took;
             }
+        }
+    }
+
+    /** One typical span (name, 4 attributes) through the ring API, waiting for a slot. */
+    private static void publish(TraceEngine engine, long spanId, CharSequence route) {
+        long seq = engine.claim();
+        if (seq < 0) {
+            return;
+        }
+        try {
+            engine.record(seq).scope(SCOPE).traceId(spanId * 0x9E3779B97F4A7C15L, ~spanId).spanId(spanId)
+                    .name(NAME).kind(SpanKind.SERVER)
+                    .startEpochNanos(1_700_000_000_000_000_000L + spanId)
+                    .endEpochNanos(1_700_000_000_000_001_000L + spanId)
+                    .attribute(ROUTE, route).attribute(STATUS, 200L).attribute(RATIO, 0.5).attribute(CACHED, true);
+        } finally {
+            engine.publish(seq);
         }
     }
 
