@@ -102,10 +102,7 @@ public final class OtlpGrpcSpanExporterBuilder {
      * @return this builder
      */
     public OtlpGrpcSpanExporterBuilder addHeader(String key, String value) {
-        if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("header key must not be empty");
-        }
-        String normalized = key.trim().toLowerCase(Locale.ROOT);
+        String normalized = ExporterSettings.headerKey(key);
         if (normalized.endsWith(Metadata.BINARY_HEADER_SUFFIX) || normalized.startsWith("grpc-")) {
             throw new IllegalArgumentException("header key '" + normalized + "' is reserved or binary");
         }
@@ -114,18 +111,7 @@ public final class OtlpGrpcSpanExporterBuilder {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("header key '" + normalized + "' is not a valid gRPC metadata key");
         }
-        if (value == null) {
-            throw new IllegalArgumentException("header '" + normalized + "' has no value");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                // the value is a secret: say where the problem is, never what the value is
-                throw new IllegalArgumentException(
-                        "header '" + normalized + "' has a character not allowed in a gRPC metadata value at index " + i);
-            }
-        }
-        headers.put(normalized, value);
+        headers.put(normalized, ExporterSettings.headerValue(normalized, value, "a gRPC metadata value"));
         return this;
     }
 
@@ -136,10 +122,7 @@ public final class OtlpGrpcSpanExporterBuilder {
      * @return this builder
      */
     public OtlpGrpcSpanExporterBuilder timeout(Duration timeout) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("timeout must be > 0 and at most " + MAX_TIMEOUT + ", got " + timeout);
-        }
-        this.timeout = timeout;
+        this.timeout = ExporterSettings.timeout(timeout);
         return this;
     }
 
@@ -148,17 +131,7 @@ public final class OtlpGrpcSpanExporterBuilder {
      * @return this builder
      */
     public OtlpGrpcSpanExporterBuilder compression(String compression) {
-        String value = compression == null ? "" : compression.trim().toLowerCase(Locale.ROOT);
-        switch (value) {
-            case "gzip":
-                gzip = true;
-                break;
-            case "none":
-                gzip = false;
-                break;
-            default:
-                throw new IllegalArgumentException("compression must be 'gzip' or 'none', got '" + compression + "'");
-        }
+        gzip = ExporterSettings.gzip(compression);
         return this;
     }
 

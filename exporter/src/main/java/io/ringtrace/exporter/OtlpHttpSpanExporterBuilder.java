@@ -158,10 +158,7 @@ public final class OtlpHttpSpanExporterBuilder {
      * @return this builder
      */
     public OtlpHttpSpanExporterBuilder addHeader(String key, String value) {
-        if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("header key must not be empty");
-        }
-        String normalized = key.trim().toLowerCase(Locale.ROOT);
+        String normalized = ExporterSettings.headerKey(key);
         for (int i = 0; i < normalized.length(); i++) {
             char c = normalized.charAt(i);
             if (c <= 0x20 || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
@@ -181,18 +178,7 @@ public final class OtlpHttpSpanExporterBuilder {
             default:
                 break;
         }
-        if (value == null) {
-            throw new IllegalArgumentException("header '" + normalized + "' has no value");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                // the value is a secret: say where the problem is, never what the value is
-                throw new IllegalArgumentException(
-                        "header '" + normalized + "' has a character not allowed in an HTTP header value at index " + i);
-            }
-        }
-        headers.put(normalized, value);
+        headers.put(normalized, ExporterSettings.headerValue(normalized, value, "an HTTP header value"));
         return this;
     }
 
@@ -204,12 +190,7 @@ public final class OtlpHttpSpanExporterBuilder {
      * @return this builder
      */
     public OtlpHttpSpanExporterBuilder timeout(Duration timeout) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()
-                || timeout.compareTo(OtlpGrpcSpanExporterBuilder.MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("timeout must be > 0 and at most "
-                    + OtlpGrpcSpanExporterBuilder.MAX_TIMEOUT + ", got " + timeout);
-        }
-        this.timeout = timeout;
+        this.timeout = ExporterSettings.timeout(timeout);
         return this;
     }
 
@@ -218,17 +199,7 @@ public final class OtlpHttpSpanExporterBuilder {
      * @return this builder
      */
     public OtlpHttpSpanExporterBuilder compression(String compression) {
-        String value = compression == null ? "" : compression.trim().toLowerCase(Locale.ROOT);
-        switch (value) {
-            case "gzip":
-                gzip = true;
-                break;
-            case "none":
-                gzip = false;
-                break;
-            default:
-                throw new IllegalArgumentException("compression must be 'gzip' or 'none', got '" + compression + "'");
-        }
+        gzip = ExporterSettings.gzip(compression);
         return this;
     }
 
