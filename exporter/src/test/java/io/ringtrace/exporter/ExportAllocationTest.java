@@ -3,7 +3,6 @@ package io.ringtrace.exporter;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.testkit.OtlpReceiver;
@@ -91,8 +90,8 @@ class ExportAllocationTest extends ExporterTestBase {
 
     /** @return bytes allocated per request at 64 and at 512 spans per request */
     private long[] measure(SpanExporter path, OtlpGrpcSpanExporter exporter) throws InterruptedException {
-        ReusableRequest small = new ReusableRequest(offHeap(otlpRequest(64)), 64);
-        ReusableRequest large = new ReusableRequest(offHeap(otlpRequest(512)), 512);
+        ReusableExportRequest small = new ReusableExportRequest(offHeap(otlpRequest(64)), 64);
+        ReusableExportRequest large = new ReusableExportRequest(offHeap(otlpRequest(512)), 512);
         for (int i = 0; i < WARMUP_REQUESTS; i++) {
             exportAndWait(path, i % 2 == 0 ? small : large);
         }
@@ -100,7 +99,7 @@ class ExportAllocationTest extends ExporterTestBase {
         return new long[] {allocatedPerRequest(path, small, threads), allocatedPerRequest(path, large, threads)};
     }
 
-    private static long allocatedPerRequest(SpanExporter path, ReusableRequest request, long[] threads) {
+    private static long allocatedPerRequest(SpanExporter path, ReusableExportRequest request, long[] threads) {
         long before = sum(THREADS.getThreadAllocatedBytes(threads));
         for (int i = 0; i < MEASURED_REQUESTS; i++) {
             exportAndWait(path, request);
@@ -109,7 +108,7 @@ class ExportAllocationTest extends ExporterTestBase {
         return (after - before) / MEASURED_REQUESTS;
     }
 
-    private static void exportAndWait(SpanExporter path, ReusableRequest request) {
+    private static void exportAndWait(SpanExporter path, ReusableExportRequest request) {
         request.reset();
         path.export(request);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -143,47 +142,5 @@ class ExportAllocationTest extends ExporterTestBase {
             total += Math.max(0, value);
         }
         return total;
-    }
-
-    /** A request object reused for every export, so the test's own bookkeeping allocates nothing. */
-    private static final class ReusableRequest implements ExportRequest {
-        private final Bytes<?> payload;
-        private final int spans;
-        volatile boolean done;
-        volatile DropReason failure;
-
-        ReusableRequest(Bytes<?> payload, int spans) {
-            this.payload = payload;
-            this.spans = spans;
-        }
-
-        void reset() {
-            done = false;
-            failure = null;
-        }
-
-        @Override
-        public Bytes<?> payload() {
-            return payload;
-        }
-
-        @Override
-        public int spanCount() {
-            return spans;
-        }
-
-        @Override
-        public void retrying() {}
-
-        @Override
-        public void succeeded(long rejectedSpans) {
-            done = true;
-        }
-
-        @Override
-        public void failed(DropReason reason) {
-            failure = reason;
-            done = true;
-        }
     }
 }

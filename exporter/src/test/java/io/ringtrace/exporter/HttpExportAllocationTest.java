@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.testkit.OtlpHttpReceiver;
@@ -82,9 +81,9 @@ class HttpExportAllocationTest extends ExporterTestBase {
     }
 
     private long[] measure(SpanExporter path) {
-        ReusableRequest small = new ReusableRequest(offHeap(otlpRequest(64)), 64);
-        ReusableRequest medium = new ReusableRequest(offHeap(otlpRequest(512)), 512);
-        ReusableRequest large = new ReusableRequest(offHeap(otlpRequest(4096)), 4096);
+        ReusableExportRequest small = new ReusableExportRequest(offHeap(otlpRequest(64)), 64);
+        ReusableExportRequest medium = new ReusableExportRequest(offHeap(otlpRequest(512)), 512);
+        ReusableExportRequest large = new ReusableExportRequest(offHeap(otlpRequest(4096)), 4096);
         for (int i = 0; i < WARMUP_REQUESTS; i++) {
             exportAndWait(path, i % 3 == 0 ? small : i % 3 == 1 ? medium : large);
         }
@@ -96,7 +95,7 @@ class HttpExportAllocationTest extends ExporterTestBase {
         };
     }
 
-    private static long allocatedPerRequest(SpanExporter path, ReusableRequest request, long[] threads) {
+    private static long allocatedPerRequest(SpanExporter path, ReusableExportRequest request, long[] threads) {
         long before = sum(THREADS.getThreadAllocatedBytes(threads));
         for (int i = 0; i < MEASURED_REQUESTS; i++) {
             exportAndWait(path, request);
@@ -105,7 +104,7 @@ class HttpExportAllocationTest extends ExporterTestBase {
         return (after - before) / MEASURED_REQUESTS;
     }
 
-    private static void exportAndWait(SpanExporter path, ReusableRequest request) {
+    private static void exportAndWait(SpanExporter path, ReusableExportRequest request) {
         request.reset();
         path.export(request);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -143,47 +142,5 @@ class HttpExportAllocationTest extends ExporterTestBase {
             total += Math.max(0, value);
         }
         return total;
-    }
-
-    /** A request object reused for every export, so the test's own bookkeeping allocates nothing. */
-    private static final class ReusableRequest implements ExportRequest {
-        private final Bytes<?> payload;
-        private final int spans;
-        volatile boolean done;
-        volatile DropReason failure;
-
-        ReusableRequest(Bytes<?> payload, int spans) {
-            this.payload = payload;
-            this.spans = spans;
-        }
-
-        void reset() {
-            done = false;
-            failure = null;
-        }
-
-        @Override
-        public Bytes<?> payload() {
-            return payload;
-        }
-
-        @Override
-        public int spanCount() {
-            return spans;
-        }
-
-        @Override
-        public void retrying() {}
-
-        @Override
-        public void succeeded(long rejectedSpans) {
-            done = true;
-        }
-
-        @Override
-        public void failed(DropReason reason) {
-            failure = reason;
-            done = true;
-        }
     }
 }
