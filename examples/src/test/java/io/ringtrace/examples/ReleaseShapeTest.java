@@ -30,7 +30,8 @@ class ReleaseShapeTest {
             new String[] {"codec", "ringtrace-codec", "io.ringtrace.codec"},
             new String[] {"engine", "ringtrace-engine", "io.ringtrace.engine"},
             new String[] {"exporter", "ringtrace-exporter", "io.ringtrace.exporter"},
-            new String[] {"testkit", "ringtrace-testkit", "io.ringtrace.testkit"});
+            new String[] {"testkit", "ringtrace-testkit", "io.ringtrace.testkit"},
+            new String[] {"opentelemetry", "ringtrace-opentelemetry", "io.ringtrace.opentelemetry"});
 
     @Test
     void theLicenceIsApache2() throws IOException {
