@@ -40,8 +40,9 @@ import java.nio.ByteOrder;
  *  |  latest event's attributes    |  latest event's start         |120
  *  |  latest link's attributes     |  latest link's start          |128
  *  |  capacity (bytes from base)   |  overflow buffer (-1: none)   |136
+ *  |        span attribute keys seen: one bit per key's hash       |144
  *  +---------------------------------------------------------------+
- *  | text: raw UTF-8 of the name, trace state and status message   |144
+ *  | text: raw UTF-8 of the name, trace state and status message   |152
  *  | span attributes: complete KeyValue fields (tag 9)             |
  *  | events: per event [body length:4][dropped attributes:4][body] |
  *  |         body = time (1), name (2), attributes (3), wire form  |
@@ -62,6 +63,10 @@ import java.nio.ByteOrder;
  * #LATEST_EVENT_DROPPED}, {@link #LATEST_LINK_DROPPED}, {@link #TOO_LARGE} (the span outgrew its
  * slot and no overflow buffer was free: it is dropped as {@code SPAN_TOO_LARGE}, never sent cut),
  * {@link #SCOPE_SET} (the scope itself is a reference, kept by the writer object).
+ *
+ * <p>Keys seen: a 64-bit Bloom filter of the span attributes' keys ({@link Utf8Constant} carries
+ * its bit). Setting a key again replaces its value, which needs a scan of the attributes; a key
+ * whose bit is not set cannot be there, so the usual span (every key once) is written without one.
  */
 public final class SpanSlot {
 
@@ -97,8 +102,9 @@ public final class SpanSlot {
     static final int LATEST_LINK_START = 132;
     static final int CAPACITY = 136;
     static final int OVERFLOW_INDEX = 140;
+    static final int KEYS_SEEN = 144;
     /** Bytes of the fixed header; the text region starts here. */
-    public static final int HEADER_BYTES = 144;
+    public static final int HEADER_BYTES = 152;
 
     /** Per event, in front of its body: body length, dropped attribute count. */
     static final int EVENT_PREFIX_BYTES = 8;

@@ -5,8 +5,10 @@ import static io.ringtrace.codec.SpanSlot.ATTRIBUTE_END;
 import static io.ringtrace.codec.SpanSlot.CAPACITY;
 import static io.ringtrace.codec.SpanSlot.DROPPED_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.EVENT_COUNT;
+import static io.ringtrace.codec.SpanSlot.EVENT_END;
 import static io.ringtrace.codec.SpanSlot.EVENT_PREFIX_BYTES;
 import static io.ringtrace.codec.SpanSlot.HEADER_BYTES;
+import static io.ringtrace.codec.SpanSlot.KEYS_SEEN;
 import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_DROPPED;
 import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_START;
@@ -299,6 +301,9 @@ abstract class SpanSlotWriter {
      */
     final void putAttribute(int target, Utf8Constant key, int kind, Object value, long number, double real,
                             int offset, int count) {
+        if (target == SPAN && appendedSpanAttribute(key, kind, value, number, real, offset, count)) {
+            return;
+        }
         int region = target == SPAN ? ATTRIBUTES : target == EVENT ? EVENTS : LINKS;
         int countField = target == SPAN ? ATTRIBUTE_COUNT : target == EVENT ? LATEST_EVENT_ATTRIBUTES : LATEST_LINK_ATTRIBUTES;
         int prefix = target == EVENT ? get(LATEST_EVENT_START) : target == LINK ? get(LATEST_LINK_START) : -1;
@@ -330,6 +335,9 @@ abstract class SpanSlotWriter {
             if (written > 0) {
                 shifted(region, at, written);
                 set(countField, get(countField) + 1);
+                if (target == SPAN) {
+                    setLong(KEYS_SEEN, getLong(KEYS_SEEN) | key.keyBit());
+                }
                 if (prefix >= 0) {
                     set(prefix + PREFIX_BODY_LENGTH, get(prefix + PREFIX_BODY_LENGTH) + written);
                 }
@@ -343,6 +351,37 @@ abstract class SpanSlotWriter {
                 return;
             }
         }
+    }
+
+    /**
+     * The usual case on its own short path: a span attribute whose key the span cannot hold yet
+     * (its keys-seen bit is clear), appended while no event or link follows the attributes, within
+     * the count limit, the byte budget and the slot. Nothing to scan, nothing to move.
+     *
+     * @return false if this is not that case or the value did not fit: the general path then
+     *     decides (it rewrites whatever this one left past the used bytes)
+     */
+    private boolean appendedSpanAttribute(Utf8Constant key, int kind, Object value, long number, double real,
+                                          int offset, int count) {
+        long seen = getLong(KEYS_SEEN);
+        long bit = key.keyBit();
+        int at = get(ATTRIBUTE_END);
+        int attributes = get(ATTRIBUTE_COUNT);
+        if ((seen & bit) != 0 || at != get(LINK_END) || attributes >= limits.maxAttributes()) {
+            return false;
+        }
+        int limit = Math.min(get(TEXT_END) + limits.attributeBytes(), capacity());
+        int written = put(kind, area, base + at, base + limit, ATTRIBUTE_TAGS[SPAN], key, value, number, real, offset, count);
+        if (written < 0) {
+            return false;
+        }
+        int end = written - base;
+        set(ATTRIBUTE_END, end);
+        set(EVENT_END, end);
+        set(LINK_END, end);
+        set(ATTRIBUTE_COUNT, attributes + 1);
+        setLong(KEYS_SEEN, seen | bit);
+        return true;
     }
 
     private void droppedAttribute(int target, int prefix) {

@@ -13,11 +13,14 @@ public final class Utf8Constant {
 
     private final String value;
     private final byte[] utf8;
+    /** One of 64 bits, chosen by the bytes' hash: the key's mark in a span's keys-seen filter. */
+    private final long keyBit;
 
     private Utf8Constant(String value) {
         this.value = value;
         this.utf8 = new byte[WireFormat.utf8Length(value)];
         WireFormat.putUtf8(utf8, 0, value);
+        this.keyBit = 1L << ((Arrays.hashCode(utf8) * 0x9E3779B9) >>> 26); // the top 6 bits of a Fibonacci hash
     }
 
     /**
@@ -42,6 +45,11 @@ public final class Utf8Constant {
     /** The encoded bytes; package-private because the array is shared and must never be modified. */
     byte[] utf8() {
         return utf8;
+    }
+
+    /** @return this key's bit in {@link SpanSlot}'s keys-seen filter: equal bytes, equal bit */
+    long keyBit() {
+        return keyBit;
     }
 
     /** @return the original string */

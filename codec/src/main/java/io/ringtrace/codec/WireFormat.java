@@ -117,6 +117,18 @@ final class WireFormat {
         return bytes;
     }
 
+    /** Strings up to this length are checked for ASCII before a block copy; longer ones go char by char. */
+    private static final int ASCII_CHECK_CHARS = 256;
+
+    private static boolean isAscii(String s, int n) {
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Encodes {@code s} as UTF-8 at {@code pos}, exactly {@link #utf8Length(CharSequence)} bytes;
      * returns the new position.
@@ -126,7 +138,12 @@ final class WireFormat {
     }
 
     /** {@link #putUtf8(byte[], int, CharSequence)} of the first {@code n} chars of {@code s}. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, no allocation
     static int putUtf8(byte[] dst, int pos, CharSequence s, int n) {
+        if (s instanceof String && n <= ASCII_CHECK_CHARS && isAscii((String) s, n)) {
+            ((String) s).getBytes(0, n, dst, pos); // ASCII: UTF-8 is the low bytes, copied in one block
+            return pos + n;
+        }
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {

@@ -189,6 +189,28 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
     }
 
     @Test
+    void everyKeySetAgainIsReplacedAlsoWhenKeysShareAFilterBit() throws Exception {
+        // 100 keys over the 64 bits of the keys-seen filter: many share a bit, and each is still
+        // found and replaced, before and after an event follows the attributes
+        Span span = roundTrip(SpanLimits.defaults(), s -> {
+            for (int i = 0; i < 100; i++) {
+                s.attribute("k" + i, OracleSpan.of((long) i));
+            }
+            for (int i = 0; i < 100; i += 7) {
+                s.attribute("k" + i, OracleSpan.of("again " + i));
+            }
+            s.event("e", 1, true);
+            for (int i = 1; i < 100; i += 7) {
+                s.attribute("k" + i, OracleSpan.of("after the event " + i));
+            }
+        });
+        assertEquals(100, span.getAttributesCount(), "no key twice");
+        assertEquals(0, span.getDroppedAttributesCount());
+        long replaced = span.getAttributesList().stream().filter(kv -> kv.getValue().hasStringValue()).count();
+        assertEquals(15 + 15, replaced);
+    }
+
+    @Test
     void zeroLimitsDropEverything() throws Exception {
         SpanLimits zero = SpanLimits.builder().maxAttributes(0).maxEvents(0).maxLinks(0).textBytes(0)
                 .attributeBytes(0).eventBytes(0).linkBytes(0).build();
