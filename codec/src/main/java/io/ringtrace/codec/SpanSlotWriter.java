@@ -75,6 +75,15 @@ abstract class SpanSlotWriter {
      */
     byte[] area;
     int base;
+    /**
+     * Whether this writer pointed its home slot at an overflow buffer since it last looked. The
+     * reader gives a buffer back and clears the slot's pointer itself, so a set flag only means
+     * "look": the slot's header is read only then. Reading it on every reset would stall the
+     * producer on a line the serializer last touched (a load miss, where the writes that follow
+     * only queue in the store buffer). Written by whichever producer holds the slot; the ring's
+     * publish-consume-claim chain orders one holder's writes before the next holder's reads.
+     */
+    private boolean pointedAtOverflow;
 
     SpanSlotWriter(SpanLimits limits, byte[] area, int base, int capacity, SpanOverflow overflow) {
         if (limits == null) {
@@ -109,7 +118,8 @@ abstract class SpanSlotWriter {
      * cleared by its reader).
      */
     private void releaseHeld() {
-        if (overflow != null) {
+        if (pointedAtOverflow) {
+            pointedAtOverflow = false;
             int index = SpanSlot.overflowIndex(homeArea, homeBase);
             if (index >= 0) {
                 SpanSlot.overflowIndex(homeArea, homeBase, -1);
@@ -159,6 +169,7 @@ abstract class SpanSlotWriter {
         byte[] buffer = overflow.buffer(index);
         System.arraycopy(src, srcBase, buffer, 0, used);
         SpanSlot.overflowIndex(homeArea, homeBase, index); // the slot points at its span
+        pointedAtOverflow = true;
         area = buffer;
         base = 0;
         set(CAPACITY, buffer.length);
@@ -281,6 +292,7 @@ abstract class SpanSlotWriter {
                 byte[] buffer = overflow.buffer(index);
                 System.arraycopy(area, base, buffer, 0, get(LINK_END));
                 SpanSlot.overflowIndex(homeArea, homeBase, index); // the slot points at its span
+                pointedAtOverflow = true;
                 area = buffer;
                 base = 0;
                 set(CAPACITY, buffer.length);
