@@ -3,7 +3,6 @@ package io.ringtrace.engine;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Resource;
@@ -116,6 +115,8 @@ public final class TraceEngine implements AutoCloseable {
 
     private final boolean disabled;
     private final RingBuffer<SpanRecord> ring;
+    /** The producers' side of the ring: claim, record, publish. */
+    private final SpanRing spanRing;
     private final int ringSize;
     /** The ring's memory: the slots and the overflow buffers; null for a disabled engine. */
     private final SpanSlots slots;
@@ -140,11 +141,9 @@ public final class TraceEngine implements AutoCloseable {
     /** Whether a sampler exception was logged; a plain flag: see {@link #sample}. */
     private boolean loggedSamplerError;
 
-    /** Set once by close (or at build for a disabled engine); read by every claim. */
-    private volatile boolean closed;
-    /** Guards the flip of {@link #closed} in close(), so that exactly one caller runs the shutdown. */
+    /** Guards the close of {@link #spanRing} in close(), so that exactly one caller runs the shutdown. */
     private final Object lifecycleLock = new Object();
-    /** Flush and the close's shutdown, run by the caller that flipped {@link #closed}. */
+    /** Flush and the close's shutdown, run by the caller that closed {@link #spanRing}. */
     private final EngineLifecycle lifecycle;
     /** The counters read into snapshots; null for a disabled engine. */
     private final StatsReader statsReader;
@@ -190,7 +189,7 @@ public final class TraceEngine implements AutoCloseable {
             this.leakDetector = null;
             this.leakStacks = false;
             this.statsReader = null;
-            this.closed = true; // one check on the hot path covers both "closed" and "disabled"
+            this.spanRing = SpanRing.disabled(counters);
             this.lifecycle = EngineLifecycle.closedAtBuild(name);
             return;
         }
@@ -199,6 +198,7 @@ public final class TraceEngine implements AutoCloseable {
         this.slots = new SpanSlots(b.ringSize, b.slotBytes, b.overflowBuffers, limits);
         this.ring = RingBuffer.createMultiProducer(slots::newFlyweight, b.ringSize, waitStrategy);
         slots.checkOrder(ring::get);
+        this.spanRing = new SpanRing(ring, ringSize, overloadPolicy, counters);
         waitStrategy.watch(ring, counters, name); // it waits for publication, which the ring's sequencer knows
         TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
         this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
@@ -252,33 +252,7 @@ public final class TraceEngine implements AutoCloseable {
      *     {@link #DISABLED}
      */
     public long tryClaim() {
-        return cleaned(tryClaimRaw());
-    }
-
-    /** tryClaim without cleaning the slot: for the span API, whose copy overwrites the slot. */
-    private long tryClaimRaw() {
-        if (closed) {
-            return rejectClosed();
-        }
-        try {
-            return ring.tryNext(); // CAS on the multi-producer cursor, checked against the serializer's sequence
-        } catch (InsufficientCapacityException full) { // a shared, stackless instance: no allocation
-            counters.droppedAtEdge(DropReason.RING_FULL);
-            return RING_FULL;
-        }
-    }
-
-    /**
-     * Resets a claimed slot's header for a ring-API producer. The producer does it, not the
-     * serializer: the producer is about to write that cache line anyway, while a reset by the
-     * serializer would take the line over from the producer's core once more only for the next
-     * producer to take it back.
-     */
-    private long cleaned(long sequence) {
-        if (sequence >= 0) {
-            ring.get(sequence).reset();
-        }
-        return sequence;
+        return spanRing.tryClaim();
     }
 
     /**
@@ -290,57 +264,7 @@ public final class TraceEngine implements AutoCloseable {
      *     (counted as a {@code SHUTDOWN} drop), or {@link #DISABLED}
      */
     public long claim() {
-        return cleaned(claimRaw());
-    }
-
-    /** claim without cleaning the slot: for the span API, whose copy overwrites the slot. */
-    private long claimRaw() {
-        if (closed) {
-            return rejectClosed();
-        }
-        try {
-            return ring.tryNext();
-        } catch (InsufficientCapacityException full) {
-            return claimSlowly();
-        }
-    }
-
-    private long claimSlowly() {
-        boolean interrupted = false;
-        try {
-            for (int attempt = 0; ; attempt++) {
-                if (closed) {
-                    return rejectClosed(); // a closing engine must not leave producers waiting forever
-                }
-                if (ring.hasAvailableCapacity(1)) {
-                    try {
-                        return ring.tryNext();
-                    } catch (InsufficientCapacityException raced) {
-                        // another producer took it: wait again
-                    }
-                }
-                if (attempt < 100) {
-                    Thread.onSpinWait();
-                } else if (attempt < 200) {
-                    Thread.yield();
-                } else {
-                    // BLOCK loses no span: an interrupt does not end the wait (close() does), and is kept
-                    interrupted |= EngineLifecycle.pauseClearingInterrupt(EngineLifecycle.WAIT_PAUSE_NANOS);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private long rejectClosed() {
-        if (disabled) {
-            return DISABLED;
-        }
-        counters.droppedAtEdge(DropReason.SHUTDOWN);
-        return CLOSED;
+        return spanRing.claim();
     }
 
     /**
@@ -350,10 +274,7 @@ public final class TraceEngine implements AutoCloseable {
      * @throws IllegalArgumentException if {@code sequence} is a failure code
      */
     public SpanRecord record(long sequence) {
-        if (sequence < 0) {
-            throw new IllegalArgumentException("not a claimed sequence: " + sequence + " (claim failed; check the result)");
-        }
-        return ring.get(sequence);
+        return spanRing.record(sequence);
     }
 
     /**
@@ -371,41 +292,12 @@ public final class TraceEngine implements AutoCloseable {
      *     cheaply, on the ring's own bookkeeping)
      */
     public void publish(long sequence) {
-        if (sequence < 0) {
-            throw new IllegalArgumentException("not a claimed sequence: " + sequence + " (claim failed; check the result)");
-        }
-        long cursor = ring.getCursor();
-        if (sequence > cursor) {
-            throw new IllegalStateException("sequence " + sequence + " was never claimed");
-        }
-        // an unpublished slot can never be lapped (the serializer cannot pass it), so a sequence a
-        // whole ring behind the cursor, or one already marked available, was published before
-        if (cursor - sequence >= ringSize || ring.isAvailable(sequence)) {
-            throw new IllegalStateException("sequence " + sequence + " was already published");
-        }
-        ring.publish(sequence); // release store of the slot's availability flag: the record's writes happen-before the serializer's reads
+        spanRing.publish(sequence);
     }
 
-    /**
-     * Span API: claims a slot per the overload policy, copies the used bytes of {@code source} into
-     * it (into an overflow buffer the slot points at if they do not fit; with none free, the slot
-     * is marked too large and counted {@code SPAN_TOO_LARGE}) and publishes it.
-     */
+    /** Span API: hands an ended span's record to the ring (see {@link SpanRing#publishSpan}). */
     void publishSpan(SpanRecord source) {
-        long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
-        if (sequence < 0) {
-            return; // counted by the claim
-        }
-        boolean handedOff = false;
-        try {
-            ring.get(sequence).copyFrom(source); // one copy of the used bytes, header included
-            handedOff = true;
-        } finally {
-            if (!handedOff) { // cannot happen short of a bug: publish an empty slot, counted as INVALID_SPAN
-                cleaned(sequence);
-            }
-            ring.publish(sequence); // always: an unpublished slot would stall the ring
-        }
+        spanRing.publishSpan(source);
     }
 
     /** @return the overflow buffers taken now (tests: every one comes back once its span is read) */
@@ -468,7 +360,7 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     Span currentSpan() {
-        if (closed) {
+        if (spanRing.isClosed()) {
             return noopSpan;
         }
         Span current = pools.get().current();
@@ -490,7 +382,7 @@ public final class TraceEngine implements AutoCloseable {
      */
     public boolean flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (closed) {
+        if (spanRing.isClosed()) {
             return lifecycle.awaitClose(deadline);
         }
         return lifecycle.flush(deadline);
@@ -522,8 +414,8 @@ public final class TraceEngine implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean first;
         synchronized (lifecycleLock) {
-            first = !closed;
-            closed = true; // producers see it on their next claim; a claim already past the check still completes
+            first = !spanRing.isClosed();
+            spanRing.close(); // producers see it on their next claim; a claim already past the check still completes
         }
         if (!first) {
             return lifecycle.awaitClose(deadline); // closed before (or a disabled engine), or closing on another thread
@@ -540,7 +432,7 @@ public final class TraceEngine implements AutoCloseable {
      * @return {@code into}
      */
     public EngineStats stats(EngineStats into) {
-        return disabled ? StatsReader.fillDisabled(into) : statsReader.read(into, closed);
+        return disabled ? StatsReader.fillDisabled(into) : statsReader.read(into, spanRing.isClosed());
     }
 
     /**
@@ -572,7 +464,7 @@ public final class TraceEngine implements AutoCloseable {
 
     /** @return whether {@link #close} has begun (always true for a disabled engine) */
     public boolean isClosed() {
-        return closed;
+        return spanRing.isClosed();
     }
 
     /** @return the sampler (ring-API users decide sampling themselves with it) */

@@ -1,0 +1,192 @@
+package io.ringtrace.engine;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.ringtrace.codec.SpanRecord;
+import io.ringtrace.engine.export.DropReason;
+
+/**
+ * The producers' side of the ring: claiming a slot (without waiting, or waiting under {@link
+ * OverloadPolicy#BLOCK}), handing out its {@link SpanRecord} flyweight, and publishing it, for the
+ * ring API and the span API's copy alike, with every refusal counted. The one place producer
+ * threads touch the Disruptor; {@link TraceEngine} delegates its ring API here.
+ *
+ * <p>Read top to bottom, a ring-API span is {@link #tryClaim()} (a CAS on the multi-producer
+ * cursor, then the slot's header reset), the caller's writes into {@link #record(long)}, and
+ * {@link #publish(long)} (a release store of the slot's availability flag, which orders the
+ * writes before the serializer's reads). A span-API span is {@link #publishSpan(SpanRecord)}: the
+ * same claim without the reset, one copy of the span's used bytes, the same publish.
+ */
+final class SpanRing {
+
+    private final RingBuffer<SpanRecord> ring;
+    private final int ringSize;
+    private final OverloadPolicy overloadPolicy;
+    private final EngineCounters counters;
+    /** A disabled engine's ring: no slots, every claim answers {@link TraceEngine#DISABLED}. */
+    private final boolean disabled;
+    /** Set once by close (at build for a disabled engine); read by every claim. */
+    private volatile boolean closed;
+
+    SpanRing(RingBuffer<SpanRecord> ring, int ringSize, OverloadPolicy overloadPolicy, EngineCounters counters) {
+        this.ring = ring;
+        this.ringSize = ringSize;
+        this.overloadPolicy = overloadPolicy;
+        this.counters = counters;
+        this.disabled = ring == null;
+        this.closed = disabled; // one check on the hot path covers both "closed" and "disabled"
+    }
+
+    /** @return a ring that refuses every claim with {@link TraceEngine#DISABLED} */
+    static SpanRing disabled(EngineCounters counters) {
+        return new SpanRing(null, 0, OverloadPolicy.DROP, counters);
+    }
+
+    /** Producers see it on their next claim; a claim already past the check still completes. */
+    void close() {
+        closed = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- ring API
+
+    /** @see TraceEngine#tryClaim() */
+    long tryClaim() {
+        return cleaned(tryClaimRaw());
+    }
+
+    /** @see TraceEngine#claim() */
+    long claim() {
+        return cleaned(claimRaw());
+    }
+
+    /** @see TraceEngine#record(long) */
+    SpanRecord record(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("not a claimed sequence: " + sequence + " (claim failed; check the result)");
+        }
+        return ring.get(sequence);
+    }
+
+    /** @see TraceEngine#publish(long) */
+    void publish(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("not a claimed sequence: " + sequence + " (claim failed; check the result)");
+        }
+        long cursor = ring.getCursor();
+        if (sequence > cursor) {
+            throw new IllegalStateException("sequence " + sequence + " was never claimed");
+        }
+        // an unpublished slot can never be lapped (the serializer cannot pass it), so a sequence a
+        // whole ring behind the cursor, or one already marked available, was published before
+        if (cursor - sequence >= ringSize || ring.isAvailable(sequence)) {
+            throw new IllegalStateException("sequence " + sequence + " was already published");
+        }
+        ring.publish(sequence); // release store of the slot's availability flag: the record's writes happen-before the serializer's reads
+    }
+
+    // ---------------------------------------------------------------- span API
+
+    /**
+     * Claims a slot per the overload policy, copies the used bytes of {@code source} into it (into
+     * an overflow buffer the slot points at if they do not fit; with none free, the slot is marked
+     * too large and counted {@code SPAN_TOO_LARGE}) and publishes it.
+     */
+    void publishSpan(SpanRecord source) {
+        long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
+        if (sequence < 0) {
+            return; // counted by the claim
+        }
+        boolean handedOff = false;
+        try {
+            ring.get(sequence).copyFrom(source); // one copy of the used bytes, header included
+            handedOff = true;
+        } finally {
+            if (!handedOff) { // cannot happen short of a bug: publish an empty slot, counted as INVALID_SPAN
+                cleaned(sequence);
+            }
+            ring.publish(sequence); // always: an unpublished slot would stall the ring
+        }
+    }
+
+    // ---------------------------------------------------------------- claiming
+
+    /** tryClaim without cleaning the slot: for the span API, whose copy overwrites the slot. */
+    private long tryClaimRaw() {
+        if (closed) {
+            return rejectClosed();
+        }
+        try {
+            return ring.tryNext(); // CAS on the multi-producer cursor, checked against the serializer's sequence
+        } catch (InsufficientCapacityException full) { // a shared, stackless instance: no allocation
+            counters.droppedAtEdge(DropReason.RING_FULL);
+            return TraceEngine.RING_FULL;
+        }
+    }
+
+    /**
+     * Resets a claimed slot's header for a ring-API producer. The producer does it, not the
+     * serializer: the producer is about to write that cache line anyway, while a reset by the
+     * serializer would take the line over from the producer's core once more only for the next
+     * producer to take it back.
+     */
+    private long cleaned(long sequence) {
+        if (sequence >= 0) {
+            ring.get(sequence).reset();
+        }
+        return sequence;
+    }
+
+    /** claim without cleaning the slot: for the span API, whose copy overwrites the slot. */
+    private long claimRaw() {
+        if (closed) {
+            return rejectClosed();
+        }
+        try {
+            return ring.tryNext();
+        } catch (InsufficientCapacityException full) {
+            return claimSlowly();
+        }
+    }
+
+    private long claimSlowly() {
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                if (closed) {
+                    return rejectClosed(); // a closing engine must not leave producers waiting forever
+                }
+                if (ring.hasAvailableCapacity(1)) {
+                    try {
+                        return ring.tryNext();
+                    } catch (InsufficientCapacityException raced) {
+                        // another producer took it: wait again
+                    }
+                }
+                if (attempt < 100) {
+                    Thread.onSpinWait();
+                } else if (attempt < 200) {
+                    Thread.yield();
+                } else {
+                    // BLOCK loses no span: an interrupt does not end the wait (close() does), and is kept
+                    interrupted |= EngineLifecycle.pauseClearingInterrupt(EngineLifecycle.WAIT_PAUSE_NANOS);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private long rejectClosed() {
+        if (disabled) {
+            return TraceEngine.DISABLED;
+        }
+        counters.droppedAtEdge(DropReason.SHUTDOWN);
+        return TraceEngine.CLOSED;
+    }
+}
