@@ -52,7 +52,8 @@ final class EngineCounters {
     private static final int BYTES_SENT = REQUESTS_SENT + 1;
     private static final int HELD_SLOTS = BYTES_SENT + 1;
     private static final int HELD_SLOT_SINCE = HELD_SLOTS + 1;
-    private static final int SERIALIZER_DROPS = HELD_SLOT_SINCE + 1; // + reason
+    private static final int SPANS_OVERFLOWED = HELD_SLOT_SINCE + 1;
+    private static final int SERIALIZER_DROPS = SPANS_OVERFLOWED + 1; // + reason
     private static final int SERIALIZER_LENGTH = SERIALIZER_DROPS + REASONS + STRIDE;
 
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * STRIDE);
@@ -145,6 +146,11 @@ final class EngineCounters {
         addSerializer(HELD_SLOTS, 1);
     }
 
+    /** A span that outgrew its ring slot was read from an overflow buffer. */
+    void spanOverflowed() {
+        addSerializer(SPANS_OVERFLOWED, 1);
+    }
+
     /** @param sinceNanos {@code System.nanoTime()} since which the serializer waits for a claimed slot, 0: none */
     void heldSlotSince(long sinceNanos) {
         serializer.lazySet(HELD_SLOT_SINCE, sinceNanos);
@@ -192,6 +198,10 @@ final class EngineCounters {
 
     long slotsHeldTooLong() {
         return serializer.get(HELD_SLOTS);
+    }
+
+    long spansOverflowed() {
+        return serializer.get(SPANS_OVERFLOWED);
     }
 
     long heldSlotSinceNanos() {

@@ -39,6 +39,7 @@ public final class EngineStats {
     long rejectedCompletions;
     long slotsHeldTooLong;
     long heldSlotMillis;
+    long spansOverflowed;
     int ringCapacity;
     int requestBuffers;
     int requestBuffersInUse;
@@ -153,6 +154,15 @@ public final class EngineStats {
         return heldSlotMillis;
     }
 
+    /**
+     * @return spans that outgrew their ring slot and were read from an overflow buffer (each one
+     *     more copy on the producer's side and a buffer held until it is encoded); a large share
+     *     says that {@code slotBytes} is small for the application's spans
+     */
+    public long spansOverflowed() {
+        return spansOverflowed;
+    }
+
     /** @return the ring's number of slots */
     public int ringCapacity() {
         return ringCapacity;
@@ -234,6 +244,7 @@ public final class EngineStats {
         rejectedCompletions = other.rejectedCompletions;
         slotsHeldTooLong = other.slotsHeldTooLong;
         heldSlotMillis = other.heldSlotMillis;
+        spansOverflowed = other.spansOverflowed;
         ringCapacity = other.ringCapacity;
         requestBuffers = other.requestBuffers;
         requestBuffersInUse = other.requestBuffersInUse;
@@ -269,6 +280,7 @@ public final class EngineStats {
                 .append(", rejectedCompletions=").append(rejectedCompletions)
                 .append(", slotsHeldTooLong=").append(slotsHeldTooLong)
                 .append(", heldSlotMillis=").append(heldSlotMillis)
+                .append(", spansOverflowed=").append(spansOverflowed)
                 .append(", ringCapacity=").append(ringCapacity)
                 .append(", requestBuffersInUse=").append(requestBuffersInUse).append('/').append(requestBuffers)
                 .append(", offHeapBytesHeld=").append(offHeapBytesHeld)

@@ -94,6 +94,7 @@ final class Serializer implements EventHandler<SpanRecord> {
         } else {
             try {
                 byte[] buffer = slots.overflow.buffer(overflow);
+                counters.spanOverflowed();
                 encode(buffer, 0, buffer.length, record.scope());
             } finally {
                 SpanSlot.overflowIndex(area, base, -1); // the slot no longer holds it (see SpanRecord.reset)

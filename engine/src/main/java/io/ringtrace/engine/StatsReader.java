@@ -41,7 +41,7 @@ final class StatsReader {
         into.published = into.exported = into.inFlight = into.ringBacklog = 0;
         into.openRequestSpans = into.requestSpansOutstanding = 0;
         into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = into.rejectedCompletions = 0;
-        into.slotsHeldTooLong = into.heldSlotMillis = 0;
+        into.slotsHeldTooLong = into.heldSlotMillis = into.spansOverflowed = 0;
         into.ringCapacity = into.requestBuffers = into.requestBuffersInUse = 0;
         into.offHeapBytesHeld = 0;
         into.ignoredSpanCalls = into.repeatedEnds = into.samplerErrors = 0;
@@ -126,6 +126,7 @@ final class StatsReader {
         into.retries = counters.retries();
         into.rejectedCompletions = counters.rejectedCompletions();
         into.slotsHeldTooLong = counters.slotsHeldTooLong();
+        into.spansOverflowed = counters.spansOverflowed();
         long heldSince = counters.heldSlotSinceNanos();
         into.heldSlotMillis = heldSince == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldSince));
         into.ringCapacity = ringSize;

@@ -79,6 +79,7 @@ class SlotOverflowTest extends LeakCheckingTestBase {
         EngineStats stats = engine.stats(new EngineStats());
         assertEquals(60, stats.exported());
         assertEquals(0, stats.droppedTotal());
+        assertEquals(40, stats.spansOverflowed(), "the big spans, and only they, came from overflow buffers");
     }
 
     /**

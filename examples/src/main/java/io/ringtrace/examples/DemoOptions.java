@@ -1,5 +1,6 @@
 package io.ringtrace.examples;
 
+import io.ringtrace.codec.SpanSlot;
 import io.ringtrace.engine.OverloadPolicy;
 import java.util.Locale;
 
@@ -19,6 +20,8 @@ final class DemoOptions {
             "  --rate=N        offered spans per second over all threads, 0 = as fast as possible [30000]",
             "  --policy=P      ring full: drop (count and move on) or block (wait) [drop]",
             "  --ring-size=N   ring slots, a power of two [8192]",
+            "  --slot-bytes=N  bytes per ring slot, a power of two in [256, 65536] [512]; the summary shows",
+            "                  how many spans outgrew their slot",
             "  --warmup=N      spans published first, flat out with waiting claims, so the JIT has compiled the",
             "                  pipeline; exported before the run starts and not counted in it [30000]",
             "  --endpoint=URL  OTLP/gRPC endpoint; default: OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT if set,",
@@ -34,6 +37,7 @@ final class DemoOptions {
     long rate = 30_000;
     OverloadPolicy policy = OverloadPolicy.DROP;
     int ringSize = 8192;
+    int slotBytes = SpanSlot.DEFAULT_SLOT_BYTES;
     long warmupSpans = 30_000;
     String endpoint;
     boolean help;
@@ -93,6 +97,14 @@ final class DemoOptions {
                         throw new IllegalArgumentException("--ring-size must be a power of two, got " + value);
                     }
                     options.ringSize = (int) slots;
+                    break;
+                case "slot-bytes":
+                    long bytes = count(name, value, SpanSlot.MIN_SLOT_BYTES,
+                            SpanSlot.MAX_SLOT_BYTES);
+                    if (Long.bitCount(bytes) != 1) {
+                        throw new IllegalArgumentException("--slot-bytes must be a power of two, got " + value);
+                    }
+                    options.slotBytes = (int) bytes;
                     break;
                 case "warmup":
                     options.warmupSpans = count(name, value, 0, 100_000_000L);

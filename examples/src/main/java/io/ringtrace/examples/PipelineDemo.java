@@ -143,6 +143,7 @@ public final class PipelineDemo {
                         .resource(Resource.builder().attribute("service.name", "ringtrace-demo").build())
                         .fromEnvironment(env::get) // OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_BSP_* if set
                         .ringSize(options.ringSize)
+                        .slotBytes(options.slotBytes)
                         .overloadPolicy(options.policy)
                         .exporter(timed)
                         .build();
@@ -286,6 +287,9 @@ public final class PipelineDemo {
         out.printf("export     %,d requests, %,d bytes, %,d retries, %,d failed; latency %s%n",
                 end.requestsSent() - base.requestsSent(), end.bytesSent() - base.bytesSent(),
                 end.retries() - base.retries(), end.requestsFailed() - base.requestsFailed(), latency(latency));
+        out.printf("slots      %,d of %,d exported spans outgrew their %,d-byte slot (%.1f%%) and were copied to an"
+                        + " overflow buffer%n", end.spansOverflowed() - base.spansOverflowed(), exported, options.slotBytes,
+                100.0 * (end.spansOverflowed() - base.spansOverflowed()) / Math.max(1, exported));
         boolean received = true;
         if (receiver != null) {
             try {

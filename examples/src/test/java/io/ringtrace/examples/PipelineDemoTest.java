@@ -105,9 +105,19 @@ class PipelineDemoTest extends LeakCheckingTestBase {
         assertEquals(0, PipelineDemo.run(out, Map.of(), "--help"));
 
         String text = text();
-        for (String flag : new String[] {"--spans", "--threads", "--rate", "--policy", "--ring-size", "--warmup", "--endpoint", "--help"}) {
+        for (String flag : new String[] {"--spans", "--threads", "--rate", "--policy", "--ring-size", "--slot-bytes", "--warmup", "--endpoint", "--help"}) {
             assertTrue(text.contains(flag), flag + " in " + text);
         }
+    }
+
+    @Test
+    void theSummarySaysHowManySpansOutgrewTheirSlot() {
+        // every demo span fits 512 bytes (the default slot); a third of them do not fit 256
+        assertEquals(0, PipelineDemo.run(out, Map.of(), "--spans=3000", "--rate=0", "--policy=block", "--warmup=0"));
+        assertTrue(text().contains("slots      0 of 3,000 exported spans outgrew their 512-byte slot"), text());
+        printed.reset();
+        assertEquals(2, PipelineDemo.run(out, Map.of(), "--slot-bytes=300"));
+        assertTrue(text().contains("--slot-bytes must be a power of two, got 300"), text());
     }
 
     @Test
