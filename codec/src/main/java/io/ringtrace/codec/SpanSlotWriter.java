@@ -166,6 +166,14 @@ abstract class SpanSlotWriter {
             area[base + STATE_BITS] |= TOO_LARGE;
             return;
         }
+        moveInto(index, src, srcBase, used);
+    }
+
+    /**
+     * Copies {@code used} bytes of a span from {@code src} into overflow buffer {@code index}
+     * (claimed by the caller), points the home slot at it and the writer into it.
+     */
+    private void moveInto(int index, byte[] src, int srcBase, int used) {
         byte[] buffer = overflow.buffer(index);
         System.arraycopy(src, srcBase, buffer, 0, used);
         SpanSlot.overflowIndex(homeArea, homeBase, index); // the slot points at its span
@@ -289,14 +297,7 @@ abstract class SpanSlotWriter {
         if (area == homeArea && base == homeBase && overflow != null && !bit(TOO_LARGE)) {
             int index = overflow.claim();
             if (index >= 0) {
-                byte[] buffer = overflow.buffer(index);
-                System.arraycopy(area, base, buffer, 0, get(LINK_END));
-                SpanSlot.overflowIndex(homeArea, homeBase, index); // the slot points at its span
-                pointedAtOverflow = true;
-                area = buffer;
-                base = 0;
-                set(CAPACITY, buffer.length);
-                set(OVERFLOW_INDEX, -1);
+                moveInto(index, area, base, get(LINK_END));
                 return true;
             }
         }
