@@ -15,7 +15,6 @@ import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,14 +34,6 @@ class SpanApiTest extends LeakCheckingTestBase {
 
     private TraceEngine engine(TraceEngineBuilder builder) {
         return closeAfter(builder.exporter(exporter).build());
-    }
-
-    private Map<String, io.opentelemetry.proto.trace.v1.Span> spansByName() {
-        Map<String, io.opentelemetry.proto.trace.v1.Span> byName = new HashMap<>();
-        for (io.opentelemetry.proto.trace.v1.Span span : exporter.decodedSpans()) {
-            byName.put(span.getName(), span);
-        }
-        return byName;
     }
 
     @Test
@@ -74,7 +65,7 @@ class SpanApiTest extends LeakCheckingTestBase {
         tracer.start(Utf8Constant.of("unset-is-ignored")).status(StatusCode.ERROR, "boom").status(StatusCode.UNSET, null).end();
         tracer.start(Utf8Constant.of("bad-code")).status(7, null).end(); // ignored and counted, never thrown
         assertTrue(engine.flush(Duration.ofSeconds(10)));
-        Map<String, io.opentelemetry.proto.trace.v1.Span> spans = spansByName();
+        Map<String, io.opentelemetry.proto.trace.v1.Span> spans = exporter.decodedSpansByName();
         assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_OK, spans.get("ok-with-message").getStatus().getCode());
         assertEquals("", spans.get("ok-with-message").getStatus().getMessage());
         assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_OK, spans.get("ok-is-final").getStatus().getCode());
@@ -101,7 +92,7 @@ class SpanApiTest extends LeakCheckingTestBase {
         assertFalse(tracer.currentSpan().isValid(), "no span open: the no-op span");
         assertTrue(engine.flush(Duration.ofSeconds(10)));
 
-        Map<String, io.opentelemetry.proto.trace.v1.Span> spans = spansByName();
+        Map<String, io.opentelemetry.proto.trace.v1.Span> spans = exporter.decodedSpansByName();
         assertEquals(3, spans.size());
         io.opentelemetry.proto.trace.v1.Span p = spans.get("parent");
         io.opentelemetry.proto.trace.v1.Span c = spans.get("child");

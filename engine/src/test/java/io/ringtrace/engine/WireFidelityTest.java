@@ -37,14 +37,6 @@ class WireFidelityTest extends LeakCheckingTestBase {
         return closeAfter(TraceEngine.builder().ringSize(64).exporter(exporter).build());
     }
 
-    private Map<String, io.opentelemetry.proto.trace.v1.Span> spansByName() {
-        Map<String, io.opentelemetry.proto.trace.v1.Span> byName = new HashMap<>();
-        for (io.opentelemetry.proto.trace.v1.Span span : exporter.decodedSpans()) {
-            byName.put(span.getName(), span);
-        }
-        return byName;
-    }
-
     @Test
     void spanAndLinkFlagsCarryTheIsRemoteBitsAsTheSdkSendsThem() {
         TraceEngine engine = engine();
@@ -59,7 +51,7 @@ class WireFidelityTest extends LeakCheckingTestBase {
         tracer.start(Utf8Constant.of("remote-child"), SpanKind.SERVER, remote).end();
         assertTrue(engine.flush(Duration.ofSeconds(10)));
 
-        Map<String, io.opentelemetry.proto.trace.v1.Span> spans = spansByName();
+        Map<String, io.opentelemetry.proto.trace.v1.Span> spans = exporter.decodedSpansByName();
         assertEquals(LOCAL, spans.get("root").getFlags());
         assertEquals(LOCAL, spans.get("local-child").getFlags());
         assertEquals(REMOTE, spans.get("remote-child").getFlags());

@@ -171,4 +171,13 @@ public final class InMemorySpanExporter implements SpanExporter {
         }
         return spans;
     }
+
+    /** @return every exported span by its name (spans with equal names: the last one) */
+    public java.util.Map<String, io.opentelemetry.proto.trace.v1.Span> decodedSpansByName() {
+        java.util.Map<String, io.opentelemetry.proto.trace.v1.Span> byName = new java.util.HashMap<>();
+        for (io.opentelemetry.proto.trace.v1.Span span : decodedSpans()) {
+            byName.put(span.getName(), span);
+        }
+        return byName;
+    }
 }
