@@ -1,10 +1,10 @@
 package io.ringtrace.engine.ops;
 
-import io.ringtrace.engine.internal.monitor.AllocationMeter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringtrace.engine.internal.monitor.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
 class LatencyHistogramTest {

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.internal.monitor.AllocationMeter;
+import io.ringtrace.engine.testing.Await;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.Collectors;
 import jdk.jfr.Recording;
@@ -74,15 +76,36 @@ class JfrEventsTest {
         Path file = dir.resolve("drops.jfr");
         try (Recording recording = new Recording()) {
             recording.enable(DropBurstEvent.NAME).withPeriod(Duration.ofMillis(50));
-            DropBurstRecorder recorder = DropBurstRecorder.register("engine-d", r -> dropped.get(r.ordinal()));
+            AtomicInteger engineReads = new AtomicInteger(); // RING_FULL reads: one per hook run
+            DropBurstRecorder recorder = DropBurstRecorder.register("engine-d", r -> {
+                if (r == DropReason.RING_FULL) {
+                    engineReads.incrementAndGet();
+                }
+                return dropped.get(r.ordinal());
+            });
             recording.start();
             dropped.addAndGet(DropReason.RING_FULL.ordinal(), 7);
-            Thread.sleep(300); // several periods: the periodic hook reports the 7
+            // two periodic runs that read the counter after the 7: the first one has reported them
+            int readsBefore = engineReads.get();
+            Await.until("two periodic hook runs", Duration.ofSeconds(10), () -> engineReads.get() >= readsBefore + 2);
             dropped.addAndGet(DropReason.RING_FULL.ordinal(), 3);
             dropped.addAndGet(DropReason.SHUTDOWN.ordinal(), 2);
-            recorder.close(); // reports what the hook has not yet seen, then unregisters
-            dropped.addAndGet(DropReason.RING_FULL.ordinal(), 100); // after close: never reported
-            Thread.sleep(150);
+            // a second recorder, as a witness of periodic runs after the first one closed
+            AtomicInteger witnessReads = new AtomicInteger();
+            try (DropBurstRecorder witness = DropBurstRecorder.register("engine-witness", r -> {
+                if (r == DropReason.RING_FULL) {
+                    witnessReads.incrementAndGet();
+                }
+                return 0;
+            })) {
+                recorder.close(); // reports what the hook has not yet seen, then unregisters
+                int readsAtClose = engineReads.get();
+                dropped.addAndGet(DropReason.RING_FULL.ordinal(), 100); // after close: never reported
+                int witnessBefore = witnessReads.get();
+                Await.until("two periodic hook runs after close", Duration.ofSeconds(10),
+                        () -> witnessReads.get() >= witnessBefore + 2);
+                assertEquals(readsAtClose, engineReads.get(), "the closed recorder's hook still ran");
+            }
             recording.stop();
             recording.dump(file);
         }

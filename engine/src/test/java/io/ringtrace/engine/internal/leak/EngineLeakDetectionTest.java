@@ -1,9 +1,5 @@
 package io.ringtrace.engine.internal.leak;
 
-import io.ringtrace.engine.ops.LeakReclaimPolicy;
-import io.ringtrace.engine.ops.LeakReporter;
-import io.ringtrace.engine.ops.OpenSpanReport;
-import io.ringtrace.engine.ops.PoolExhaustionReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,7 +14,11 @@ import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.internal.monitor.AllocationMeter;
+import io.ringtrace.engine.ops.LeakReclaimPolicy;
+import io.ringtrace.engine.ops.LeakReporter;
+import io.ringtrace.engine.ops.OpenSpanReport;
 import io.ringtrace.engine.ops.OperabilityOptions;
+import io.ringtrace.engine.ops.PoolExhaustionReport;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import io.ringtrace.engine.testing.WireCountingExporter;

@@ -1,9 +1,5 @@
 package io.ringtrace.engine.internal.leak;
 
-import io.ringtrace.engine.ops.LeakReclaimPolicy;
-import io.ringtrace.engine.ops.LeakReporter;
-import io.ringtrace.engine.ops.OpenSpanReport;
-import io.ringtrace.engine.ops.PoolExhaustionReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringtrace.engine.internal.monitor.AllocationMeter;
 import io.ringtrace.engine.internal.monitor.CapturingLogger;
+import io.ringtrace.engine.ops.LeakReclaimPolicy;
+import io.ringtrace.engine.ops.LeakReporter;
+import io.ringtrace.engine.ops.OpenSpanReport;
+import io.ringtrace.engine.ops.PoolExhaustionReport;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.ringtrace.engine.internal.monitor;
 
-import io.ringtrace.engine.ops.LatencyHistogram;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ringtrace.engine.ops.LatencyHistogram;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
