@@ -1,56 +1,79 @@
 package io.ringtrace.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import net.openhft.chronicle.core.UnsafeMemory;
-import sun.misc.Unsafe;
 
 /**
- * The encoder's plain native stores: protobuf wire values written at {@code address + pos}, each
- * returning the position after it. Unchecked: the caller keeps every store inside a buffer whose
- * capacity it checked once ({@link TraceRequestEncoder#begin}). Allocation-free.
+ * The encoder's stores into the request buffer: protobuf wire values written at index {@code pos}
+ * of a direct {@link ByteBuffer} over the buffer's off-heap memory ({@link RequestBufferViews}),
+ * each returning the position after it. Multi-byte values go through {@link VarHandle} views with
+ * the byte order stated, so the wire bytes do not depend on the host's order. The JDK checks each
+ * index against the view's limit; the caller keeps every store inside the capacity it checked once
+ * ({@link TraceRequestEncoder#begin}), so no check fails. Allocation-free.
  */
 final class NativeStores {
 
-    static final Unsafe UNSAFE = UnsafeMemory.UNSAFE;
-    private static final long BYTE_ARRAY_BASE = Unsafe.ARRAY_BYTE_BASE_OFFSET;
-    /** fixed64/fixed32 are little-endian on the wire; native stores are swapped on big-endian hosts. */
-    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    /** fixed64 is little-endian on the wire. */
+    private static final VarHandle LONG_LE = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Ids are big-endian byte strings on the wire. */
+    private static final VarHandle LONG_BE = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /** fixed32 is little-endian on the wire; run markers use the same order (they never leave the buffer). */
+    private static final VarHandle INT_LE = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private NativeStores() {
     }
 
-    static int putByte(long address, int pos, int b) {
-        UNSAFE.putByte(address + pos, (byte) b);
+    static int putByte(ByteBuffer out, int pos, int b) {
+        out.put(pos, (byte) b);
         return pos + 1;
     }
 
-    static int putVarint(long address, int pos, int value) {
+    static int putVarint(ByteBuffer out, int pos, int value) {
         while ((value & ~0x7F) != 0) {
-            UNSAFE.putByte(address + pos++, (byte) ((value & 0x7F) | 0x80));
+            out.put(pos++, (byte) ((value & 0x7F) | 0x80));
             value >>>= 7;
         }
-        UNSAFE.putByte(address + pos++, (byte) value);
+        out.put(pos++, (byte) value);
         return pos;
     }
 
-    static int putFixed64(long address, int pos, long value) {
-        UNSAFE.putLong(address + pos, NATIVE_LITTLE_ENDIAN ? value : Long.reverseBytes(value));
+    static int putFixed64(ByteBuffer out, int pos, long value) {
+        LONG_LE.set(out, pos, value);
         return pos + 8;
     }
 
-    static int putFixed32(long address, int pos, int value) {
-        UNSAFE.putInt(address + pos, NATIVE_LITTLE_ENDIAN ? value : Integer.reverseBytes(value));
+    static int putFixed32(ByteBuffer out, int pos, int value) {
+        INT_LE.set(out, pos, value);
         return pos + 4;
     }
 
-    /** Ids are big-endian byte strings on the wire. */
-    static int putIdBytes(long address, int pos, long value) {
-        UNSAFE.putLong(address + pos, NATIVE_LITTLE_ENDIAN ? Long.reverseBytes(value) : value);
+    static int putIdBytes(ByteBuffer out, int pos, long value) {
+        LONG_BE.set(out, pos, value);
         return pos + 8;
     }
 
-    static int copy(byte[] src, int offset, long address, int pos, int length) {
-        UNSAFE.copyMemory(src, BYTE_ARRAY_BASE + offset, null, address + pos, length);
+    static int copy(byte[] src, int offset, ByteBuffer out, int pos, int length) {
+        out.put(pos, src, offset, length);
         return pos + length;
+    }
+
+    /** Stores an int for the encoder's own use inside the buffer (a run marker's length). */
+    static void putInt(ByteBuffer out, int pos, int value) {
+        INT_LE.set(out, pos, value);
+    }
+
+    static int getInt(ByteBuffer out, int pos) {
+        return (int) INT_LE.get(out, pos);
+    }
+
+    static int getUnsignedByte(ByteBuffer out, int pos) {
+        return out.get(pos) & 0xFF;
+    }
+
+    /** Copies {@code length} bytes inside the buffer; the two ranges do not overlap. */
+    static void move(ByteBuffer out, int from, int to, int length) {
+        out.put(to, out, from, length);
     }
 }

@@ -6,13 +6,15 @@ import static io.ringtrace.codec.NativeStores.putVarint;
 import static io.ringtrace.codec.WireFormat.lenFieldSize;
 import static io.ringtrace.codec.WireFormat.varintSize;
 
+import java.nio.ByteBuffer;
+
 /**
  * The envelope around one request's spans: the {@code ExportTraceServiceRequest.resource_spans}
  * field with its resource, and one {@code ScopeSpans} per scope of the request, each with its
  * scope and schema URL. It keeps which scopes the request holds and the bytes of each one's spans,
  * gives the request's exact size before a span is written, and writes the headers and trailers at
- * seal. Positions are offsets from the request buffer's native address; single-threaded,
- * allocation-free.
+ * seal. Positions are indexes into the request buffer's view, from its {@code start()};
+ * single-threaded, allocation-free.
  */
 final class RequestFraming {
 
@@ -131,8 +133,7 @@ final class RequestFraming {
     // ---------------------------------------------------------------- headers and trailers (seal)
 
     /** Writes {@code ExportTraceServiceRequest.resource_spans} header and the resource; returns the end. */
-    int writeRequestHeader(long address, int pos) {
-        long a = address;
+    int writeRequestHeader(ByteBuffer a, int pos) {
         pos = putByte(a, pos, 0x0A); // ExportTraceServiceRequest.resource_spans (1, LEN)
         pos = putVarint(a, pos, resourceSpansBody());
         pos = putByte(a, pos, 0x0A); // ResourceSpans.resource (1, LEN)
@@ -141,8 +142,7 @@ final class RequestFraming {
     }
 
     /** Writes the {@code ResourceSpans.scope_spans} header of scope {@code s} and its scope; returns the end. */
-    int writeScopeHeader(long address, int pos, int s) {
-        long a = address;
+    int writeScopeHeader(ByteBuffer a, int pos, int s) {
         byte[] scopeBody = scopes[s].encoded();
         pos = putByte(a, pos, 0x12); // ResourceSpans.scope_spans (2, LEN)
         pos = putVarint(a, pos, scopeSpansSize(s, scopeSpanBytes[s]));
@@ -151,23 +151,23 @@ final class RequestFraming {
         return copy(scopeBody, 0, a, pos, scopeBody.length);
     }
 
-    int writeScopeTrailer(long address, int pos, int s) {
+    int writeScopeTrailer(ByteBuffer out, int pos, int s) {
         byte[] url = scopes[s].schemaUrlUtf8();
         if (url.length == 0) {
             return pos;
         }
-        pos = putByte(address, pos, 0x1A); // ScopeSpans.schema_url (3, LEN)
-        pos = putVarint(address, pos, url.length);
-        return copy(url, 0, address, pos, url.length);
+        pos = putByte(out, pos, 0x1A); // ScopeSpans.schema_url (3, LEN)
+        pos = putVarint(out, pos, url.length);
+        return copy(url, 0, out, pos, url.length);
     }
 
-    int writeResourceTrailer(long address, int pos) {
+    int writeResourceTrailer(ByteBuffer out, int pos) {
         byte[] url = resourceSchemaUrl;
         if (url.length == 0) {
             return pos;
         }
-        pos = putByte(address, pos, 0x1A); // ResourceSpans.schema_url (3, LEN)
-        pos = putVarint(address, pos, url.length);
-        return copy(url, 0, address, pos, url.length);
+        pos = putByte(out, pos, 0x1A); // ResourceSpans.schema_url (3, LEN)
+        pos = putVarint(out, pos, url.length);
+        return copy(url, 0, out, pos, url.length);
     }
 }

@@ -1,6 +1,12 @@
 package io.ringtrace.codec;
 
-import static io.ringtrace.codec.NativeStores.UNSAFE;
+import static io.ringtrace.codec.NativeStores.getInt;
+import static io.ringtrace.codec.NativeStores.getUnsignedByte;
+import static io.ringtrace.codec.NativeStores.move;
+import static io.ringtrace.codec.NativeStores.putByte;
+import static io.ringtrace.codec.NativeStores.putInt;
+
+import java.nio.ByteBuffer;
 
 /**
  * The body of a request that holds spans of several scopes, kept as runs of same-scope spans and
@@ -8,8 +14,8 @@ import static io.ringtrace.codec.NativeStores.UNSAFE;
  * preceded by a {@value #MARKER_BYTES}-byte marker (scope index, run length) written when the run
  * starts, its length filled in when it ends. {@link #copyRuns} copies every run of one scope, in
  * order, into the output area behind the body. A single-scope body never starts a run and pays
- * neither the markers nor the copy. Positions are offsets from the request buffer's native
- * address; single-threaded, allocation-free.
+ * neither the markers nor the copy. Positions are indexes into the request buffer's view, from its
+ * {@code start()}; single-threaded, allocation-free.
  */
 final class ScopeRuns {
 
@@ -39,22 +45,22 @@ final class ScopeRuns {
      *
      * @return where the run's first span goes
      */
-    int start(long address, int bodyEnd, int s) {
+    int start(ByteBuffer out, int bodyEnd, int s) {
         if (!multiScope) {
             multiScope = true;
             firstRunEnd = bodyEnd;
         } else {
-            close(address, bodyEnd);
+            close(out, bodyEnd);
         }
         currentRunMarker = bodyEnd;
-        UNSAFE.putByte(address + bodyEnd, (byte) s);
+        putByte(out, bodyEnd, s);
         return bodyEnd + MARKER_BYTES;
     }
 
     /** Writes the current run's length into its marker, the run ending at {@code bodyEnd}. */
-    void close(long address, int bodyEnd) {
+    void close(ByteBuffer out, int bodyEnd) {
         if (multiScope) {
-            UNSAFE.putInt(address + currentRunMarker + 1, bodyEnd - currentRunMarker - MARKER_BYTES);
+            putInt(out, currentRunMarker + 1, bodyEnd - currentRunMarker - MARKER_BYTES);
         }
     }
 
@@ -62,18 +68,17 @@ final class ScopeRuns {
      * Copies every run of scope {@code s} of the body {@code [bodyStart, bodyEnd)} to {@code pos},
      * in order, without their markers; returns the end.
      */
-    int copyRuns(long address, int pos, int s, int bodyStart, int bodyEnd) {
-        long a = address;
+    int copyRuns(ByteBuffer out, int pos, int s, int bodyStart, int bodyEnd) {
         if (s == 0) {
-            UNSAFE.copyMemory(a + bodyStart, a + pos, firstRunEnd - bodyStart);
+            move(out, bodyStart, pos, firstRunEnd - bodyStart);
             pos += firstRunEnd - bodyStart;
         }
         int run = firstRunEnd;
         while (run < bodyEnd) {
-            int scope = UNSAFE.getByte(a + run) & 0xFF;
-            int length = UNSAFE.getInt(a + run + 1);
+            int scope = getUnsignedByte(out, run);
+            int length = getInt(out, run + 1);
             if (scope == s) {
-                UNSAFE.copyMemory(a + run + MARKER_BYTES, a + pos, length);
+                move(out, run + MARKER_BYTES, pos, length);
                 pos += length;
             }
             run += MARKER_BYTES + length;

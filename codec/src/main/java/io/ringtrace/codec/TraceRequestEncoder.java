@@ -9,6 +9,7 @@ import static io.ringtrace.codec.NativeStores.putVarint;
 import static io.ringtrace.codec.WireFormat.lenFieldSize;
 import static io.ringtrace.codec.WireFormat.varintSize;
 
+import java.nio.ByteBuffer;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
@@ -46,11 +47,13 @@ import net.openhft.chronicle.bytes.Bytes;
  * maxRequestBytes}); the single-scope common case pays neither the copy nor the markers.
  *
  * <h2>Write path</h2>
- * Bytes are written with plain native stores ({@code Unsafe}) at addresses inside the buffer's
- * capacity, which {@code begin} checks once, and copied from the span's bytes at offsets that
- * {@code tryAppend} checks once per span; Chronicle's bounds-checked write methods were
- * measured about 1.7x slower for this kind of small-write workload (codec/README.md). Chronicle {@code
- * Bytes} still owns the memory and its lifetime; positions are set once, at {@code seal}.
+ * Bytes are written through a direct {@code ByteBuffer} view of the buffer's memory (absolute puts,
+ * {@code VarHandle}s with the wire's byte order for 4- and 8-byte values): the JDK's supported
+ * memory access, which keeps working where {@code sun.misc.Unsafe}'s is denied (JEP 498). Indexes
+ * stay inside the capacity that {@code begin} checks once, and copies come from the span's bytes at
+ * offsets that {@code tryAppend} checks once per span. Chronicle {@code Bytes} still owns the memory
+ * and its lifetime; positions are set once, at {@code seal}. What the stores cost against raw
+ * {@code Unsafe} stores and Chronicle's write methods: codec/README.md, "Measured".
  */
 public final class TraceRequestEncoder {
 
@@ -76,8 +79,10 @@ public final class TraceRequestEncoder {
     private final RequestFraming framing;
 
     private Bytes<?> buffer;
-    /** Native address of the buffer's {@code start()}; all positions below are offsets from it. */
-    private long address;
+    /** The buffer's memory from its {@code start()}; all positions below are indexes into it. */
+    private ByteBuffer out;
+    /** A view per request buffer, made the first time each one is begun. */
+    private final RequestBufferViews views = new RequestBufferViews();
     private int spanCount;
     /** Offset of the first span (end of the header gap). */
     private int bodyStart;
@@ -162,7 +167,7 @@ public final class TraceRequestEncoder {
         }
         buffer.clear();
         this.buffer = buffer;
-        this.address = buffer.addressForWrite(buffer.start());
+        this.out = views.view(buffer, capacity);
         framing.reset();
         this.spanCount = 0;
         this.currentScope = -1;
@@ -260,7 +265,7 @@ public final class TraceRequestEncoder {
             s = framing.add(scope);
         }
         if (newRun) {
-            bodyEnd = runs.start(address, bodyEnd, s);
+            bodyEnd = runs.start(out, bodyEnd, s);
         }
         currentScope = s;
         bodyEnd = writeSpan(c, area, bodyEnd, spanSize);
@@ -307,20 +312,20 @@ public final class TraceRequestEncoder {
             start = end = 0;
         } else if (!runs.multiScope()) {
             start = bodyStart - framing.singleScopeHeaderSize(); // right-aligned against the first span
-            int pos = framing.writeRequestHeader(address, start);
-            framing.writeScopeHeader(address, pos, 0);
-            end = framing.writeScopeTrailer(address, bodyEnd, 0);
-            end = framing.writeResourceTrailer(address, end);
+            int pos = framing.writeRequestHeader(out, start);
+            framing.writeScopeHeader(out, pos, 0);
+            end = framing.writeScopeTrailer(out, bodyEnd, 0);
+            end = framing.writeResourceTrailer(out, end);
         } else {
-            runs.close(address, bodyEnd);
+            runs.close(out, bodyEnd);
             start = bodyLimit;
-            int pos = framing.writeRequestHeader(address, start);
+            int pos = framing.writeRequestHeader(out, start);
             for (int s = 0, n = framing.scopeCount(); s < n; s++) {
-                pos = framing.writeScopeHeader(address, pos, s);
-                pos = runs.copyRuns(address, pos, s, bodyStart, bodyEnd);
-                pos = framing.writeScopeTrailer(address, pos, s);
+                pos = framing.writeScopeHeader(out, pos, s);
+                pos = runs.copyRuns(out, pos, s, bodyStart, bodyEnd);
+                pos = framing.writeScopeTrailer(out, pos, s);
             }
-            end = framing.writeResourceTrailer(address, pos);
+            end = framing.writeResourceTrailer(out, pos);
         }
         if (end - start != requestSize) {
             throw new IllegalStateException("encoder bug: wrote " + (end - start) + " bytes, computed " + requestSize);
@@ -396,7 +401,7 @@ public final class TraceRequestEncoder {
      * variable parts copied from {@code arena} (the span's area) at the checked offsets; returns the end.
      */
     private int writeSpan(SpanSlotReader c, byte[] arena, int pos, int spanSize) {
-        final long a = address;
+        final ByteBuffer a = out;
         pos = putByte(a, pos, 0x12); // ScopeSpans.spans (2, LEN)
         pos = putVarint(a, pos, spanSize);
         pos = putByte(a, pos, 0x0A); // trace_id (1, LEN)

@@ -25,7 +25,7 @@ class TraceRequestEncoderAllocationTest extends CodecTestBase {
     private static final Utf8Constant ROWS = Utf8Constant.of("rows");
     private static final int SPANS_PER_REQUEST = 512;
 
-    /** The typical span of the benchmark, plus a link and a status, through the record, copy, encode and seal. */
+    /** The bench's typical span, plus a link and a status, through the record, copy, encode and seal. */
     static final class Pipeline implements AllocationMeter.Workload {
         final SpanRecord producerRecord = new SpanRecord(SpanLimits.defaults());
         final SpanRecord ringSlot = new SpanRecord(SpanLimits.defaults());

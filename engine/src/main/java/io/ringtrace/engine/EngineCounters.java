@@ -1,7 +1,7 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.engine.export.DropReason;
-import io.ringtrace.engine.monitor.LatencyHistogram;
+import io.ringtrace.engine.ops.LatencyHistogram;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**

@@ -5,7 +5,6 @@ import com.lmax.disruptor.RingBuffer;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
-import io.ringtrace.engine.ops.EngineOperability;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

@@ -2,7 +2,7 @@ package io.ringtrace.engine;
 
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
-import io.ringtrace.engine.jfr.JfrEvents;
+import io.ringtrace.engine.internal.jfr.JfrEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import net.openhft.chronicle.bytes.Bytes;

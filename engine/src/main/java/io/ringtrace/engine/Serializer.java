@@ -7,7 +7,7 @@ import io.ringtrace.codec.SpanSlot;
 import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
-import io.ringtrace.engine.monitor.RateLimitedLog;
+import io.ringtrace.engine.internal.monitor.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;

@@ -43,13 +43,14 @@ package io.ringtrace.engine;
  * </pre>
  * (command: {@code java <ringtrace.jvm.flags> -cp bench/target/benchmarks.jar
  * io.ringtrace.bench.probe.WaitStrategyProbe 100000 3}, then {@code 200000 3}). {@code BLOCKING}
- * makes the latency-critical producer pay for waking the consumer (p99 ~9 us), the cost this library exists to avoid. On two
- * cores a spinning or yielding serializer takes a whole core and slows the producer it shares the
- * machine with; an earlier {@code SLEEPING} that yielded 100 times before parking measured the same
- * (97 % of a core at 100k spans/s, producer p50 691 ns), which is why it parks at once. Its next
- * version, with a fixed first nap of {@value #MIN_SLEEP_MICROS} us, woke for every few spans: 18 %
- * of a core at 100k/s and 25 % at 200k/s, producer p50 230 and 301 ns; the adaptive first nap cut
- * that to the figures above. {@code SLEEPING} keeps the producer cheapest for about 5 % of a core.
+ * makes the latency-critical producer pay for waking the consumer (p99 ~9 us), the cost this
+ * library exists to avoid. On two cores a spinning or yielding serializer takes a whole core and
+ * slows the producer it shares the machine with, so {@code SLEEPING} parks without a yield phase
+ * (100 yields before parking measure like {@code YIELDING}: 97 % of a core at 100k spans/s, producer
+ * p50 691 ns). Its first nap adapts to the rate because a fixed first nap of
+ * {@value #MIN_SLEEP_MICROS} us wakes the serializer for every few spans (18 % of a core at 100k/s
+ * and 25 % at 200k/s, producer p50 230 and 301 ns). {@code SLEEPING} keeps the producer cheapest for
+ * about 5 % of a core.
  *
  * <p>Every strategy also wakes the serializer at least every few milliseconds (the engine's "tick",
  * at most {@code scheduleDelay / 4} and at most 10 ms) so that a partial batch is sealed on time and

@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.Utf8Constant;
-import io.ringtrace.engine.leak.LeakReporter;
-import io.ringtrace.engine.leak.OpenSpanDetector;
-import io.ringtrace.engine.leak.OpenSpanReport;
+import io.ringtrace.engine.internal.leak.OpenSpanDetector;
+import io.ringtrace.engine.ops.LeakReporter;
+import io.ringtrace.engine.ops.OpenSpanReport;
 import io.ringtrace.engine.ops.OperabilityOptions;
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import java.lang.ref.WeakReference;
@@ -51,7 +52,9 @@ class DeadThreadSpanPoolTest extends LeakCheckingTestBase {
             assertFalse(request.isAlive());
             owners.add(new WeakReference<>(request));
         }
-        Thread.sleep(5); // past the 1 ms threshold
+        long lastStart = engine.nowEpochNanos(); // every leaked span started before this
+        Await.until("the engine clock past the 1 ms leak threshold", Duration.ofSeconds(5),
+                () -> engine.nowEpochNanos() - lastStart > Duration.ofMillis(2).toNanos());
 
         int[] found = new int[3];
         for (int scan = 0; scan < found.length; scan++) {

@@ -60,10 +60,9 @@ class EngineCollectionTest extends LeakCheckingTestBase {
         InMemorySpanExporter exporter = new InMemorySpanExporter();
         Span[] held = new Span[1];
         WeakReference<TraceEngine> ref = buildAndStartASpan(exporter, held);
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(20);
-        }
+        // a canary reachable only weakly: once it is cleared, a collection has run and processed
+        // weak references, so an engine only weakly reachable would be cleared too
+        assertTrue(collected(new WeakReference<>(new Object())), "no collection cleared the canary");
         TraceEngine engine = ref.get();
         assertNotNull(engine, "an open engine was collected while a thread still held one of its spans");
         closeAfter(engine);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import java.lang.management.ManagementFactory;
@@ -151,10 +152,13 @@ class InterruptTest extends LeakCheckingTestBase {
         while (ended.get() < 3 && System.nanoTime() - until < 0) {
             Thread.sleep(1);
         }
-        Thread.sleep(100); // let it reach the full ring
+        // parked: past its spins and yields on the full ring (a producer that gave up on the interrupt
+        // would have ended instead)
+        Await.until(() -> "the producer parked on the full ring, state " + producer.getState(), Duration.ofSeconds(10),
+                () -> producer.getState() == Thread.State.TIMED_WAITING || !producer.isAlive());
         assertTrue(producer.isAlive(), "the producer waits on the full ring: BLOCK does not give up on an interrupt");
         AtomicLong cpu = new AtomicLong(THREADS.getThreadCpuTime(producer.getId()));
-        Thread.sleep(1_000);
+        Thread.sleep(1_000); // the window the CPU time is measured over, not a wait for an event
         long cpuNanos = THREADS.getThreadCpuTime(producer.getId()) - cpu.get();
         assertTrue(producer.isAlive(), "still waiting");
         assertTrue(cpuNanos < Duration.ofMillis(200).toNanos(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import java.time.Duration;
@@ -100,7 +101,10 @@ class StatsConsistencyTest extends LeakCheckingTestBase {
         }, "stats-reader");
         long sealStart = System.nanoTime();
         reader.start();
-        Thread.sleep(300);
+        // The reader yields only once its spins have found the seal still under way: seen yielding
+        // (not returned), it is waiting for the seal. A reader that read half a seal returns instead.
+        Await.until("the reader waiting for the seal, or returned", Duration.ofSeconds(5),
+                () -> returnedAt.get() != 0 || yielding(reader));
         long sealEnd = System.nanoTime();
         engine.counters.endSerializerUpdate();
         reader.join(5_000);
@@ -111,6 +115,15 @@ class StatsConsistencyTest extends LeakCheckingTestBase {
         assertEquals(seen.published(), seen.exported() + seen.droppedTotal() + seen.inFlight(), seen::toString);
         assertTrue(engine.flush(Duration.ofSeconds(10)));
         RingApiTest.assertAccounting(engine, 1, 1);
+    }
+
+    private static boolean yielding(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals(Thread.class.getName()) && frame.getMethodName().equals("yield")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

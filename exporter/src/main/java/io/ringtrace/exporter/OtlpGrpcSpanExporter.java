@@ -21,7 +21,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
-import io.ringtrace.engine.monitor.RateLimitedLog;
+import io.ringtrace.engine.internal.monitor.RateLimitedLog;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -7,7 +7,7 @@ import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
-import io.ringtrace.engine.monitor.RateLimitedLog;
+import io.ringtrace.engine.internal.monitor.RateLimitedLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.ringtrace.exporter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class BoundedThreadsTest extends ExporterTestBase {
                 // an export while the receiver is down: it fails, retries and reconnects when it is back
                 TestRequest request = request(otlpRequest(2));
                 exporter.export(request);
-                Thread.sleep(100);
+                Await.until("a retry while the receiver is down", Duration.ofSeconds(20), () -> request.retries() > 0);
                 receiver.startServing();
                 assertTrue(request.await(Duration.ofSeconds(20)).succeeded());
             } else {

@@ -22,6 +22,7 @@ import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import io.ringtrace.testkit.OtlpReceiver;
 import io.ringtrace.testkit.TestCertificates;
@@ -302,8 +303,11 @@ class EndToEndTest extends LeakCheckingTestBase {
         TraceEngine engine = engine(exporterTo(receiver), recorder);
 
         publish(engine, 1, 500);
-        Thread.sleep(500);
-        assertEquals(0, engine.stats(new EngineStats()).exported());
+        // the exporter has met the absent receiver once it retries; nothing can have been exported
+        EngineStats before = new EngineStats();
+        Await.until(() -> "a retry against the receiver that is not serving: " + before, WAIT,
+                () -> engine.stats(before).retries() > 0);
+        assertEquals(0, before.exported(), before::toString);
         receiver.startServing();
         assertTrue(engine.flush(WAIT));
         assertTrue(engine.close(WAIT));
@@ -338,16 +342,19 @@ class EndToEndTest extends LeakCheckingTestBase {
         TraceEngine engine = engine(exporterTo(receiver), recorder);
 
         publish(engine, 1, 1500);
+        long retriesBeforeStop = engine.stats(new EngineStats()).retries();
         receiver.stop(); // with requests in flight
-        // Restart from another thread: with the receiver down, buffers and then the ring fill, and
-        // publish() blocks (claim() waits for a slot): backpressure, as designed.
+        // Restart from another thread once the exporter has met the outage (a retry): meanwhile
+        // buffers and then the ring fill, and publish() blocks (claim() waits for a slot):
+        // backpressure, as designed.
         Thread restarter = new Thread(() -> {
+            EngineStats seen = new EngineStats();
             try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                Await.until(() -> "a retry after the receiver stopped: " + seen, WAIT,
+                        () -> engine.stats(seen).retries() > retriesBeforeStop);
+            } finally {
+                receiver.startServing();
             }
-            receiver.startServing();
         }, "test-restarter");
         restarter.start();
         publish(engine, 1501, 1500);

@@ -17,6 +17,7 @@ import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.TestCertificates;
@@ -229,7 +230,10 @@ class HttpEndToEndTest extends LeakCheckingTestBase {
         TraceEngine engine = engine(exporterTo(receiver), recorder);
 
         publish(engine, 1, 500);
-        Thread.sleep(300);
+        EngineStats before = new EngineStats();
+        Await.until(() -> "a retry against the stopped receiver: " + before, WAIT,
+                () -> engine.stats(before).retries() > 0);
+        assertEquals(0, before.exported(), before::toString);
         receiver.startServing();
         assertTrue(engine.flush(WAIT));
         assertTrue(engine.close(WAIT));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.testkit.OtlpHttpReceiver;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -208,7 +209,7 @@ class OtlpHttpSpanExporterTest extends ExporterTestBase {
         OtlpHttpSpanExporter exporter = httpExporterTo(receiver);
         TestRequest slow = request(otlpRequest(5));
         exporter.export(slow);
-        Thread.sleep(200);
+        Await.until("the slow request at the receiver", WAIT, () -> receiver.callCount() == 1); // in flight
 
         long start = System.nanoTime();
         exporter.shutdown(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300));
@@ -234,7 +235,7 @@ class OtlpHttpSpanExporterTest extends ExporterTestBase {
             if (cycle % 5 == 4) {
                 TestRequest request = request(otlpRequest(2)); // sent while down: retried until it is back
                 exporter.export(request);
-                Thread.sleep(50);
+                Await.until("a retry while the receiver is down", WAIT, () -> request.retries() > 0);
                 receiver.startServing();
                 assertTrue(request.await(WAIT).succeeded());
             } else {

@@ -2,6 +2,7 @@ package io.ringtrace.exporter;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,10 @@ class ReconnectTest extends ExporterTestBase {
         receiver.stop();
         TestRequest waiting = request(otlpRequest(2));
         exporter.export(waiting);
-        Thread.sleep(20_000);
+        // two failed attempts (10 s or more): by then gRPC's own connect backoff (1 s, growing 1.6x
+        // with each failed connect) has grown past the 3 s the first success must come within
+        Await.until(() -> "2 retries while the receiver is down, seen " + waiting.retries(), Duration.ofSeconds(60),
+                () -> waiting.retries() >= 2);
         long restartNanos = System.nanoTime();
         receiver.startServing();
 

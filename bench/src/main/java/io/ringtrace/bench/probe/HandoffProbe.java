@@ -26,10 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * rate, into an engine whose exporter completes each sealed request at once. Prints spans
  * delivered per second, spans refused (ring full), each call's own duration (p50/p99/p99.9) and the
  * serializer's CPU share, after the round trip of one cache line between two fresh threads (which
- * says where the scheduler put those two, not the producer and the serializer: it read ~60 ns and
- * ~480 ns on this VM, and, before the span API packed its spans, the hand-off's p50 swung between
- * 0.21 and 0.73 us from one 2 s round to the next in one JVM without following it). Used to compare variants quickly on one machine; alternate
- * the variants run by run and repeat rounds ({@code probe.rounds}), the machine drifts.
+ * says where the scheduler put those two, not the producer and the serializer: it reads ~60 ns or
+ * ~480 ns on a 2-vCPU VM, and the hand-off's p50 does not follow it). It compares variants quickly on
+ * one machine: a 2-vCPU VM drifts from one round to the next, so alternate the variants run by run
+ * and repeat rounds ({@code probe.rounds}).
  *
  * <pre>
  * java &lt;ringtrace.jvm.flags&gt; [-Dprobe.ring=8192] [-Dprobe.wait=SLEEPING] [-Dprobe.small=true] [-Dprobe.rounds=1]

@@ -13,7 +13,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 
 /**
- * The issue-4 command ({@code --batch=4096}) relies on 4096 typical spans fitting into one request
+ * The end-to-end command with 4096-span requests ({@code --batch=4096}, bench/README.md) relies on 4096 typical spans fitting into one request
  * of ringtrace's default size (1 MiB), so that requests are sealed by span count, not by bytes.
  */
 class RequestSizeTest {
@@ -35,7 +35,7 @@ class RequestSizeTest {
             long bytes = sealed.readLimit() - sealed.readPosition();
             System.out.printf("%d typical spans fit into one %d-byte request (%d bytes, %.1f B/span)%n",
                     fitted, TraceEngineBuilder.DEFAULT_MAX_REQUEST_BYTES, bytes, (double) bytes / fitted);
-            assertTrue(fitted >= 4096, "only " + fitted + " typical spans fit into 1 MiB; the issue-4 command needs "
+            assertTrue(fitted >= 4096, "only " + fitted + " typical spans fit into 1 MiB; the --batch=4096 command needs "
                     + "--max-request-bytes");
             assertTrue(fitted < rows.length, "the request never filled up: the test proves nothing about its size");
         } finally {

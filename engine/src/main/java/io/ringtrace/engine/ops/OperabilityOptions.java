@@ -1,8 +1,7 @@
 package io.ringtrace.engine.ops;
 
-import io.ringtrace.engine.leak.LeakReporter;
-import io.ringtrace.engine.leak.OpenSpanDetector;
-import io.ringtrace.engine.monitor.GcMemoryMonitor;
+import io.ringtrace.engine.internal.leak.OpenSpanDetector;
+import io.ringtrace.engine.internal.monitor.GcMemoryMonitor;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,18 +17,18 @@ public final class OperabilityOptions {
 
     private static final OperabilityOptions DEFAULTS = builder().build();
 
-    final boolean jmx;
-    final boolean gcMonitor;
-    final double warnThreshold;
-    final Duration warnLogInterval;
-    final long offHeapBudgetBytes;
-    final boolean jfrDropEvents;
-    final boolean leakDetection;
-    final Duration leakInterval;
-    final Duration leakThreshold;
-    final boolean leakCaptureStacks;
-    final OpenSpanDetector.ReclaimPolicy leakReclaimPolicy;
-    final LeakReporter leakReporter;
+    private final boolean jmx;
+    private final boolean gcMonitor;
+    private final double warnThreshold;
+    private final Duration warnLogInterval;
+    private final long offHeapBudgetBytes;
+    private final boolean jfrDropEvents;
+    private final boolean leakDetection;
+    private final Duration leakInterval;
+    private final Duration leakThreshold;
+    private final boolean leakCaptureStacks;
+    private final LeakReclaimPolicy leakReclaimPolicy;
+    private final LeakReporter leakReporter;
 
     private OperabilityOptions(Builder b) {
         this.jmx = b.jmx;
@@ -71,6 +70,46 @@ public final class OperabilityOptions {
         return gcMonitor;
     }
 
+    /** @return the monitor's warning threshold, a ratio in {@code (0, 1]} */
+    public double warnThreshold() {
+        return warnThreshold;
+    }
+
+    /** @return the minimum time between two logged monitor warnings of one kind */
+    public Duration warnLogInterval() {
+        return warnLogInterval;
+    }
+
+    /** @return the off-heap budget the monitor checks against, in bytes; 0 for none */
+    public long offHeapBudgetBytes() {
+        return offHeapBudgetBytes;
+    }
+
+    /** @return whether the JFR drop-burst hook is registered */
+    public boolean jfrDropEvents() {
+        return jfrDropEvents;
+    }
+
+    /** @return the leak detector's time between two scans */
+    public Duration leakInterval() {
+        return leakInterval;
+    }
+
+    /** @return the age after which the leak detector counts an open span as leaked */
+    public Duration leakThreshold() {
+        return leakThreshold;
+    }
+
+    /** @return when the leak detector reclaims leaked flyweights */
+    public LeakReclaimPolicy leakReclaimPolicy() {
+        return leakReclaimPolicy;
+    }
+
+    /** @return who receives the leak detector's findings, or null for the default rate-limited log */
+    public LeakReporter leakReporter() {
+        return leakReporter;
+    }
+
     /** @return whether the open-span leak detector runs */
     public boolean leakDetection() {
         return leakDetection;
@@ -103,7 +142,7 @@ public final class OperabilityOptions {
         private Duration leakInterval = OpenSpanDetector.DEFAULT_INTERVAL;
         private Duration leakThreshold = OpenSpanDetector.DEFAULT_THRESHOLD;
         private boolean leakCaptureStacks = Boolean.getBoolean(OpenSpanDetector.CAPTURE_STACKS_PROPERTY);
-        private OpenSpanDetector.ReclaimPolicy leakReclaimPolicy = OpenSpanDetector.ReclaimPolicy.WHEN_POOL_EXHAUSTED;
+        private LeakReclaimPolicy leakReclaimPolicy = LeakReclaimPolicy.WHEN_POOL_EXHAUSTED;
         private LeakReporter leakReporter;
 
         private Builder() {}
@@ -210,7 +249,7 @@ public final class OperabilityOptions {
          *     {@code WHEN_POOL_EXHAUSTED})
          * @return this
          */
-        public Builder leakReclaimPolicy(OpenSpanDetector.ReclaimPolicy policy) {
+        public Builder leakReclaimPolicy(LeakReclaimPolicy policy) {
             this.leakReclaimPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }

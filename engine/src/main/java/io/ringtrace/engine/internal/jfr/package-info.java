@@ -1,0 +1,6 @@
+/**
+ * Internal, not API: ringtrace's own modules use it and it may change in any release. The JFR events (io.ringtrace.ExportRequest, io.ringtrace.DropBurst) and their recorder.
+ * Configure it with {@link io.ringtrace.engine.ops.OperabilityOptions}; read what it shows through
+ * {@link io.ringtrace.engine.EngineStats}, JMX or JFR.
+ */
+package io.ringtrace.engine.internal.jfr;
