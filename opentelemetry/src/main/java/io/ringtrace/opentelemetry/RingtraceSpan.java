@@ -53,6 +53,11 @@ final class RingtraceSpan implements Span {
         this.generation = generation;
     }
 
+    /** @return the pooled state (for tests) */
+    SpanState state() {
+        return state;
+    }
+
     private AttributeKeys keys() {
         return state.owner.keys;
     }

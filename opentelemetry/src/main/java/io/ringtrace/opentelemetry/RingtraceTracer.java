@@ -17,6 +17,11 @@ final class RingtraceTracer implements Tracer {
         this.engineTracer = engineTracer;
     }
 
+    /** @return the engine the spans go to */
+    io.ringtrace.engine.TraceEngine engine() {
+        return otel.engine;
+    }
+
     io.ringtrace.engine.Tracer engineTracer() {
         return engineTracer;
     }
