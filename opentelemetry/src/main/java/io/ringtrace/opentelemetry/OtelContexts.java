@@ -34,6 +34,9 @@ import io.ringtrace.engine.TraceContext;
  */
 public final class OtelContexts {
 
+    /** A trace-state buffer per thread (512 chars, a W3C {@code tracestate}'s most), made on first use. */
+    private static final ThreadLocal<TraceStateText> TRACE_STATE_TEXT = ThreadLocal.withInitial(TraceStateText::new);
+
     private OtelContexts() {}
 
     /**
@@ -65,7 +68,7 @@ public final class OtelContexts {
         if (into == null) {
             throw new IllegalArgumentException("into must not be null");
         }
-        return Parents.copy(context, into, new TraceStateText());
+        return Parents.copy(context, into, TRACE_STATE_TEXT.get());
     }
 
     /**
