@@ -110,11 +110,22 @@ class ApiAllocationTest extends LeakCheckingTestBase {
         assertTrue(perSpan >= 100.0, "allocated only " + perSpan + " B: the measurement missed the Context");
     }
 
-    private double measure(Shape shape) throws Exception {
-        WireCountingExporter exporter = new WireCountingExporter((high, low, spanId) -> { });
-        TraceEngine engine = closeAfter(TraceEngine.builder().exporter(exporter)
-                .overloadPolicy(OverloadPolicy.BLOCK).scheduleDelay(Duration.ofMillis(50)).build());
-        Tracer tracer = RingtraceOpenTelemetry.create(engine).getTracer("alloc-test", "1.0");
+    @Test
+    void theSdkOnTheSamePathForComparison() throws Exception {
+        io.opentelemetry.sdk.trace.SdkTracerProvider provider = io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                .addSpanProcessor(io.opentelemetry.sdk.trace.export.BatchSpanProcessor.builder(
+                        io.opentelemetry.sdk.trace.export.SpanExporter.composite()).build()) // exports nowhere
+                .build();
+        try {
+            double sdk = allocatedPerSpan(provider.get("alloc-test", "1.0"), COMMON);
+            System.out.printf("OpenTelemetry SDK + BatchSpanProcessor, common path: %.1f B/span%n", sdk);
+            assertTrue(sdk > 10 * 32, "the SDK allocates an order of magnitude more: " + sdk);
+        } finally {
+            provider.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static double allocatedPerSpan(Tracer tracer, Shape shape) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
@@ -131,6 +142,15 @@ class ApiAllocationTest extends LeakCheckingTestBase {
             long after = threads.getThreadAllocatedBytes(thread);
             least = Math.min(least, (double) (after - before) / MEASURED_SPANS);
         }
+        return least;
+    }
+
+    private double measure(Shape shape) throws Exception {
+        WireCountingExporter exporter = new WireCountingExporter((high, low, spanId) -> { });
+        TraceEngine engine = closeAfter(TraceEngine.builder().exporter(exporter)
+                .overloadPolicy(OverloadPolicy.BLOCK).scheduleDelay(Duration.ofMillis(50)).build());
+        Tracer tracer = RingtraceOpenTelemetry.create(engine).getTracer("alloc-test", "1.0");
+        double least = allocatedPerSpan(tracer, shape);
         assertTrue(engine.flush(Duration.ofSeconds(10)), "flush");
         EngineStats stats = engine.stats(new EngineStats());
         assertEquals(stats.published(), stats.exported(), "every published span exported: " + stats);
