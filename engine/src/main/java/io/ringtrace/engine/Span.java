@@ -372,7 +372,8 @@ public final class Span {
         if (recording) {
             recording = false;
             long end = endEpochNanos != 0 ? endEpochNanos : pool.clock.nowEpochNanos();
-            record.endEpochNanos(Math.max(end, startEpochNanos)); // a span never ends before it starts
+            // a span never ends before it starts: its record's start, which a caller may have set
+            record.endEpochNanos(Math.max(end, record.startEpochNanos()));
             pool.publish(record);
         }
         pool.ended(this);

@@ -89,6 +89,19 @@ public final class Tracer {
     }
 
     /**
+     * Starts a span with a name built at run time (encoded into the record now) and an explicit
+     * parent context. The thread's current span is ignored.
+     *
+     * @param name the span name
+     * @param kind a {@link SpanKind} constant
+     * @param parent the parent context; null or invalid makes a root span
+     * @return the open span
+     */
+    public Span start(CharSequence name, int kind, TraceContext parent) {
+        return start(null, name, kind, null, parent, false);
+    }
+
+    /**
      * Starts a span with an explicit parent span (which may belong to another thread). The thread's
      * current span is ignored.
      *

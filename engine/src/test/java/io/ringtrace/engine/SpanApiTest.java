@@ -256,4 +256,25 @@ class SpanApiTest extends LeakCheckingTestBase {
         assertTrue(engine.flush(Duration.ofSeconds(10)));
         RingApiTest.assertAccounting(engine, 4, 4);
     }
+
+    @Test
+    void aRunTimeNameWithAnExplicitParentAndAStartTimeSetOnTheRecord() {
+        TraceEngine engine = engine(TraceEngine.builder().ringSize(64));
+        Tracer tracer = engine.tracer(TestSpans.SCOPE);
+        TraceContext remote = new TraceContext();
+        assertTrue(W3cTraceContext.parseTraceParent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", remote));
+        StringBuilder name = new StringBuilder("GET /orders/").append(42);
+        Span span = tracer.start(name, io.ringtrace.codec.SpanKind.SERVER, remote);
+        name.setLength(0); // encoded at start: the builder may be reused at once
+        long past = 1_700_000_000_000_000_000L;
+        span.record().startEpochNanos(past); // a span that happened earlier, recorded now
+        span.end(past + 500); // before the moment start() ran: kept, since it is after the record's start
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        io.opentelemetry.proto.trace.v1.Span exported = exporter.decodedSpans().get(0);
+        assertEquals("GET /orders/42", exported.getName());
+        assertEquals(0xb7ad6b7169203331L, idLong(exported.getParentSpanId(), 0));
+        assertEquals(past, exported.getStartTimeUnixNano());
+        assertEquals(past + 500, exported.getEndTimeUnixNano());
+        assertEquals(0x301, exported.getFlags());
+    }
 }

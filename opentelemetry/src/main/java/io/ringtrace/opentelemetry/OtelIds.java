@@ -51,4 +51,37 @@ public final class OtelIds {
         }
         return value;
     }
+
+    /**
+     * Writes a trace id as OpenTelemetry's 32-char lowercase hex.
+     *
+     * @param high the high 8 bytes
+     * @param low the low 8 bytes
+     * @return the hex string
+     */
+    public static String hex(long high, long low) {
+        char[] chars = new char[32];
+        putHex(high, chars, 0);
+        putHex(low, chars, 16);
+        return new String(chars);
+    }
+
+    /**
+     * Writes a span id as OpenTelemetry's 16-char lowercase hex.
+     *
+     * @param id the id
+     * @return the hex string
+     */
+    public static String hex(long id) {
+        char[] chars = new char[16];
+        putHex(id, chars, 0);
+        return new String(chars);
+    }
+
+    private static void putHex(long value, char[] into, int at) {
+        for (int i = 15; i >= 0; i--) {
+            into[at + i] = Character.forDigit((int) (value & 0xF), 16);
+            value >>>= 4;
+        }
+    }
 }
