@@ -166,6 +166,24 @@ public final class InstrumentationScope {
             return this;
         }
 
+        /** @param key not null @param values not null @return this */
+        public Builder attribute(String key, double[] values) {
+            Resource.requireValue(values);
+            Utf8Constant k = Resource.constant(key);
+            double[] copy = values.clone();
+            attributes.add(key, (a, p, l, t) -> KeyValueWire.putDoubleArray(a, p, l, t, k, copy, copy.length));
+            return this;
+        }
+
+        /** @param key not null @param values not null @return this */
+        public Builder attribute(String key, boolean[] values) {
+            Resource.requireValue(values);
+            Utf8Constant k = Resource.constant(key);
+            boolean[] copy = values.clone();
+            attributes.add(key, (a, p, l, t) -> KeyValueWire.putBooleanArray(a, p, l, t, k, copy, copy.length));
+            return this;
+        }
+
         /** @param key not null @param value the value @return this */
         public Builder attribute(String key, boolean value) {
             Utf8Constant k = Resource.constant(key);

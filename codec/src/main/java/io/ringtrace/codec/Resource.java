@@ -110,6 +110,24 @@ public final class Resource {
             return this;
         }
 
+        /** @param key not null @param values not null @return this */
+        public Builder attribute(String key, double[] values) {
+            requireValue(values);
+            Utf8Constant k = constant(key);
+            double[] copy = values.clone();
+            attributes.add(key, (a, p, l, t) -> KeyValueWire.putDoubleArray(a, p, l, t, k, copy, copy.length));
+            return this;
+        }
+
+        /** @param key not null @param values not null @return this */
+        public Builder attribute(String key, boolean[] values) {
+            requireValue(values);
+            Utf8Constant k = constant(key);
+            boolean[] copy = values.clone();
+            attributes.add(key, (a, p, l, t) -> KeyValueWire.putBooleanArray(a, p, l, t, k, copy, copy.length));
+            return this;
+        }
+
         /** @param key not null @param value the value @return this */
         public Builder attribute(String key, boolean value) {
             Utf8Constant k = constant(key);
