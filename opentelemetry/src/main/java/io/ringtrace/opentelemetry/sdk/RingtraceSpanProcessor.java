@@ -66,6 +66,8 @@ public final class RingtraceSpanProcessor implements SpanProcessor {
     private final ThreadLocal<SpanCopier> copiers;
     private final AtomicLong copyFailures = new AtomicLong();
     private final AtomicLong otherResource = new AtomicLong();
+    /** The last resource instance found equal to {@link #resource}: spans of it skip the comparison. */
+    private Resource equalResource;
     private final AtomicBoolean shutdown = new AtomicBoolean();
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG, TimeUnit.MINUTES.toNanos(1));
 
@@ -118,8 +120,9 @@ public final class RingtraceSpanProcessor implements SpanProcessor {
         SpanRecord record = engine.record(sequence);
         SpanCopier copier = copiers.get();
         try {
-            if (data.getResource() != resource) {
-                countOtherResource(data.getResource());
+            Resource spanResource = data.getResource();
+            if (spanResource != resource && spanResource != equalResource) {
+                checkResource(spanResource);
             }
             copier.copy(data, record);
         } catch (RuntimeException | LinkageError e) {
@@ -135,8 +138,11 @@ public final class RingtraceSpanProcessor implements SpanProcessor {
         }
     }
 
-    private void countOtherResource(Resource other) {
-        if (!resource.equals(other) && otherResource.getAndIncrement() == 0) {
+    /** Compares by value once per resource instance: an SDK may hand out an equal copy of the resource it was given. */
+    private void checkResource(Resource other) {
+        if (resource.equals(other)) {
+            equalResource = other; // racy, benign: another thread at worst compares once more
+        } else if (otherResource.getAndIncrement() == 0) {
             LOG.log(Level.WARNING, "ringtrace: a span of another resource than the processor's (" + other
                     + "); exported under the processor's resource. One processor serves one tracer provider.");
         }
