@@ -26,10 +26,11 @@ final class SuppressedInstrumentationExporter implements SpanExporter {
      */
     static SpanExporter wrap(SpanExporter exporter) {
         try {
-            Class.forName("io.opentelemetry.api.impl.InstrumentationUtil", false,
-                    SuppressedInstrumentationExporter.class.getClassLoader());
-            return new SuppressedInstrumentationExporter(exporter);
-        } catch (ClassNotFoundException | LinkageError e) {
+            // a class literal, not a name: the agent rewrites an extension's class references to its
+            // own (relocated) OpenTelemetry API, never the strings in it
+            Class<?> present = InstrumentationUtil.class;
+            return present != null ? new SuppressedInstrumentationExporter(exporter) : exporter;
+        } catch (LinkageError e) {
             return exporter;
         }
     }
