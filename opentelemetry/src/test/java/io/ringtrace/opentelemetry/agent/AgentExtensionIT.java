@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The extension jar under the real OpenTelemetry Java agent ({@code -javaagent} with {@code
  * -Dotel.javaagent.extensions}): a forked JVM runs {@link AgentProgram} with {@code
- * OTEL_TRACES_EXPORTER=ringtrace} and OTLP/HTTP to a recording receiver. Every span the program
+ * OTEL_TRACES_EXPORTER=ringtrace} and the endpoint of a recording OTLP/HTTP receiver (HTTP is the
+ * agent's default protocol, which ringtrace must take from the agent's configuration). Every span the program
  * makes (OpenTelemetry API spans through {@code GlobalOpenTelemetry}, the agent's JDK HttpClient
  * and HttpServer spans) arrives exactly once, through ringtrace (the engine's accounting, read over
  * JMX in the program, agrees with the receiver), with the agent's resource and scopes, and
@@ -65,7 +66,8 @@ class AgentExtensionIT {
             env.put("OTEL_LOGS_EXPORTER", "none");
             env.put("OTEL_SERVICE_NAME", "agent-it");
             env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.baseUrl());
-            env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+            env.remove("OTEL_EXPORTER_OTLP_PROTOCOL"); // the agent supplies http/protobuf: ringtrace must read it there
+            env.remove("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
             env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
             Path output = Files.createTempFile("agent-it", ".log");
             Process process = builder.redirectOutput(output.toFile()).start();
