@@ -12,6 +12,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.ringtrace.testkit.OtlpHttpReceiver;
+import io.ringtrace.testkit.OtlpReceiver;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,77 +40,103 @@ import org.junit.jupiter.api.Timeout;
  * JMX in the program, agrees with the receiver), with the agent's resource and scopes, and
  * ringtrace's own exports are not traced. Runs after {@code package} (it needs the shaded jar).
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // each test: one forked JVM of at most 50 s
 class AgentExtensionIT {
 
     private static final Pattern STATS = Pattern.compile(AgentProgram.STATS
             + " published=(\\d+) exported=(\\d+) inFlight=(\\d+) dropped=(\\d+)");
 
+    /** The agent's default protocol, http/protobuf, which ringtrace takes from the agent's configuration. */
     @Test
-    void everySpanOfTheAgentGoesThroughRingtrace() throws Exception {
+    void everySpanOfTheAgentGoesThroughRingtraceOverHttp() throws Exception {
+        try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {
+            String log = runUnderTheAgent(receiver.baseUrl(), null);
+            check(receiver.requests(), log);
+        }
+    }
+
+    /** OTLP/gRPC: the extension's relocated gRPC and protobuf run beside the agent's own. */
+    @Test
+    void everySpanOfTheAgentGoesThroughRingtraceOverGrpc() throws Exception {
+        try (OtlpReceiver receiver = OtlpReceiver.start()) {
+            String log = runUnderTheAgent(receiver.endpoint(), "grpc");
+            check(receiver.requests(), log);
+        }
+    }
+
+    /** @return the program's output, after checking it ended well within the bound */
+    private static String runUnderTheAgent(String endpoint, String protocol) throws Exception {
         Path extension = existing("ringtrace.extension.jar");
         Path agent = existing("ringtrace.agent.jar");
-        try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {
-            List<String> command = new ArrayList<>();
-            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(Arrays.asList(System.getProperty("ringtrace.jvm.flags").trim().split("\\s+")));
-            command.add("-Xmx256m");
-            command.add("-javaagent:" + agent);
-            command.add("-Dotel.javaagent.extensions=" + extension);
-            command.add("-cp");
-            command.add(programClassPath());
-            command.add(AgentProgram.class.getName());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            Map<String, String> env = builder.environment();
-            env.put("OTEL_TRACES_EXPORTER", "ringtrace");
-            env.put("OTEL_METRICS_EXPORTER", "none");
-            env.put("OTEL_LOGS_EXPORTER", "none");
-            env.put("OTEL_SERVICE_NAME", "agent-it");
-            env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.baseUrl());
-            env.remove("OTEL_EXPORTER_OTLP_PROTOCOL"); // the agent supplies http/protobuf: ringtrace must read it there
-            env.remove("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
-            env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
-            Path output = Files.createTempFile("agent-it", ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(System.getProperty("ringtrace.jvm.flags").trim().split("\\s+")));
+        command.add("-Xmx256m");
+        command.add("-javaagent:" + agent);
+        command.add("-Dotel.javaagent.extensions=" + extension);
+        command.add("-cp");
+        command.add(programClassPath());
+        command.add(AgentProgram.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.put("OTEL_TRACES_EXPORTER", "ringtrace");
+        env.put("OTEL_METRICS_EXPORTER", "none");
+        env.put("OTEL_LOGS_EXPORTER", "none");
+        env.put("OTEL_SERVICE_NAME", "agent-it");
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
+        env.remove("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
+        if (protocol == null) {
+            env.remove("OTEL_EXPORTER_OTLP_PROTOCOL"); // the agent's default
+        } else {
+            env.put("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
+        }
+        env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+        Path output = Files.createTempFile("agent-it", ".log");
+        try {
             Process process = builder.redirectOutput(output.toFile()).start();
             boolean exited = process.waitFor(50, TimeUnit.SECONDS);
             if (!exited) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
             String log = new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
-            Files.deleteIfExists(output);
             assertTrue(exited, "the program did not end in 50 s:\n" + log);
             assertEquals(0, process.exitValue(), log);
+            return log;
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
 
-            Matcher stats = STATS.matcher(log);
-            assertTrue(stats.find(), "no engine stats (the extension did not install?):\n" + log);
-            long published = Long.parseLong(stats.group(1));
-            long exported = Long.parseLong(stats.group(2));
-            assertEquals(AgentProgram.SPANS, published, log);
-            assertEquals(AgentProgram.SPANS, exported, log);
-            assertEquals(0, Long.parseLong(stats.group(4)), log);
+    private static void check(List<ExportTraceServiceRequest> requests, String log) {
+        Matcher stats = STATS.matcher(log);
+        assertTrue(stats.find(), "no engine stats (the extension did not install?):\n" + log);
+        long published = Long.parseLong(stats.group(1));
+        long exported = Long.parseLong(stats.group(2));
+        assertEquals(AgentProgram.SPANS, published, log);
+        assertEquals(AgentProgram.SPANS, exported, log);
+        assertEquals(0, Long.parseLong(stats.group(4)), log);
 
-            List<Received> spans = received(receiver.requests());
-            assertEquals(AgentProgram.SPANS, spans.size(), "every span exactly once, through ringtrace only: " + names(spans) + "\n" + log);
-            Map<String, Integer> perScope = new HashMap<>();
-            for (Received r : spans) {
-                assertEquals("agent-it", attribute(r.resource, "service.name"));
-                assertEquals("opentelemetry-java-instrumentation", attribute(r.resource, "telemetry.distro.name"), "the agent's resource");
-                assertFalse(String.valueOf(attribute(r.span.getAttributesList(), "url.full")).endsWith("/v1/traces"),
-                        "ringtrace's own export was traced");
-                perScope.merge(r.scope.getScope().getName(), 1, Integer::sum);
+        List<Received> spans = received(requests);
+        assertEquals(AgentProgram.SPANS, spans.size(), "every span exactly once, through ringtrace only: " + names(spans) + "\n" + log);
+        Map<String, Integer> perScope = new HashMap<>();
+        for (Received r : spans) {
+            assertEquals("agent-it", attribute(r.resource, "service.name"));
+            assertEquals("opentelemetry-java-instrumentation", attribute(r.resource, "telemetry.distro.name"), "the agent's resource");
+            assertFalse(String.valueOf(attribute(r.span.getAttributesList(), "url.full")).endsWith("/v1/traces"),
+                    "ringtrace's own export was traced");
+            perScope.merge(r.scope.getScope().getName(), 1, Integer::sum);
+        }
+        assertEquals(1 + AgentProgram.API_SPANS, perScope.get("io.ringtrace.it.app"), perScope.toString());
+        assertEquals(AgentProgram.CALLS, perScope.get("io.opentelemetry.java-http-client"), perScope.toString());
+        assertEquals(AgentProgram.CALLS, perScope.get("io.opentelemetry.java-http-server"), perScope.toString());
+
+        Received checkout = spans.stream().filter(r -> r.span.getName().equals("checkout")).findFirst().orElseThrow();
+        assertEquals("1.0.0", checkout.scope.getScope().getVersion());
+        for (Received r : spans) {
+            if (r.scope.getScope().getName().equals("io.opentelemetry.java-http-client")) {
+                assertEquals(checkout.span.getTraceId(), r.span.getTraceId(), "client spans in the API span's trace");
+                assertEquals(checkout.span.getSpanId(), r.span.getParentSpanId(), "client spans under the API span");
             }
-            assertEquals(1 + AgentProgram.API_SPANS, perScope.get("io.ringtrace.it.app"), perScope.toString());
-            assertEquals(AgentProgram.CALLS, perScope.get("io.opentelemetry.java-http-client"), perScope.toString());
-            assertEquals(AgentProgram.CALLS, perScope.get("io.opentelemetry.java-http-server"), perScope.toString());
-
-            Span checkout = spans.stream().map(r -> r.span).filter(s -> s.getName().equals("checkout")).findFirst().orElseThrow();
-            for (Received r : spans) {
-                if (r.scope.getScope().getName().equals("io.opentelemetry.java-http-client")) {
-                    assertEquals(checkout.getTraceId(), r.span.getTraceId(), "client spans in the API span's trace");
-                    assertEquals(checkout.getSpanId(), r.span.getParentSpanId(), "client spans under the API span");
-                }
-            }
-            assertEquals("1.0.0", spans.stream().filter(r -> r.span == checkout).findFirst().orElseThrow().scope.getScope().getVersion());
         }
     }
 
