@@ -137,10 +137,12 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
         }
     }
 
-    /** Drops the references the walk keeps, so a pooled copier pins no caller objects. */
+    /**
+     * Drops the reference the walk keeps; the string scratch array is cleared after each use, so a
+     * pooled copier pins no caller objects.
+     */
     void clear() {
         record = null;
-        Arrays.fill(strings, null);
     }
 
     private InstrumentationScope scope(InstrumentationScopeInfo info) {
