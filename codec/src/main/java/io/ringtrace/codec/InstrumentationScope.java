@@ -92,13 +92,13 @@ public final class InstrumentationScope {
     }
 
     /** Builds an {@link InstrumentationScope}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends AttributesBuilder<Builder> {
         private final String name;
         private String version = "";
         private String schemaUrl = "";
-        private final AttributeList attributes = new AttributeList(3);
 
         private Builder(String name) {
+            super(3); // InstrumentationScope.attributes
             Resource.requireValue(name);
             this.name = name;
         }
@@ -114,62 +114,6 @@ public final class InstrumentationScope {
         public Builder schemaUrl(String schemaUrl) {
             Resource.requireValue(schemaUrl);
             this.schemaUrl = schemaUrl;
-            return this;
-        }
-
-        /** @param key not null @param value not null @return this */
-        public Builder attribute(String key, String value) {
-            Resource.requireValue(value);
-            Utf8Constant k = Resource.constant(key);
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putString(a, p, l, t, k, value));
-            return this;
-        }
-
-        /** @param key not null @param value the value @return this */
-        public Builder attribute(String key, long value) {
-            Utf8Constant k = Resource.constant(key);
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putLong(a, p, l, t, k, value));
-            return this;
-        }
-
-        /** @param key not null @param value the value @return this */
-        public Builder attribute(String key, double value) {
-            Utf8Constant k = Resource.constant(key);
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putDouble(a, p, l, t, k, value));
-            return this;
-        }
-
-        /**
-         * Adds a string array attribute (for example {@code process.command_args}).
-         *
-         * @param key not null
-         * @param values not null, no null elements
-         * @return this
-         */
-        public Builder attribute(String key, String[] values) {
-            Resource.requireValue(values);
-            for (String v : values) {
-                Resource.requireValue(v);
-            }
-            Utf8Constant k = Resource.constant(key);
-            String[] copy = values.clone();
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putStringArray(a, p, l, t, k, copy, copy.length));
-            return this;
-        }
-
-        /** @param key not null @param values not null @return this */
-        public Builder attribute(String key, long[] values) {
-            Resource.requireValue(values);
-            Utf8Constant k = Resource.constant(key);
-            long[] copy = values.clone();
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putLongArray(a, p, l, t, k, copy, copy.length));
-            return this;
-        }
-
-        /** @param key not null @param value the value @return this */
-        public Builder attribute(String key, boolean value) {
-            Utf8Constant k = Resource.constant(key);
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putBoolean(a, p, l, t, k, value));
             return this;
         }
 

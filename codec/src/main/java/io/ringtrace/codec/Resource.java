@@ -49,72 +49,11 @@ public final class Resource {
     }
 
     /** Builds a {@link Resource}. Not thread-safe. */
-    public static final class Builder {
-        private final AttributeList attributes = new AttributeList(1);
+    public static final class Builder extends AttributesBuilder<Builder> {
         private String schemaUrl = "";
 
-        private Builder() {}
-
-        /**
-         * Adds a string attribute.
-         *
-         * @param key not null
-         * @param value not null
-         * @return this
-         */
-        public Builder attribute(String key, String value) {
-            requireValue(value);
-            Utf8Constant k = constant(key);
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putString(a, p, l, t, k, value));
-            return this;
-        }
-
-        /** @param key not null @param value the value @return this */
-        public Builder attribute(String key, long value) {
-            Utf8Constant k = constant(key);
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putLong(a, p, l, t, k, value));
-            return this;
-        }
-
-        /** @param key not null @param value the value @return this */
-        public Builder attribute(String key, double value) {
-            Utf8Constant k = constant(key);
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putDouble(a, p, l, t, k, value));
-            return this;
-        }
-
-        /**
-         * Adds a string array attribute (for example {@code process.command_args}).
-         *
-         * @param key not null
-         * @param values not null, no null elements
-         * @return this
-         */
-        public Builder attribute(String key, String[] values) {
-            requireValue(values);
-            for (String v : values) {
-                requireValue(v);
-            }
-            Utf8Constant k = constant(key);
-            String[] copy = values.clone();
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putStringArray(a, p, l, t, k, copy, copy.length));
-            return this;
-        }
-
-        /** @param key not null @param values not null @return this */
-        public Builder attribute(String key, long[] values) {
-            requireValue(values);
-            Utf8Constant k = constant(key);
-            long[] copy = values.clone();
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putLongArray(a, p, l, t, k, copy, copy.length));
-            return this;
-        }
-
-        /** @param key not null @param value the value @return this */
-        public Builder attribute(String key, boolean value) {
-            Utf8Constant k = constant(key);
-            attributes.add(key, (a, p, l, t) -> KeyValueWire.putBoolean(a, p, l, t, k, value));
-            return this;
+        private Builder() {
+            super(1); // Resource.attributes
         }
 
         /**

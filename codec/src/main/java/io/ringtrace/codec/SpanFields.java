@@ -370,6 +370,76 @@ abstract class SpanFields extends SpanSlotWriter {
         return self();
     }
 
+    // ---------------------------------------------------------------- drops that happened before the record
+
+    /**
+     * Adds to the span's dropped counts what was dropped before the span reached this record (by
+     * another SDK's span limits, when copying its span); drops by this record's own limits add to
+     * the same counts. The sums saturate at {@link Integer#MAX_VALUE}.
+     *
+     * @param attributes span attributes dropped elsewhere, &gt;= 0
+     * @param events events dropped elsewhere, &gt;= 0
+     * @param links links dropped elsewhere, &gt;= 0
+     * @return this
+     * @throws IllegalArgumentException if a count is negative
+     */
+    public SpanRecord addDropped(int attributes, int events, int links) {
+        if ((attributes | events | links) < 0) {
+            throw refused("dropped counts must not be negative: " + attributes + ", " + events + ", " + links);
+        }
+        addSaturated(DROPPED_ATTRIBUTES, attributes);
+        addSaturated(DROPPED_EVENTS, events);
+        addSaturated(DROPPED_LINKS, links);
+        return self();
+    }
+
+    /**
+     * Adds to the latest event's dropped attributes count (ignored if that event was itself
+     * dropped: it is counted in the span's dropped events).
+     *
+     * @param attributes the event's attributes dropped elsewhere, &gt;= 0
+     * @return this
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if no event was added
+     */
+    public SpanRecord addEventDroppedAttributes(int attributes) {
+        if (attributes < 0) {
+            throw refused("dropped count must not be negative: " + attributes);
+        }
+        if (get(EVENT_COUNT) == 0 && get(DROPPED_EVENTS) == 0) {
+            throw refusedOutOfOrder("addEventDroppedAttributes(...) before addEvent(...)");
+        }
+        if (!bit(LATEST_EVENT_DROPPED)) {
+            addSaturated(get(LATEST_EVENT_START) + PREFIX_DROPPED, attributes);
+        }
+        return self();
+    }
+
+    /**
+     * Adds to the latest link's dropped attributes count (ignored if that link was itself dropped).
+     *
+     * @param attributes the link's attributes dropped elsewhere, &gt;= 0
+     * @return this
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if no link was added
+     */
+    public SpanRecord addLinkDroppedAttributes(int attributes) {
+        if (attributes < 0) {
+            throw refused("dropped count must not be negative: " + attributes);
+        }
+        if (get(LINK_COUNT) == 0 && get(DROPPED_LINKS) == 0) {
+            throw refusedOutOfOrder("addLinkDroppedAttributes(...) before addLink(...)");
+        }
+        if (!bit(LATEST_LINK_DROPPED)) {
+            addSaturated(get(LATEST_LINK_START) + PREFIX_DROPPED, attributes);
+        }
+        return self();
+    }
+
+    private void addSaturated(int field, int add) {
+        set(field, (int) Math.min(Integer.MAX_VALUE, (long) get(field) + add));
+    }
+
     // ---------------------------------------------------------------- refused calls
 
     final IllegalArgumentException refused(String message) {

@@ -471,6 +471,14 @@ public final class TraceEngine implements AutoCloseable {
         return sampler;
     }
 
+    /**
+     * @return what a full ring does to a producer: ring-API users that follow it call {@link
+     *     #claim()} under {@code BLOCK} and {@link #tryClaim()} under {@code DROP}
+     */
+    public OverloadPolicy overloadPolicy() {
+        return overloadPolicy;
+    }
+
     /** @return the span limits that size every record */
     public SpanLimits spanLimits() {
         return limits;

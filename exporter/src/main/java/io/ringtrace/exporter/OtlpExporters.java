@@ -49,7 +49,16 @@ public final class OtlpExporters {
         return fromEnvironment(OtelConfiguration.of(environment), signal);
     }
 
-    private static SpanExporter fromEnvironment(Function<String, String> environment, Signal signal) {
+    /**
+     * The exporter for {@code signal}, with the variables read from {@code environment}: for
+     * configuration kept elsewhere (the OpenTelemetry SDK's autoconfiguration properties, say).
+     *
+     * @param environment returns a variable's value by its name ({@code OTEL_...}), or null
+     * @param signal whose variables apply
+     * @return the exporter {@code environment} asks for
+     * @throws IllegalArgumentException if a variable has an invalid value (naming it)
+     */
+    public static SpanExporter fromEnvironment(Function<String, String> environment, Signal signal) {
         return OtlpEnvironment.HTTP_PROTOBUF.equals(OtlpEnvironment.protocol(environment, signal))
                 ? OtlpHttpSpanExporter.builder().fromEnvironment(environment, signal).build()
                 : OtlpGrpcSpanExporter.builder().fromEnvironment(environment, signal).build();

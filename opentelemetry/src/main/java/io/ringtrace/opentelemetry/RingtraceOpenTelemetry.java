@@ -1,5 +1,6 @@
 package io.ringtrace.opentelemetry;
 
+import io.ringtrace.opentelemetry.internal.AttributeKeys;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.TracerProvider;

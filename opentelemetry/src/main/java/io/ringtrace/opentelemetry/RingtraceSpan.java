@@ -1,5 +1,6 @@
 package io.ringtrace.opentelemetry;
 
+import io.ringtrace.opentelemetry.internal.AttributeKeys;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.AttributeType;
 import io.opentelemetry.api.common.Attributes;

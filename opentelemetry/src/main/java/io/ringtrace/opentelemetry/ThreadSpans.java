@@ -1,5 +1,6 @@
 package io.ringtrace.opentelemetry;
 
+import io.ringtrace.opentelemetry.internal.AttributeKeys;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.engine.TraceContext;
 import java.lang.ref.WeakReference;

@@ -1,5 +1,6 @@
 package io.ringtrace.opentelemetry;
 
+import io.ringtrace.opentelemetry.internal.AttributeKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

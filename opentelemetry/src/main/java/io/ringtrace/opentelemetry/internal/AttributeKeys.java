@@ -1,4 +1,4 @@
-package io.ringtrace.opentelemetry;
+package io.ringtrace.opentelemetry.internal;
 
 import io.ringtrace.codec.Utf8Constant;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,11 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * distinct names; a name first seen once the cache is full is encoded at each use (one
  * {@code Utf8Constant}, about 40 B plus its UTF-8 bytes) and never cached, so keys built at run
  * time cannot grow memory without limit.
+ *
+ * <p>Shared by the API implementation and the SDK span processor; not API.
  */
-final class AttributeKeys {
+public final class AttributeKeys {
 
     /** The most names the cache holds. */
-    static final int MAX_KEYS = 4096;
+    public static final int MAX_KEYS = 4096;
+
+    /** Creates an empty cache. */
+    public AttributeKeys() {}
 
     private final ConcurrentHashMap<String, Utf8Constant> byName = new ConcurrentHashMap<>(256);
 
@@ -25,7 +30,7 @@ final class AttributeKeys {
      * @param name a key name, not null
      * @return its pre-encoded form
      */
-    Utf8Constant get(String name) {
+    public Utf8Constant get(String name) {
         Utf8Constant key = byName.get(name);
         if (key != null) {
             return key;
@@ -37,7 +42,7 @@ final class AttributeKeys {
     }
 
     /** @return how many names are cached (at most {@link #MAX_KEYS}) */
-    int size() {
+    public int size() {
         return byName.size();
     }
 }
