@@ -42,7 +42,7 @@ import java.util.TimerTask;
  *
  * <pre>
  * java &lt;Chronicle flags&gt; -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool [options]
- *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs transport otlp)
+ *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs a receiver: otlp or http)
  *   --systems=ringtrace,otel-sdk  --producers=1  --warmup=10  --measure=20  --outage=10 (seconds)
  *   --transport=otlp|http|none  --api=span|ring|ring-given  --ring-size=8192  --batch=N  --policy=drop|block
  *   --max-request-bytes=N  --pacing=spin|park  --events=1|0  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
