@@ -10,19 +10,12 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +25,14 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,56 +45,38 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A real OTLP/HTTP receiver ({@code http/protobuf}) on 127.0.0.1 and a free port, on the JDK's
  * {@code com.sun.net.httpserver}: {@code POST /v1/traces}, {@code /v1/metrics} and {@code /v1/logs},
- * bodies (gzip or not) decoded with the official {@code opentelemetry-proto} classes and recorded,
- * with scriptable faults: an HTTP status with {@code Retry-After} or a {@code google.rpc.Status} body,
- * a slow reply, a partial success, an unparseable 200 body, a connection closed without a reply.
- * {@link #stop()} and {@link #startServing()} keep the port. Plain text, TLS or mTLS with
- * certificates made at run time ({@link TestCertificates}).
+ * bodies (gzip or not) decoded with the official {@code opentelemetry-proto} classes.
+ *
+ * <p>Recording, the shared scripting (partial success, delays) and waiting come from
+ * {@link RecordingReceiver}; this class adds how faults look over HTTP: a status with
+ * {@code Retry-After} or a {@code google.rpc.Status} body, an unparseable 200 body, a connection
+ * closed without a reply. Headers are maps of lower-cased names to values, paths the URL paths;
+ * every POST counts as a call and takes the next scripted answer. {@link #stop()} and
+ * {@link #startServing()} keep the port. Plain text, TLS or mTLS with certificates made at run time
+ * ({@link TestCertificates}).
+ *
+ * <p>Bounded resources: {@value #HANDLER_THREADS} handler threads (a scripted delay holds one), the
+ * JDK server's dispatcher thread while serving, a backlog of 64 connections.
  */
-public final class OtlpHttpReceiver implements AutoCloseable {
+public final class OtlpHttpReceiver extends RecordingReceiver<OtlpHttpReceiver, Map<String, List<String>>> {
 
-    private final String host;
+    /** Threads that read, decode and answer requests. */
+    public static final int HANDLER_THREADS = 4;
+
     private final int port;
-    private final TestCertificates certificates;
-    private final boolean ownsCertificates;
-    private final boolean mtls;
-    private final boolean countOnly;
-    private final ExecutorService executor;
-    private final List<Thread> ownThreads = new ArrayList<>();
-
-    private final Object lock = new Object();
-    private HttpServer server;
-    private boolean closed;
-    private final ArrayDeque<Script> script = new ArrayDeque<>();
-    private final List<ExportTraceServiceRequest> requests = new ArrayList<>();
-    private final List<ExportMetricsServiceRequest> metricsRequests = new ArrayList<>();
-    private final List<ExportLogsServiceRequest> logsRequests = new ArrayList<>();
-    private final List<Map<String, List<String>>> headers = new ArrayList<>();
-    private final List<String> paths = new ArrayList<>();
-    private long callCount;
-    private long failedCallCount;
-    private long requestCount;
-    private long spanCount;
-    private long rejectedSpanCount;
+    private final ThreadPoolExecutor executor;
 
     private OtlpHttpReceiver(Builder builder) {
-        this.host = builder.bindAddress;
-        this.port = builder.port != 0 ? builder.port : freePort(host);
-        this.mtls = builder.mtls;
-        this.countOnly = builder.countOnly;
-        this.ownsCertificates = builder.tls && builder.certificates == null;
-        this.certificates = builder.tls ? (ownsCertificates ? TestCertificates.generate() : builder.certificates) : null;
+        super(builder);
+        this.port = builder.port != 0 ? builder.port : freePort(host());
         AtomicInteger number = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(4, task -> {
+        this.executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(HANDLER_THREADS, recorded(task -> {
             Thread thread = new Thread(task, "otlp-http-receiver-" + number.incrementAndGet());
             thread.setDaemon(true);
-            synchronized (ownThreads) {
-                ownThreads.add(thread);
-            }
             return thread;
-        });
-        // all four now, so that the thread count is fixed from the start
-        ((java.util.concurrent.ThreadPoolExecutor) executor).prestartAllCoreThreads();
+        }));
+        // all of them now, so that the thread count is fixed from the start
+        executor.prestartAllCoreThreads();
     }
 
     /** @return a builder for a plain-text receiver on 127.0.0.1 and a free port */
@@ -115,46 +89,33 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         return builder().start();
     }
 
-    /**
-     * Starts serving on the receiver's port (again, after {@link #stop()}).
-     *
-     * @return this receiver
-     */
-    public OtlpHttpReceiver startServing() {
-        synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException("closed");
+    @Override
+    Serving serve() {
+        try {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host()), port);
+            HttpServer created;
+            if (certificates() != null) {
+                HttpsServer https = HttpsServer.create(address, 64);
+                SSLContext context = sslContext();
+                https.setHttpsConfigurator(new HttpsConfigurator(context) {
+                    @Override
+                    public void configure(HttpsParameters parameters) {
+                        SSLParameters ssl = context.getDefaultSSLParameters();
+                        ssl.setNeedClientAuth(requiresClientCertificate());
+                        parameters.setSSLParameters(ssl);
+                    }
+                });
+                created = https;
+            } else {
+                created = HttpServer.create(address, 64);
             }
-            if (server != null) {
-                return this;
-            }
-            try {
-                InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
-                HttpServer created;
-                if (certificates != null) {
-                    HttpsServer https = HttpsServer.create(address, 64);
-                    SSLContext context = sslContext();
-                    https.setHttpsConfigurator(new HttpsConfigurator(context) {
-                        @Override
-                        public void configure(HttpsParameters parameters) {
-                            SSLParameters ssl = context.getDefaultSSLParameters();
-                            ssl.setNeedClientAuth(mtls);
-                            parameters.setSSLParameters(ssl);
-                        }
-                    });
-                    created = https;
-                } else {
-                    created = HttpServer.create(address, 64);
-                }
-                created.setExecutor(executor);
-                created.createContext("/", this::handle);
-                created.start();
-                server = created;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot serve OTLP/HTTP on " + host + ":" + port, e);
-            }
+            created.setExecutor(executor);
+            created.createContext("/", this::handle);
+            created.start();
+            return () -> created.stop(0);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve OTLP/HTTP on " + host() + ":" + port, e);
         }
-        return this;
     }
 
     private SSLContext sslContext() {
@@ -162,13 +123,13 @@ public final class OtlpHttpReceiver implements AutoCloseable {
             KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
             keys.load(null, null);
             keys.setKeyEntry("server", KeyFactory.getInstance("EC").generatePrivate(
-                            new PKCS8EncodedKeySpec(pemBody(certificates.serverKey(), "PRIVATE KEY"))),
-                    new char[0], certificatesIn(certificates.serverCertificate()).toArray(new Certificate[0]));
+                            new PKCS8EncodedKeySpec(pemBody(certificates().serverKey(), "PRIVATE KEY"))),
+                    new char[0], certificatesIn(certificates().serverCertificate()).toArray(new Certificate[0]));
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(keys, new char[0]);
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
-            trust.setCertificateEntry("ca", certificatesIn(certificates.caCertificate()).iterator().next());
+            trust.setCertificateEntry("ca", certificatesIn(certificates().caCertificate()).iterator().next());
             TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -193,16 +154,10 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         }
     }
 
-    /** Stops serving (open connections are closed); {@link #startServing()} serves the same port again. */
-    public void stop() {
-        HttpServer running;
-        synchronized (lock) {
-            running = server;
-            server = null;
-        }
-        if (running != null) {
-            running.stop(0);
-        }
+    @Override
+    void shutDownTransport() throws InterruptedException {
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     /** @return the port, fixed for the receiver's life */
@@ -212,7 +167,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
     /** @return {@code http://127.0.0.1:port} (or {@code https://}), the base for {@code OTEL_EXPORTER_OTLP_ENDPOINT} */
     public String baseUrl() {
-        return (certificates == null ? "http://" : "https://") + host + ":" + port;
+        return scheme() + host() + ":" + port;
     }
 
     /** @return the traces URL, {@code baseUrl() + "/v1/traces"} */
@@ -220,12 +175,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         return baseUrl() + "/v1/traces";
     }
 
-    /** @return the certificates the server uses, or null if plain text */
-    public TestCertificates certificates() {
-        return certificates;
-    }
-
-    // ---------------------------------------------------------------- scripting
+    // ---------------------------------------------------------------- HTTP faults
 
     /**
      * The next {@code calls} requests are answered with {@code status} and an empty body.
@@ -235,7 +185,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
      * @return this receiver
      */
     public OtlpHttpReceiver failNext(int calls, int status) {
-        return add(calls, new Script(status, null, null, 0, null, Duration.ZERO, false, false));
+        return script(calls, ScriptedReply.failure(failureStatus(status), null, null, null));
     }
 
     /**
@@ -248,7 +198,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
      * @return this receiver
      */
     public OtlpHttpReceiver failNext(int calls, int status, String retryAfter) {
-        return add(calls, new Script(status, retryAfter, null, 0, null, Duration.ZERO, false, false));
+        return script(calls, ScriptedReply.failure(failureStatus(status), null, retryAfter, null));
     }
 
     /**
@@ -261,30 +211,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
      * @return this receiver
      */
     public OtlpHttpReceiver failNextWithStatus(int calls, int status, String message) {
-        return add(calls, new Script(status, null, message, 0, null, Duration.ZERO, false, false));
-    }
-
-    /**
-     * The next {@code calls} requests are accepted with a {@code partial_success}.
-     *
-     * @param calls how many
-     * @param rejectedSpans spans reported rejected per request (at most its span count)
-     * @param message the {@code error_message}
-     * @return this receiver
-     */
-    public OtlpHttpReceiver partialSuccessNext(int calls, long rejectedSpans, String message) {
-        return add(calls, new Script(200, null, null, rejectedSpans, message, Duration.ZERO, false, false));
-    }
-
-    /**
-     * The next {@code calls} requests are accepted and answered only after {@code delay}.
-     *
-     * @param calls how many
-     * @param delay how long to hold each answer
-     * @return this receiver
-     */
-    public OtlpHttpReceiver delayNext(int calls, Duration delay) {
-        return add(calls, new Script(200, null, null, 0, null, delay, false, false));
+        return script(calls, ScriptedReply.failure(failureStatus(status), null, null, message));
     }
 
     /**
@@ -295,7 +222,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
      * @return this receiver
      */
     public OtlpHttpReceiver unparseableReplyNext(int calls) {
-        return add(calls, new Script(200, null, null, 0, null, Duration.ZERO, true, false));
+        return script(calls, ScriptedReply.unparseableReply());
     }
 
     /**
@@ -306,163 +233,14 @@ public final class OtlpHttpReceiver implements AutoCloseable {
      * @return this receiver
      */
     public OtlpHttpReceiver resetNext(int calls) {
-        return add(calls, new Script(0, null, null, 0, null, Duration.ZERO, false, true));
+        return script(calls, ScriptedReply.closeWithoutReply());
     }
 
-    private OtlpHttpReceiver add(int calls, Script entry) {
-        if (calls < 1) {
-            throw new IllegalArgumentException("calls must be >= 1, got " + calls);
+    private static int failureStatus(int status) {
+        if (status < 100 || status > 599 || status / 100 == 2) {
+            throw new IllegalArgumentException("a failure needs an HTTP status outside 2xx, got " + status);
         }
-        synchronized (lock) {
-            for (int i = 0; i < calls; i++) {
-                script.addLast(entry);
-            }
-        }
-        return this;
-    }
-
-    // ---------------------------------------------------------------- what was received
-
-    /** @return the trace requests accepted, in arrival order */
-    public List<ExportTraceServiceRequest> requests() {
-        synchronized (lock) {
-            return new ArrayList<>(requests);
-        }
-    }
-
-    /** @return the metrics requests accepted, in arrival order */
-    public List<ExportMetricsServiceRequest> metricsRequests() {
-        synchronized (lock) {
-            return new ArrayList<>(metricsRequests);
-        }
-    }
-
-    /** @return the logs requests accepted, in arrival order */
-    public List<ExportLogsServiceRequest> logsRequests() {
-        synchronized (lock) {
-            return new ArrayList<>(logsRequests);
-        }
-    }
-
-    /** @return every span of the accepted trace requests, in arrival order */
-    public List<Span> spans() {
-        List<Span> spans = new ArrayList<>();
-        for (ExportTraceServiceRequest request : requests()) {
-            for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-                for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-                    spans.addAll(scopeSpans.getSpansList());
-                }
-            }
-        }
-        return spans;
-    }
-
-    /** @return the headers of every request received (names lower-cased), in order */
-    public List<Map<String, List<String>>> headers() {
-        synchronized (lock) {
-            return new ArrayList<>(headers);
-        }
-    }
-
-    /** @return the path of every request received, in order */
-    public List<String> paths() {
-        synchronized (lock) {
-            return new ArrayList<>(paths);
-        }
-    }
-
-    /** @return every request that reached the receiver, whatever its answer */
-    public long callCount() {
-        synchronized (lock) {
-            return callCount;
-        }
-    }
-
-    /** @return requests answered with a scripted failure or reset */
-    public long failedCallCount() {
-        synchronized (lock) {
-            return failedCallCount;
-        }
-    }
-
-    /** @return trace requests accepted (200, including partial successes and unparseable replies) */
-    public long requestCount() {
-        synchronized (lock) {
-            return requestCount;
-        }
-    }
-
-    /** @return spans in accepted trace requests */
-    public long spanCount() {
-        synchronized (lock) {
-            return spanCount;
-        }
-    }
-
-    /** @return spans reported rejected in partial successes */
-    public long rejectedSpanCount() {
-        synchronized (lock) {
-            return rejectedSpanCount;
-        }
-    }
-
-    /**
-     * Waits until at least {@code spans} spans were accepted.
-     *
-     * @param spans the count
-     * @param timeout how long at most
-     * @return whether it was reached
-     * @throws InterruptedException if interrupted
-     */
-    public boolean awaitSpanCount(long spans, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (spanCount < spans) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-            return true;
-        }
-    }
-
-    /** Forgets what was recorded (not the script). */
-    public void clear() {
-        synchronized (lock) {
-            requests.clear();
-            metricsRequests.clear();
-            logsRequests.clear();
-            headers.clear();
-            paths.clear();
-            callCount = 0;
-            failedCallCount = 0;
-            requestCount = 0;
-            spanCount = 0;
-            rejectedSpanCount = 0;
-        }
-    }
-
-    /** Stops serving, ends the threads and deletes generated certificates. Idempotent. */
-    @Override
-    public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        stop();
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (ownsCertificates) {
-            certificates.close();
-        }
+        return status;
     }
 
     @Override
@@ -483,113 +261,70 @@ public final class OtlpHttpReceiver implements AutoCloseable {
                 reply(exchange, 404, new byte[0]);
                 return;
             }
-            byte[] body;
             InputStream in = exchange.getRequestBody();
             if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
                 in = new GZIPInputStream(in);
             }
-            body = in.readAllBytes();
+            byte[] body = in.readAllBytes();
             Map<String, List<String>> requestHeaders = new TreeMap<>();
             exchange.getRequestHeaders().forEach((key, values) ->
-                    requestHeaders.put(key.toLowerCase(java.util.Locale.ROOT), new ArrayList<>(values)));
-            Script entry;
-            synchronized (lock) {
-                callCount++;
-                if (!countOnly) {
-                    headers.add(requestHeaders);
-                    paths.add(path);
-                }
-                entry = script.pollFirst();
-                lock.notifyAll();
-            }
+                    requestHeaders.put(key.toLowerCase(Locale.ROOT), new ArrayList<>(values)));
+            ScriptedReply scripted = callArrived(path, requestHeaders);
             if (!"application/x-protobuf".equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
                 reply(exchange, 415, new byte[0]);
                 return;
             }
-            if (entry != null && entry.reset) {
-                synchronized (lock) {
-                    failedCallCount++;
-                }
+            if (scripted.closeWithoutReply) {
+                callFailed();
                 return; // closing the exchange before any reply closes the connection
             }
-            if (entry != null && !entry.delay.isZero()) {
+            if (!scripted.delay.isZero()) {
                 try {
-                    Thread.sleep(entry.delay.toMillis());
+                    Thread.sleep(scripted.delay.toMillis()); // a slow receiver: the scripted fault itself
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
-            if (entry != null && entry.status != 200) {
-                synchronized (lock) {
-                    failedCallCount++;
+            if (scripted.fails()) {
+                callFailed();
+                if (scripted.retryAfter != null) {
+                    exchange.getResponseHeaders().add("Retry-After", scripted.retryAfter);
                 }
-                if (entry.retryAfter != null) {
-                    exchange.getResponseHeaders().add("Retry-After", entry.retryAfter);
-                }
-                byte[] error = entry.statusMessage == null ? new byte[0] : com.google.rpc.Status.newBuilder()
-                        .setCode(3).setMessage(entry.statusMessage).build().toByteArray();
-                reply(exchange, entry.status, error);
+                reply(exchange, scripted.failure, scripted.statusMessage == null ? new byte[0]
+                        : errorStatus(scripted.statusMessage));
                 return;
             }
             byte[] answer;
             try {
-                answer = accept(path, body, entry);
+                answer = accept(path, body, scripted);
             } catch (InvalidProtocolBufferException e) {
-                reply(exchange, 400, com.google.rpc.Status.newBuilder().setCode(3)
-                        .setMessage("cannot decode: " + e.getMessage()).build().toByteArray());
+                reply(exchange, 400, errorStatus("cannot decode: " + e.getMessage()));
                 return;
             }
-            reply(exchange, 200, entry != null && entry.unparseable
+            reply(exchange, 200, scripted.unparseableReply
                     ? "<html>not protobuf</html>".getBytes(StandardCharsets.US_ASCII) : answer);
         }
     }
 
-    private byte[] accept(String path, byte[] body, Script entry) throws InvalidProtocolBufferException {
+    /** Decodes and records the body by its path; returns the success answer to send. */
+    private byte[] accept(String path, byte[] body, ScriptedReply scripted) throws InvalidProtocolBufferException {
         switch (path) {
-            case "/v1/metrics": {
-                ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(body);
-                synchronized (lock) {
-                    metricsRequests.add(request);
-                    lock.notifyAll();
-                }
+            case "/v1/metrics":
+                acceptMetrics(ExportMetricsServiceRequest.parseFrom(body));
                 return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
-            }
-            case "/v1/logs": {
-                ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(body);
-                synchronized (lock) {
-                    logsRequests.add(request);
-                    lock.notifyAll();
-                }
+            case "/v1/logs":
+                acceptLogs(ExportLogsServiceRequest.parseFrom(body));
                 return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
-            }
-            default: {
-                ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
-                long spans = 0;
-                for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-                    for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-                        spans += scopeSpans.getSpansCount();
-                    }
-                }
-                ExportTraceServiceResponse.Builder answer = ExportTraceServiceResponse.newBuilder();
-                long rejected = 0;
-                if (entry != null && entry.rejectionMessage != null) {
-                    rejected = Math.min(entry.rejectedSpans, spans);
-                    answer.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-                            .setRejectedSpans(rejected).setErrorMessage(entry.rejectionMessage));
-                }
-                synchronized (lock) {
-                    if (!countOnly) {
-                        requests.add(request);
-                    }
-                    requestCount++;
-                    spanCount += spans;
-                    rejectedSpanCount += rejected;
-                    lock.notifyAll();
-                }
-                return answer.build().toByteArray();
-            }
+            default:
+                // the JDK server cannot tell whether the client is still waiting: it is, as far as we know
+                return acceptTraces(ExportTraceServiceRequest.parseFrom(body), scripted, () -> false).toByteArray();
         }
+    }
+
+    /** @return a {@code google.rpc.Status} body with code INVALID_ARGUMENT and {@code message} */
+    private static byte[] errorStatus(String message) {
+        return com.google.rpc.Status.newBuilder().setCode(3).setMessage(message).build().toByteArray();
     }
 
     private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
@@ -602,117 +337,19 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         }
     }
 
-    private static int freePort(String address) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on " + address, e);
-        }
-    }
-
-    /** One scripted answer. */
-    private static final class Script {
-        final int status;
-        final String retryAfter;
-        final String statusMessage;
-        final long rejectedSpans;
-        final String rejectionMessage;
-        final Duration delay;
-        final boolean unparseable;
-        final boolean reset;
-
-        Script(int status, String retryAfter, String statusMessage, long rejectedSpans, String rejectionMessage,
-               Duration delay, boolean unparseable, boolean reset) {
-            this.status = status;
-            this.retryAfter = retryAfter;
-            this.statusMessage = statusMessage;
-            this.rejectedSpans = rejectedSpans;
-            this.rejectionMessage = rejectionMessage;
-            this.delay = delay;
-            this.unparseable = unparseable;
-            this.reset = reset;
-        }
-    }
-
-    /** Configures an {@link OtlpHttpReceiver}. */
-    public static final class Builder {
-        private String bindAddress = "127.0.0.1";
-        private int port;
-        private boolean tls;
-        private boolean mtls;
-        private TestCertificates certificates;
-        private boolean countOnly;
+    /** Configures an {@link OtlpHttpReceiver}: the shared settings; nothing HTTP-specific yet. */
+    public static final class Builder extends ReceiverBuilder<Builder, OtlpHttpReceiver> {
 
         private Builder() {}
 
         /**
-         * Decodes every request with the official classes but keeps only the counters, for long runs.
+         * Creates the receiver without starting it; its port is fixed already.
          *
-         * @return this builder
+         * @return the receiver, not serving yet
          */
-        public Builder countOnly() {
-            this.countOnly = true;
-            return this;
-        }
-
-        /**
-         * @param port the port; 0 (default) picks a free one
-         * @return this builder
-         */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * @param address the loopback address to bind (default {@code 127.0.0.1})
-         * @return this builder
-         */
-        public Builder bindAddress(String address) {
-            this.bindAddress = address;
-            return this;
-        }
-
-        /**
-         * Serves TLS with fresh certificates (deleted on close).
-         *
-         * @return this builder
-         */
-        public Builder tls() {
-            this.tls = true;
-            return this;
-        }
-
-        /**
-         * Serves TLS and requires a client certificate signed by the test CA.
-         *
-         * @return this builder
-         */
-        public Builder mtls() {
-            this.tls = true;
-            this.mtls = true;
-            return this;
-        }
-
-        /**
-         * @param certificates certificates to serve TLS with (not deleted on close)
-         * @return this builder
-         */
-        public Builder certificates(TestCertificates certificates) {
-            this.tls = true;
-            this.certificates = certificates;
-            return this;
-        }
-
-        /** @return the started receiver */
-        public OtlpHttpReceiver start() {
-            OtlpHttpReceiver receiver = new OtlpHttpReceiver(this);
-            try {
-                return receiver.startServing();
-            } catch (RuntimeException e) {
-                receiver.close();
-                throw e;
-            }
+        @Override
+        public OtlpHttpReceiver build() {
+            return new OtlpHttpReceiver(this);
         }
     }
 }

@@ -88,6 +88,8 @@ class OtlpReceiverTest {
             assertEquals(sent.getResourceSpans(0).getScopeSpans(0).getSpansList(), receiver.spans());
             assertEquals("secret-1", receiver.lastHeaders().get(TOKEN));
             assertEquals(1, receiver.headers().size());
+            assertEquals(java.util.List.of("/opentelemetry.proto.collector.trace.v1.TraceService/Export"),
+                    receiver.paths());
             assertTrue(receiver.endpoint().startsWith("http://127.0.0.1:"));
 
             receiver.clear();

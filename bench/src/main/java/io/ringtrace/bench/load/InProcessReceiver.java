@@ -1,15 +1,40 @@
 package io.ringtrace.bench.load;
 
+import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.OtlpReceiver;
+import io.ringtrace.testkit.RecordingReceiver;
 
-/** The receiver in the load tool's own JVM: for the smoke mode only (its decoding shares the heap). */
+/**
+ * A count-only testkit receiver in this JVM, for the run's transport: {@link OtlpReceiver} (gRPC) or
+ * {@link OtlpHttpReceiver} (HTTP). The load tool runs it here only in smoke mode (its decoding then
+ * shares the heap); {@link ReceiverMain} runs it in the receiver JVM.
+ */
 final class InProcessReceiver implements Receiver {
 
-    private final OtlpReceiver receiver = OtlpReceiver.builder().countOnly().start();
+    private final RecordingReceiver<?, ?> receiver;
+    private final String endpoint;
+
+    /**
+     * Starts the receiver on 127.0.0.1 and a free port.
+     *
+     * @param transport {@link RunSpec#TRANSPORT_OTLP} or {@link RunSpec#TRANSPORT_HTTP}
+     */
+    InProcessReceiver(String transport) {
+        if (RunSpec.TRANSPORT_HTTP.equals(transport)) {
+            OtlpHttpReceiver http = OtlpHttpReceiver.builder().countOnly().start();
+            receiver = http;
+            endpoint = http.tracesUrl(); // both systems' HTTP exporters take the traces URL as is
+        } else {
+            // 2 decode threads: the receiver must not be the bottleneck it is meant to observe
+            OtlpReceiver grpc = OtlpReceiver.builder().countOnly().eventLoopThreads(1).executorThreads(2).start();
+            receiver = grpc;
+            endpoint = grpc.endpoint();
+        }
+    }
 
     @Override
     public String endpoint() {
-        return receiver.endpoint();
+        return endpoint;
     }
 
     @Override
@@ -24,9 +49,7 @@ final class InProcessReceiver implements Receiver {
 
     @Override
     public void start() {
-        if (!receiver.isRunning()) {
-            receiver.startServing();
-        }
+        receiver.startServing(); // a no-op while serving
     }
 
     @Override

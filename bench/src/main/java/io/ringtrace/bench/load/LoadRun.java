@@ -126,6 +126,7 @@ public final class LoadRun {
         }
 
         Snapshot before = null;
+        ExportLatency exportLatencyAtWindowStart = null;
         long exportedAtWindowStart = -1; // transport none: the discarding exporter's count
         long dropsAtWindowStart = -1; // ringtrace: its engine's counted drops
         long lastProgress = t0;
@@ -134,6 +135,7 @@ public final class LoadRun {
         while (true) {
             long now = System.nanoTime();
             if (!started && now >= measureStart) {
+                exportLatencyAtWindowStart = system.exportLatency(); // before the snapshot: its garbage is not the window's
                 before = Snapshot.take(producers);
                 exportedAtWindowStart = system.exportedSpans();
                 dropsAtWindowStart = system.countedDrops();
@@ -161,12 +163,14 @@ public final class LoadRun {
             LockSupport.parkNanos(Math.max(1_000_000L, next - System.nanoTime()));
         }
         if (before == null) { // zero-length warm-up and window
+            exportLatencyAtWindowStart = system.exportLatency();
             before = Snapshot.take(producers);
             exportedAtWindowStart = system.exportedSpans();
             dropsAtWindowStart = system.countedDrops();
             events.measureStarted();
         }
         Snapshot after = Snapshot.take(producers);
+        ExportLatency exportLatencyAtWindowEnd = system.exportLatency();
         long exportedAtWindowEnd = system.exportedSpans();
         long dropsAtWindowEnd = system.countedDrops();
         events.measureEnded();
@@ -199,6 +203,7 @@ public final class LoadRun {
         result.cpuNanos = after.processCpu - before.processCpu;
         result.counters.putAll(system.counters());
         result.countedDrops = system.countedDrops();
+        result.exportLatency = exportLatencyAtWindowEnd.since(exportLatencyAtWindowStart);
         result.windowCountedDrops = dropsAtWindowStart < 0 ? -1 : dropsAtWindowEnd - dropsAtWindowStart;
         if (spec.noTransport()) { // otherwise the LoadTool fills these in from the receiver
             result.windowDelivered = exportedAtWindowEnd - exportedAtWindowStart;

@@ -1,12 +1,13 @@
 package io.ringtrace.bench.load;
 
 /**
- * The load tool's OTLP/gRPC receiver: testkit's {@code OtlpReceiver} in count-only mode, which
- * decodes every request with the official {@code opentelemetry-proto} classes.
+ * The load tool's receiver: testkit's {@code OtlpReceiver} (OTLP/gRPC) or {@code OtlpHttpReceiver}
+ * (OTLP/HTTP) in count-only mode, which decode every request with the official
+ * {@code opentelemetry-proto} classes.
  */
 interface Receiver extends AutoCloseable {
 
-    /** @return the OTLP endpoint, {@code http://127.0.0.1:PORT} */
+    /** @return the endpoint both systems export to: {@code http://127.0.0.1:PORT} (gRPC) or its {@code /v1/traces} URL (HTTP) */
     String endpoint();
 
     /** @return spans decoded and accepted so far */

@@ -1,6 +1,5 @@
 package io.ringtrace.bench.load;
 
-import io.ringtrace.testkit.OtlpReceiver;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Main class of the receiver JVM the {@link LoadTool} starts, so the receiver's decoding (which
- * allocates and burns CPU) is not charged to the system under test. Serves a count-only
- * {@link OtlpReceiver} on 127.0.0.1 and a free port and obeys one command per line on stdin:
+ * allocates and burns CPU) is not charged to the system under test. Serves a count-only testkit
+ * receiver ({@link InProcessReceiver}) for the transport named by its one argument ({@code otlp}, the
+ * default, or {@code http}) on 127.0.0.1 and a free port and obeys one command per line on stdin:
  * {@code count}, {@code stop}, {@code start}, {@code exit}; each answered by one line on stdout.
  * The first line it prints is {@code endpoint <url>}. It exits when stdin closes.
  */
@@ -18,7 +18,7 @@ public final class ReceiverMain {
     private ReceiverMain() {
     }
 
-    private static String obey(OtlpReceiver receiver, String command) {
+    private static String obey(Receiver receiver, String command) {
         switch (command) {
             case "count":
                 return "count " + receiver.spanCount();
@@ -26,9 +26,7 @@ public final class ReceiverMain {
                 receiver.stop();
                 return "stopped";
             case "start":
-                if (!receiver.isRunning()) {
-                    receiver.startServing();
-                }
+                receiver.start();
                 return "started";
             case "exit":
                 return "bye";
@@ -38,13 +36,11 @@ public final class ReceiverMain {
     }
 
     /**
-     * @param args ignored
+     * @param args the transport, {@code otlp} (default) or {@code http}
      * @throws IOException if stdin fails
      */
     public static void main(String[] args) throws IOException {
-        // 2 decode threads: the receiver must not be the bottleneck it is meant to observe.
-        try (OtlpReceiver receiver = OtlpReceiver.builder().countOnly()
-                .eventLoopThreads(1).executorThreads(2).start()) {
+        try (Receiver receiver = new InProcessReceiver(args.length > 0 ? args[0] : RunSpec.TRANSPORT_OTLP)) {
             System.out.println("endpoint " + receiver.endpoint());
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -24,14 +24,16 @@ final class ReceiverProcess implements Receiver {
      * @param java the java executable
      * @param classPath the class path
      * @param jvmArgs JVM flags (the Chronicle flags and a heap size)
+     * @param transport {@link RunSpec#TRANSPORT_OTLP} or {@link RunSpec#TRANSPORT_HTTP}
      */
-    ReceiverProcess(String java, String classPath, List<String> jvmArgs) {
+    ReceiverProcess(String java, String classPath, List<String> jvmArgs, String transport) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmArgs);
         command.add("-cp");
         command.add(classPath);
         command.add(ReceiverMain.class.getName());
+        command.add(transport);
         try {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {

@@ -68,6 +68,14 @@ final class Report {
                     r -> r.latency.getValueAtPercentile(p) / 1000.0, "%,.3f", Better.LOWER));
         }
         rows.add(new Row(response + ", max (us)", r -> r.latency.getMaxValue() / 1000.0, "%,.3f", Better.LOWER));
+        rows.add(new Row("exports completed (window; ringtrace: requests, SDK: batches)",
+                r -> r.exportLatency.count(), "%,.0f", Better.NONE));
+        for (double p : new double[] {50, 99}) {
+            rows.add(new Row("export latency, p" + percentileName(p) + " (ms, power-of-two bucket bound)",
+                    r -> r.exportLatency.percentileNanos(p) / 1e6, "%,.3f", Better.LOWER));
+        }
+        rows.add(new Row("export latency, mean (ms)", r -> r.exportLatency.meanNanos() / 1e6, "%,.3f", Better.LOWER));
+        rows.add(new Row("export latency, max (ms, whole run)", r -> r.exportLatency.maxNanos() / 1e6, "%,.3f", Better.LOWER));
         rows.add(new Row("GC cycles (window)", r -> r.gcCount, "%,.0f", Better.LOWER));
         rows.add(new Row("GC time ms (window)", r -> r.gcMillis, "%,.0f", Better.LOWER));
         rows.add(new Row("heap allocated B/span, all threads", r -> perSpan(r, r.allocatedBytes), "%,.1f", Better.LOWER));

@@ -9,6 +9,7 @@ import io.ringtrace.engine.TraceEngineBuilder;
 import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.exporter.OtlpGrpcSpanExporter;
+import io.ringtrace.exporter.OtlpHttpSpanExporter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,8 +19,8 @@ import java.util.Map;
  * ringtrace with its defaults (ring 8192, overload policy DROP, batch 512, 1 MiB requests, unless
  * the run says otherwise), publishing through the span API ({@code tracer.start} ... {@code end()})
  * or the ring API ({@code tryClaim}, or {@code claim} under the BLOCK policy; fill; {@code publish}),
- * exporting with its OTLP/gRPC exporter (defaults: 4 calls in flight, retries on) or, with transport
- * {@code none}, with {@link DiscardingSpanExporter} (the serializer still encodes every span into
+ * exporting with its OTLP/gRPC or OTLP/HTTP exporter (defaults: 4 requests in flight, retries on) or,
+ * with transport {@code none}, with {@link DiscardingSpanExporter} (the serializer still encodes every span into
  * off-heap OTLP requests; the exporter completes each at once).
  */
 final class RingtraceSystem implements TracingSystem {
@@ -55,6 +56,9 @@ final class RingtraceSystem implements TracingSystem {
         if (spec.noTransport()) {
             discardingExporter = new DiscardingSpanExporter();
             builder.exporter(discardingExporter);
+        } else if (spec.httpTransport()) {
+            discardingExporter = null;
+            builder.exporter(OtlpHttpSpanExporter.builder().endpoint(spec.endpoint()).build());
         } else {
             discardingExporter = null;
             builder.exporter(OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint()).build());
@@ -108,6 +112,12 @@ final class RingtraceSystem implements TracingSystem {
     public long countedDrops() {
         engine.stats(stats); // live while running (window edges), final after close; allocation-free
         return stats.droppedTotal();
+    }
+
+    @Override
+    public ExportLatency exportLatency() {
+        engine.stats(stats); // the engine's own histogram: hand-off to the exporter until completion
+        return ExportLatency.of(stats.exportLatency());
     }
 
     @Override

@@ -57,6 +57,11 @@ public final class RunResult {
      * losses, e.g. while the JIT compiles, are left out); -1 when the system does not count drops.
      */
     public long windowCountedDrops = -1;
+    /**
+     * Export latencies of the requests (ringtrace) or batches (SDK) completed in the window: hand-off
+     * to the exporter until completion, retries included.
+     */
+    public ExportLatency exportLatency;
     /** System-specific counters (e.g. ringtrace drops by reason). */
     public Map<String, Long> counters = new LinkedHashMap<>();
 
@@ -92,6 +97,7 @@ public final class RunResult {
         p.setProperty("windowCountedDrops", Long.toString(windowCountedDrops));
         p.setProperty("windowDelivered", Long.toString(windowDelivered));
         p.setProperty("delivered", Long.toString(delivered));
+        p.setProperty("exportLatency", exportLatency.encode());
         counters.forEach((key, value) -> p.setProperty("counter." + key, Long.toString(value)));
         return p;
     }
@@ -128,6 +134,7 @@ public final class RunResult {
         r.windowCountedDrops = Long.parseLong(p.getProperty("windowCountedDrops", "-1"));
         r.windowDelivered = Long.parseLong(p.getProperty("windowDelivered"));
         r.delivered = Long.parseLong(p.getProperty("delivered"));
+        r.exportLatency = ExportLatency.parse(p.getProperty("exportLatency"));
         return r;
     }
 

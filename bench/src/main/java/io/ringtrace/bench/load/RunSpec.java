@@ -14,16 +14,18 @@ import java.util.Map;
  * @param producers producer threads
  * @param warmupMillis warm-up before the measured window (not measured)
  * @param measureMillis the measured window
- * @param endpoint the receiver, {@code http://127.0.0.1:PORT}; unused with transport {@code none}
+ * @param endpoint the receiver as both systems' exporters take it: {@code http://127.0.0.1:PORT} (gRPC),
+ *     {@code http://127.0.0.1:PORT/v1/traces} (HTTP, the traces URL used as is); unused with transport
+ *     {@code none}
  * @param api ringtrace producer API: {@code span} (tracer/span flyweight), {@code ring}, or
  *     {@value #RING_GIVEN_TIMES} (the ring API with start and end times the caller already has, as a
  *     matching engine's own timestamps: no clock read inside the call)
  *     (claim/fill/publish)
  * @param ringSize ringtrace ring slots (the SDK's queue follows {@code batch}, see
  *     {@link #sdkQueueSize()})
- * @param transport {@link #TRANSPORT_OTLP} (OTLP/gRPC to the receiver) or {@link #TRANSPORT_NONE}
- *     (engine level: each system serializes every batch to OTLP bytes in its own exporter stage and
- *     discards them)
+ * @param transport {@link #TRANSPORT_OTLP} (OTLP/gRPC to the receiver), {@link #TRANSPORT_HTTP}
+ *     (OTLP/HTTP, {@code http/protobuf}, to the receiver) or {@link #TRANSPORT_NONE} (engine level:
+ *     each system serializes every batch to OTLP bytes in its own exporter stage and discards them)
  * @param batch spans per export batch for both systems (ringtrace {@code maxExportBatchSize}, SDK
  *     {@code setMaxExportBatchSize}); 0 keeps each system's default (512 for both)
  * @param policy ringtrace overload policy, {@code drop} or {@code block} (the SDK has none: its
@@ -48,6 +50,8 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
     public static final String SDK = "otel-sdk";
     /** Transport: OTLP/gRPC to the loopback receiver. */
     public static final String TRANSPORT_OTLP = "otlp";
+    /** Transport: OTLP/HTTP ({@code http/protobuf}) to the loopback receiver. */
+    public static final String TRANSPORT_HTTP = "http";
     /** Transport: none; every batch is serialized to OTLP in memory and discarded (engine level). */
     public static final String TRANSPORT_NONE = "none";
     /** Pacing: park while the next start is far away, then spin (the default). */
@@ -56,6 +60,11 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
     public static final String PACING_PARK = "park";
     /** The SDK {@code BatchSpanProcessor}'s default queue size. */
     public static final int SDK_DEFAULT_QUEUE = 2048;
+
+    /** @return true for a run over OTLP/HTTP */
+    public boolean httpTransport() {
+        return TRANSPORT_HTTP.equals(transport);
+    }
 
     /** @return true for an engine-level run without a receiver */
     public boolean noTransport() {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One tracing pipeline under load (ringtrace or the OpenTelemetry SDK), exporting over OTLP/gRPC to
- * the load tool's receiver, or (transport {@code none}) serializing every batch to OTLP in its own
- * exporter stage and discarding it. Implementations record the {@link io.ringtrace.bench.SpanShape
+ * One tracing pipeline under load (ringtrace or the OpenTelemetry SDK), exporting over OTLP/gRPC or
+ * OTLP/HTTP to the load tool's receiver, or (transport {@code none}) serializing every batch to OTLP
+ * in its own exporter stage and discarding it. Implementations record the {@link io.ringtrace.bench.SpanShape
  * typical span}.
  */
 public interface TracingSystem {
@@ -46,6 +46,13 @@ public interface TracingSystem {
      *     count its drops (the SDK's queue drops silently)
      */
     long countedDrops();
+
+    /**
+     * Called by the run thread only (window start, window end).
+     *
+     * @return the export latencies recorded so far (hand-off to the exporter until completion)
+     */
+    ExportLatency exportLatency();
 
     /** @return system-specific counters for the report (e.g. drops by reason), read after close */
     Map<String, Long> counters();

@@ -110,6 +110,39 @@ class LoadToolSmokeTest {
         }
     }
 
+    /**
+     * End to end over OTLP/HTTP: ringtrace's {@code OtlpHttpSpanExporter} and the SDK's own
+     * {@code OtlpHttpSpanExporter} to the in-process {@code OtlpHttpReceiver}, paced and flat out under
+     * BLOCK: both deliver, both time their exports, and every span ringtrace published arrived or was
+     * counted.
+     */
+    @Test
+    void httpTransportDeliversBothSystemsToTheHttpReceiver(@TempDir Path out) throws Exception {
+        LoadTool.Outcome outcome = LoadTool.run(new String[] {"--smoke", "--out=" + out, "--systems=" + SYSTEMS,
+            "--transport=http", "--scenarios=rate=25k,max", "--policy=block", "--warmup=0.3", "--measure=1"}, System.out);
+
+        assertEquals(4, outcome.results().size(), "2 scenarios x 2 systems");
+        for (RunResult result : outcome.results()) {
+            String run = result.spec.scenario().label() + "/" + result.spec.system();
+            assertEquals(RunSpec.TRANSPORT_HTTP, result.spec.transport(), run);
+            assertTrue(result.spec.endpoint().matches("http://127\\.0\\.0\\.1:\\d+/v1/traces"), run + ": " + result.spec.endpoint());
+            assertTrue(result.windowDelivered > 0, run + ": the HTTP receiver decoded nothing in the window");
+            assertTrue(result.delivered > 0 && result.delivered <= result.published, run + ": received " + result.delivered
+                    + " of " + result.published);
+            assertTrue(result.exportLatency.count() > 0, run + ": no export completed in the window");
+            assertTrue(result.exportLatency.percentileNanos(50) > 0, run + ": no export latency");
+            if (result.spec.system().equals(RunSpec.RINGTRACE)) {
+                assertEquals(0, result.unaccounted(), run + ": published " + result.published + " = received "
+                        + result.delivered + " + counted drops " + result.countedDrops);
+            }
+        }
+        String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
+        assertTrue(report.contains("transport: **http**"), "report does not say which transport ran");
+        assertTrue(report.contains("Receiver: testkit `OtlpHttpReceiver`"), "report does not name the HTTP receiver");
+        assertTrue(report.contains("| export latency, p99 (ms, power-of-two bucket bound) |"), "no export latency rows");
+        assertTrue(report.contains("| delivered spans/s (window, decoded by the receiver) |"), "no delivered row");
+    }
+
     private static final String SYSTEMS = RunSpec.RINGTRACE + "," + RunSpec.SDK;
     /** The ring API with the caller's own times: every span exported, the report says so. */
     @Test
