@@ -1,0 +1,126 @@
+package io.ringtrace.metrics;
+
+import java.util.Arrays;
+
+/**
+ * A histogram with explicit bucket boundaries ({@code Histogram}): latencies, sizes. Records count,
+ * sum, min, max and the count per bucket; bucket {@code i} holds values in {@code (boundaries[i-1],
+ * boundaries[i]]}, the last one everything above. NaN and infinite values are refused (counted,
+ * never thrown). Thread-safe, lock-free and allocation-free to record.
+ */
+public final class Histogram extends Instrument {
+
+    /** OpenTelemetry's default boundaries for an explicit-bucket histogram. */
+    static final double[] DEFAULT_BOUNDARIES = {0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000};
+
+    private final double[] boundaries;
+    /** {@code HistogramDataPoint.explicit_bounds} as packed little-endian doubles, encoded once. */
+    final byte[] packedBoundaries;
+    private final int stripes;
+    /** Collection scratch (collections are serialized by the provider). */
+    final long[] counts;
+    final double[] sumMinMax = new double[3];
+
+    Histogram(InstrumentBuilder<?> builder, boolean delta, int stripes) {
+        super(builder, InstrumentKind.HISTOGRAM, delta);
+        this.boundaries = builder.boundaries == null ? DEFAULT_BOUNDARIES : builder.boundaries;
+        this.stripes = stripes;
+        this.counts = new long[boundaries.length + 1];
+        this.packedBoundaries = new byte[8 * boundaries.length];
+        for (int i = 0; i < boundaries.length; i++) {
+            long bits = Double.doubleToRawLongBits(boundaries[i]);
+            for (int j = 0; j < 8; j++, bits >>>= 8) {
+                packedBoundaries[8 * i + j] = (byte) bits;
+            }
+        }
+    }
+
+    /**
+     * @param boundaries the boundaries; strictly increasing, finite
+     * @return a copy of them, checked
+     */
+    static double[] checkBoundaries(double[] boundaries) {
+        if (boundaries == null) {
+            throw new IllegalArgumentException("boundaries must not be null");
+        }
+        double[] copy = boundaries.clone();
+        for (int i = 0; i < copy.length; i++) {
+            if (!Double.isFinite(copy[i]) || (i > 0 && !(copy[i] > copy[i - 1]))) {
+                throw new IllegalArgumentException("boundaries must be finite and strictly increasing: " + Arrays.toString(copy));
+            }
+        }
+        return copy;
+    }
+
+    @Override
+    double[] boundaries() {
+        return boundaries;
+    }
+
+    @Override
+    Series newSeries(Attributes attributes) {
+        // the table passes the series' attributes; a histogram series copies nothing from the instrument but the boundaries
+        return new HistogramSeries(attributes, boundaries, stripes);
+    }
+
+    /** @param value a finite value, recorded without attributes */
+    public void record(double value) {
+        record(value, Attributes.empty());
+    }
+
+    /**
+     * @param value a finite value
+     * @param attributes the series' attributes (null: none)
+     */
+    public void record(double value, Attributes attributes) {
+        if (!Double.isFinite(value)) {
+            refused.increment();
+            return;
+        }
+        ((HistogramSeries) table.get(orEmpty(attributes))).record(value);
+    }
+
+    /**
+     * @param attributes the series' attributes; not null
+     * @return a handle that records into that series without any lookup
+     */
+    public Bound bind(Attributes attributes) {
+        return new Bound(this, (HistogramSeries) table.get(requireAttributes(attributes)));
+    }
+
+    /** A {@link Histogram} bound to one attribute set. Thread-safe. */
+    public static final class Bound {
+        private final Histogram histogram;
+        private final HistogramSeries series;
+
+        Bound(Histogram histogram, HistogramSeries series) {
+            this.histogram = histogram;
+            this.series = series;
+        }
+
+        /** @param value a finite value */
+        public void record(double value) {
+            if (!Double.isFinite(value)) {
+                histogram.refused.increment();
+                return;
+            }
+            series.record(value);
+        }
+    }
+
+    @Override
+    void collect(MetricsEncoder out, long startNanos, long nowNanos) {
+        for (int i = table.count() - 1; i >= 0; i--) {
+            HistogramSeries s = (HistogramSeries) table.at(i);
+            s.collect(counts, sumMinMax, delta);
+            long count = 0;
+            for (long c : counts) {
+                count += c;
+            }
+            if (delta && count == 0) {
+                continue;
+            }
+            out.histogramPoint(s.attributes, startNanos, nowNanos, count, sumMinMax[0], sumMinMax[1], sumMinMax[2], counts, packedBoundaries);
+        }
+    }
+}
