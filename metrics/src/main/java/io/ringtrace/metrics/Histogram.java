@@ -117,8 +117,8 @@ public final class Histogram extends Instrument {
             for (long c : counts) {
                 count += c;
             }
-            if (delta && count == 0) {
-                continue;
+            if (delta && count == 0 && sumMinMax[0] == 0) {
+                continue; // nothing since the last collection (a sum without a count is the tail of a racing record: sent)
             }
             out.histogramPoint(s.attributes, startNanos, nowNanos, count, sumMinMax[0], sumMinMax[1], sumMinMax[2], counts, packedBoundaries);
         }

@@ -13,8 +13,14 @@ import java.lang.invoke.VarHandle;
  * <p>A record is lock-free: an atomic add on its bucket, a CAS loop on the sum, and a CAS on min or
  * max only when the value is a new extreme. A collection adds the stripes up; a delta collection
  * swaps each field to its empty value atomically ({@code getAndSet}), so every measurement lands in
- * exactly one interval for each field. A measurement racing with the collection may have its bucket
- * counted in one interval and its sum in the next; totals over intervals stay exact.
+ * exactly one interval for each field, and totals over intervals are exact. The fields of one point
+ * are not one atomic snapshot: a measurement racing with the collection may have its bucket counted
+ * in one interval and its sum in the next (and if the collecting thread is descheduled between
+ * reading a stripe's buckets and its sum, every measurement of that pause does), so a delta point's
+ * sum can differ from what its count implies; the next point makes up for it. A point is sent when
+ * its count or its sum is not zero, so nothing is dropped. (One consistent snapshot per point needs
+ * writers to announce themselves, as a writer-reader phaser does: two more atomic operations per
+ * record.)
  *
  * <p>Memory per series: {@code 8 x (16 + stripes x roundUp(buckets + 3, 16))} bytes plus the array
  * header (16 buckets, 2 stripes: 640 B).
