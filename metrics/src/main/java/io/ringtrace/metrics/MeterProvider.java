@@ -51,6 +51,7 @@ public final class MeterProvider implements AutoCloseable {
     private final Duration exportInterval;
     private final Duration exportTimeout;
     private final SpanExporter exporter;
+    private final boolean exporterOwned;
     private final MetricRequestPool pool;
     private final MetricsEncoder encoder;
     private final PeriodicMetricReader reader;
@@ -71,6 +72,7 @@ public final class MeterProvider implements AutoCloseable {
         this.exportInterval = b.exportInterval;
         this.exportTimeout = b.exportTimeout;
         this.exporter = b.exporter;
+        this.exporterOwned = b.exporterOwned;
         this.startEpochNanos = clock.getAsLong();
         this.lastCollectEpochNanos = startEpochNanos;
         this.encoder = new MetricsEncoder(b.resource.toProtobuf(), b.resource.schemaUrl(), b.maxRequestBytes);
@@ -198,7 +200,7 @@ public final class MeterProvider implements AutoCloseable {
 
     /**
      * Stops the reader, collects and exports once more, waits up to the export timeout for the
-     * exporter to complete every request, then shuts the exporter down and frees the buffers.
+     * exporter to complete every request, then shuts the exporter down (unless it is shared) and frees the buffers.
      * Points still in flight at the deadline are counted as dropped ({@code SHUTDOWN}).
      */
     @Override
@@ -209,7 +211,9 @@ public final class MeterProvider implements AutoCloseable {
         long deadline = System.nanoTime() + exportTimeout.toNanos();
         collectAndExport();
         awaitIdle(deadline);
-        exporter.shutdown(deadline);
+        if (exporterOwned) {
+            exporter.shutdown(deadline);
+        }
         pool.abandonAndRelease();
     }
 
@@ -270,6 +274,7 @@ public final class MeterProvider implements AutoCloseable {
     public static final class Builder {
         private Resource resource = Resource.empty();
         private SpanExporter exporter;
+        private boolean exporterOwned;
         private Duration exportInterval = DEFAULT_EXPORT_INTERVAL;
         private Duration exportTimeout = DEFAULT_EXPORT_TIMEOUT;
         private TemporalityPreference temporality = TemporalityPreference.CUMULATIVE;
@@ -294,6 +299,22 @@ public final class MeterProvider implements AutoCloseable {
          */
         public Builder exporter(SpanExporter exporter) {
             this.exporter = require(exporter, "exporter");
+            this.exporterOwned = true;
+            return this;
+        }
+
+        /**
+         * Uses an exporter that something else owns and shuts down (for example the one a {@code
+         * TraceEngine} ships spans with: the exporter module's transports accept requests of every
+         * signal from several threads). {@link #close()} does not shut it down: close the provider
+         * before the exporter's owner.
+         *
+         * @param exporter the transport; required unless {@link #exporter(SpanExporter)} is given
+         * @return this
+         */
+        public Builder sharedExporter(SpanExporter exporter) {
+            this.exporter = require(exporter, "exporter");
+            this.exporterOwned = false;
             return this;
         }
 

@@ -143,4 +143,22 @@ class GrpcEndToEndTest {
             provider.close();
         }
     }
+
+    @Test
+    void aSharedExporterOutlivesTheProvider() throws Exception {
+        try (OtlpReceiver receiver = OtlpReceiver.start()) {
+            OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder().endpoint(receiver.endpoint()).build();
+            try {
+                for (int round = 1; round <= 2; round++) {
+                    MeterProvider provider = MeterProvider.builder().sharedExporter(exporter).exportInterval(Duration.ofHours(1)).build();
+                    provider.meter("shared").longCounter("c").build().add(round);
+                    provider.close(); // exports once more; leaves the exporter running for its owner
+                    assertEquals(1, provider.exportedPoints(), "round " + round);
+                }
+                assertEquals(2, receiver.metricsRequests().size());
+            } finally {
+                exporter.shutdown(System.nanoTime() + Duration.ofSeconds(10).toNanos());
+            }
+        }
+    }
 }
