@@ -39,8 +39,10 @@ public final class MeterProvider implements AutoCloseable {
     public static final int DEFAULT_CARDINALITY_LIMIT = 2000;
     /** The largest cardinality limit accepted. */
     public static final int MAX_CARDINALITY_LIMIT = 1 << 20;
-    /** Default size of one request: gRPC's default maximum inbound message is 4 MiB. */
-    public static final int DEFAULT_MAX_REQUEST_BYTES = 4 << 20;
+    /** Default size of one request (1 MiB, as the engine's; a receiver's gRPC default limit is 4 MiB). */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+    /** Default number of off-heap request buffers: one in flight while the next collection fills the other. */
+    public static final int DEFAULT_REQUEST_BUFFERS = 2;
     /** Smallest accepted request size. */
     public static final int MIN_REQUEST_BYTES = 4096;
 
@@ -76,8 +78,7 @@ public final class MeterProvider implements AutoCloseable {
         this.startEpochNanos = clock.getAsLong();
         this.lastCollectEpochNanos = startEpochNanos;
         this.encoder = new MetricsEncoder(b.resource.toProtobuf(), b.resource.schemaUrl(), b.maxRequestBytes);
-        int buffers = b.requestBuffers > 0 ? b.requestBuffers : exporter.maxInFlight() + 1;
-        this.pool = new MetricRequestPool(buffers, b.maxRequestBytes);
+        this.pool = new MetricRequestPool(b.requestBuffers, b.maxRequestBytes);
         this.reader = new PeriodicMetricReader(this, exportInterval);
     }
 
@@ -280,7 +281,7 @@ public final class MeterProvider implements AutoCloseable {
         private TemporalityPreference temporality = TemporalityPreference.CUMULATIVE;
         private int cardinalityLimit = DEFAULT_CARDINALITY_LIMIT;
         private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
-        private int requestBuffers;
+        private int requestBuffers = DEFAULT_REQUEST_BUFFERS;
         private int stripes = Math.min(8, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 2 - 1)));
         private LongSupplier clock;
 
@@ -349,7 +350,7 @@ public final class MeterProvider implements AutoCloseable {
             return this;
         }
 
-        /** @param bytes the largest request (default 4 MiB); a collection that needs more sends several @return this */
+        /** @param bytes the largest request (default 1 MiB); a collection that needs more sends several @return this */
         public Builder maxRequestBytes(int bytes) {
             if (bytes < MIN_REQUEST_BYTES || bytes > (1 << 29)) {
                 throw new IllegalArgumentException("maxRequestBytes must be in [" + MIN_REQUEST_BYTES + ", 2^29], was " + bytes);
@@ -358,7 +359,11 @@ public final class MeterProvider implements AutoCloseable {
             return this;
         }
 
-        /** @param buffers off-heap request buffers (default: the exporter's maxInFlight + 1) @return this */
+        /**
+         * @param buffers off-heap request buffers (default 2); when all are in flight a collection
+         *     waits for one up to the export timeout, then counts the rest of its points as dropped
+         * @return this
+         */
         public Builder requestBuffers(int buffers) {
             if (buffers < 1 || buffers > 64) {
                 throw new IllegalArgumentException("request buffers must be in [1, 64], was " + buffers);
