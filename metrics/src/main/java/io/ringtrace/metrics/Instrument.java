@@ -28,6 +28,7 @@ abstract class Instrument {
     /** Measurements refused at the hot path (a negative counter increment, a NaN): counted, never thrown. */
     final LongAdder refused = new LongAdder();
 
+    /** @param delta whether the provider's preference makes this kind delta ({@link InstrumentKind#delta}) */
     Instrument(InstrumentBuilder<?> b, InstrumentKind kind, boolean delta) {
         if (b.name == null || !NAME.matcher(b.name).matches()) {
             throw new IllegalArgumentException("instrument name must match " + NAME.pattern() + ", was " + b.name);
@@ -42,7 +43,7 @@ abstract class Instrument {
         this.nameUtf8 = b.name.getBytes(StandardCharsets.UTF_8);
         this.descriptionUtf8 = b.description.getBytes(StandardCharsets.UTF_8);
         this.unitUtf8 = b.unit.getBytes(StandardCharsets.UTF_8);
-        this.delta = delta && kind.deltaCapable;
+        this.delta = delta;
         this.table = new SeriesTable(b.cardinalityLimit, this::newSeries);
     }
 

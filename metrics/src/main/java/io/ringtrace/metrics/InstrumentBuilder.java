@@ -15,6 +15,7 @@ public final class InstrumentBuilder<T> {
     String unit = "";
     int cardinalityLimit;
     double[] boundaries;
+    ObservableCallback callback;
 
     InstrumentBuilder(Meter meter, InstrumentKind kind, String name, int cardinalityLimit) {
         this.meter = meter;
@@ -71,14 +72,37 @@ public final class InstrumentBuilder<T> {
     }
 
     /**
+     * Observable instruments only: the callback that reports the current values at each collection,
+     * on the collecting thread.
+     *
+     * @param callback not null
+     * @return this
+     * @throws IllegalStateException if this builder is not an observable instrument's
+     */
+    public InstrumentBuilder<T> callback(ObservableCallback callback) {
+        if (!kind.observable()) {
+            throw new IllegalStateException("a callback applies to observable instruments only, not " + kind);
+        }
+        if (callback == null) {
+            throw new IllegalArgumentException("callback must not be null");
+        }
+        this.callback = callback;
+        return this;
+    }
+
+    /**
      * Registers the instrument, or returns the one registered before under the same name (case
      * insensitive) if it has the same kind, unit, description and boundaries.
      *
      * @return the instrument
      * @throws IllegalArgumentException if the name is invalid, or taken by a different instrument
+     * @throws IllegalStateException if an observable instrument has no callback
      */
     @SuppressWarnings("unchecked")
     public T build() {
+        if (kind.observable() && callback == null) {
+            throw new IllegalStateException("an observable instrument needs a callback(...)");
+        }
         return (T) meter.register(kind, this);
     }
 }

@@ -62,6 +62,35 @@ public final class Meter {
         return builder(InstrumentKind.HISTOGRAM, name);
     }
 
+    /**
+     * @param name the instrument name
+     * @return a builder of an asynchronous monotonic long counter: give it a {@link
+     *     InstrumentBuilder#callback(ObservableCallback) callback} that reports each series' total
+     */
+    public InstrumentBuilder<ObservableInstrument> observableLongCounter(String name) {
+        return builder(InstrumentKind.OBSERVABLE_LONG_COUNTER, name);
+    }
+
+    /** @param name the instrument name @return a builder of an asynchronous monotonic double counter */
+    public InstrumentBuilder<ObservableInstrument> observableDoubleCounter(String name) {
+        return builder(InstrumentKind.OBSERVABLE_DOUBLE_COUNTER, name);
+    }
+
+    /** @param name the instrument name @return a builder of an asynchronous long up-down counter */
+    public InstrumentBuilder<ObservableInstrument> observableLongUpDownCounter(String name) {
+        return builder(InstrumentKind.OBSERVABLE_LONG_UP_DOWN_COUNTER, name);
+    }
+
+    /** @param name the instrument name @return a builder of an asynchronous long gauge */
+    public InstrumentBuilder<ObservableInstrument> observableLongGauge(String name) {
+        return builder(InstrumentKind.OBSERVABLE_LONG_GAUGE, name);
+    }
+
+    /** @param name the instrument name @return a builder of an asynchronous double gauge */
+    public InstrumentBuilder<ObservableInstrument> observableDoubleGauge(String name) {
+        return builder(InstrumentKind.OBSERVABLE_DOUBLE_GAUGE, name);
+    }
+
     private <T> InstrumentBuilder<T> builder(InstrumentKind kind, String name) {
         return new InstrumentBuilder<>(this, kind, name, provider.cardinalityLimit);
     }
@@ -78,7 +107,7 @@ public final class Meter {
                         + " as " + existing + " with other settings");
             }
         }
-        boolean delta = provider.temporality != TemporalityPreference.CUMULATIVE;
+        boolean delta = kind.delta(provider.temporality);
         Instrument created;
         switch (kind) {
             case LONG_COUNTER:
@@ -100,7 +129,7 @@ public final class Meter {
                 created = new Histogram(b, delta, provider.stripes);
                 break;
             default:
-                throw new AssertionError(kind);
+                created = new ObservableInstrument(b, kind, delta);
         }
         Instrument[] next = Arrays.copyOf(current, current.length + 1);
         next[current.length] = created;

@@ -49,6 +49,9 @@ class EncodingFidelityTest {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         long[] buckets;
+        /** Observable counters: the total reported at the previous collection. */
+        long previousLong;
+        double previousDouble;
 
         Model(Map<String, Object> attrs, Attributes attributes, int buckets) {
             this.attrs = attrs;
@@ -62,7 +65,7 @@ class EncodingFidelityTest {
         final String name;
         final String description;
         final String unit;
-        final Object instrument;
+        Object instrument;
         final double[] boundaries;
         final Map<Attributes, Model> series = new LinkedHashMap<>();
         /** Series in the order the instrument created them: first recording. */
@@ -167,8 +170,14 @@ class EncodingFidelityTest {
         String description = random.nextBoolean() ? "" : "the " + name + " ✓";
         String unit = random.nextBoolean() ? "" : "ms";
         double[] boundaries = null;
-        Object instrument;
+        Object instrument = null;
         switch (kind) {
+            case OBSERVABLE_LONG_COUNTER:
+            case OBSERVABLE_DOUBLE_COUNTER:
+            case OBSERVABLE_LONG_UP_DOWN_COUNTER:
+            case OBSERVABLE_LONG_GAUGE:
+            case OBSERVABLE_DOUBLE_GAUGE:
+                break; // built below, once the model its callback reads exists
             case LONG_COUNTER:
                 instrument = meter.longCounter(name).description(description).unit(unit).build();
                 break;
@@ -184,6 +193,7 @@ class EncodingFidelityTest {
             case DOUBLE_GAUGE:
                 instrument = meter.doubleGauge(name).description(description).unit(unit).build();
                 break;
+            case HISTOGRAM:
             default:
                 InstrumentBuilder<Histogram> b = meter.histogram(name).description(description).unit(unit);
                 int shape = random.nextInt(3);
@@ -200,6 +210,35 @@ class EncodingFidelityTest {
         }
         InstrumentModel im = new InstrumentModel(kind, name, description, unit, instrument,
                 boundaries == null ? new double[0] : boundaries);
+        if (kind.observable()) {
+            InstrumentBuilder<ObservableInstrument> ob;
+            switch (kind) {
+                case OBSERVABLE_LONG_COUNTER:
+                    ob = meter.observableLongCounter(name);
+                    break;
+                case OBSERVABLE_DOUBLE_COUNTER:
+                    ob = meter.observableDoubleCounter(name);
+                    break;
+                case OBSERVABLE_LONG_UP_DOWN_COUNTER:
+                    ob = meter.observableLongUpDownCounter(name);
+                    break;
+                case OBSERVABLE_LONG_GAUGE:
+                    ob = meter.observableLongGauge(name);
+                    break;
+                default:
+                    ob = meter.observableDoubleGauge(name);
+            }
+            boolean isDouble = kind.doublePoints();
+            im.instrument = ob.description(description).unit(unit).callback(m -> {
+                for (Model s : im.created) {
+                    if (isDouble) {
+                        m.record(s.doubleValue, s.attributes);
+                    } else {
+                        m.record(s.longValue, s.attributes);
+                    }
+                }
+            }).build();
+        }
         int sets = 1 + random.nextInt(4);
         for (int s = 0; s < sets; s++) {
             Map<String, Object> attrs = new TreeMap<>();
@@ -273,6 +312,21 @@ class EncodingFidelityTest {
                         s.doubleValue = v;
                         break;
                     }
+                    case OBSERVABLE_LONG_COUNTER:
+                        s.longValue += 1 + random.nextInt(1000);
+                        break;
+                    case OBSERVABLE_DOUBLE_COUNTER:
+                        s.doubleValue += random.nextInt(1000) / 4.0;
+                        break;
+                    case OBSERVABLE_LONG_UP_DOWN_COUNTER:
+                        s.longValue += random.nextInt(2000) - 1000;
+                        break;
+                    case OBSERVABLE_LONG_GAUGE:
+                        s.longValue = random.nextLong();
+                        break;
+                    case OBSERVABLE_DOUBLE_GAUGE:
+                        s.doubleValue = random.nextGaussian();
+                        break;
                     default: {
                         double v = random.nextInt(4) == 0 ? random.nextInt(20000) : (random.nextGaussian() * 100);
                         if (bound) {
@@ -323,12 +377,48 @@ class EncodingFidelityTest {
 
     private static Metric metric(InstrumentModel im, boolean deltaPreference, long start, long previous, long now) {
         Metric.Builder metric = Metric.newBuilder().setName(im.name).setDescription(im.description).setUnit(im.unit);
-        boolean delta = deltaPreference && im.kind.deltaCapable;
+        boolean delta = im.kind.delta(deltaPreference ? TemporalityPreference.DELTA : TemporalityPreference.CUMULATIVE);
         AggregationTemporality temporality = delta ? AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
                 : AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
         long pointStart = delta ? previous : start;
         int points = 0;
         switch (im.kind) {
+            case OBSERVABLE_LONG_COUNTER:
+            case OBSERVABLE_DOUBLE_COUNTER:
+            case OBSERVABLE_LONG_UP_DOWN_COUNTER: {
+                Sum.Builder sum = Sum.newBuilder().setAggregationTemporality(temporality).setIsMonotonic(im.kind.monotonic);
+                for (Model s : im.created) {
+                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setStartTimeUnixNano(pointStart).setTimeUnixNano(now)
+                            .addAllAttributes(keyValues(s.attrs));
+                    if (im.kind.doublePoints()) {
+                        p.setAsDouble(delta ? s.doubleValue - s.previousDouble : s.doubleValue);
+                        s.previousDouble = s.doubleValue;
+                    } else {
+                        p.setAsInt(delta ? s.longValue - s.previousLong : s.longValue);
+                        s.previousLong = s.longValue;
+                    }
+                    sum.addDataPoints(p);
+                    points++;
+                }
+                metric.setSum(sum);
+                break;
+            }
+            case OBSERVABLE_LONG_GAUGE:
+            case OBSERVABLE_DOUBLE_GAUGE: {
+                Gauge.Builder gauge = Gauge.newBuilder();
+                for (Model s : im.created) {
+                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(now).addAllAttributes(keyValues(s.attrs));
+                    if (im.kind.doublePoints()) {
+                        p.setAsDouble(s.doubleValue);
+                    } else {
+                        p.setAsInt(s.longValue);
+                    }
+                    gauge.addDataPoints(p);
+                    points++;
+                }
+                metric.setGauge(gauge);
+                break;
+            }
             case LONG_COUNTER:
             case DOUBLE_COUNTER:
             case LONG_UP_DOWN_COUNTER: {

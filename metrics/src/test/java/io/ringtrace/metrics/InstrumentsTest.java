@@ -117,4 +117,34 @@ class InstrumentsTest {
         e = assertThrows(IllegalArgumentException.class, () -> MeterProvider.builder().fromEnvironment(env::get));
         assertTrue(e.getMessage().contains(MeterProvider.EXPORT_INTERVAL_VARIABLE), e.getMessage());
     }
+
+    @Test
+    void aThrowingCallbackCostsOnlyItsOwnPoints() throws Exception {
+        try (MeterProvider provider = provider(100)) {
+            Meter meter = provider.meter("m");
+            ObservableInstrument failing = meter.observableLongGauge("failing").callback(m -> {
+                throw new IllegalStateException("broken callback");
+            }).build();
+            meter.longCounter("c").build().add(5);
+            List<NumberDataPoint> points = collectSum(provider);
+            assertEquals(5, points.get(0).getAsInt(), "the other instruments are collected");
+            assertEquals(1, failing.callbackFailures());
+            assertThrows(IllegalStateException.class, () -> meter.observableLongCounter("x").build(), "a callback is required");
+            assertThrows(IllegalStateException.class, () -> meter.longCounter("y").callback(m -> { }));
+        }
+    }
+
+    @Test
+    void lowMemoryKeepsObservableCountersCumulative() {
+        try (MeterProvider provider = MeterProvider.builder().exporter(new NoopExporter()).maxRequestBytes(1 << 16)
+                .exportInterval(Duration.ofHours(1)).temporality(TemporalityPreference.LOW_MEMORY).build()) {
+            Meter meter = provider.meter("m");
+            assertTrue(!meter.observableLongCounter("o").callback(m -> { }).build().delta);
+            assertTrue(meter.longCounter("c").build().delta);
+        }
+        try (MeterProvider provider = MeterProvider.builder().exporter(new NoopExporter()).maxRequestBytes(1 << 16)
+                .exportInterval(Duration.ofHours(1)).temporality(TemporalityPreference.DELTA).build()) {
+            assertTrue(provider.meter("m").observableLongCounter("o").callback(m -> { }).build().delta);
+        }
+    }
 }
