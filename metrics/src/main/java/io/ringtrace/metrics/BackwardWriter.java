@@ -53,6 +53,12 @@ final class BackwardWriter {
         putByte(tag);
     }
 
+    /** Eight bytes of a trace or span id, big-endian as ids are on the wire. */
+    void putIdBytes(long value) {
+        pos -= 8;
+        UNSAFE.putLong(address + pos, NATIVE_LITTLE_ENDIAN ? Long.reverseBytes(value) : value);
+    }
+
     void putBytes(byte[] src) {
         pos -= src.length;
         UNSAFE.copyMemory(src, BYTE_ARRAY_BASE, null, address + pos, src.length);

@@ -1,5 +1,6 @@
 package io.ringtrace.metrics;
 
+import io.ringtrace.engine.Span;
 import java.util.Arrays;
 
 /**
@@ -20,12 +21,17 @@ public final class Histogram extends Instrument {
     /** Collection scratch (collections are serialized by the provider). */
     final long[] counts;
     final double[] sumMinMax = new double[3];
+    /** Collection scratch: the exemplars of one series, 5 longs each. */
+    final long[] exemplarScratch;
+    private final java.util.function.LongSupplier clock;
 
-    Histogram(InstrumentBuilder<?> builder, boolean delta, int stripes) {
+    Histogram(InstrumentBuilder<?> builder, boolean delta, int stripes, java.util.function.LongSupplier clock) {
         super(builder, InstrumentKind.HISTOGRAM, delta);
+        this.clock = clock;
         this.boundaries = builder.boundaries == null ? DEFAULT_BOUNDARIES : builder.boundaries;
         this.stripes = stripes;
         this.counts = new long[boundaries.length + 1];
+        this.exemplarScratch = new long[5 * counts.length];
         this.packedBoundaries = new byte[8 * boundaries.length];
         for (int i = 0; i < boundaries.length; i++) {
             long bits = Double.doubleToRawLongBits(boundaries[i]);
@@ -81,6 +87,31 @@ public final class Histogram extends Instrument {
     }
 
     /**
+     * {@link #record(double, Attributes)} inside a span: if the span is sampled, the measurement
+     * becomes its bucket's exemplar with the span's trace and span ids (the specification's
+     * trace-based exemplar filter), at the cost of one clock read.
+     *
+     * @param value a finite value
+     * @param attributes the series' attributes (null: none)
+     * @param span the span the measurement was taken in (null: none)
+     */
+    public void record(double value, Attributes attributes, Span span) {
+        if (!Double.isFinite(value)) {
+            refused.increment();
+            return;
+        }
+        recordInSpan((HistogramSeries) table.get(orEmpty(attributes)), value, span);
+    }
+
+    private void recordInSpan(HistogramSeries series, double value, Span span) {
+        if (span != null && span.isSampled()) {
+            series.record(value, span.traceIdHigh(), span.traceIdLow(), span.spanId(), clock.getAsLong());
+        } else {
+            series.record(value);
+        }
+    }
+
+    /**
      * @param attributes the series' attributes; not null
      * @return a handle that records into that series without any lookup
      */
@@ -106,6 +137,18 @@ public final class Histogram extends Instrument {
             }
             series.record(value);
         }
+
+        /**
+         * @param value a finite value
+         * @param span the span it was measured in: a sampled span's ids become the bucket's exemplar (null: none)
+         */
+        public void record(double value, Span span) {
+            if (!Double.isFinite(value)) {
+                histogram.refused.increment();
+                return;
+            }
+            histogram.recordInSpan(series, value, span);
+        }
     }
 
     @Override
@@ -117,10 +160,12 @@ public final class Histogram extends Instrument {
             for (long c : counts) {
                 count += c;
             }
+            int exemplarCount = s.collectExemplars(exemplarScratch, delta);
             if (delta && count == 0 && sumMinMax[0] == 0) {
                 continue; // nothing since the last collection (a sum without a count is the tail of a racing record: sent)
             }
-            out.histogramPoint(s.attributes, startNanos, nowNanos, count, sumMinMax[0], sumMinMax[1], sumMinMax[2], counts, packedBoundaries);
+            out.histogramPoint(s.attributes, startNanos, nowNanos, count, sumMinMax[0], sumMinMax[1], sumMinMax[2], counts,
+                    packedBoundaries, exemplarScratch, exemplarCount);
         }
     }
 }

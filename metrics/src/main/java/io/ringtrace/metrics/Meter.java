@@ -126,7 +126,7 @@ public final class Meter {
                 created = new DoubleGauge(b, delta);
                 break;
             case HISTOGRAM:
-                created = new Histogram(b, delta, provider.stripes);
+                created = new Histogram(b, delta, provider.stripes, provider.clock);
                 break;
             default:
                 created = new ObservableInstrument(b, kind, delta);

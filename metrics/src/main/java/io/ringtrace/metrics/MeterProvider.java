@@ -49,7 +49,7 @@ public final class MeterProvider implements AutoCloseable {
     final int cardinalityLimit;
     final TemporalityPreference temporality;
     final int stripes;
-    private final LongSupplier clock;
+    final LongSupplier clock;
     private final Duration exportInterval;
     private final Duration exportTimeout;
     private final SpanExporter exporter;

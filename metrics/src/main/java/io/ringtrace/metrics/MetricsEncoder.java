@@ -40,6 +40,8 @@ final class MetricsEncoder {
         void unused(Bytes<?> buffer);
     }
 
+    /** One exemplar field: tag, length 46, time (9), as_double (9), span_id (10), trace_id (18). */
+    private static final int EXEMPLAR_FIELD_BYTES = 2 + 46;
     /** Aggregation temporality values on the wire. */
     private static final int DELTA = 1;
     private static final int CUMULATIVE = 2;
@@ -168,13 +170,13 @@ final class MetricsEncoder {
 
     /** {@code HistogramDataPoint}; min and max only when {@code count > 0}. */
     void histogramPoint(Attributes attributes, long startNanos, long nowNanos, long count, double sum, double min,
-            double max, long[] counts, byte[] packedBoundaries) {
+            double max, long[] counts, byte[] packedBoundaries, long[] exemplars, int exemplarCount) {
         byte[] attrs = attributes.histogramPointFields();
         int buckets = counts.length;
         int size = (startNanos != 0 ? 9 : 0) + (nowNanos != 0 ? 9 : 0) + (count != 0 ? 9 : 0) + 9
                 + 1 + BackwardWriter.varintSize(8L * buckets) + 8 * buckets
                 + (packedBoundaries.length == 0 ? 0 : textField(packedBoundaries))
-                + attrs.length + (count != 0 ? 18 : 0);
+                + attrs.length + (count != 0 ? 18 : 0) + EXEMPLAR_FIELD_BYTES * exemplarCount;
         if (!room(size)) {
             return;
         }
@@ -184,6 +186,19 @@ final class MetricsEncoder {
             w.fixed64Field(0x59, Double.doubleToRawLongBits(min)); // min (11)
         }
         w.putBytes(attrs); // attributes (9)
+        for (int x = exemplarCount - 1; x >= 0; x--) {
+            int exemplarEnd = w.pos;
+            w.putIdBytes(exemplars[5 * x + 1]);
+            w.putIdBytes(exemplars[5 * x]);
+            w.putByte(16);
+            w.putByte(0x2A); // Exemplar.trace_id (5)
+            w.putIdBytes(exemplars[5 * x + 2]);
+            w.putByte(8);
+            w.putByte(0x22); // Exemplar.span_id (4)
+            w.fixed64Field(0x19, exemplars[5 * x + 3]); // Exemplar.as_double (3)
+            w.fixed64Field(0x11, exemplars[5 * x + 4]); // Exemplar.time_unix_nano (2)
+            w.lengthAndTag(exemplarEnd, 0x42); // HistogramDataPoint.exemplars (8)
+        }
         if (packedBoundaries.length != 0) {
             w.bytesField(0x3A, packedBoundaries); // explicit_bounds (7, packed double)
         }
