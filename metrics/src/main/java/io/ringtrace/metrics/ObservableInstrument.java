@@ -43,8 +43,10 @@ public final class ObservableInstrument extends Instrument {
             return;
         }
         ObservedSeries s = (ObservedSeries) table.get(orEmpty(attributes));
-        s.value = value;
-        s.doubleValue = kind.doublePoints() ? doubleValue : value;
+        // the overflow series of a counter takes the sum of every set sent there; a gauge's, the last value
+        boolean add = s.reported && !kind.isGauge() && s.attributes == SeriesTable.OVERFLOW;
+        s.value = add ? s.value + value : value;
+        s.doubleValue = kind.doublePoints() ? (add ? s.doubleValue + doubleValue : doubleValue) : s.value;
         s.reported = true;
     }
 

@@ -147,4 +147,25 @@ class InstrumentsTest {
             assertTrue(provider.meter("m").observableLongCounter("o").callback(m -> { }).build().delta);
         }
     }
+
+    @Test
+    void anObservableCounterSumsTheSetsPastItsLimitInTheOverflowSeries() throws Exception {
+        try (MeterProvider provider = provider(3)) {
+            Attributes[] sets = new Attributes[5];
+            for (int i = 0; i < sets.length; i++) {
+                sets[i] = Attributes.builder().put(KEY, i).build();
+            }
+            provider.meter("m").observableLongCounter("o").callback(m -> {
+                for (int i = 0; i < sets.length; i++) {
+                    m.record(10L * (i + 1), sets[i]);
+                }
+            }).build();
+            List<NumberDataPoint> points = collectSum(provider);
+            assertEquals(3, points.size(), "two sets and the overflow series");
+            assertEquals(10, points.get(0).getAsInt());
+            assertEquals(20, points.get(1).getAsInt());
+            assertEquals(30 + 40 + 50, points.get(2).getAsInt(), "the overflow series sums what it took");
+            assertEquals("otel.metric.overflow", points.get(2).getAttributes(0).getKey());
+        }
+    }
 }
