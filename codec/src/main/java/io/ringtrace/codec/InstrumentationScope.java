@@ -76,6 +76,21 @@ public final class InstrumentationScope {
         return version;
     }
 
+    /**
+     * The encoded {@code InstrumentationScope} message body (name, version, attributes), for
+     * encoders of other signals outside this package (metrics) that frame the scope themselves.
+     *
+     * @return a copy of the protobuf bytes of the message, without tag or length
+     */
+    public byte[] toProtobuf() {
+        return encoded.clone();
+    }
+
+    /** @return the schema URL, "" if none */
+    public String schemaUrl() {
+        return new String(schemaUrlUtf8, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The encoded message body; shared, never modify. */
     byte[] encoded() {
         return encoded;

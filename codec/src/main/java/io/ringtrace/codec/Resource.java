@@ -38,6 +38,21 @@ public final class Resource {
         return attributeCount;
     }
 
+    /**
+     * The encoded {@code Resource} message body (its attributes, field 1), for encoders of other
+     * signals outside this package (metrics) that frame the same resource themselves.
+     *
+     * @return a copy of the protobuf bytes of the {@code Resource} message, without tag or length
+     */
+    public byte[] toProtobuf() {
+        return encoded.clone();
+    }
+
+    /** @return the schema URL, "" if none */
+    public String schemaUrl() {
+        return new String(schemaUrlUtf8, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The encoded {@code Resource} message body; shared, never modify. */
     byte[] encoded() {
         return encoded;

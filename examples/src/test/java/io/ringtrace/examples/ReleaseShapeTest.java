@@ -31,6 +31,7 @@ class ReleaseShapeTest {
             new String[] {"engine", "ringtrace-engine", "io.ringtrace.engine"},
             new String[] {"exporter", "ringtrace-exporter", "io.ringtrace.exporter"},
             new String[] {"testkit", "ringtrace-testkit", "io.ringtrace.testkit"},
+            new String[] {"metrics", "ringtrace-metrics", "io.ringtrace.metrics"},
             new String[] {"opentelemetry", "ringtrace-opentelemetry", "io.ringtrace.opentelemetry"});
 
     @Test

@@ -1,0 +1,552 @@
+package io.ringtrace.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.Resource;
+import io.ringtrace.codec.Utf8Constant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Randomized, seeded: instruments of every kind, attribute sets of every value type, both
+ * temporalities and histogram contents are recorded, collected and encoded; the bytes must equal
+ * protobuf-java's {@code toByteArray()} of the same request built with the official classes.
+ */
+class EncodingFidelityTest {
+
+    private static final String[] KEYS = {"http.method", "route", "ü-key", "k", "status", "", "peer.\uD83D\uDE00"};
+    private static final String[] STRINGS = {"GET", "/a/b", "", "ä€\uD83D\uDE00", "x\uD800y", "a longer value with spaces"};
+
+    /** The expected state of one series, kept by the test independently of the instruments. */
+    private static final class Model {
+        final Map<String, Object> attrs;
+        final Attributes attributes;
+        long longValue;
+        double doubleValue;
+        boolean recorded;
+        long count;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        long[] buckets;
+        /** Observable counters: the total reported at the previous collection. */
+        long previousLong;
+        double previousDouble;
+
+        Model(Map<String, Object> attrs, Attributes attributes, int buckets) {
+            this.attrs = attrs;
+            this.attributes = attributes;
+            this.buckets = new long[buckets];
+        }
+    }
+
+    private static final class InstrumentModel {
+        final InstrumentKind kind;
+        final String name;
+        final String description;
+        final String unit;
+        Object instrument;
+        final double[] boundaries;
+        final Map<Attributes, Model> series = new LinkedHashMap<>();
+        /** Series in the order the instrument created them: first recording. */
+        final List<Model> created = new ArrayList<>();
+
+        InstrumentModel(InstrumentKind kind, String name, String description, String unit, Object instrument, double[] boundaries) {
+            this.kind = kind;
+            this.name = name;
+            this.description = description;
+            this.unit = unit;
+            this.instrument = instrument;
+            this.boundaries = boundaries;
+        }
+    }
+
+    @Test
+    void randomRequestsAreByteIdenticalToProtobufJava() throws Exception {
+        Random random = new Random(20261206L);
+        for (int c = 0; c < 300; c++) {
+            runCase(random, c);
+        }
+    }
+
+    private void runCase(Random random, int caseNumber) throws Exception {
+        boolean delta = random.nextBoolean();
+        AtomicLong clock = new AtomicLong(1_700_000_000_000_000_000L + random.nextInt(1000));
+        Resource resource = Resource.builder().attribute("service.name", "svc" + caseNumber)
+                .schemaUrl(random.nextBoolean() ? "https://opentelemetry.io/schemas/1.24.0" : "").build();
+        try (MeterProvider provider = MeterProvider.builder().resource(resource).exporter(new NoopExporter())
+                .exportInterval(Duration.ofHours(1)).temporality(delta ? TemporalityPreference.DELTA : TemporalityPreference.CUMULATIVE)
+                .maxRequestBytes(1 << 20).clock(clock::get).build();
+                CapturingSink sink = new CapturingSink(1 << 20, true)) {
+            long start = clock.get();
+            List<InstrumentationScope> scopes = new ArrayList<>();
+            List<List<InstrumentModel>> models = new ArrayList<>();
+            int meterCount = 1 + random.nextInt(3);
+            for (int m = 0; m < meterCount; m++) {
+                InstrumentationScope.Builder sb = InstrumentationScope.builder("lib" + m);
+                if (random.nextBoolean()) {
+                    sb.version("1." + m);
+                }
+                if (random.nextBoolean()) {
+                    sb.schemaUrl("https://example.com/s" + m);
+                }
+                if (random.nextBoolean()) {
+                    sb.attribute("scope.attr", "v" + m);
+                }
+                InstrumentationScope scope = sb.build();
+                Meter meter = provider.meter(scope);
+                scopes.add(scope);
+                List<InstrumentModel> instruments = new ArrayList<>();
+                int n = 1 + random.nextInt(4);
+                for (int i = 0; i < n; i++) {
+                    instruments.add(newInstrument(random, meter, "m" + i));
+                }
+                models.add(instruments);
+            }
+            long previous = start;
+            for (int round = 0; round < 2; round++) {
+                for (List<InstrumentModel> instruments : models) {
+                    for (InstrumentModel im : instruments) {
+                        if (delta) {
+                            for (Model s : im.series.values()) {
+                                resetForDelta(im, s);
+                            }
+                        }
+                        record(random, im);
+                    }
+                }
+                clock.addAndGet(1_000_000_000L + random.nextInt(1000));
+                long now = clock.get();
+                sink.requests.clear();
+                provider.collect(sink);
+                ExportMetricsServiceRequest expected = expected(resource, scopes, models, delta, start, previous, now);
+                if (expected.getResourceMetricsCount() == 0) {
+                    assertEquals(0, sink.requests.size(), "case " + caseNumber + ": nothing to send");
+                } else {
+                    assertEquals(1, sink.requests.size(), "case " + caseNumber);
+                    byte[] actual = sink.requests.get(0);
+                    assertArrayEquals(expected.toByteArray(), actual, "case " + caseNumber + " round " + round);
+                    assertEquals(ExportMetricsServiceRequest.parseFrom(expected.toByteArray()), ExportMetricsServiceRequest.parseFrom(actual),
+                            "case " + caseNumber + " round " + round);
+                }
+                previous = now;
+            }
+        }
+    }
+
+    private static void resetForDelta(InstrumentModel im, Model s) {
+        if (im.kind == InstrumentKind.LONG_COUNTER || im.kind == InstrumentKind.DOUBLE_COUNTER || im.kind == InstrumentKind.HISTOGRAM) {
+            s.longValue = 0;
+            s.doubleValue = 0;
+            s.count = 0;
+            s.min = Double.POSITIVE_INFINITY;
+            s.max = Double.NEGATIVE_INFINITY;
+            s.buckets = new long[s.buckets.length];
+        }
+    }
+
+    private static InstrumentModel newInstrument(Random random, Meter meter, String name) {
+        InstrumentKind kind = InstrumentKind.values()[random.nextInt(InstrumentKind.values().length)];
+        String description = random.nextBoolean() ? "" : "the " + name + " ✓";
+        String unit = random.nextBoolean() ? "" : "ms";
+        double[] boundaries = null;
+        Object instrument = null;
+        switch (kind) {
+            case OBSERVABLE_LONG_COUNTER:
+            case OBSERVABLE_DOUBLE_COUNTER:
+            case OBSERVABLE_LONG_UP_DOWN_COUNTER:
+            case OBSERVABLE_LONG_GAUGE:
+            case OBSERVABLE_DOUBLE_GAUGE:
+                break; // built below, once the model its callback reads exists
+            case LONG_COUNTER:
+                instrument = meter.longCounter(name).description(description).unit(unit).build();
+                break;
+            case DOUBLE_COUNTER:
+                instrument = meter.doubleCounter(name).description(description).unit(unit).build();
+                break;
+            case LONG_UP_DOWN_COUNTER:
+                instrument = meter.longUpDownCounter(name).description(description).unit(unit).build();
+                break;
+            case LONG_GAUGE:
+                instrument = meter.longGauge(name).description(description).unit(unit).build();
+                break;
+            case DOUBLE_GAUGE:
+                instrument = meter.doubleGauge(name).description(description).unit(unit).build();
+                break;
+            case HISTOGRAM:
+            default:
+                InstrumentBuilder<Histogram> b = meter.histogram(name).description(description).unit(unit);
+                int shape = random.nextInt(3);
+                if (shape == 0) {
+                    boundaries = Histogram.DEFAULT_BOUNDARIES;
+                } else if (shape == 1) {
+                    boundaries = new double[0];
+                    b.boundaries(boundaries);
+                } else {
+                    boundaries = new double[] {-1.5, 0, 2, 1e6};
+                    b.boundaries(boundaries);
+                }
+                instrument = b.build();
+        }
+        InstrumentModel im = new InstrumentModel(kind, name, description, unit, instrument,
+                boundaries == null ? new double[0] : boundaries);
+        if (kind.observable()) {
+            InstrumentBuilder<ObservableInstrument> ob;
+            switch (kind) {
+                case OBSERVABLE_LONG_COUNTER:
+                    ob = meter.observableLongCounter(name);
+                    break;
+                case OBSERVABLE_DOUBLE_COUNTER:
+                    ob = meter.observableDoubleCounter(name);
+                    break;
+                case OBSERVABLE_LONG_UP_DOWN_COUNTER:
+                    ob = meter.observableLongUpDownCounter(name);
+                    break;
+                case OBSERVABLE_LONG_GAUGE:
+                    ob = meter.observableLongGauge(name);
+                    break;
+                default:
+                    ob = meter.observableDoubleGauge(name);
+            }
+            boolean isDouble = kind.doublePoints();
+            im.instrument = ob.description(description).unit(unit).callback(m -> {
+                for (Model s : im.created) {
+                    if (isDouble) {
+                        m.record(s.doubleValue, s.attributes);
+                    } else {
+                        m.record(s.longValue, s.attributes);
+                    }
+                }
+            }).build();
+        }
+        int sets = 1 + random.nextInt(4);
+        for (int s = 0; s < sets; s++) {
+            Map<String, Object> attrs = new TreeMap<>();
+            Attributes.Builder ab = Attributes.builder();
+            int n = random.nextInt(4);
+            for (int a = 0; a < n; a++) {
+                String key = KEYS[random.nextInt(KEYS.length)];
+                Object value;
+                switch (random.nextInt(4)) {
+                    case 0:
+                        value = STRINGS[random.nextInt(STRINGS.length)];
+                        ab.put(Utf8Constant.of(key), (String) value);
+                        break;
+                    case 1:
+                        value = random.nextLong() >> random.nextInt(64);
+                        ab.put(Utf8Constant.of(key), (long) (Long) value);
+                        break;
+                    case 2:
+                        value = random.nextGaussian() * 1000;
+                        ab.put(Utf8Constant.of(key), (double) (Double) value);
+                        break;
+                    default:
+                        value = random.nextBoolean();
+                        ab.put(Utf8Constant.of(key), (boolean) (Boolean) value);
+                }
+                attrs.put(key, value);
+            }
+            Attributes attributes = ab.build();
+            im.series.putIfAbsent(attributes, new Model(attrs, attributes, im.boundaries.length + 1));
+        }
+        return im;
+    }
+
+    private static void record(Random random, InstrumentModel im) {
+        for (Model s : im.series.values()) {
+            int records = random.nextInt(4);
+            boolean bound = random.nextBoolean();
+            for (int r = 0; r < records; r++) {
+                switch (im.kind) {
+                    case LONG_COUNTER: {
+                        long v = 1 + random.nextInt(1_000_000);
+                        if (bound) {
+                            ((LongCounter) im.instrument).bind(s.attributes).add(v);
+                        } else {
+                            ((LongCounter) im.instrument).add(v, s.attributes);
+                        }
+                        s.longValue += v;
+                        break;
+                    }
+                    case DOUBLE_COUNTER: {
+                        double v = 0.25 + random.nextInt(1000) / 8.0;
+                        ((DoubleCounter) im.instrument).add(v, s.attributes);
+                        s.doubleValue += v;
+                        break;
+                    }
+                    case LONG_UP_DOWN_COUNTER: {
+                        long v = random.nextInt(2000) - 1000;
+                        ((LongUpDownCounter) im.instrument).add(v, s.attributes);
+                        s.longValue += v;
+                        break;
+                    }
+                    case LONG_GAUGE: {
+                        long v = random.nextLong();
+                        ((LongGauge) im.instrument).set(v, s.attributes);
+                        s.longValue = v;
+                        break;
+                    }
+                    case DOUBLE_GAUGE: {
+                        double v = random.nextGaussian();
+                        ((DoubleGauge) im.instrument).bind(s.attributes).set(v);
+                        s.doubleValue = v;
+                        break;
+                    }
+                    case OBSERVABLE_LONG_COUNTER:
+                        s.longValue += 1 + random.nextInt(1000);
+                        break;
+                    case OBSERVABLE_DOUBLE_COUNTER:
+                        s.doubleValue += random.nextInt(1000) / 4.0;
+                        break;
+                    case OBSERVABLE_LONG_UP_DOWN_COUNTER:
+                        s.longValue += random.nextInt(2000) - 1000;
+                        break;
+                    case OBSERVABLE_LONG_GAUGE:
+                        s.longValue = random.nextLong();
+                        break;
+                    case OBSERVABLE_DOUBLE_GAUGE:
+                        s.doubleValue = random.nextGaussian();
+                        break;
+                    default: {
+                        double v = random.nextInt(4) == 0 ? random.nextInt(20000) : (random.nextGaussian() * 100);
+                        if (bound) {
+                            ((Histogram) im.instrument).bind(s.attributes).record(v);
+                        } else {
+                            ((Histogram) im.instrument).record(v, s.attributes);
+                        }
+                        s.doubleValue += v;
+                        s.count++;
+                        s.min = Math.min(s.min, v);
+                        s.max = Math.max(s.max, v);
+                        s.buckets[HistogramSeries.bucketOf(im.boundaries, v)]++;
+                    }
+                }
+                if (!s.recorded) {
+                    im.created.add(s);
+                }
+                s.recorded = true;
+            }
+        }
+    }
+
+    private static ExportMetricsServiceRequest expected(Resource resource, List<InstrumentationScope> scopes,
+            List<List<InstrumentModel>> models, boolean delta, long start, long previous, long now) throws Exception {
+        ResourceMetrics.Builder rm = ResourceMetrics.newBuilder()
+                .setResource(io.opentelemetry.proto.resource.v1.Resource.parseFrom(resource.toProtobuf()))
+                .setSchemaUrl(resource.schemaUrl());
+        for (int m = 0; m < scopes.size(); m++) {
+            ScopeMetrics.Builder sm = ScopeMetrics.newBuilder()
+                    .setScope(io.opentelemetry.proto.common.v1.InstrumentationScope.parseFrom(scopes.get(m).toProtobuf()))
+                    .setSchemaUrl(scopes.get(m).schemaUrl());
+            for (InstrumentModel im : models.get(m)) {
+                Metric metric = metric(im, delta, start, previous, now);
+                if (metric != null) {
+                    sm.addMetrics(metric);
+                }
+            }
+            if (sm.getMetricsCount() > 0) {
+                rm.addScopeMetrics(sm);
+            }
+        }
+        ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
+        if (rm.getScopeMetricsCount() > 0) {
+            request.addResourceMetrics(rm);
+        }
+        return request.build();
+    }
+
+    private static Metric metric(InstrumentModel im, boolean deltaPreference, long start, long previous, long now) {
+        Metric.Builder metric = Metric.newBuilder().setName(im.name).setDescription(im.description).setUnit(im.unit);
+        boolean delta = im.kind.delta(deltaPreference ? TemporalityPreference.DELTA : TemporalityPreference.CUMULATIVE);
+        AggregationTemporality temporality = delta ? AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
+                : AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+        long pointStart = delta ? previous : start;
+        int points = 0;
+        switch (im.kind) {
+            case OBSERVABLE_LONG_COUNTER:
+            case OBSERVABLE_DOUBLE_COUNTER:
+            case OBSERVABLE_LONG_UP_DOWN_COUNTER: {
+                Sum.Builder sum = Sum.newBuilder().setAggregationTemporality(temporality).setIsMonotonic(im.kind.monotonic);
+                for (Model s : im.created) {
+                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setStartTimeUnixNano(pointStart).setTimeUnixNano(now)
+                            .addAllAttributes(keyValues(s.attrs));
+                    if (im.kind.doublePoints()) {
+                        p.setAsDouble(delta ? s.doubleValue - s.previousDouble : s.doubleValue);
+                        s.previousDouble = s.doubleValue;
+                    } else {
+                        p.setAsInt(delta ? s.longValue - s.previousLong : s.longValue);
+                        s.previousLong = s.longValue;
+                    }
+                    sum.addDataPoints(p);
+                    points++;
+                }
+                metric.setSum(sum);
+                break;
+            }
+            case OBSERVABLE_LONG_GAUGE:
+            case OBSERVABLE_DOUBLE_GAUGE: {
+                Gauge.Builder gauge = Gauge.newBuilder();
+                for (Model s : im.created) {
+                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(now).addAllAttributes(keyValues(s.attrs));
+                    if (im.kind.doublePoints()) {
+                        p.setAsDouble(s.doubleValue);
+                    } else {
+                        p.setAsInt(s.longValue);
+                    }
+                    gauge.addDataPoints(p);
+                    points++;
+                }
+                metric.setGauge(gauge);
+                break;
+            }
+            case LONG_COUNTER:
+            case DOUBLE_COUNTER:
+            case LONG_UP_DOWN_COUNTER: {
+                Sum.Builder sum = Sum.newBuilder().setAggregationTemporality(temporality).setIsMonotonic(im.kind.monotonic);
+                for (Model s : im.created) {
+                    boolean isLong = im.kind != InstrumentKind.DOUBLE_COUNTER;
+                    boolean zero = isLong ? s.longValue == 0 : s.doubleValue == 0;
+                    if (delta && zero) {
+                        continue;
+                    }
+                    if (!s.recorded) {
+                        continue;
+                    }
+                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setStartTimeUnixNano(pointStart).setTimeUnixNano(now)
+                            .addAllAttributes(keyValues(s.attrs));
+                    if (isLong) {
+                        p.setAsInt(s.longValue);
+                    } else {
+                        p.setAsDouble(s.doubleValue);
+                    }
+                    sum.addDataPoints(p);
+                    points++;
+                }
+                metric.setSum(sum);
+                break;
+            }
+            case LONG_GAUGE:
+            case DOUBLE_GAUGE: {
+                Gauge.Builder gauge = Gauge.newBuilder();
+                for (Model s : im.created) {
+                    if (!s.recorded) {
+                        continue;
+                    }
+                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(now).addAllAttributes(keyValues(s.attrs));
+                    if (im.kind == InstrumentKind.LONG_GAUGE) {
+                        p.setAsInt(s.longValue);
+                    } else {
+                        p.setAsDouble(s.doubleValue);
+                    }
+                    gauge.addDataPoints(p);
+                    points++;
+                }
+                metric.setGauge(gauge);
+                break;
+            }
+            default: {
+                io.opentelemetry.proto.metrics.v1.Histogram.Builder h = io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                        .setAggregationTemporality(temporality);
+                for (Model s : im.created) {
+                    if (!s.recorded || (delta && s.count == 0)) {
+                        continue;
+                    }
+                    HistogramDataPoint.Builder p = HistogramDataPoint.newBuilder().setStartTimeUnixNano(pointStart).setTimeUnixNano(now)
+                            .setCount(s.count).setSum(s.doubleValue).addAllAttributes(keyValues(s.attrs));
+                    for (long b : s.buckets) {
+                        p.addBucketCounts(b);
+                    }
+                    for (double b : im.boundaries) {
+                        p.addExplicitBounds(b);
+                    }
+                    if (s.count > 0) {
+                        p.setMin(s.min).setMax(s.max);
+                    }
+                    h.addDataPoints(p);
+                    points++;
+                }
+                metric.setHistogram(h);
+            }
+        }
+        return points == 0 ? null : metric.build();
+    }
+
+    private static List<KeyValue> keyValues(Map<String, Object> attrs) {
+        List<KeyValue> list = new ArrayList<>();
+        for (Map.Entry<String, Object> e : attrs.entrySet()) {
+            Object v = e.getValue();
+            AnyValue.Builder any = AnyValue.newBuilder();
+            if (v instanceof String) {
+                any.setStringValue((String) v);
+            } else if (v instanceof Long) {
+                any.setIntValue((Long) v);
+            } else if (v instanceof Double) {
+                any.setDoubleValue((Double) v);
+            } else {
+                any.setBoolValue((Boolean) v);
+            }
+            list.add(KeyValue.newBuilder().setKey(e.getKey()).setValue(any).build());
+        }
+        return list;
+    }
+
+    @Test
+    void aCollectionLargerThanOneRequestIsSplitAndLosesNothing() throws Exception {
+        try (MeterProvider provider = MeterProvider.builder().exporter(new NoopExporter()).exportInterval(Duration.ofHours(1))
+                .maxRequestBytes(MeterProvider.MIN_REQUEST_BYTES).build();
+                CapturingSink sink = new CapturingSink(MeterProvider.MIN_REQUEST_BYTES, true)) {
+            Meter meter = provider.meter("split");
+            LongCounter counter = meter.longCounter("c").build();
+            Histogram histogram = meter.histogram("h").build();
+            Utf8Constant key = Utf8Constant.of("id");
+            for (int i = 0; i < 500; i++) {
+                Attributes a = Attributes.builder().put(key, i).build();
+                counter.add(i + 1, a);
+                histogram.record(i, a);
+            }
+            provider.collect(sink);
+            assertTrue(sink.requests.size() > 5, "several requests: " + sink.requests.size());
+            long counterTotal = 0;
+            long histogramCount = 0;
+            for (byte[] bytes : sink.requests) {
+                assertTrue(bytes.length <= MeterProvider.MIN_REQUEST_BYTES);
+                ExportMetricsServiceRequest r = ExportMetricsServiceRequest.parseFrom(bytes);
+                assertArrayEquals(r.toByteArray(), bytes);
+                for (Metric m : r.getResourceMetrics(0).getScopeMetrics(0).getMetricsList()) {
+                    if (m.hasSum()) {
+                        for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+                            counterTotal += p.getAsInt();
+                        }
+                    } else {
+                        for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
+                            histogramCount += p.getCount();
+                        }
+                    }
+                }
+            }
+            assertEquals(500L * 501 / 2, counterTotal);
+            assertEquals(500, histogramCount);
+            assertEquals(1000, sink.points);
+        }
+    }
+}
