@@ -1,6 +1,6 @@
 package io.ringtrace.bench.load;
 
-import io.ringtrace.engine.monitor.LatencyHistogram;
+import io.ringtrace.engine.ops.LatencyHistogram;
 import java.util.Arrays;
 import java.util.Locale;
 

@@ -11,7 +11,7 @@ import io.ringtrace.bench.SpanShape;
 import io.ringtrace.bench.sdk.MarshalingDiscardExporter;
 import io.ringtrace.bench.sdk.SdkShape;
 import io.ringtrace.bench.sdk.TimedSdkExporter;
-import io.ringtrace.engine.monitor.LatencyHistogram;
+import io.ringtrace.engine.ops.LatencyHistogram;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

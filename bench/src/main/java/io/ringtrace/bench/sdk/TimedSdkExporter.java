@@ -3,7 +3,7 @@ package io.ringtrace.bench.sdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.ringtrace.engine.monitor.LatencyHistogram;
+import io.ringtrace.engine.ops.LatencyHistogram;
 import java.util.Collection;
 
 /**
