@@ -47,7 +47,7 @@ class HttpExportAllocationTest extends ExporterTestBase {
                 perRequest[0], perRequest[0] / 64.0, perRequest[1], perRequest[1] / 512.0,
                 perRequest[2], perRequest[2] / 4096.0);
         assertIndependentOfRequestSize(perRequest);
-        assertEquals(0, exporter.extraChunks.get(), "every chunk was reused: the client had consumed it");
+        assertEquals(0, exporter.extraChunks(), "every chunk was reused: the client had consumed it");
     }
 
     @Test
