@@ -21,7 +21,7 @@ import javax.net.ssl.SSLContext;
  * {@code POST} on the JDK's {@link HttpClient} over HTTP/1.1 on the exporter's own executor
  * ({@link HttpTransport}), which also says which replies are retried. Each slot owns one prepared
  * request per signal, built once, whose body streams the slot's current request from off-heap
- * memory through the slot's four reused 16 KiB chunks ({@link HttpSlotBody}; gzip: deflated into
+ * memory through the slot's four reused 64 KiB chunks ({@link HttpSlotBody}; gzip: deflated into
  * them as the client asks for more), so no {@code byte[]} of the request is ever made.
  *
  * <h2>Bounds</h2>
