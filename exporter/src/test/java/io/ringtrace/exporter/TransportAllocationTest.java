@@ -5,17 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.OtlpReceiver;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,9 +38,6 @@ class TransportAllocationTest extends ExporterTestBase {
     private static final int WARMUP_REQUESTS = 600;
     private static final int MEASURED_REQUESTS = 200;
 
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
     @Test
     void grpcAllocatesLittlePerRequestAndNothingPerSpan() {
         OtlpReceiver receiver = track(OtlpReceiver.builder().countOnly().start());
@@ -63,7 +54,8 @@ class TransportAllocationTest extends ExporterTestBase {
         OtlpHttpReceiver receiver = closeAfterTest(OtlpHttpReceiver.builder().countOnly().start());
         OtlpHttpSpanExporter exporter = httpExporterTo(receiver);
 
-        long[] perRequest = measure(exporter, name -> name.startsWith("ringtrace-otlp-http") || name.startsWith("HttpClient-"), 3);
+        long[] perRequest = measure(exporter,
+                name -> name.startsWith("ringtrace-otlp-http") || name.startsWith("HttpClient-"), 3);
 
         report("OTLP/HTTP", perRequest);
         assertBound(perRequest, HTTP_MAX_BYTES_PER_SPAN);
@@ -74,20 +66,7 @@ class TransportAllocationTest extends ExporterTestBase {
     void theBoundFailsOnAVariantThatCopiesEachRequestToTheHeap() {
         OtlpReceiver receiver = track(OtlpReceiver.builder().countOnly().start());
         OtlpGrpcSpanExporter exporter = exporterTo(receiver);
-        SpanExporter copyingVariant = new SpanExporter() {
-            @Override
-            public void export(ExportRequest request) {
-                Bytes<?> payload = request.payload();
-                byte[] copy = new byte[(int) payload.readRemaining()]; // the deliberate per-byte garbage
-                payload.read(payload.readPosition(), copy, 0, copy.length);
-                exporter.export(request);
-            }
-
-            @Override
-            public void shutdown(long deadlineNanoTime) {
-                exporter.shutdown(deadlineNanoTime);
-            }
-        };
+        SpanExporter copyingVariant = AllocationMeter.copyingEachRequest(exporter);
 
         long[] perRequest = measure(copyingVariant, name -> name.startsWith("ringtrace-otlp"), 3);
 
@@ -115,54 +94,13 @@ class TransportAllocationTest extends ExporterTestBase {
         ReusableExportRequest medium = new ReusableExportRequest(offHeap(otlpRequest(512)), 512);
         ReusableExportRequest large = new ReusableExportRequest(offHeap(otlpRequest(4096)), 4096);
         for (int i = 0; i < WARMUP_REQUESTS; i++) {
-            exportAndWait(path, i % 2 == 0 ? medium : large);
+            AllocationMeter.exportAndWait(path, i % 2 == 0 ? medium : large);
         }
-        long[] threads = exportPathThreads(transportThread, expectedThreads);
-        return new long[] {allocatedPerRequest(path, medium, threads), allocatedPerRequest(path, large, threads)};
-    }
-
-    private static long allocatedPerRequest(SpanExporter path, ReusableExportRequest request, long[] threads) {
-        long before = sum(THREADS.getThreadAllocatedBytes(threads));
-        for (int i = 0; i < MEASURED_REQUESTS; i++) {
-            exportAndWait(path, request);
-        }
-        long after = sum(THREADS.getThreadAllocatedBytes(threads));
-        return (after - before) / MEASURED_REQUESTS;
-    }
-
-    private static void exportAndWait(SpanExporter path, ReusableExportRequest request) {
-        request.reset();
-        path.export(request);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!request.done) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("request not completed in 20 s");
-            }
-            LockSupport.parkNanos(20_000);
-        }
-        if (request.failure != null) {
-            throw new AssertionError("export failed: " + request.failure);
-        }
-    }
-
-    /** The calling thread and the transport's threads (at least {@code expected} of them). */
-    private static long[] exportPathThreads(Predicate<String> transportThread, int expected) {
-        List<Long> ids = new ArrayList<>();
-        ids.add(Thread.currentThread().getId());
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.isAlive() && transportThread.test(thread.getName())) {
-                ids.add(thread.getId());
-            }
-        }
-        assertTrue(ids.size() >= expected + 1, "the calling thread and the transport's threads: " + ids);
-        return ids.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static long sum(long[] values) {
-        long total = 0;
-        for (long value : values) {
-            total += Math.max(0, value);
-        }
-        return total;
+        long[] threads = AllocationMeter.callingThreadAnd(transportThread);
+        assertTrue(threads.length >= expectedThreads + 1, "the calling thread and the transport's threads");
+        return new long[] {
+            AllocationMeter.allocatedPerRequest(path, medium, threads, MEASURED_REQUESTS),
+            AllocationMeter.allocatedPerRequest(path, large, threads, MEASURED_REQUESTS)
+        };
     }
 }
