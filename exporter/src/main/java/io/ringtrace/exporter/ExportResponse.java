@@ -26,6 +26,13 @@ final class ExportResponse {
     /** The full-success answer (no {@code partial_success}). */
     static final ExportResponse FULL_SUCCESS = new ExportResponse(0, "", null);
 
+    /**
+     * The most bytes of a reply either transport reads into memory (this much per request in flight
+     * at worst). A reply is a count and a message, so 1 MiB leaves room for any message a receiver
+     * writes; a larger one still means the receiver has the request.
+     */
+    static final int MAX_REPLY_BYTES = 1 << 20;
+
     /** The most bytes of {@code error_message} read; the rest is skipped unread. */
     static final int MAX_ERROR_MESSAGE_BYTES = ReceiverText.MAX_CHARS;
 

@@ -2,15 +2,11 @@ package io.ringtrace.exporter;
 
 import io.grpc.Metadata;
 import io.grpc.NameResolverRegistry;
-import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.Signal;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -23,7 +19,7 @@ import java.util.regex.Pattern;
  * messages. An invalid value is an {@link IllegalArgumentException} naming the builder method or the
  * variable it came from.
  */
-public final class OtlpGrpcSpanExporterBuilder {
+public final class OtlpGrpcSpanExporterBuilder extends OtlpExporterBuilder<OtlpGrpcSpanExporterBuilder> {
 
     /** The OTLP/gRPC default endpoint. */
     public static final String DEFAULT_ENDPOINT = "http://localhost:4317";
@@ -40,19 +36,26 @@ public final class OtlpGrpcSpanExporterBuilder {
     /** Where {@link #endpoint} came from, as error messages name it: the method or the variable. */
     String endpointSetting = "endpoint";
     boolean insecure;
-    final Map<String, String> headers = new LinkedHashMap<>();
-    Duration timeout = DEFAULT_TIMEOUT;
-    boolean gzip;
-    Path trustedCertificates;
-    Path clientCertificate;
-    Path clientKey;
-    int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-    RetryPolicy retryPolicy = RetryPolicy.defaults();
     String loadBalancingPolicy;
     int eventLoopThreads = 1;
     boolean waitForReady = true;
 
     OtlpGrpcSpanExporterBuilder() {}
+
+    @Override
+    OtlpGrpcSpanExporterBuilder self() {
+        return this;
+    }
+
+    @Override
+    void environmentEndpoint(String value, String variable, boolean signalSpecific) {
+        endpoint(value, variable); // gRPC uses either endpoint variable as is
+    }
+
+    @Override
+    void environmentInsecure(boolean insecure) {
+        insecure(insecure);
+    }
 
     /**
      * The receiver. {@code http://host:port} is plain text, {@code https://host:port} is TLS (as the
@@ -101,6 +104,7 @@ public final class OtlpGrpcSpanExporterBuilder {
      * @param value printable ASCII; never logged
      * @return this builder
      */
+    @Override
     public OtlpGrpcSpanExporterBuilder addHeader(String key, String value) {
         String normalized = ExporterSettings.headerKey(key);
         if (normalized.endsWith(Metadata.BINARY_HEADER_SUFFIX) || normalized.startsWith("grpc-")) {
@@ -112,80 +116,6 @@ public final class OtlpGrpcSpanExporterBuilder {
             throw new IllegalArgumentException("header key '" + normalized + "' is not a valid gRPC metadata key");
         }
         headers.put(normalized, ExporterSettings.headerValue(normalized, value, "a gRPC metadata value"));
-        return this;
-    }
-
-    /**
-     * Sets the per-attempt deadline ({@code OTEL_EXPORTER_OTLP_TIMEOUT}). Default 10 s.
-     *
-     * @param timeout &gt; 0 and at most {@link #MAX_TIMEOUT} (1 h)
-     * @return this builder
-     */
-    public OtlpGrpcSpanExporterBuilder timeout(Duration timeout) {
-        this.timeout = ExporterSettings.timeout(timeout);
-        return this;
-    }
-
-    /**
-     * @param compression {@code gzip} or {@code none} (default)
-     * @return this builder
-     */
-    public OtlpGrpcSpanExporterBuilder compression(String compression) {
-        gzip = ExporterSettings.gzip(compression);
-        return this;
-    }
-
-    /**
-     * Trusts the CA certificates in this PEM file instead of the JVM's default trust store
-     * ({@code OTEL_EXPORTER_OTLP_CERTIFICATE}).
-     *
-     * @param caPem the PEM file
-     * @return this builder
-     */
-    public OtlpGrpcSpanExporterBuilder trustedCertificates(Path caPem) {
-        this.trustedCertificates = caPem;
-        return this;
-    }
-
-    /**
-     * Presents this client certificate (mTLS; {@code OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE} and
-     * {@code OTEL_EXPORTER_OTLP_CLIENT_KEY}).
-     *
-     * @param certificatePem the client certificate chain, PEM
-     * @param privateKeyPem the client's private key, PEM (PKCS#8)
-     * @return this builder
-     */
-    public OtlpGrpcSpanExporterBuilder clientCertificate(Path certificatePem, Path privateKeyPem) {
-        this.clientCertificate = certificatePem;
-        this.clientKey = privateKeyPem;
-        return this;
-    }
-
-    /**
-     * At most this many {@code Export} calls in flight at once (default {@value #DEFAULT_MAX_IN_FLIGHT};
-     * the OpenTelemetry SDK allows one). Requests beyond it wait in the exporter, in order.
-     *
-     * @param maxInFlight 1 to {@value #MAX_IN_FLIGHT_LIMIT}
-     * @return this builder
-     */
-    public OtlpGrpcSpanExporterBuilder maxInFlight(int maxInFlight) {
-        if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
-            throw new IllegalArgumentException(
-                    "maxInFlight must be in [1, " + MAX_IN_FLIGHT_LIMIT + "], got " + maxInFlight);
-        }
-        this.maxInFlight = maxInFlight;
-        return this;
-    }
-
-    /**
-     * @param retryPolicy how retryable failures are retried (default {@link RetryPolicy#defaults()})
-     * @return this builder
-     */
-    public OtlpGrpcSpanExporterBuilder retryPolicy(RetryPolicy retryPolicy) {
-        if (retryPolicy == null) {
-            throw new IllegalArgumentException("retryPolicy must not be null");
-        }
-        this.retryPolicy = retryPolicy;
         return this;
     }
 
@@ -229,89 +159,10 @@ public final class OtlpGrpcSpanExporterBuilder {
         return this;
     }
 
-    /**
-     * Applies the standard settings from {@code otel.*} system properties and the process environment
-     * (a property wins over its variable, as in the OpenTelemetry SDK); see {@link #fromEnvironment(Map)}.
-     *
-     * @return this builder
-     */
-    public OtlpGrpcSpanExporterBuilder fromEnvironment() {
-        return fromEnvironment(OtelConfiguration.system(), Signal.TRACES);
-    }
-
-    /**
-     * Applies the standard OTLP exporter variables found in {@code environment}, the signal-specific
-     * {@code OTEL_EXPORTER_OTLP_TRACES_X} taking precedence over {@code OTEL_EXPORTER_OTLP_X}:
-     * {@code ENDPOINT} (used as is for gRPC), {@code HEADERS} ({@code k1=v1,k2=v2}, values
-     * percent-decoded), {@code TIMEOUT} (milliseconds), {@code COMPRESSION} ({@code gzip}|{@code none}),
-     * {@code CERTIFICATE}, {@code CLIENT_CERTIFICATE}, {@code CLIENT_KEY}, {@code INSECURE}
-     * ({@code true}|{@code false}). {@code PROTOCOL}, if set, must be {@code grpc}
-     * ({@link OtlpExporters#fromEnvironment()} picks the exporter by protocol). Unset or empty
-     * variables leave the option as it is.
-     *
-     * @param environment variable names to values
-     * @return this builder
-     * @throws IllegalArgumentException if a variable has an invalid value (header values are not
-     *     repeated in the message)
-     */
-    public OtlpGrpcSpanExporterBuilder fromEnvironment(Map<String, String> environment) {
-        return fromEnvironment(environment, Signal.TRACES);
-    }
-
-    /**
-     * As {@link #fromEnvironment(Map)}, with {@code signal}'s own variables
-     * ({@code OTEL_EXPORTER_OTLP_METRICS_X}, {@code OTEL_EXPORTER_OTLP_LOGS_X}) winning over the
-     * general ones: for an exporter that carries that signal. The exporter sends requests of every
-     * signal over its one channel, each to its signal's service.
-     *
-     * @param environment variable names to values
-     * @param signal whose variables apply
-     * @return this builder
-     * @throws IllegalArgumentException if a variable has an invalid value
-     */
-    public OtlpGrpcSpanExporterBuilder fromEnvironment(Map<String, String> environment, Signal signal) {
-        return fromEnvironment(OtelConfiguration.of(environment), signal);
-    }
-
-    /** As {@link #fromEnvironment(Map, Signal)}, reading through a resolver ({@link OtelConfiguration}). */
+    @Override
     OtlpGrpcSpanExporterBuilder fromEnvironment(Function<String, String> environment, Signal signal) {
         OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.GRPC, signal);
-        OtlpEnvironment.apply(new OtlpEnvironment.Settings() {
-            @Override
-            public void endpoint(String value, String variable, boolean signalSpecific) {
-                OtlpGrpcSpanExporterBuilder.this.endpoint(value, variable);
-            }
-
-            @Override
-            public void insecure(boolean insecure) {
-                OtlpGrpcSpanExporterBuilder.this.insecure(insecure);
-            }
-
-            @Override
-            public void addHeader(String key, String value) {
-                OtlpGrpcSpanExporterBuilder.this.addHeader(key, value);
-            }
-
-            @Override
-            public void timeout(Duration timeout) {
-                OtlpGrpcSpanExporterBuilder.this.timeout(timeout);
-            }
-
-            @Override
-            public void compression(String compression) {
-                OtlpGrpcSpanExporterBuilder.this.compression(compression);
-            }
-
-            @Override
-            public void trustedCertificates(Path caPem) {
-                OtlpGrpcSpanExporterBuilder.this.trustedCertificates(caPem);
-            }
-
-            @Override
-            public void clientCertificate(Path certificatePem, Path keyPem) {
-                OtlpGrpcSpanExporterBuilder.this.clientCertificate(certificatePem, keyPem);
-            }
-        }, environment, signal);
+        applyEnvironment(environment, signal);
         return this;
     }
 

@@ -1,14 +1,9 @@
 package io.ringtrace.exporter;
 
-import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.Signal;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -20,7 +15,7 @@ import java.util.function.Function;
  * messages. An invalid value is an {@link IllegalArgumentException} naming the builder method or the
  * variable it came from.
  */
-public final class OtlpHttpSpanExporterBuilder {
+public final class OtlpHttpSpanExporterBuilder extends OtlpExporterBuilder<OtlpHttpSpanExporterBuilder> {
 
     /** The OTLP/HTTP default traces URL. */
     public static final String DEFAULT_ENDPOINT = "http://localhost:4318/v1/traces";
@@ -32,16 +27,23 @@ public final class OtlpHttpSpanExporterBuilder {
     /** {@code OTEL_EXPORTER_OTLP_ENDPOINT}: the base every other signal's path is appended to, or null. */
     String base;
     String endpointSetting = "endpoint";
-    final Map<String, String> headers = new LinkedHashMap<>();
-    Duration timeout = OtlpGrpcSpanExporterBuilder.DEFAULT_TIMEOUT;
-    boolean gzip;
-    Path trustedCertificates;
-    Path clientCertificate;
-    Path clientKey;
-    int maxInFlight = OtlpGrpcSpanExporterBuilder.DEFAULT_MAX_IN_FLIGHT;
-    RetryPolicy retryPolicy = RetryPolicy.defaults();
 
     OtlpHttpSpanExporterBuilder() {}
+
+    @Override
+    OtlpHttpSpanExporterBuilder self() {
+        return this;
+    }
+
+    @Override
+    void environmentEndpoint(String value, String variable, boolean signalSpecific) {
+        // every signal's URL is read by fromEnvironment itself: the base gets each signal's path
+    }
+
+    @Override
+    void environmentInsecure(boolean insecure) {
+        // a URL's scheme says whether it is TLS
+    }
 
     /**
      * The full URL requests are POSTed to, used as is (as {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}):
@@ -157,6 +159,7 @@ public final class OtlpHttpSpanExporterBuilder {
      * @param value printable ASCII; never logged
      * @return this builder
      */
+    @Override
     public OtlpHttpSpanExporterBuilder addHeader(String key, String value) {
         String normalized = ExporterSettings.headerKey(key);
         for (int i = 0; i < normalized.length(); i++) {
@@ -182,127 +185,7 @@ public final class OtlpHttpSpanExporterBuilder {
         return this;
     }
 
-    /**
-     * Sets the per-attempt deadline, from sending to the whole reply ({@code OTEL_EXPORTER_OTLP_TIMEOUT}).
-     * Default 10 s.
-     *
-     * @param timeout &gt; 0 and at most {@link OtlpGrpcSpanExporterBuilder#MAX_TIMEOUT} (1 h)
-     * @return this builder
-     */
-    public OtlpHttpSpanExporterBuilder timeout(Duration timeout) {
-        this.timeout = ExporterSettings.timeout(timeout);
-        return this;
-    }
-
-    /**
-     * @param compression {@code gzip} or {@code none} (default)
-     * @return this builder
-     */
-    public OtlpHttpSpanExporterBuilder compression(String compression) {
-        gzip = ExporterSettings.gzip(compression);
-        return this;
-    }
-
-    /**
-     * Trusts the CA certificates in this PEM file instead of the JVM's default trust store
-     * ({@code OTEL_EXPORTER_OTLP_CERTIFICATE}).
-     *
-     * @param caPem the PEM file
-     * @return this builder
-     */
-    public OtlpHttpSpanExporterBuilder trustedCertificates(Path caPem) {
-        this.trustedCertificates = caPem;
-        return this;
-    }
-
-    /**
-     * Presents this client certificate (mTLS; {@code OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE} and
-     * {@code OTEL_EXPORTER_OTLP_CLIENT_KEY}).
-     *
-     * @param certificatePem the client certificate chain, PEM
-     * @param privateKeyPem the client's private key, PEM (PKCS#8, EC or RSA)
-     * @return this builder
-     */
-    public OtlpHttpSpanExporterBuilder clientCertificate(Path certificatePem, Path privateKeyPem) {
-        this.clientCertificate = certificatePem;
-        this.clientKey = privateKeyPem;
-        return this;
-    }
-
-    /**
-     * At most this many requests in flight at once (default
-     * {@value OtlpGrpcSpanExporterBuilder#DEFAULT_MAX_IN_FLIGHT}); each uses its own HTTP/1.1
-     * connection. Requests beyond it wait in the exporter, in order.
-     *
-     * @param maxInFlight 1 to {@value OtlpGrpcSpanExporterBuilder#MAX_IN_FLIGHT_LIMIT}
-     * @return this builder
-     */
-    public OtlpHttpSpanExporterBuilder maxInFlight(int maxInFlight) {
-        if (maxInFlight < 1 || maxInFlight > OtlpGrpcSpanExporterBuilder.MAX_IN_FLIGHT_LIMIT) {
-            throw new IllegalArgumentException("maxInFlight must be in [1, "
-                    + OtlpGrpcSpanExporterBuilder.MAX_IN_FLIGHT_LIMIT + "], got " + maxInFlight);
-        }
-        this.maxInFlight = maxInFlight;
-        return this;
-    }
-
-    /**
-     * @param retryPolicy how retryable failures are retried (default {@link RetryPolicy#defaults()})
-     * @return this builder
-     */
-    public OtlpHttpSpanExporterBuilder retryPolicy(RetryPolicy retryPolicy) {
-        if (retryPolicy == null) {
-            throw new IllegalArgumentException("retryPolicy must not be null");
-        }
-        this.retryPolicy = retryPolicy;
-        return this;
-    }
-
-    /**
-     * Applies the standard settings from {@code otel.*} system properties and the process environment
-     * (a property wins over its variable, as in the OpenTelemetry SDK); see {@link #fromEnvironment(Map)}.
-     *
-     * @return this builder
-     */
-    public OtlpHttpSpanExporterBuilder fromEnvironment() {
-        return fromEnvironment(OtelConfiguration.system(), Signal.TRACES);
-    }
-
-    /**
-     * Applies the standard OTLP exporter variables found in {@code environment}, the signal-specific
-     * {@code OTEL_EXPORTER_OTLP_TRACES_X} taking precedence over {@code OTEL_EXPORTER_OTLP_X}:
-     * {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} is used as is, {@code OTEL_EXPORTER_OTLP_ENDPOINT}
-     * gets {@code v1/traces} appended; {@code HEADERS}, {@code TIMEOUT}, {@code COMPRESSION},
-     * {@code CERTIFICATE}, {@code CLIENT_CERTIFICATE}, {@code CLIENT_KEY} as for gRPC;
-     * {@code INSECURE} has no meaning for URLs and is ignored. {@code PROTOCOL}, if set, must be
-     * {@code http/protobuf}.
-     *
-     * @param environment variable names to values
-     * @return this builder
-     * @throws IllegalArgumentException if a variable has an invalid value (header values are not
-     *     repeated in the message)
-     */
-    public OtlpHttpSpanExporterBuilder fromEnvironment(Map<String, String> environment) {
-        return fromEnvironment(environment, Signal.TRACES);
-    }
-
-    /**
-     * As {@link #fromEnvironment(Map)}, with {@code signal}'s own variables
-     * ({@code OTEL_EXPORTER_OTLP_METRICS_X}, {@code OTEL_EXPORTER_OTLP_LOGS_X}) winning over the
-     * general ones for the options shared by all signals (headers, timeout, compression,
-     * certificates). Each signal's URL comes from its own {@code ..._<SIGNAL>_ENDPOINT} (as is) or
-     * from {@code OTEL_EXPORTER_OTLP_ENDPOINT} + {@code v1/<signal>}, whatever {@code signal} is.
-     *
-     * @param environment variable names to values
-     * @param signal whose variables apply to the shared options
-     * @return this builder
-     * @throws IllegalArgumentException if a variable has an invalid value
-     */
-    public OtlpHttpSpanExporterBuilder fromEnvironment(Map<String, String> environment, Signal signal) {
-        return fromEnvironment(OtelConfiguration.of(environment), signal);
-    }
-
-    /** As {@link #fromEnvironment(Map, Signal)}, reading through a resolver ({@link OtelConfiguration}). */
+    @Override
     OtlpHttpSpanExporterBuilder fromEnvironment(Function<String, String> environment, Signal signal) {
         OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.HTTP_PROTOBUF, signal);
         String general = environment.apply("OTEL_EXPORTER_OTLP_ENDPOINT");
@@ -320,42 +203,7 @@ public final class OtlpHttpSpanExporterBuilder {
                 endpoint(each, value, variable);
             }
         }
-        OtlpEnvironment.apply(new OtlpEnvironment.Settings() {
-            @Override
-            public void endpoint(String value, String variable, boolean signalSpecific) {
-                // every signal's URL was read above
-            }
-
-            @Override
-            public void insecure(boolean insecure) {
-                // a URL's scheme says whether it is TLS
-            }
-
-            @Override
-            public void addHeader(String key, String value) {
-                OtlpHttpSpanExporterBuilder.this.addHeader(key, value);
-            }
-
-            @Override
-            public void timeout(Duration timeout) {
-                OtlpHttpSpanExporterBuilder.this.timeout(timeout);
-            }
-
-            @Override
-            public void compression(String compression) {
-                OtlpHttpSpanExporterBuilder.this.compression(compression);
-            }
-
-            @Override
-            public void trustedCertificates(Path caPem) {
-                OtlpHttpSpanExporterBuilder.this.trustedCertificates(caPem);
-            }
-
-            @Override
-            public void clientCertificate(Path certificatePem, Path keyPem) {
-                OtlpHttpSpanExporterBuilder.this.clientCertificate(certificatePem, keyPem);
-            }
-        }, environment, signal);
+        applyEnvironment(environment, signal);
         return this;
     }
 

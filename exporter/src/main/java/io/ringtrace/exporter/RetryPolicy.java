@@ -4,16 +4,18 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How {@link OtlpGrpcSpanExporter} retries a request that failed with a retryable status.
+ * How the OTLP exporters ({@link OtlpGrpcSpanExporter}, {@link OtlpHttpSpanExporter}) retry a request
+ * that failed with a retryable status.
  *
  * <p>Exponential backoff with jitter, with the OpenTelemetry Java SDK's defaults
  * ({@code io.opentelemetry.sdk.common.export.RetryPolicy}): at most 5 attempts including the first,
  * initial backoff 1 s, maximum backoff 5 s, multiplier 1.5; each wait is the current backoff times a
- * random factor in [0.8, 1.2), as the SDK does. A {@code google.rpc.RetryInfo.retry_delay} sent by
- * the receiver replaces the computed wait (OTLP/gRPC throttling). On top of the SDK, the total time
- * one request may spend from its first attempt to the start of its last is bounded by
- * {@link #maxElapsed()} (default 60 s): while a request waits to retry, its buffer stays in flight,
- * so this bound is also how long a dead receiver can hold one of the engine's request buffers.
+ * random factor in [0.8, 1.2), as the SDK does. A receiver's throttling hint replaces the computed
+ * wait: {@code google.rpc.RetryInfo.retry_delay} (OTLP/gRPC) or {@code Retry-After} (OTLP/HTTP).
+ * On top of the SDK, the total time one request may spend from its first attempt to the start of
+ * its last is bounded by {@link #maxElapsed()} (default 60 s): while a request waits to retry, its
+ * buffer stays in flight, so this bound is also how long a dead receiver can hold one of the
+ * engine's request buffers.
  * Immutable.
  */
 public final class RetryPolicy {

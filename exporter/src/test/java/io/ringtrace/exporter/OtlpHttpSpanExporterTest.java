@@ -91,12 +91,12 @@ class OtlpHttpSpanExporterTest extends ExporterTestBase {
     @Test
     void retryAfterAsAnHttpDate() {
         String inThreeSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3));
-        long nanos = OtlpHttpSpanExporter.retryAfterNanos(inThreeSeconds);
+        long nanos = HttpTransport.retryAfterNanos(inThreeSeconds);
         assertTrue(nanos > TimeUnit.SECONDS.toNanos(1) && nanos <= TimeUnit.SECONDS.toNanos(3), "delay " + nanos);
-        assertEquals(0, OtlpHttpSpanExporter.retryAfterNanos("Wed, 21 Oct 2015 07:28:00 GMT"), "a past date: now");
-        assertEquals(TimeUnit.SECONDS.toNanos(120), OtlpHttpSpanExporter.retryAfterNanos(" 120 "));
-        assertEquals(RetryableStatus.NO_RETRY_INFO, OtlpHttpSpanExporter.retryAfterNanos("soon"));
-        assertEquals(RetryableStatus.NO_RETRY_INFO, OtlpHttpSpanExporter.retryAfterNanos(null));
+        assertEquals(0, HttpTransport.retryAfterNanos("Wed, 21 Oct 2015 07:28:00 GMT"), "a past date: now");
+        assertEquals(TimeUnit.SECONDS.toNanos(120), HttpTransport.retryAfterNanos(" 120 "));
+        assertEquals(RetryableStatus.NO_RETRY_INFO, HttpTransport.retryAfterNanos("soon"));
+        assertEquals(RetryableStatus.NO_RETRY_INFO, HttpTransport.retryAfterNanos(null));
     }
 
     @Test

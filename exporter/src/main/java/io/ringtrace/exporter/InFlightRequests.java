@@ -1,0 +1,495 @@
+package io.ringtrace.exporter;
+
+import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.ExportRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * The transport-agnostic half of an export stage, shared by OTLP/gRPC and OTLP/HTTP and by every
+ * signal: at most {@code maxInFlight} requests in flight, a FIFO waiting list, the retry schedule of
+ * a {@link RetryPolicy}, completion of every request exactly once, and the drain at shutdown. A
+ * {@link Transport} sends single attempts and says how each ended.
+ *
+ * <h2>Flow of one request</h2>
+ * {@link #export(ExportRequest)} (serializer thread) takes a free slot, or, if all are busy, appends
+ * the request to the waiting list and returns at once. A slot sends one attempt at a time. A
+ * delivered attempt completes the request with {@link ExportRequest#succeeded(long)} (the
+ * {@code partial_success} rejected count, never retried); a retryable failure schedules another
+ * attempt on the same slot after the policy's backoff (or the receiver's throttling delay), the
+ * buffer staying in flight meanwhile, within the policy's attempts and time budget; anything else
+ * completes it with {@link DropReason#EXPORT_FAILED}. A freed slot takes the next waiting request.
+ *
+ * <h2>Bounds</h2>
+ * At most {@code maxInFlight} requests in flight. The waiting list never blocks the serializer; it
+ * holds at most the requests the engine has lent and not got back (each owns one of the engine's
+ * fixed request buffers), so when every buffer is lent the serializer waits and backpressure reaches
+ * the ring, never the heap. Retry timers run on the transport's scheduler; at most one per slot.
+ *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown(long)} lets attempts in flight and waiting requests finish until the deadline; a
+ * retry that could only start after it is cut at once. At the deadline, waiting requests and pending
+ * retries complete with {@link DropReason#SHUTDOWN} and attempts on the wire are cancelled; whatever
+ * has not reported half a second later is completed with {@code SHUTDOWN} too.
+ *
+ * @param <S> the transport's state per slot
+ */
+final class InFlightRequests<S> {
+
+    /** After the deadline's cancels, how long shutdown waits for the transport to report them. */
+    private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final Transport<S> transport;
+    private final RetryPolicy retryPolicy;
+    /** Retry timers, and first attempts when they must not run on the serializer. */
+    private final ScheduledExecutorService scheduler;
+    private final boolean firstAttemptOnScheduler;
+    private final ExportLog log;
+    private final List<ExportSlot<S>> slots;
+
+    /** Guards the slots' state, the waiting list and the shutdown flags. Never held while calling out. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the last busy slot becomes free with nothing waiting. */
+    private final Condition idle = lock.newCondition();
+    private final List<ExportSlot<S>> freeSlots;
+    private final ArrayDeque<ExportRequest> waiting = new ArrayDeque<>(16);
+    private boolean shuttingDown;
+    private long shutdownDeadlineNanos;
+    /** The shutdown deadline has passed: nothing new starts, whatever completes is SHUTDOWN. */
+    private boolean cut;
+
+    /**
+     * @param transport sends the attempts
+     * @param maxInFlight the most requests in flight, &gt;= 1
+     * @param retryPolicy when and how often to retry
+     * @param scheduler runs retry timers; shut down by the transport's owner after {@link #shutdown}
+     * @param firstAttemptOnScheduler whether {@link #export} hands the first attempt to the scheduler
+     *     instead of starting it on the calling thread (when sending does work, like compression, that
+     *     must not run on the serializer)
+     * @param log where drops, rejections and unreadable replies are reported (rate-limited)
+     */
+    InFlightRequests(Transport<S> transport, int maxInFlight, RetryPolicy retryPolicy,
+                     ScheduledExecutorService scheduler, boolean firstAttemptOnScheduler, System.Logger log) {
+        this.transport = transport;
+        this.retryPolicy = retryPolicy;
+        this.scheduler = scheduler;
+        this.firstAttemptOnScheduler = firstAttemptOnScheduler;
+        this.log = new ExportLog(log);
+        this.slots = new ArrayList<>(maxInFlight);
+        this.freeSlots = new ArrayList<>(maxInFlight);
+        for (int i = 0; i < maxInFlight; i++) {
+            ExportSlot<S> slot = new ExportSlot<>(this, transport.newSlotState());
+            slots.add(slot);
+            freeSlots.add(slot);
+        }
+    }
+
+    /** @return the most requests in flight */
+    int maxInFlight() {
+        return slots.size();
+    }
+
+    // ------------------------------------------------------------------ the export path
+
+    /**
+     * Starts shipping {@code request}: on a free slot now, else after the requests waiting before it.
+     * Never blocks and never throws for a network problem; a request handed in after
+     * {@link #shutdown(long)} began is completed at once with {@link DropReason#SHUTDOWN}.
+     *
+     * <p>Ownership: when this method throws, it has kept no reference to the request (it failed
+     * before taking it: a null request or payload). Once it has taken the request (into a slot or the
+     * waiting list), it completes it exactly once and does not throw.
+     *
+     * @param request the sealed request
+     * @throws NullPointerException if {@code request} or its payload is null (request not taken)
+     */
+    void export(ExportRequest request) {
+        if (request == null) {
+            throw new NullPointerException("request");
+        }
+        // Everything about the request that can throw is read before it is taken.
+        Bytes<?> payload = request.payload();
+        if (payload == null) {
+            throw new NullPointerException("request.payload()");
+        }
+        long payloadStart = payload.readPosition();
+        long payloadEnd = payload.readLimit();
+        ExportSlot<S> slot = null;
+        boolean refused = false;
+        lock.lock();
+        try {
+            if (shuttingDown) {
+                refused = true;
+            } else if (!freeSlots.isEmpty()) {
+                slot = freeSlots.remove(freeSlots.size() - 1);
+                slot.assign(request, payload, payloadStart, payloadEnd); // field stores only: cannot throw
+            } else {
+                waiting.addLast(request);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refused) {
+            complete(request, -1, DropReason.SHUTDOWN);
+        } else if (slot != null) {
+            if (firstAttemptOnScheduler) {
+                startOnScheduler(slot);
+            } else {
+                startAttempt(slot, request);
+            }
+        }
+    }
+
+    private void startOnScheduler(ExportSlot<S> slot) {
+        try {
+            scheduler.execute(slot.starter);
+        } catch (RejectedExecutionException e) {
+            finish(slot, null, -1, DropReason.SHUTDOWN);
+        }
+    }
+
+    /** @return the request the slot carries now, or null */
+    ExportRequest currentRequest(ExportSlot<S> slot) {
+        lock.lock();
+        try {
+            return slot.request;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts one attempt of {@code request}, which the slot carries, unless shutdown completed it meanwhile. */
+    void startAttempt(ExportSlot<S> slot, ExportRequest request) {
+        if (request == null) {
+            return; // completed by a shutdown that reached its deadline before this start ran
+        }
+        long attemptId;
+        lock.lock();
+        try {
+            if (slot.request != request) {
+                return; // completed by a shutdown that reached its deadline meanwhile
+            }
+            if (cut) {
+                attemptId = -1; // the deadline passed between this attempt's scheduling and now
+            } else {
+                if (slot.attempts == 0) {
+                    slot.firstAttemptNanos = System.nanoTime();
+                }
+                slot.attempts++;
+                attemptId = ++slot.attemptId;
+                transport.arm(slot.state(), slot, attemptId);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (attemptId < 0) {
+            finish(slot, request, -1, DropReason.SHUTDOWN);
+        } else {
+            transport.send(slot, attemptId, request);
+        }
+    }
+
+    void track(ExportSlot<S> slot, long attemptId, Transport.Cancellable call) {
+        boolean cancelNow;
+        lock.lock();
+        try {
+            if (slot.attemptId != attemptId || slot.request == null) {
+                return; // the attempt has already ended
+            }
+            slot.call = call;
+            // The deadline's cut ran before this attempt was tracked and could not cancel it: do it here.
+            cancelNow = cut;
+        } finally {
+            lock.unlock();
+        }
+        if (cancelNow) {
+            call.cancel();
+        }
+    }
+
+    /** @return the slot's request if {@code attemptId} is its current attempt (which has now ended), else null */
+    private ExportRequest ended(ExportSlot<S> slot, long attemptId) {
+        lock.lock();
+        try {
+            return endedUnderLock(slot, attemptId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ExportRequest endedUnderLock(ExportSlot<S> slot, long attemptId) {
+        if (slot.attemptId != attemptId || slot.request == null) {
+            return null; // stale: the request was completed by shutdown
+        }
+        slot.call = null;
+        return slot.request;
+    }
+
+    void delivered(ExportSlot<S> slot, long attemptId, ExportResponse response, boolean unread, String answer) {
+        ExportRequest request = ended(slot, attemptId);
+        if (request != null) {
+            log.delivered(request, transport.destination(request.signal()), answer, response, unread);
+            finish(slot, request, response.rejectedSpans, null);
+        }
+    }
+
+    void cancelled(ExportSlot<S> slot, long attemptId) {
+        ExportRequest request = ended(slot, attemptId);
+        if (request != null) {
+            finish(slot, request, -1, DropReason.SHUTDOWN);
+        }
+    }
+
+    void failed(ExportSlot<S> slot, long attemptId, boolean retryable, long serverDelayNanos,
+                Transport.FailureDescription description) {
+        DropReason failure;
+        String decision = null;
+        ExportRequest request;
+        lock.lock();
+        try {
+            request = endedUnderLock(slot, attemptId);
+            if (request == null) {
+                return;
+            }
+            if (cut) {
+                failure = DropReason.SHUTDOWN;
+            } else if (!retryable) {
+                failure = DropReason.EXPORT_FAILED;
+                decision = "not retryable";
+            } else if (slot.attempts >= retryPolicy.maxAttempts()) {
+                failure = DropReason.EXPORT_FAILED;
+                decision = "gave up after " + slot.attempts + " attempts";
+            } else {
+                long waitNanos = retryPolicy.waitNanos(slot.attempts, serverDelayNanos);
+                long retryAt = System.nanoTime() + Math.min(waitNanos, Long.MAX_VALUE / 4);
+                if (waitNanos > retryPolicy.maxElapsedNanos()
+                        || retryAt - slot.firstAttemptNanos > retryPolicy.maxElapsedNanos()) {
+                    failure = DropReason.EXPORT_FAILED;
+                    decision = "retry budget of " + retryPolicy.maxElapsed() + " used up";
+                } else if (shuttingDown && retryAt - shutdownDeadlineNanos > 0) {
+                    failure = DropReason.SHUTDOWN; // the retry could only start after the deadline
+                } else if (scheduleRetry(slot, waitNanos, retryAt)) {
+                    return; // the buffer stays in flight until the retry's outcome
+                } else {
+                    failure = DropReason.SHUTDOWN;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (decision != null) {
+            log.dropped(request, decision, description);
+        }
+        finish(slot, request, -1, failure);
+    }
+
+    /** Under the lock: arms the slot's retry timer; false if the scheduler is gone. */
+    private boolean scheduleRetry(ExportSlot<S> slot, long waitNanos, long retryAt) {
+        long attemptId = slot.attemptId;
+        try {
+            slot.retryAtNanos = retryAt;
+            slot.retryTimer = scheduler.schedule(() -> retryNow(slot, attemptId), waitNanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            slot.retryTimer = null;
+            return false;
+        }
+    }
+
+    private void retryNow(ExportSlot<S> slot, long attemptId) {
+        ExportRequest request;
+        lock.lock();
+        try {
+            if (slot.attemptId != attemptId || slot.request == null || slot.retryTimer == null) {
+                return; // cut by shutdown meanwhile
+            }
+            slot.retryTimer = null;
+            request = slot.request;
+        } finally {
+            lock.unlock();
+        }
+        request.retrying();
+        transport.beforeRetry();
+        startAttempt(slot, request);
+    }
+
+    /**
+     * Completes the slot's request exactly once, if the slot still carries {@code expected} (null:
+     * any), and moves the slot on to the next waiting request (or frees it). {@code rejected} &gt;= 0
+     * with a null {@code reason} means success.
+     */
+    private void finish(ExportSlot<S> slot, ExportRequest expected, long rejected, DropReason reason) {
+        ExportRequest request;
+        ExportRequest next = null;
+        lock.lock();
+        try {
+            request = slot.request;
+            if (request == null || (expected != null && request != expected)) {
+                return; // already completed (shutdown raced with the attempt's end)
+            }
+            slot.release();
+            // From here on the transport reads nothing of the payload: the engine may reuse or free it.
+            transport.release(slot.state());
+            if (!cut) {
+                next = waiting.pollFirst();
+            }
+            if (next != null) {
+                slot.assign(next);
+            } else {
+                freeSlots.add(slot);
+                if (freeSlots.size() == slots.size() && waiting.isEmpty()) {
+                    idle.signalAll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        complete(request, rejected, reason);
+        if (next != null) {
+            startAttempt(slot, next);
+        }
+    }
+
+    private void complete(ExportRequest request, long rejected, DropReason reason) {
+        try {
+            if (reason == null) {
+                request.succeeded(rejected);
+            } else {
+                request.failed(reason);
+            }
+        } catch (RuntimeException e) {
+            log.completionFailed(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever
+     * is left with {@link DropReason#SHUTDOWN}. Returns once every request handed to {@link #export}
+     * has been completed (at most about half a second after the deadline, while the transport reports
+     * the attempts cancelled at the deadline). Later calls return at once.
+     *
+     * @param deadlineNanoTime the {@link System#nanoTime()} by which to be done
+     * @return false if an earlier call already shut it down
+     */
+    boolean shutdown(long deadlineNanoTime) {
+        List<ExportSlot<S>> cutRetries = new ArrayList<>();
+        lock.lock();
+        try {
+            if (shuttingDown) {
+                return false;
+            }
+            shuttingDown = true;
+            shutdownDeadlineNanos = deadlineNanoTime;
+            for (ExportSlot<S> slot : slots) {
+                // A retry that would start after the deadline can never finish in time: cut it now.
+                if (slot.retryTimer != null && slot.retryAtNanos - deadlineNanoTime > 0) {
+                    slot.retryTimer.cancel(false);
+                    slot.retryTimer = null;
+                    cutRetries.add(slot);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ExportSlot<S> slot : cutRetries) {
+            finish(slot, null, -1, DropReason.SHUTDOWN);
+        }
+        if (!awaitIdle(deadlineNanoTime)) {
+            cutAtDeadline();
+            if (!awaitIdle(System.nanoTime() + CANCEL_GRACE_NANOS)) {
+                for (ExportSlot<S> slot : slots) {
+                    finish(slot, null, -1, DropReason.SHUTDOWN); // no-op for slots already completed
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean awaitIdle(long deadlineNanoTime) {
+        lock.lock();
+        try {
+            while (freeSlots.size() < slots.size() || !waiting.isEmpty()) {
+                long left = deadlineNanoTime - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The deadline passed: drop the waiting requests, cut retry timers, cancel attempts on the wire. */
+    private void cutAtDeadline() {
+        List<ExportRequest> dropped;
+        List<ExportSlot<S>> timerSlots = new ArrayList<>();
+        List<Transport.Cancellable> calls = new ArrayList<>();
+        lock.lock();
+        try {
+            cut = true;
+            dropped = new ArrayList<>(waiting);
+            waiting.clear();
+            for (ExportSlot<S> slot : slots) {
+                if (slot.retryTimer != null) {
+                    slot.retryTimer.cancel(false);
+                    slot.retryTimer = null;
+                    timerSlots.add(slot);
+                } else if (slot.call != null) {
+                    calls.add(slot.call);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ExportRequest request : dropped) {
+            complete(request, -1, DropReason.SHUTDOWN);
+        }
+        for (ExportSlot<S> slot : timerSlots) {
+            finish(slot, null, -1, DropReason.SHUTDOWN);
+        }
+        for (Transport.Cancellable call : calls) {
+            call.cancel(); // the transport then reports the attempt's end: SHUTDOWN, as cut is set
+        }
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    /** @return requests in an attempt or waiting for a retry (at most {@code maxInFlight}) */
+    int inFlight() {
+        lock.lock();
+        try {
+            return slots.size() - freeSlots.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return requests waiting for a free slot */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "maxInFlight=" + slots.size() + ", " + retryPolicy;
+    }
+}
