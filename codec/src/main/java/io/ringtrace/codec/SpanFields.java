@@ -51,11 +51,6 @@ abstract class SpanFields extends SpanSlotWriter {
         super(limits, area, base, capacity, overflow);
     }
 
-    /** @return this record, for chaining */
-    final SpanRecord self() {
-        return (SpanRecord) this;
-    }
-
     /**
      * The scope last set; it counts only while the span's {@code SCOPE_SET} bit is on. reset()
      * clears the bit (with the rest of the header) instead of the reference, and setters store the
@@ -370,18 +365,6 @@ abstract class SpanFields extends SpanSlotWriter {
         return self();
     }
 
-    // ---------------------------------------------------------------- refused calls
-
-    final IllegalArgumentException refused(String message) {
-        bit(FILL_FAILED, true);
-        return new IllegalArgumentException(message);
-    }
-
-    final IllegalStateException refusedOutOfOrder(String message) {
-        bit(FILL_FAILED, true);
-        return new IllegalStateException(message);
-    }
-
     // ---------------------------------------------------------------- getters
 
     /** @return the limits */
@@ -437,11 +420,6 @@ abstract class SpanFields extends SpanSlotWriter {
     /** @return the status code */
     public int statusCode() {
         return area[base + STATUS_CODE];
-    }
-
-    /** @return whether a setter refused its arguments since reset(): the encoder then refuses the record */
-    public boolean fillFailed() {
-        return bit(FILL_FAILED);
     }
 
     /** @return whether trace id and span id are set (not all zeros): the encoder accepts only such records */

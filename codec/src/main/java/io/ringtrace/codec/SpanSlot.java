@@ -110,14 +110,14 @@ public final class SpanSlot {
     static final int EVENT_PREFIX_BYTES = 8;
     /** Per link, in front of its body: body length, dropped attribute count, flags. */
     static final int LINK_PREFIX_BYTES = 12;
-    static final int PREFIX_BODY_LENGTH = 0;
-    static final int PREFIX_DROPPED = 4;
+    static final int PREFIX_BODY_LENGTH = SlotWriter.PREFIX_BODY_LENGTH;
+    static final int PREFIX_DROPPED = SlotWriter.PREFIX_DROPPED;
     static final int PREFIX_FLAGS = 8;
 
-    static final int FILL_FAILED = 1;
+    static final int FILL_FAILED = SlotFormat.FILL_FAILED;
     static final int LATEST_EVENT_DROPPED = 2;
     static final int LATEST_LINK_DROPPED = 4;
-    static final int TOO_LARGE = 8;
+    static final int TOO_LARGE = SlotFormat.TOO_LARGE;
     /** The writer's scope reference counts (else the span's scope is the empty one). */
     static final int SCOPE_SET = 16;
 
@@ -127,6 +127,10 @@ public final class SpanSlot {
     public static final int MIN_SLOT_BYTES = 256;
     /** Largest slot. */
     public static final int MAX_SLOT_BYTES = 64 * 1024;
+
+    /** The slot bookkeeping of this format, for the shared writer. */
+    static final SlotFormat FORMAT = new SlotFormat(HEADER_BYTES, STATE_BITS, TEXT_END, 3, CAPACITY, OVERFLOW_INDEX,
+            KEYS_SEEN, 1, ATTRIBUTE_COUNT);
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -207,12 +211,7 @@ public final class SpanSlot {
      * @param base where it starts
      */
     public static void clear(byte[] area, int base) {
-        java.util.Arrays.fill(area, base, base + HEADER_BYTES, (byte) 0);
-        putInt(area, base + TEXT_END, HEADER_BYTES);
-        putInt(area, base + ATTRIBUTE_END, HEADER_BYTES);
-        putInt(area, base + EVENT_END, HEADER_BYTES);
-        putInt(area, base + LINK_END, HEADER_BYTES);
-        putInt(area, base + OVERFLOW_INDEX, -1);
+        FORMAT.clear(area, base);
     }
 
     static long getLong(byte[] a, int at) {

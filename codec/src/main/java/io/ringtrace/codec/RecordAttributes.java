@@ -1,0 +1,208 @@
+package io.ringtrace.codec;
+
+/**
+ * The attribute setters every record writer has ({@link SpanRecord}, {@link LogRecordWriter}): one
+ * overload per value kind, each a one-line delegation through the argument checks to the one write
+ * path ({@link SlotWriter#putAttribute}). {@code R} is the public record type the setters return
+ * for chaining. Setting a key again replaces its value; what passes the count limit or the byte
+ * budget is dropped and counted; a null key or value, or a slice or count outside its array, is an
+ * {@link IllegalArgumentException} that changes nothing but marks the fill failed.
+ *
+ * @param <R> the record type
+ */
+abstract class RecordAttributes<R extends RecordAttributes<R>> extends SlotWriter {
+
+    RecordAttributes(SlotFormat format, int maxRecordBytes, byte[] area, int base, int capacity, SpanOverflow overflow) {
+        super(format, maxRecordBytes, area, base, capacity, overflow);
+    }
+
+    /** @return this record, for chaining */
+    @SuppressWarnings("unchecked")
+    final R self() {
+        return (R) this;
+    }
+
+    /**
+     * Checks that attributes of {@code target} may be written now (a nested target needs its item).
+     *
+     * @return false if its item was dropped (its attributes go with it)
+     */
+    boolean acceptsAttributes(int target) {
+        return true;
+    }
+
+    // ---------------------------------------------------------------- top-level attributes
+
+    /** @param key not null @param value not null, encoded now (unpaired surrogates become '?') @return this */
+    public final R attribute(Utf8Constant key, CharSequence value) {
+        return text(TOP, key, value);
+    }
+
+    /** @param key not null @param value the value @return this */
+    public final R attribute(Utf8Constant key, long value) {
+        return number(TOP, key, LONG, value, 0);
+    }
+
+    /** @param key not null @param value the value @return this */
+    public final R attribute(Utf8Constant key, double value) {
+        return number(TOP, key, DOUBLE, 0, value);
+    }
+
+    /** @param key not null @param value the value @return this */
+    public final R attribute(Utf8Constant key, boolean value) {
+        return number(TOP, key, BOOLEAN, value ? 1 : 0, 0);
+    }
+
+    /** @param key not null @param value not null, copied now @return this */
+    public final R attribute(Utf8Constant key, byte[] value) {
+        return bytes(TOP, key, value, 0, value == null ? 0 : value.length);
+    }
+
+    /**
+     * @param key not null @param value not null @param offset first byte @param length bytes
+     * @return this @throws IllegalArgumentException if the slice is outside the array
+     */
+    public final R attribute(Utf8Constant key, byte[] value, int offset, int length) {
+        return bytes(TOP, key, value, offset, length);
+    }
+
+    /** @param key not null @param values not null, no null elements @return this */
+    public final R attribute(Utf8Constant key, CharSequence[] values) {
+        return array(TOP, key, STRING_ARRAY, values, values == null ? 0 : values.length);
+    }
+
+    /** @param key not null @param values not null, no null elements among the first {@code count} @param count how many @return this */
+    public final R attribute(Utf8Constant key, CharSequence[] values, int count) {
+        return array(TOP, key, STRING_ARRAY, values, count);
+    }
+
+    /** @param key not null @param values not null @return this */
+    public final R attribute(Utf8Constant key, long[] values) {
+        return array(TOP, key, LONG_ARRAY, values, values == null ? 0 : values.length);
+    }
+
+    /** @param key not null @param values not null @param count how many, from index 0 @return this */
+    public final R attribute(Utf8Constant key, long[] values, int count) {
+        return array(TOP, key, LONG_ARRAY, values, count);
+    }
+
+    /** @param key not null @param values not null @return this */
+    public final R attribute(Utf8Constant key, double[] values) {
+        return array(TOP, key, DOUBLE_ARRAY, values, values == null ? 0 : values.length);
+    }
+
+    /** @param key not null @param values not null @param count how many, from index 0 @return this */
+    public final R attribute(Utf8Constant key, double[] values, int count) {
+        return array(TOP, key, DOUBLE_ARRAY, values, count);
+    }
+
+    /** @param key not null @param values not null @return this */
+    public final R attribute(Utf8Constant key, boolean[] values) {
+        return array(TOP, key, BOOLEAN_ARRAY, values, values == null ? 0 : values.length);
+    }
+
+    /** @param key not null @param values not null @param count how many, from index 0 @return this */
+    public final R attribute(Utf8Constant key, boolean[] values, int count) {
+        return array(TOP, key, BOOLEAN_ARRAY, values, count);
+    }
+
+    /** @param key not null @param values not null, no null elements @return this */
+    public final R attribute(Utf8Constant key, byte[][] values) {
+        return array(TOP, key, BYTES_ARRAY, values, values == null ? 0 : values.length);
+    }
+
+    // ---------------------------------------------------------------- the checks in front of the write path
+
+    final R text(int target, Utf8Constant key, CharSequence value) {
+        requireValue(value);
+        return attribute(target, key, STRING, value, 0, 0, 0, 0);
+    }
+
+    final R number(int target, Utf8Constant key, int kind, long number, double real) {
+        return attribute(target, key, kind, null, number, real, 0, 0);
+    }
+
+    final R bytes(int target, Utf8Constant key, byte[] value, int offset, int length) {
+        requireValue(value);
+        requireSlice(value, offset, length);
+        return attribute(target, key, BYTES, value, 0, 0, offset, length);
+    }
+
+    final R array(int target, Utf8Constant key, int kind, Object values, int count) {
+        requireArray(values, count);
+        return attribute(target, key, kind, values, 0, 0, 0, count);
+    }
+
+    final void requireSlice(byte[] value, int offset, int length) {
+        if (offset < 0 || length < 0 || offset > value.length - length) {
+            throw refused("slice [" + offset + ", +" + length + ") outside the array of " + value.length);
+        }
+    }
+
+    /** Checks an array value: not null, {@code count} inside it, no null element among the first {@code count}. */
+    final void requireArray(Object values, int count) {
+        requireValue(values);
+        int length = lengthOf(values);
+        if (count < 0 || count > length) {
+            throw refused("count " + count + " outside the array of " + length);
+        }
+        if (values instanceof Object[]) {
+            Object[] elements = (Object[]) values;
+            for (int i = 0; i < count; i++) {
+                if (elements[i] == null) {
+                    throw refused("array elements must not be null");
+                }
+            }
+        }
+    }
+
+    private static int lengthOf(Object values) {
+        if (values instanceof Object[]) {
+            return ((Object[]) values).length;
+        } else if (values instanceof long[]) {
+            return ((long[]) values).length;
+        } else if (values instanceof double[]) {
+            return ((double[]) values).length;
+        }
+        return ((boolean[]) values).length;
+    }
+
+    private R attribute(int target, Utf8Constant key, int kind, Object value, long number, double real,
+                        int offset, int count) {
+        if (key == null) {
+            throw refused("attribute key must not be null");
+        }
+        if (acceptsAttributes(target)) {
+            putAttribute(target, key, kind, value, number, real, offset, count);
+        }
+        return self();
+    }
+
+    final void requireValue(Object value) {
+        if (value == null) {
+            throw refused("attribute value must not be null");
+        }
+    }
+
+    // ---------------------------------------------------------------- refused calls
+
+    final IllegalArgumentException refused(String message) {
+        bit(SlotFormat.FILL_FAILED, true);
+        return new IllegalArgumentException(message);
+    }
+
+    final IllegalStateException refusedOutOfOrder(String message) {
+        bit(SlotFormat.FILL_FAILED, true);
+        return new IllegalStateException(message);
+    }
+
+    /** @return whether a setter refused its arguments since reset(): the encoder then refuses the record */
+    public final boolean fillFailed() {
+        return bit(SlotFormat.FILL_FAILED);
+    }
+
+    /** @return whether the record outgrew its slot with no overflow buffer free: it will be dropped */
+    public final boolean tooLarge() {
+        return bit(SlotFormat.TOO_LARGE);
+    }
+}

@@ -1,0 +1,61 @@
+package io.ringtrace.codec;
+
+/**
+ * What the shared slot machinery ({@link SlotWriter}) needs to know of a record format: where its
+ * header keeps the slot bookkeeping (state bits, capacity, overflow pointer, keys seen) and its
+ * regions' ends. Each format ({@link SpanSlot}, {@link LogSlot}) holds one instance beside its
+ * offsets, so the offsets still live in one class per format.
+ *
+ * <p>Every format's header has: a state byte (bits {@link #FILL_FAILED} and {@link #TOO_LARGE}
+ * mean the same everywhere), the end of each region as consecutive ints (the first region starts
+ * at {@link #headerBytes}, each next one where the previous ends, the last one's end is the used
+ * bytes), the capacity and the overflow buffer index as ints, and a 64-bit keys-seen filter of the
+ * top-level attributes.
+ */
+final class SlotFormat {
+
+    /** State bit: a setter refused its arguments; the encoder refuses the record. */
+    static final int FILL_FAILED = 1;
+    /** State bit: the record outgrew its slot with no overflow buffer free; dropped, never sent cut. */
+    static final int TOO_LARGE = 8;
+
+    final int headerBytes;
+    final int stateBits;
+    /** Offset of the first region's end; region {@code r}'s end is at {@code regionEnds + 4 r}. */
+    final int regionEnds;
+    /** Index of the last region: its end is the record's used bytes. */
+    final int lastRegion;
+    final int capacity;
+    final int overflowIndex;
+    final int keysSeen;
+    /** The region holding the top-level attributes, and the header field counting them. */
+    final int attributeRegion;
+    final int attributeCount;
+
+    SlotFormat(int headerBytes, int stateBits, int regionEnds, int lastRegion, int capacity, int overflowIndex,
+               int keysSeen, int attributeRegion, int attributeCount) {
+        this.headerBytes = headerBytes;
+        this.stateBits = stateBits;
+        this.regionEnds = regionEnds;
+        this.lastRegion = lastRegion;
+        this.capacity = capacity;
+        this.overflowIndex = overflowIndex;
+        this.keysSeen = keysSeen;
+        this.attributeRegion = attributeRegion;
+        this.attributeCount = attributeCount;
+    }
+
+    /** @return the offset of the used-bytes field: the last region's end */
+    int usedBytesField() {
+        return regionEnds + 4 * lastRegion;
+    }
+
+    /** Writes an empty record at {@code base}: header zeroed, every region empty, no overflow buffer. */
+    void clear(byte[] area, int base) {
+        java.util.Arrays.fill(area, base, base + headerBytes, (byte) 0);
+        for (int r = 0; r <= lastRegion; r++) {
+            SpanSlot.putInt(area, base + regionEnds + 4 * r, headerBytes);
+        }
+        SpanSlot.putInt(area, base + overflowIndex, -1);
+    }
+}
