@@ -16,6 +16,8 @@ final class SlotFormat {
 
     /** State bit: a setter refused its arguments; the encoder refuses the record. */
     static final int FILL_FAILED = 1;
+    /** State bit: the writer's scope reference counts (else the record's scope is the empty one). */
+    static final int SCOPE_SET = 16;
     /** State bit: the record outgrew its slot with no overflow buffer free; dropped, never sent cut. */
     static final int TOO_LARGE = 8;
 

@@ -115,6 +115,16 @@ abstract class SlotWriter {
 
     // ---------------------------------------------------------------- home and overflow
 
+    /** @return the array holding the record now (its slot, or an overflow buffer) */
+    final byte[] area() {
+        return area;
+    }
+
+    /** @return where the record starts in {@link #area()} */
+    final int base() {
+        return base;
+    }
+
     /** @return the bytes from {@link #base} the record may use: its slot's, or the whole overflow buffer */
     final int capacity() {
         return area == homeArea ? homeCapacity : area.length;

@@ -52,29 +52,6 @@ abstract class SpanFields extends SpanSlotWriter {
     }
 
     /**
-     * The scope last set; it counts only while the span's {@code SCOPE_SET} bit is on. reset()
-     * clears the bit (with the rest of the header) instead of the reference, and setters store the
-     * reference only when it changes: a reference store into this long-lived record costs a G1
-     * card-marking slow path on every span, while the scope of a slot rarely changes.
-     */
-    InstrumentationScope scope = InstrumentationScope.empty();
-
-    // ---------------------------------------------------------------- identity and header fields
-
-    /**
-     * @param scope the instrumentation scope; null means {@link InstrumentationScope#empty()}
-     * @return this
-     */
-    public SpanRecord scope(InstrumentationScope scope) {
-        InstrumentationScope given = scope == null ? InstrumentationScope.empty() : scope;
-        if (this.scope != given) {
-            this.scope = given; // only when it changes: see the field
-        }
-        bit(SpanSlot.SCOPE_SET, true);
-        return self();
-    }
-
-    /**
      * @param high the trace id's first 8 bytes (big-endian)
      * @param low the trace id's last 8 bytes
      * @return this
@@ -196,56 +173,6 @@ abstract class SpanFields extends SpanSlotWriter {
             putText(STATUS_MESSAGE_OFFSET, STATUS_MESSAGE_LENGTH, message);
         }
         return self();
-    }
-
-    /**
-     * Frees a text that is about to be replaced if it is the latest one in the text region, so
-     * setting the same text again does not leak room; otherwise its bytes stay until reset().
-     */
-    private void freeText(int offsetField, int lengthField) {
-        int length = get(lengthField);
-        if (length != 0 && get(offsetField) + length == end(TEXT)) {
-            cut(TEXT, get(offsetField), end(TEXT));
-            set(lengthField, 0);
-        }
-    }
-
-    private void setText(int offsetField, int lengthField, int at, int n) {
-        set(offsetField, at < 0 ? end(TEXT) : at - base);
-        set(lengthField, at < 0 ? 0 : n);
-    }
-
-    /** Appends {@code s} to the text region, truncated at a character boundary to the room left. */
-    private void putText(int offsetField, int lengthField, CharSequence s) {
-        int room = room(TEXT);
-        int chars = s.length();
-        int n;
-        // chars > room: cannot fit (every char takes at least one byte), so do not scan it whole
-        if (chars > room || (n = utf8Length(s)) > room) {
-            chars = WireFormat.utf8PrefixChars(s, room);
-            n = utf8Length(s, chars);
-        }
-        int at = reserve(TEXT, n);
-        if (at >= 0) {
-            putUtf8(area, at, s, chars);
-        }
-        setText(offsetField, lengthField, at, n);
-    }
-
-    /** Appends {@code c} to the text region, truncated at a UTF-8 character boundary to the room left. */
-    private void putText(int offsetField, int lengthField, Utf8Constant c) {
-        byte[] src = c.utf8();
-        int n = Math.min(src.length, room(TEXT));
-        if (n < src.length) {
-            while (n > 0 && (src[n] & 0xC0) == 0x80) { // src[n] continues a character: cut before it
-                n--;
-            }
-        }
-        int at = reserve(TEXT, n);
-        if (at >= 0) {
-            System.arraycopy(src, 0, area, at, n);
-        }
-        setText(offsetField, lengthField, at, n);
     }
 
     // ---------------------------------------------------------------- events
@@ -372,11 +299,6 @@ abstract class SpanFields extends SpanSlotWriter {
         return limits;
     }
 
-    /** @return the scope; {@link InstrumentationScope#empty()} if none was set since reset() */
-    public InstrumentationScope scope() {
-        return bit(SpanSlot.SCOPE_SET) ? scope : InstrumentationScope.empty();
-    }
-
     /** @return the trace id's first 8 bytes */
     public long traceIdHigh() {
         return getLong(TRACE_ID_HIGH);
@@ -475,14 +397,5 @@ abstract class SpanFields extends SpanSlotWriter {
         return get(p + PREFIX_DROPPED);
     }
 
-    /** @return the array holding the span now (its slot, or an overflow buffer) */
-    byte[] area() {
-        return area;
-    }
-
-    /** @return where the span starts in {@link #area()} */
-    int base() {
-        return base;
-    }
 
 }

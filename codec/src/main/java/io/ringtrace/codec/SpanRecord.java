@@ -103,40 +103,6 @@ public final class SpanRecord extends SpanFields {
         return limits;
     }
 
-    /**
-     * Clears the record for reuse: every field to its default, the scope to {@link
-     * InstrumentationScope#empty()}, back in its own slot. Only the header is written.
-     *
-     * @return this
-     */
-    public SpanRecord reset() {
-        clearHome(); // clears the SCOPE_SET bit; the reference stays (see the field): scope() reads empty() now
-        return this;
-    }
-
-    /**
-     * Makes this record an exact copy of {@code other}: one copy of its used bytes (into an
-     * overflow buffer if they do not fit this record's slot; with none free, an empty span marked
-     * too large).
-     *
-     * @param other a record with equal {@link SpanLimits}
-     * @return this
-     * @throws IllegalArgumentException if the limits differ
-     */
-    public SpanRecord copyFrom(SpanRecord other) {
-        if (other == this) {
-            return this;
-        }
-        if (other.limits != limits && !other.limits.equals(limits)) {
-            throw refused("cannot copy a record with different limits: " + other.limits);
-        }
-        if (scope != other.scope) {
-            scope = other.scope; // only when it changes: see the field
-        }
-        copyHome(other.area, other.base, other.usedBytes()); // the SCOPE_SET bit comes with the header
-        return this;
-    }
-
     // ---------------------------------------------------------------- event attributes
 
     /** @param key not null @param value not null @return this @throws IllegalStateException if no event was added */

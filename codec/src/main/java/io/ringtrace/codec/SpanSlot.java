@@ -119,7 +119,7 @@ public final class SpanSlot {
     static final int LATEST_LINK_DROPPED = 4;
     static final int TOO_LARGE = SlotFormat.TOO_LARGE;
     /** The writer's scope reference counts (else the span's scope is the empty one). */
-    static final int SCOPE_SET = 16;
+    static final int SCOPE_SET = SlotFormat.SCOPE_SET;
 
     /** Default bytes per ring slot: a typical span (name, a dozen attributes, an event) fits. */
     public static final int DEFAULT_SLOT_BYTES = 512;

@@ -18,9 +18,9 @@ import static io.ringtrace.codec.SpanSlot.LINK_PREFIX_BYTES;
  * pointers to the latest event and link that move with the bytes. {@link SpanRecord} is its public
  * face.
  */
-abstract class SpanSlotWriter extends RecordAttributes<SpanRecord> {
+abstract class SpanSlotWriter extends RecordWriter<SpanRecord> {
 
-    static final int TEXT = 0;
+    static final int TEXT = TEXT_REGION;
     static final int ATTRIBUTES = 1;
     static final int EVENTS = 2;
     static final int LINKS = 3;
@@ -44,6 +44,11 @@ abstract class SpanSlotWriter extends RecordAttributes<SpanRecord> {
         if (limits == null) {
             throw new IllegalArgumentException("limits must not be null");
         }
+        return limits;
+    }
+
+    @Override
+    final Object recordLimits() {
         return limits;
     }
 

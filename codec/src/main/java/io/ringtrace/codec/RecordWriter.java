@@ -1,18 +1,23 @@
 package io.ringtrace.codec;
 
 /**
- * The attribute setters every record writer has ({@link SpanRecord}, {@link LogRecordWriter}): one
- * overload per value kind, each a one-line delegation through the argument checks to the one write
- * path ({@link SlotWriter#putAttribute}). {@code R} is the public record type the setters return
+ * What every record writer ({@link SpanRecord}, {@link LogRecordWriter}) has in common above the
+ * slot machinery: reset and copy, the scope, the texts of the text region (truncated at a
+ * character boundary to its budget), and the attribute setters, one overload per value kind, each
+ * a one-line delegation through the argument checks to the one write path ({@link
+ * SlotWriter#putAttribute}). {@code R} is the public record type the setters return
  * for chaining. Setting a key again replaces its value; what passes the count limit or the byte
  * budget is dropped and counted; a null key or value, or a slice or count outside its array, is an
  * {@link IllegalArgumentException} that changes nothing but marks the fill failed.
  *
  * @param <R> the record type
  */
-abstract class RecordAttributes<R extends RecordAttributes<R>> extends SlotWriter {
+abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter {
 
-    RecordAttributes(SlotFormat format, int maxRecordBytes, byte[] area, int base, int capacity, SpanOverflow overflow) {
+    /** Every format's first region: the raw UTF-8 of its texts. */
+    static final int TEXT_REGION = 0;
+
+    RecordWriter(SlotFormat format, int maxRecordBytes, byte[] area, int base, int capacity, SpanOverflow overflow) {
         super(format, maxRecordBytes, area, base, capacity, overflow);
     }
 
@@ -20,6 +25,122 @@ abstract class RecordAttributes<R extends RecordAttributes<R>> extends SlotWrite
     @SuppressWarnings("unchecked")
     final R self() {
         return (R) this;
+    }
+
+    /**
+     * The scope last set; it counts only while the record's {@link SlotFormat#SCOPE_SET} bit is on.
+     * reset() clears the bit (with the rest of the header) instead of the reference, and setters
+     * store the reference only when it changes: a reference store into this long-lived record costs
+     * a G1 card-marking slow path on every record, while the scope of a slot rarely changes.
+     */
+    InstrumentationScope scope = InstrumentationScope.empty();
+
+    /** @return the limits, compared by {@link #copyFrom} */
+    abstract Object recordLimits();
+
+    /**
+     * Clears the record for reuse: every field to its default, the scope to {@link
+     * InstrumentationScope#empty()}, back in its own slot. Only the header is written.
+     *
+     * @return this
+     */
+    public final R reset() {
+        clearHome(); // clears the SCOPE_SET bit; the reference stays (see the field): scope() reads empty() now
+        return self();
+    }
+
+    /**
+     * Makes this record an exact copy of {@code other}: one copy of its used bytes (into an
+     * overflow buffer if they do not fit this record's slot; with none free, an empty record marked
+     * too large).
+     *
+     * @param other a record with equal limits
+     * @return this
+     * @throws IllegalArgumentException if the limits differ
+     */
+    public final R copyFrom(R other) {
+        if (other == this) {
+            return self();
+        }
+        RecordWriter<R> source = other;
+        if (source.recordLimits() != recordLimits() && !source.recordLimits().equals(recordLimits())) {
+            throw refused("cannot copy a record with different limits: " + source.recordLimits());
+        }
+        if (scope != source.scope) {
+            scope = source.scope; // only when it changes: see the field
+        }
+        copyHome(source.area, source.base, source.usedBytes()); // the SCOPE_SET bit comes with the header
+        return self();
+    }
+
+    /**
+     * @param scope the instrumentation scope; null means {@link InstrumentationScope#empty()}
+     * @return this
+     */
+    public final R scope(InstrumentationScope scope) {
+        InstrumentationScope given = scope == null ? InstrumentationScope.empty() : scope;
+        if (this.scope != given) {
+            this.scope = given; // only when it changes: see the field
+        }
+        bit(SlotFormat.SCOPE_SET, true);
+        return self();
+    }
+
+    /** @return the scope; {@link InstrumentationScope#empty()} if none was set since reset() */
+    public final InstrumentationScope scope() {
+        return bit(SlotFormat.SCOPE_SET) ? scope : InstrumentationScope.empty();
+    }
+
+    // ---------------------------------------------------------------- texts (region 0 of every format)
+
+    /**
+     * Frees a text that is about to be replaced if it is the latest one in the text region, so
+     * setting the same text again does not leak room; otherwise its bytes stay until reset().
+     */
+    final void freeText(int offsetField, int lengthField) {
+        int length = get(lengthField);
+        if (length != 0 && get(offsetField) + length == end(TEXT_REGION)) {
+            cut(TEXT_REGION, get(offsetField), end(TEXT_REGION));
+            set(lengthField, 0);
+        }
+    }
+
+    final void setText(int offsetField, int lengthField, int at, int n) {
+        set(offsetField, at < 0 ? end(TEXT_REGION) : at - base);
+        set(lengthField, at < 0 ? 0 : n);
+    }
+
+    /** Appends {@code s} to the text region, truncated at a character boundary to the room left. */
+    final void putText(int offsetField, int lengthField, CharSequence s) {
+        int room = room(TEXT_REGION);
+        int chars = s.length();
+        int n;
+        // chars > room: cannot fit (every char takes at least one byte), so do not scan it whole
+        if (chars > room || (n = WireFormat.utf8Length(s)) > room) {
+            chars = WireFormat.utf8PrefixChars(s, room);
+            n = WireFormat.utf8Length(s, chars);
+        }
+        int at = reserve(TEXT_REGION, n);
+        if (at >= 0) {
+            WireFormat.putUtf8(area, at, s, chars);
+        }
+        setText(offsetField, lengthField, at, n);
+    }
+
+    /** Appends {@code c} to the text region, truncated at a UTF-8 character boundary to the room left. */
+    final void putText(int offsetField, int lengthField, Utf8Constant c) {
+        byte[] src = c.utf8();
+        int n = Math.min(src.length, room(TEXT_REGION));
+        if (n < src.length) {
+            while (n > 0 && (src[n] & 0xC0) == 0x80) { // src[n] continues a character: cut before it
+                n--;
+            }
+        }
+        int at = reserve(TEXT_REGION, n);
+        if (at >= 0) {
+            System.arraycopy(src, 0, area, at, n);
+        }
+        setText(offsetField, lengthField, at, n);
     }
 
     /**
@@ -180,7 +301,7 @@ abstract class RecordAttributes<R extends RecordAttributes<R>> extends SlotWrite
 
     final void requireValue(Object value) {
         if (value == null) {
-            throw refused("attribute value must not be null");
+            throw refused("value must not be null");
         }
     }
 
