@@ -80,13 +80,6 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
         this.limits = limits;
     }
 
-    private static LogLimits requireLimits(LogLimits limits) {
-        if (limits == null) {
-            throw new IllegalArgumentException("limits must not be null");
-        }
-        return limits;
-    }
-
     // ---------------------------------------------------------------- header fields
 
     /**
@@ -320,36 +313,6 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
     /** @return the severity number, 0 if unset */
     public int severityNumber() {
         return area[base + SEVERITY];
-    }
-
-    /** @return the trace id's first 8 bytes */
-    public long traceIdHigh() {
-        return getLong(TRACE_ID_HIGH);
-    }
-
-    /** @return the trace id's last 8 bytes */
-    public long traceIdLow() {
-        return getLong(TRACE_ID_LOW);
-    }
-
-    /** @return the span id, 0 if none */
-    public long spanId() {
-        return getLong(SPAN_ID);
-    }
-
-    /** @return the trace flags */
-    public int traceFlags() {
-        return get(FLAGS);
-    }
-
-    /** @return attributes kept */
-    public int attributeCount() {
-        return get(ATTRIBUTE_COUNT);
-    }
-
-    /** @return attributes dropped (OTLP {@code dropped_attributes_count}) */
-    public int droppedAttributesCount() {
-        return get(DROPPED_ATTRIBUTES);
     }
 
     // ---------------------------------------------------------------- the format's part of the slot machinery

@@ -78,7 +78,7 @@ public final class LogSlot {
 
     /** The slot bookkeeping of this format, for the shared writer. */
     static final SlotFormat FORMAT = new SlotFormat(HEADER_BYTES, STATE_BITS, TEXT_END, ATTRIBUTES, CAPACITY,
-            OVERFLOW_INDEX, KEYS_SEEN, ATTRIBUTES, ATTRIBUTE_COUNT);
+            OVERFLOW_INDEX, KEYS_SEEN, ATTRIBUTES, ATTRIBUTE_COUNT, DROPPED_ATTRIBUTES, TRACE_ID_HIGH, SPAN_ID, FLAGS);
 
     private LogSlot() {}
 

@@ -55,19 +55,22 @@ final class LogSlotReader {
         if (base < 0 || limit > a.length || limit - base < HEADER_BYTES) {
             return false;
         }
+        // the scalar fields, each checked as it is read
+        severity = a[base + SEVERITY];
+        flags = SpanSlot.getInt(a, base + FLAGS);
+        if ((a[base + STATE_BITS] & (SlotFormat.FILL_FAILED | SlotFormat.TOO_LARGE)) != 0
+                || severity < 0 || severity > LogRecordWriter.MAX_SEVERITY || (flags & ~0xFF) != 0) {
+            return false;
+        }
         timeEpochNanos = SpanSlot.getLong(a, base + TIME);
         observedEpochNanos = SpanSlot.getLong(a, base + OBSERVED_TIME);
+        droppedAttributes = SpanSlot.getInt(a, base + DROPPED_ATTRIBUTES);
+        if (timeEpochNanos < 0 || observedEpochNanos < 0 || droppedAttributes < 0) {
+            return false;
+        }
         traceIdHigh = SpanSlot.getLong(a, base + TRACE_ID_HIGH);
         traceIdLow = SpanSlot.getLong(a, base + TRACE_ID_LOW);
         spanId = SpanSlot.getLong(a, base + SPAN_ID);
-        flags = SpanSlot.getInt(a, base + FLAGS);
-        severity = a[base + SEVERITY];
-        droppedAttributes = SpanSlot.getInt(a, base + DROPPED_ATTRIBUTES);
-        if ((a[base + STATE_BITS] & (SlotFormat.FILL_FAILED | SlotFormat.TOO_LARGE)) != 0
-                || severity < 0 || severity > LogRecordWriter.MAX_SEVERITY || (flags & ~0xFF) != 0
-                || timeEpochNanos < 0 || observedEpochNanos < 0 || droppedAttributes < 0) {
-            return false;
-        }
         int room = limit - base;
         int textEnd = SpanSlot.getInt(a, base + TEXT_END);
         int body = SpanSlot.getInt(a, base + BODY_END);
@@ -79,7 +82,8 @@ final class LogSlotReader {
         severityTextLength = SpanSlot.getInt(a, base + SEVERITY_TEXT_LENGTH);
         eventNameOffset = SpanSlot.getInt(a, base + EVENT_NAME_OFFSET);
         eventNameLength = SpanSlot.getInt(a, base + EVENT_NAME_LENGTH);
-        if (!inside(severityTextOffset, severityTextLength, textEnd) || !inside(eventNameOffset, eventNameLength, textEnd)) {
+        if (!LogSlot.FORMAT.textInside(severityTextOffset, severityTextLength, textEnd)
+                || !LogSlot.FORMAT.textInside(eventNameOffset, eventNameLength, textEnd)) {
             return false;
         }
         severityTextOffset += base;
@@ -88,10 +92,5 @@ final class LogSlotReader {
         bodyEnd = base + body;
         attributeEnd = base + attributes;
         return true;
-    }
-
-    /** @return whether {@code [offset, offset + length)} lies inside {@code [HEADER_BYTES, limit)}, or is empty */
-    private static boolean inside(int offset, int length, int limit) {
-        return length == 0 || (offset >= HEADER_BYTES && length > 0 && offset <= limit - length);
     }
 }

@@ -30,12 +30,18 @@ final class SlotFormat {
     final int capacity;
     final int overflowIndex;
     final int keysSeen;
-    /** The region holding the top-level attributes, and the header field counting them. */
+    /** The region holding the top-level attributes, and the header fields counting them. */
     final int attributeRegion;
     final int attributeCount;
+    final int droppedAttributes;
+    /** The trace context: trace id (high 8 bytes, then low 8 bytes), span id, flags. */
+    final int traceIdHigh;
+    final int spanId;
+    final int flags;
 
     SlotFormat(int headerBytes, int stateBits, int regionEnds, int lastRegion, int capacity, int overflowIndex,
-               int keysSeen, int attributeRegion, int attributeCount) {
+               int keysSeen, int attributeRegion, int attributeCount, int droppedAttributes, int traceIdHigh, int spanId,
+               int flags) {
         this.headerBytes = headerBytes;
         this.stateBits = stateBits;
         this.regionEnds = regionEnds;
@@ -45,11 +51,23 @@ final class SlotFormat {
         this.keysSeen = keysSeen;
         this.attributeRegion = attributeRegion;
         this.attributeCount = attributeCount;
+        this.droppedAttributes = droppedAttributes;
+        this.traceIdHigh = traceIdHigh;
+        this.spanId = spanId;
+        this.flags = flags;
     }
 
     /** @return the offset of the used-bytes field: the last region's end */
     int usedBytesField() {
         return regionEnds + 4 * lastRegion;
+    }
+
+    /**
+     * @return whether a text {@code [offset, offset + length)} (relative) lies inside the text
+     *     region {@code [headerBytes, textEnd)}, or is empty: a reader's check before it copies one
+     */
+    boolean textInside(int offset, int length, int textEnd) {
+        return length == 0 || (offset >= headerBytes && length > 0 && offset <= textEnd - length);
     }
 
     /** Writes an empty record at {@code base}: header zeroed, every region empty, no overflow buffer. */

@@ -80,6 +80,14 @@ abstract class SlotWriter {
         set(format.capacity, capacity);
     }
 
+    /** @return {@code limits}, checked at a record's constructor @throws IllegalArgumentException if null */
+    static <T> T requireLimits(T limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
+        return limits;
+    }
+
     // ---------------------------------------------------------------- the format's part
 
     /** @return the budget's end for region {@code r} (relative): where it may grow to */

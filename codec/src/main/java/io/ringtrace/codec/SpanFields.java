@@ -299,29 +299,9 @@ abstract class SpanFields extends SpanSlotWriter {
         return limits;
     }
 
-    /** @return the trace id's first 8 bytes */
-    public long traceIdHigh() {
-        return getLong(TRACE_ID_HIGH);
-    }
-
-    /** @return the trace id's last 8 bytes */
-    public long traceIdLow() {
-        return getLong(TRACE_ID_LOW);
-    }
-
-    /** @return the span id */
-    public long spanId() {
-        return getLong(SPAN_ID);
-    }
-
     /** @return the parent span id, 0 for none */
     public long parentSpanId() {
         return getLong(PARENT_SPAN_ID);
-    }
-
-    /** @return the OTLP span flags */
-    public int traceFlags() {
-        return get(FLAGS);
     }
 
     /** @return the span kind */
@@ -349,11 +329,6 @@ abstract class SpanFields extends SpanSlotWriter {
         return (traceIdHigh() != 0 || traceIdLow() != 0) && spanId() != 0;
     }
 
-    /** @return span attributes kept */
-    public int attributeCount() {
-        return get(ATTRIBUTE_COUNT);
-    }
-
     /** @return events kept */
     public int eventCount() {
         return get(EVENT_COUNT);
@@ -362,11 +337,6 @@ abstract class SpanFields extends SpanSlotWriter {
     /** @return links kept */
     public int linkCount() {
         return get(LINK_COUNT);
-    }
-
-    /** @return span attributes dropped (OTLP {@code dropped_attributes_count}) */
-    public int droppedAttributesCount() {
-        return get(DROPPED_ATTRIBUTES);
     }
 
     /** @return events dropped (OTLP {@code dropped_events_count}) */

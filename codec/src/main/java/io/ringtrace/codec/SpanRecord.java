@@ -43,7 +43,7 @@ import static io.ringtrace.codec.WireFormat.utf8Length;
 /**
  * The writer of one span in the compact {@link SpanSlot} format: a flyweight over a region of a
  * heap {@code byte[]} (a ring slot, or the record's own array), reused by {@link #reset()}.
- * Filling it and {@link #copyFrom(SpanRecord) copying} it allocate nothing. Not thread-safe: one
+ * Filling it and {@link #copyFrom copying} it allocate nothing. Not thread-safe: one
  * thread fills it, then hands it over through the ring's publication (which orders the writes
  * before the reader's reads).
  *
@@ -94,13 +94,6 @@ public final class SpanRecord extends SpanFields {
      */
     public SpanRecord(SpanLimits limits, byte[] area, int base, int slotBytes, SpanOverflow overflow) {
         super(limits, area, base, slotBytes, overflow);
-    }
-
-    private static SpanLimits requireLimits(SpanLimits limits) {
-        if (limits == null) {
-            throw new IllegalArgumentException("limits must not be null");
-        }
-        return limits;
     }
 
     // ---------------------------------------------------------------- event attributes

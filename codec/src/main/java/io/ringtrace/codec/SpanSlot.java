@@ -130,7 +130,7 @@ public final class SpanSlot {
 
     /** The slot bookkeeping of this format, for the shared writer. */
     static final SlotFormat FORMAT = new SlotFormat(HEADER_BYTES, STATE_BITS, TEXT_END, 3, CAPACITY, OVERFLOW_INDEX,
-            KEYS_SEEN, 1, ATTRIBUTE_COUNT);
+            KEYS_SEEN, 1, ATTRIBUTE_COUNT, DROPPED_ATTRIBUTES, TRACE_ID_HIGH, SPAN_ID, FLAGS);
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

@@ -40,13 +40,6 @@ abstract class SpanSlotWriter extends RecordWriter<SpanRecord> {
         this.limits = limits;
     }
 
-    private static SpanLimits requireLimits(SpanLimits limits) {
-        if (limits == null) {
-            throw new IllegalArgumentException("limits must not be null");
-        }
-        return limits;
-    }
-
     @Override
     final Object recordLimits() {
         return limits;
