@@ -158,15 +158,9 @@ class LogsRequestEncoderRandomizedTest extends CodecTestBase {
         if (gen.chance(80)) {
             log.severity(gen.between(LogRecordWriter.MIN_SEVERITY, LogRecordWriter.MAX_SEVERITY));
         }
-        boolean textFirst = gen.random().nextBoolean();
-        if (textFirst && gen.chance(70)) {
-            log.severityText(gen.chance(50) ? "INFO" : gen.string(), gen.random().nextBoolean());
-        }
-        if (gen.chance(30)) {
-            log.eventName(gen.string(), gen.random().nextBoolean());
-        }
-        if (!textFirst && gen.chance(70)) {
-            log.severityText(gen.string(), gen.random().nextBoolean());
+        boolean textsLast = gen.chance(30); // set after the body and attributes: the regions behind move
+        if (!textsLast) {
+            texts(gen, log);
         }
         if (gen.chance(60)) {
             log.traceContext(gen.chance(10) ? 0 : gen.random().nextLong(), gen.random().nextLong(),
@@ -183,11 +177,28 @@ class LogsRequestEncoderRandomizedTest extends CodecTestBase {
             log.attribute(gen.chance(30) ? "k." + gen.random().nextInt(4) : gen.key(), gen.value().proto(),
                     gen.random().nextInt(4));
         }
+        if (textsLast) {
+            texts(gen, log);
+        }
         if (gen.chance(2)) {
             log.refusedCall(() -> log.record.severityNumber(gen.chance(50) ? 0 : 25));
         }
         if (gen.chance(1)) {
             log.refusedCall(() -> log.record.traceFlags(0x100));
+        }
+    }
+
+    /** The severity text and event name, in either order, each at most once. */
+    private static void texts(RandomSpans gen, OracleLog log) {
+        boolean textFirst = gen.random().nextBoolean();
+        if (textFirst && gen.chance(70)) {
+            log.severityText(gen.chance(50) ? "INFO" : gen.string(), gen.random().nextBoolean());
+        }
+        if (gen.chance(30)) {
+            log.eventName(gen.string(), gen.random().nextBoolean());
+        }
+        if (!textFirst && gen.chance(70)) {
+            log.severityText(gen.string(), gen.random().nextBoolean());
         }
     }
 
