@@ -318,6 +318,11 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
     // ---------------------------------------------------------------- the format's part of the slot machinery
 
     @Override
+    SlotFormat format() {
+        return LogSlot.FORMAT;
+    }
+
+    @Override
     Object recordLimits() {
         return limits;
     }

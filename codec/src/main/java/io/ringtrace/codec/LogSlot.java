@@ -97,7 +97,7 @@ public final class LogSlot {
      * @return the bytes it uses from {@code base}: what a copy must move
      */
     public static int usedBytes(byte[] area, int base) {
-        return SpanSlot.getInt(area, base + ATTRIBUTE_END);
+        return SlotFormat.getInt(area, base + ATTRIBUTE_END);
     }
 
     /**
@@ -106,7 +106,7 @@ public final class LogSlot {
      * @return the overflow buffer holding the slot's record, or -1 if the record is in the slot itself
      */
     public static int overflowIndex(byte[] area, int base) {
-        return SpanSlot.getInt(area, base + OVERFLOW_INDEX);
+        return SlotFormat.getInt(area, base + OVERFLOW_INDEX);
     }
 
     /**
@@ -117,7 +117,7 @@ public final class LogSlot {
      * @param index the buffer's index, or -1
      */
     public static void overflowIndex(byte[] area, int base, int index) {
-        SpanSlot.putInt(area, base + OVERFLOW_INDEX, index);
+        SlotFormat.putInt(area, base + OVERFLOW_INDEX, index);
     }
 
     /**

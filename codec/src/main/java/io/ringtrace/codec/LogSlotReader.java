@@ -57,31 +57,31 @@ final class LogSlotReader {
         }
         // the scalar fields, each checked as it is read
         severity = a[base + SEVERITY];
-        flags = SpanSlot.getInt(a, base + FLAGS);
+        flags = SlotFormat.getInt(a, base + FLAGS);
         if ((a[base + STATE_BITS] & (SlotFormat.FILL_FAILED | SlotFormat.TOO_LARGE)) != 0
                 || severity < 0 || severity > LogRecordWriter.MAX_SEVERITY || (flags & ~0xFF) != 0) {
             return false;
         }
-        timeEpochNanos = SpanSlot.getLong(a, base + TIME);
-        observedEpochNanos = SpanSlot.getLong(a, base + OBSERVED_TIME);
-        droppedAttributes = SpanSlot.getInt(a, base + DROPPED_ATTRIBUTES);
+        timeEpochNanos = SlotFormat.getLong(a, base + TIME);
+        observedEpochNanos = SlotFormat.getLong(a, base + OBSERVED_TIME);
+        droppedAttributes = SlotFormat.getInt(a, base + DROPPED_ATTRIBUTES);
         if (timeEpochNanos < 0 || observedEpochNanos < 0 || droppedAttributes < 0) {
             return false;
         }
-        traceIdHigh = SpanSlot.getLong(a, base + TRACE_ID_HIGH);
-        traceIdLow = SpanSlot.getLong(a, base + TRACE_ID_LOW);
-        spanId = SpanSlot.getLong(a, base + SPAN_ID);
+        traceIdHigh = SlotFormat.getLong(a, base + TRACE_ID_HIGH);
+        traceIdLow = SlotFormat.getLong(a, base + TRACE_ID_LOW);
+        spanId = SlotFormat.getLong(a, base + SPAN_ID);
         int room = limit - base;
-        int textEnd = SpanSlot.getInt(a, base + TEXT_END);
-        int body = SpanSlot.getInt(a, base + BODY_END);
-        int attributes = SpanSlot.getInt(a, base + ATTRIBUTE_END);
+        int textEnd = SlotFormat.getInt(a, base + TEXT_END);
+        int body = SlotFormat.getInt(a, base + BODY_END);
+        int attributes = SlotFormat.getInt(a, base + ATTRIBUTE_END);
         if (textEnd < HEADER_BYTES || body < textEnd || attributes < body || attributes > room) {
             return false;
         }
-        severityTextOffset = SpanSlot.getInt(a, base + SEVERITY_TEXT_OFFSET);
-        severityTextLength = SpanSlot.getInt(a, base + SEVERITY_TEXT_LENGTH);
-        eventNameOffset = SpanSlot.getInt(a, base + EVENT_NAME_OFFSET);
-        eventNameLength = SpanSlot.getInt(a, base + EVENT_NAME_LENGTH);
+        severityTextOffset = SlotFormat.getInt(a, base + SEVERITY_TEXT_OFFSET);
+        severityTextLength = SlotFormat.getInt(a, base + SEVERITY_TEXT_LENGTH);
+        eventNameOffset = SlotFormat.getInt(a, base + EVENT_NAME_OFFSET);
+        eventNameLength = SlotFormat.getInt(a, base + EVENT_NAME_LENGTH);
         if (!LogSlot.FORMAT.textInside(severityTextOffset, severityTextLength, textEnd)
                 || !LogSlot.FORMAT.textInside(eventNameOffset, eventNameLength, textEnd)) {
             return false;

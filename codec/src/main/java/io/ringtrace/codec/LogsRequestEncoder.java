@@ -33,12 +33,6 @@ public final class LogsRequestEncoder extends RequestEncoder {
     /** At most this many distinct scopes share one request; a record of one more scope starts a new request. */
     public static final int MAX_SCOPES_PER_REQUEST = RequestAssembly.MAX_SCOPES_PER_REQUEST;
 
-    /** {@link #tryAppend(LogRecordWriter)}: the record is in the request. */
-    public static final int APPENDED = 1;
-    /** {@link #tryAppend(LogRecordWriter)}: the record does not fit into this request; nothing was written. */
-    public static final int FULL = 0;
-    /** {@link #tryAppend(LogRecordWriter)}: the record is not valid; nothing was written. */
-    public static final int INVALID = -1;
 
     /** The record being appended, read once from its slot and checked. */
     private final LogSlotReader checked = new LogSlotReader();
@@ -57,11 +51,6 @@ public final class LogsRequestEncoder extends RequestEncoder {
      */
     public static int requiredCapacity(int maxRequestBytes) {
         return RequestAssembly.requiredCapacity(maxRequestBytes);
-    }
-
-    /** @return records appended since {@link #begin(Bytes)} */
-    public int recordCount() {
-        return request.itemCount();
     }
 
     /**
@@ -88,6 +77,7 @@ public final class LogsRequestEncoder extends RequestEncoder {
      * @return {@link #APPENDED}, {@link #FULL} or {@link #INVALID}, as {@link #tryAppend(LogRecordWriter)}
      * @throws IllegalStateException if {@link #begin(Bytes)} was not called
      */
+    @Override
     public int tryAppend(byte[] area, int base, int limit, InstrumentationScope scope) {
         request.requireBegun();
         final LogSlotReader c = checked;

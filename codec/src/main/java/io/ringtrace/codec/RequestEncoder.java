@@ -3,17 +3,44 @@ package io.ringtrace.codec;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * The request lifecycle every signal's encoder ({@link TraceRequestEncoder}, {@link
- * LogsRequestEncoder}) has: {@link #begin(Bytes)}, items appended by the subclass through {@link
- * #request}, {@link #seal()}. Public methods here are the encoders'.
+ * What every signal's request encoder ({@link TraceRequestEncoder}, {@link LogsRequestEncoder})
+ * does, so that one serializer can drive either: {@link #begin(Bytes)}, records in their slot
+ * format appended in place with {@link #tryAppend(byte[], int, int, InstrumentationScope)}, {@link
+ * #seal()}. Only this package subclasses it.
  */
-abstract class RequestEncoder {
+public abstract class RequestEncoder {
+
+    /** {@link #tryAppend(byte[], int, int, InstrumentationScope)}: the record is in the request. */
+    public static final int APPENDED = 1;
+    /** {@link #tryAppend(byte[], int, int, InstrumentationScope)}: the record does not fit into this request; nothing was written. */
+    public static final int FULL = 0;
+    /** {@link #tryAppend(byte[], int, int, InstrumentationScope)}: the record is not valid; nothing was written. */
+    public static final int INVALID = -1;
 
     /** The request under construction: buffer, envelope, scopes, seal. */
     final RequestAssembly request;
 
     RequestEncoder(Resource resource, int maxRequestBytes) {
         this.request = new RequestAssembly(resource, maxRequestBytes);
+    }
+
+    /**
+     * Appends one record in the signal's slot format, read in place, if it is valid and fits;
+     * nothing of it is written otherwise.
+     *
+     * @param area the array holding the record
+     * @param base where it starts
+     * @param limit the end of its room: nothing at or past it is read
+     * @param scope its instrumentation scope; null means {@link InstrumentationScope#empty()}
+     * @return {@link #APPENDED}, {@link #FULL} (if the request is still empty, the record alone is
+     *     larger than the maximum request) or {@link #INVALID}
+     * @throws IllegalStateException if {@link #begin(Bytes)} was not called
+     */
+    public abstract int tryAppend(byte[] area, int base, int limit, InstrumentationScope scope);
+
+    /** @return records appended since {@link #begin(Bytes)} */
+    public final int recordCount() {
+        return request.itemCount();
     }
 
     /** @return the buffer capacity {@link #begin(Bytes)} needs (about 2.13 x the maximum request size) */

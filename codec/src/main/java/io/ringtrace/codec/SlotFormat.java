@@ -1,5 +1,9 @@
 package io.ringtrace.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * What the shared slot machinery ({@link SlotWriter}) needs to know of a record format: where its
  * header keeps the slot bookkeeping (state bits, capacity, overflow pointer, keys seen) and its
@@ -13,6 +17,10 @@ package io.ringtrace.codec;
  * top-level attributes.
  */
 final class SlotFormat {
+
+    /** Multi-byte header fields are little-endian, read and written through these views of the byte[]. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** State bit: a setter refused its arguments; the encoder refuses the record. */
     static final int FILL_FAILED = 1;
@@ -74,8 +82,24 @@ final class SlotFormat {
     void clear(byte[] area, int base) {
         java.util.Arrays.fill(area, base, base + headerBytes, (byte) 0);
         for (int r = 0; r <= lastRegion; r++) {
-            SpanSlot.putInt(area, base + regionEnds + 4 * r, headerBytes);
+            putInt(area, base + regionEnds + 4 * r, headerBytes);
         }
-        SpanSlot.putInt(area, base + overflowIndex, -1);
+        putInt(area, base + overflowIndex, -1);
+    }
+
+    static long getLong(byte[] a, int at) {
+        return (long) LONGS.get(a, at);
+    }
+
+    static void putLong(byte[] a, int at, long value) {
+        LONGS.set(a, at, value);
+    }
+
+    static int getInt(byte[] a, int at) {
+        return (int) INTS.get(a, at);
+    }
+
+    static void putInt(byte[] a, int at, int value) {
+        INTS.set(a, at, value);
     }
 }

@@ -30,7 +30,6 @@ abstract class SlotWriter {
     static final int PREFIX_BODY_LENGTH = 0;
     static final int PREFIX_DROPPED = 4;
 
-    final SlotFormat format;
     /** Where the record lives when it has not overflowed: its slot, or the record's own array. */
     private final byte[] homeArea;
     private final int homeBase;
@@ -69,7 +68,6 @@ abstract class SlotWriter {
             throw new IllegalArgumentException("a slot of " + capacity + " bytes without overflow buffers needs "
                     + maxRecordBytes + " bytes for these limits");
         }
-        this.format = format;
         this.homeArea = area;
         this.homeBase = base;
         this.homeCapacity = capacity;
@@ -89,6 +87,12 @@ abstract class SlotWriter {
     }
 
     // ---------------------------------------------------------------- the format's part
+
+    /**
+     * @return the format's layout facts: a method returning the format's constant rather than a
+     *     field, since a ring holds one writer per slot and every field costs each slot's object
+     */
+    abstract SlotFormat format();
 
     /** @return the budget's end for region {@code r} (relative): where it may grow to */
     abstract int budgetEnd(int r);
@@ -146,9 +150,9 @@ abstract class SlotWriter {
     private void releaseHeld() {
         if (pointedAtOverflow) {
             pointedAtOverflow = false;
-            int index = SpanSlot.getInt(homeArea, homeBase + format.overflowIndex);
+            int index = SlotFormat.getInt(homeArea, homeBase + format().overflowIndex);
             if (index >= 0) {
-                SpanSlot.putInt(homeArea, homeBase + format.overflowIndex, -1);
+                SlotFormat.putInt(homeArea, homeBase + format().overflowIndex, -1);
                 overflow.release(index);
             }
         }
@@ -168,8 +172,8 @@ abstract class SlotWriter {
     final void clearHome() {
         releaseHeld();
         goHome();
-        format.clear(area, base);
-        set(format.capacity, homeCapacity);
+        format().clear(area, base);
+        set(format().capacity, homeCapacity);
     }
 
     /**
@@ -182,14 +186,14 @@ abstract class SlotWriter {
         goHome();
         if (used <= homeCapacity) {
             System.arraycopy(src, srcBase, area, base, used);
-            set(format.capacity, homeCapacity);
-            set(format.overflowIndex, -1);
+            set(format().capacity, homeCapacity);
+            set(format().overflowIndex, -1);
             return;
         }
         int index = overflow == null ? -1 : overflow.claim();
         if (index < 0) {
             clearHome();
-            area[base + format.stateBits] |= TOO_LARGE;
+            area[base + format().stateBits] |= TOO_LARGE;
             return;
         }
         moveInto(index, src, srcBase, used);
@@ -202,12 +206,12 @@ abstract class SlotWriter {
     private void moveInto(int index, byte[] src, int srcBase, int used) {
         byte[] buffer = overflow.buffer(index);
         System.arraycopy(src, srcBase, buffer, 0, used);
-        SpanSlot.putInt(homeArea, homeBase + format.overflowIndex, index); // the slot points at its record
+        SlotFormat.putInt(homeArea, homeBase + format().overflowIndex, index); // the slot points at its record
         pointedAtOverflow = true;
         area = buffer;
         base = 0;
-        set(format.capacity, buffer.length);
-        set(format.overflowIndex, -1);
+        set(format().capacity, buffer.length);
+        set(format().overflowIndex, -1);
     }
 
     /**
@@ -232,27 +236,27 @@ abstract class SlotWriter {
     // ---------------------------------------------------------------- header fields
 
     final int get(int field) {
-        return SpanSlot.getInt(area, base + field);
+        return SlotFormat.getInt(area, base + field);
     }
 
     final void set(int field, int value) {
-        SpanSlot.putInt(area, base + field, value);
+        SlotFormat.putInt(area, base + field, value);
     }
 
     final long getLong(int field) {
-        return SpanSlot.getLong(area, base + field);
+        return SlotFormat.getLong(area, base + field);
     }
 
     final void setLong(int field, long value) {
-        SpanSlot.putLong(area, base + field, value);
+        SlotFormat.putLong(area, base + field, value);
     }
 
     final boolean bit(int bit) {
-        return (area[base + format.stateBits] & bit) != 0;
+        return (area[base + format().stateBits] & bit) != 0;
     }
 
     final void bit(int bit, boolean on) {
-        int i = base + format.stateBits;
+        int i = base + format().stateBits;
         area[i] = (byte) (on ? area[i] | bit : area[i] & ~bit);
     }
 
@@ -262,18 +266,18 @@ abstract class SlotWriter {
 
     /** @return the bytes the record takes in its format: what a copy of it moves */
     public final int usedBytes() {
-        return get(format.usedBytesField());
+        return get(format().usedBytesField());
     }
 
     // ---------------------------------------------------------------- regions
 
     /** @return where region {@code r} ends (relative to the record's start) */
     final int end(int r) {
-        return get(format.regionEnds + 4 * r);
+        return get(format().regionEnds + 4 * r);
     }
 
     final int start(int r) {
-        return r == 0 ? format.headerBytes : end(r - 1);
+        return r == 0 ? format().headerBytes : end(r - 1);
     }
 
     /** @return the bytes region {@code r} may still grow by, within its byte budget */
@@ -283,8 +287,8 @@ abstract class SlotWriter {
 
     /** Adds {@code delta} to the ends of regions {@code r} and after (the bytes behind {@code from} moved). */
     private void shifted(int r, int from, int delta) {
-        for (int i = r; i <= format.lastRegion; i++) {
-            set(format.regionEnds + 4 * i, end(i) + delta);
+        for (int i = r; i <= format().lastRegion; i++) {
+            set(format().regionEnds + 4 * i, end(i) + delta);
         }
         shiftedMarks(r, from, delta);
     }
@@ -344,7 +348,7 @@ abstract class SlotWriter {
         if (written > 0) {
             set(countField, get(countField) + 1);
             if (target == TOP) {
-                setLong(format.keysSeen, getLong(format.keysSeen) | key.keyBit());
+                setLong(format().keysSeen, getLong(format().keysSeen) | key.keyBit());
             }
             if (prefix >= 0) {
                 set(prefix + PREFIX_BODY_LENGTH, get(prefix + PREFIX_BODY_LENGTH) + written);
@@ -398,7 +402,7 @@ abstract class SlotWriter {
      */
     private boolean appendedTopAttribute(Utf8Constant key, int kind, Object value, long number, double real,
                                          int offset, int count) {
-        final SlotFormat f = format;
+        final SlotFormat f = format();
         long seen = getLong(f.keysSeen);
         long bit = key.keyBit();
         int at = end(f.attributeRegion);
@@ -443,18 +447,6 @@ abstract class SlotWriter {
                 return KeyValueWire.putBooleanArray(a, pos, limit, tag, key, (boolean[]) value, count);
             default:
                 return KeyValueWire.putBytesArray(a, pos, limit, tag, key, (byte[][]) value);
-        }
-    }
-
-    /** @return the position after the length-delimited value whose varint length starts at {@code p} */
-    static int skipLength(byte[] a, int p) {
-        int length = 0;
-        for (int shift = 0; ; shift += 7) {
-            byte b = a[p++];
-            length |= (b & 0x7F) << shift;
-            if (b >= 0) {
-                return p + length;
-            }
         }
     }
 

@@ -1,13 +1,10 @@
 package io.ringtrace.codec;
 
-import static io.ringtrace.codec.SpanSlot.ATTRIBUTE_COUNT;
-import static io.ringtrace.codec.SpanSlot.DROPPED_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.DROPPED_EVENTS;
 import static io.ringtrace.codec.SpanSlot.DROPPED_LINKS;
 import static io.ringtrace.codec.SpanSlot.END_EPOCH_NANOS;
 import static io.ringtrace.codec.SpanSlot.EVENT_COUNT;
 import static io.ringtrace.codec.SpanSlot.EVENT_PREFIX_BYTES;
-import static io.ringtrace.codec.SpanSlot.FILL_FAILED;
 import static io.ringtrace.codec.SpanSlot.FLAGS;
 import static io.ringtrace.codec.SpanSlot.KIND;
 import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_ATTRIBUTES;
@@ -17,7 +14,6 @@ import static io.ringtrace.codec.SpanSlot.LATEST_LINK_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.LATEST_LINK_DROPPED;
 import static io.ringtrace.codec.SpanSlot.LATEST_LINK_START;
 import static io.ringtrace.codec.SpanSlot.LINK_COUNT;
-import static io.ringtrace.codec.SpanSlot.LINK_END;
 import static io.ringtrace.codec.SpanSlot.LINK_PREFIX_BYTES;
 import static io.ringtrace.codec.SpanSlot.NAME_LENGTH;
 import static io.ringtrace.codec.SpanSlot.NAME_OFFSET;

@@ -1,44 +1,11 @@
 package io.ringtrace.codec;
 
-import static io.ringtrace.codec.SpanSlot.ATTRIBUTE_COUNT;
-import static io.ringtrace.codec.SpanSlot.DROPPED_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.DROPPED_EVENTS;
 import static io.ringtrace.codec.SpanSlot.DROPPED_LINKS;
-import static io.ringtrace.codec.SpanSlot.END_EPOCH_NANOS;
 import static io.ringtrace.codec.SpanSlot.EVENT_COUNT;
-import static io.ringtrace.codec.SpanSlot.EVENT_PREFIX_BYTES;
-import static io.ringtrace.codec.SpanSlot.FILL_FAILED;
-import static io.ringtrace.codec.SpanSlot.FLAGS;
-import static io.ringtrace.codec.SpanSlot.KIND;
-import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_DROPPED;
-import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_START;
-import static io.ringtrace.codec.SpanSlot.LATEST_LINK_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.LATEST_LINK_DROPPED;
-import static io.ringtrace.codec.SpanSlot.LATEST_LINK_START;
 import static io.ringtrace.codec.SpanSlot.LINK_COUNT;
-import static io.ringtrace.codec.SpanSlot.LINK_END;
-import static io.ringtrace.codec.SpanSlot.LINK_PREFIX_BYTES;
-import static io.ringtrace.codec.SpanSlot.NAME_LENGTH;
-import static io.ringtrace.codec.SpanSlot.NAME_OFFSET;
-import static io.ringtrace.codec.SpanSlot.PARENT_SPAN_ID;
-import static io.ringtrace.codec.SpanSlot.PREFIX_BODY_LENGTH;
-import static io.ringtrace.codec.SpanSlot.PREFIX_DROPPED;
-import static io.ringtrace.codec.SpanSlot.PREFIX_FLAGS;
-import static io.ringtrace.codec.SpanSlot.SPAN_ID;
-import static io.ringtrace.codec.SpanSlot.START_EPOCH_NANOS;
-import static io.ringtrace.codec.SpanSlot.STATUS_CODE;
-import static io.ringtrace.codec.SpanSlot.STATUS_MESSAGE_LENGTH;
-import static io.ringtrace.codec.SpanSlot.STATUS_MESSAGE_OFFSET;
-import static io.ringtrace.codec.SpanSlot.TRACE_ID_HIGH;
-import static io.ringtrace.codec.SpanSlot.TRACE_ID_LOW;
-import static io.ringtrace.codec.SpanSlot.TRACE_STATE_LENGTH;
-import static io.ringtrace.codec.SpanSlot.TRACE_STATE_OFFSET;
-import static io.ringtrace.codec.WireFormat.putFixed64;
-import static io.ringtrace.codec.WireFormat.putIdBytes;
-import static io.ringtrace.codec.WireFormat.putUtf8;
-import static io.ringtrace.codec.WireFormat.putVarint;
-import static io.ringtrace.codec.WireFormat.utf8Length;
 
 /**
  * The writer of one span in the compact {@link SpanSlot} format: a flyweight over a region of a

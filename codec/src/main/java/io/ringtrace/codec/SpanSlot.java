@@ -1,8 +1,6 @@
 package io.ringtrace.codec;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The compact span format: one span in a contiguous region of a heap {@code byte[]} (a ring slot,
@@ -132,9 +130,6 @@ public final class SpanSlot {
     static final SlotFormat FORMAT = new SlotFormat(HEADER_BYTES, STATE_BITS, TEXT_END, 3, CAPACITY, OVERFLOW_INDEX,
             KEYS_SEEN, 1, ATTRIBUTE_COUNT, DROPPED_ATTRIBUTES, TRACE_ID_HIGH, SPAN_ID, FLAGS);
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-
     private SpanSlot() {}
 
     /**
@@ -215,18 +210,18 @@ public final class SpanSlot {
     }
 
     static long getLong(byte[] a, int at) {
-        return (long) LONGS.get(a, at);
+        return SlotFormat.getLong(a, at);
     }
 
     static void putLong(byte[] a, int at, long value) {
-        LONGS.set(a, at, value);
+        SlotFormat.putLong(a, at, value);
     }
 
     static int getInt(byte[] a, int at) {
-        return (int) INTS.get(a, at);
+        return SlotFormat.getInt(a, at);
     }
 
     static void putInt(byte[] a, int at, int value) {
-        INTS.set(a, at, value);
+        SlotFormat.putInt(a, at, value);
     }
 }

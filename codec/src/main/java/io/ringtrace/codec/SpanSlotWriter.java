@@ -41,6 +41,11 @@ abstract class SpanSlotWriter extends RecordWriter<SpanRecord> {
     }
 
     @Override
+    final SlotFormat format() {
+        return SpanSlot.FORMAT;
+    }
+
+    @Override
     final Object recordLimits() {
         return limits;
     }
@@ -138,5 +143,17 @@ abstract class SpanSlotWriter extends RecordWriter<SpanRecord> {
             }
         }
         return p - base;
+    }
+
+    /** @return the position after the length-delimited value whose varint length starts at {@code p} */
+    private static int skipLength(byte[] a, int p) {
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = a[p++];
+            length |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                return p + length;
+            }
+        }
     }
 }

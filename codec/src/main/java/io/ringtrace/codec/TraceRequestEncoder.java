@@ -62,12 +62,6 @@ public final class TraceRequestEncoder extends RequestEncoder {
     /** Smallest accepted {@code maxRequestBytes}. */
     public static final int MIN_REQUEST_BYTES = RequestAssembly.MIN_REQUEST_BYTES;
 
-    /** {@link #tryAppend(SpanRecord)}: the span is in the request. */
-    public static final int APPENDED = 1;
-    /** {@link #tryAppend(SpanRecord)}: the span does not fit into this request; nothing was written. */
-    public static final int FULL = 0;
-    /** {@link #tryAppend(SpanRecord)}: the record is not a valid span; nothing was written. */
-    public static final int INVALID = -1;
 
     /** The name sent for a span whose name is empty or blank (the OpenTelemetry SDK's). */
     public static final String FALLBACK_SPAN_NAME = "<unspecified span name>";
@@ -100,7 +94,7 @@ public final class TraceRequestEncoder extends RequestEncoder {
 
     /** @return spans appended since {@link #begin(Bytes)} */
     public int spanCount() {
-        return request.itemCount();
+        return recordCount();
     }
 
     /**
@@ -138,6 +132,7 @@ public final class TraceRequestEncoder extends RequestEncoder {
      * @return {@link #APPENDED}, {@link #FULL} or {@link #INVALID}, as {@link #tryAppend(SpanRecord)}
      * @throws IllegalStateException if {@link #begin(Bytes)} was not called
      */
+    @Override
     public int tryAppend(byte[] area, int base, int limit, InstrumentationScope scope) {
         request.requireBegun();
         if (scope == null) {
