@@ -8,7 +8,8 @@ import static io.ringtrace.codec.WireFormat.utf8Length;
 import static io.ringtrace.codec.WireFormat.varintSize;
 
 /**
- * Encodes one attribute as a complete protobuf field holding a {@code KeyValue}, into a heap byte
+ * Encodes one attribute as a complete protobuf field holding a {@code KeyValue}, or one value as a
+ * complete field holding an {@code AnyValue} (key {@code null}: a log record's body), into a heap byte
  * arena: {@code tag(field) len [key: 0x0A len utf8] [value: 0x12 len AnyValue]}. The field number
  * is the attribute's context ({@code Span.attributes} = 9, {@code Event.attributes} = 3, {@code
  * Link.attributes} = 4, {@code Resource.attributes} = 1, {@code InstrumentationScope.attributes} =
@@ -49,10 +50,18 @@ final class KeyValueWire {
 
     /**
      * Writes the field tag, the KeyValue length, the key and the value header (tag and AnyValue
-     * length); the caller then writes exactly {@code anyValueLength} bytes of AnyValue body.
-     * Returns -1 if the whole field does not fit.
+     * length); the caller then writes exactly {@code anyValueLength} bytes of AnyValue body. With
+     * {@code key} null the field is the AnyValue itself: tag and AnyValue length only. Returns -1
+     * if the whole field does not fit.
      */
     private static int header(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, int anyValueLength) {
+        if (key == null) {
+            if (lenFieldSize(anyValueLength) > limit - pos) {
+                return -1;
+            }
+            a[pos++] = (byte) fieldTag;
+            return putVarint(a, pos, anyValueLength);
+        }
         int keyValueLength = keyFieldSize(key) + lenFieldSize(anyValueLength);
         if (lenFieldSize(keyValueLength) > limit - pos) {
             return -1;

@@ -9,23 +9,26 @@ import static io.ringtrace.codec.WireFormat.varintSize;
 import java.nio.ByteBuffer;
 
 /**
- * The envelope around one request's spans: the {@code ExportTraceServiceRequest.resource_spans}
- * field with its resource, and one {@code ScopeSpans} per scope of the request, each with its
- * scope and schema URL. It keeps which scopes the request holds and the bytes of each one's spans,
- * gives the request's exact size before a span is written, and writes the headers and trailers at
- * seal. Positions are indexes into the request buffer's view, from its {@code start()};
+ * The envelope around one request's items: the {@code resource_spans} / {@code resource_logs}
+ * field with its resource, and one {@code ScopeSpans} / {@code ScopeLogs} per scope of the
+ * request, each with its scope and schema URL. The two signals' envelopes have the same field
+ * numbers and wire types ({@code Export*ServiceRequest.resource_* = 1}; {@code resource = 1},
+ * {@code scope_* = 2}, {@code schema_url = 3}; {@code scope = 1}, items {@code = 2}, {@code
+ * schema_url = 3}), so one envelope serves both, byte for byte. It keeps which scopes the request
+ * holds and the bytes of each one's items, gives the request's exact size before an item is
+ * written, and writes the headers and trailers at seal. Positions are indexes into the request buffer's view, from its {@code start()};
  * single-threaded, allocation-free.
  */
 final class RequestFraming {
 
     private final byte[] resourceBody;
     private final byte[] resourceSchemaUrl;
-    /** {@code ResourceSpans.resource} + {@code ResourceSpans.schema_url} fields, bytes. */
+    /** its resource + schema_url fields, bytes. */
     private final int resourceFieldsSize;
 
     private final InstrumentationScope[] scopes;
-    /** Bytes of the Span fields of each scope in the current request. */
-    private final int[] scopeSpanBytes;
+    /** Bytes of the item fields (spans, log records) of each scope in the current request. */
+    private final int[] scopeItemBytes;
     private int scopeCount;
 
     RequestFraming(Resource resource, int maxScopes) {
@@ -33,7 +36,7 @@ final class RequestFraming {
         this.resourceSchemaUrl = resource.schemaUrlUtf8();
         this.resourceFieldsSize = lenFieldSize(resourceBody.length) + stringFieldSize(resourceSchemaUrl.length);
         this.scopes = new InstrumentationScope[maxScopes];
-        this.scopeSpanBytes = new int[maxScopes];
+        this.scopeItemBytes = new int[maxScopes];
     }
 
     /** Starts an empty request: no scopes. */
@@ -68,32 +71,32 @@ final class RequestFraming {
         return -1;
     }
 
-    /** Adds {@code scope}, with no spans yet; the caller has checked there is room. @return its index */
+    /** Adds {@code scope}, with no items yet; the caller has checked there is room. @return its index */
     int add(InstrumentationScope scope) {
         int s = scopeCount++;
         scopes[s] = scope;
-        scopeSpanBytes[s] = 0;
+        scopeItemBytes[s] = 0;
         return s;
     }
 
-    /** Counts {@code spanFieldSize} more bytes of spans in scope {@code s}. */
-    void addSpanBytes(int s, int spanFieldSize) {
-        scopeSpanBytes[s] += spanFieldSize;
+    /** Counts {@code itemFieldSize} more bytes of items in scope {@code s}. */
+    void addItemBytes(int s, int itemFieldSize) {
+        scopeItemBytes[s] += itemFieldSize;
     }
 
     // ---------------------------------------------------------------- sizes
 
-    /** @return the exact request size if scope {@code s} took a span field of {@code spanFieldSize} more */
-    long requestSizeWith(int s, int spanFieldSize) {
-        int oldScopeSize = scopeSpansSize(s, scopeSpanBytes[s]);
-        int newScopeSize = scopeSpansSize(s, scopeSpanBytes[s] + spanFieldSize);
-        return requestSizeFor(resourceSpansBody() - lenFieldSize(oldScopeSize) + lenFieldSize(newScopeSize));
+    /** @return the exact request size if scope {@code s} took an item field of {@code itemFieldSize} more */
+    long requestSizeWith(int s, int itemFieldSize) {
+        int oldScopeSize = scopeItemsSize(s, scopeItemBytes[s]);
+        int newScopeSize = scopeItemsSize(s, scopeItemBytes[s] + itemFieldSize);
+        return requestSizeFor(resourceMessageSize() - lenFieldSize(oldScopeSize) + lenFieldSize(newScopeSize));
     }
 
-    /** @return the exact request size if a new scope joined it with a span field of {@code spanFieldSize} */
-    long requestSizeWithNewScope(InstrumentationScope scope, int spanFieldSize) {
-        int newScopeSize = lenFieldSize(scope.encoded().length) + spanFieldSize + stringFieldSize(scope.schemaUrlUtf8().length);
-        return requestSizeFor(resourceSpansBody() + lenFieldSize(newScopeSize));
+    /** @return the exact request size if a new scope joined it with an item field of {@code itemFieldSize} */
+    long requestSizeWithNewScope(InstrumentationScope scope, int itemFieldSize) {
+        int newScopeSize = lenFieldSize(scope.encoded().length) + itemFieldSize + stringFieldSize(scope.schemaUrlUtf8().length);
+        return requestSizeFor(resourceMessageSize() + lenFieldSize(newScopeSize));
     }
 
     /** @return the largest header a request whose first scope is {@code scope} can need (5-byte varints) */
@@ -101,52 +104,52 @@ final class RequestFraming {
         return 1 + 5 + lenFieldSize(resourceBody.length) + 1 + 5 + lenFieldSize(scope.encoded().length);
     }
 
-    /** @return the exact header of a single-scope request: request and scope headers, up to the first span */
+    /** @return the exact header of a single-scope request: request and scope headers, up to the first item */
     int singleScopeHeaderSize() {
-        return 1 + varintSize(resourceSpansBody()) + lenFieldSize(resourceBody.length)
-                + 1 + varintSize(scopeSpansSize(0, scopeSpanBytes[0])) + lenFieldSize(scopes[0].encoded().length);
+        return 1 + varintSize(resourceMessageSize()) + lenFieldSize(resourceBody.length)
+                + 1 + varintSize(scopeItemsSize(0, scopeItemBytes[0])) + lenFieldSize(scopes[0].encoded().length);
     }
 
     private static int stringFieldSize(int utf8Length) {
         return utf8Length == 0 ? 0 : lenFieldSize(utf8Length);
     }
 
-    /** Body size of {@code ScopeSpans} {@code s} if its spans took {@code spanBytes}. */
-    private int scopeSpansSize(int s, int spanBytes) {
+    /** Body size of the scope message {@code s} if its items took {@code itemBytes}. */
+    private int scopeItemsSize(int s, int itemBytes) {
         InstrumentationScope scope = scopes[s];
-        return lenFieldSize(scope.encoded().length) + spanBytes + stringFieldSize(scope.schemaUrlUtf8().length);
+        return lenFieldSize(scope.encoded().length) + itemBytes + stringFieldSize(scope.schemaUrlUtf8().length);
     }
 
-    /** Body size of the {@code ResourceSpans} with the current scopes and spans. */
-    private int resourceSpansBody() {
+    /** Body size of the resource message (ResourceSpans, ResourceLogs) with the current scopes and items. */
+    private int resourceMessageSize() {
         int size = resourceFieldsSize;
         for (int s = 0; s < scopeCount; s++) {
-            size += lenFieldSize(scopeSpansSize(s, scopeSpanBytes[s]));
+            size += lenFieldSize(scopeItemsSize(s, scopeItemBytes[s]));
         }
         return size;
     }
 
-    private static long requestSizeFor(int resourceSpansBody) {
-        return lenFieldSize(resourceSpansBody);
+    private static long requestSizeFor(int resourceMessageSize) {
+        return lenFieldSize(resourceMessageSize);
     }
 
     // ---------------------------------------------------------------- headers and trailers (seal)
 
-    /** Writes {@code ExportTraceServiceRequest.resource_spans} header and the resource; returns the end. */
+    /** Writes the request header (resource_spans or resource_logs) and the resource; returns the end. */
     int writeRequestHeader(ByteBuffer a, int pos) {
-        pos = putByte(a, pos, 0x0A); // ExportTraceServiceRequest.resource_spans (1, LEN)
-        pos = putVarint(a, pos, resourceSpansBody());
-        pos = putByte(a, pos, 0x0A); // ResourceSpans.resource (1, LEN)
+        pos = putByte(a, pos, 0x0A); // Export*ServiceRequest.resource_spans / resource_logs (1, LEN)
+        pos = putVarint(a, pos, resourceMessageSize());
+        pos = putByte(a, pos, 0x0A); // Resource*.resource (1, LEN)
         pos = putVarint(a, pos, resourceBody.length);
         return copy(resourceBody, 0, a, pos, resourceBody.length);
     }
 
-    /** Writes the {@code ResourceSpans.scope_spans} header of scope {@code s} and its scope; returns the end. */
+    /** Writes the scope header of scope {@code s} and its scope; returns the end. */
     int writeScopeHeader(ByteBuffer a, int pos, int s) {
         byte[] scopeBody = scopes[s].encoded();
-        pos = putByte(a, pos, 0x12); // ResourceSpans.scope_spans (2, LEN)
-        pos = putVarint(a, pos, scopeSpansSize(s, scopeSpanBytes[s]));
-        pos = putByte(a, pos, 0x0A); // ScopeSpans.scope (1, LEN)
+        pos = putByte(a, pos, 0x12); // Resource*.scope_spans / scope_logs (2, LEN)
+        pos = putVarint(a, pos, scopeItemsSize(s, scopeItemBytes[s]));
+        pos = putByte(a, pos, 0x0A); // Scope*.scope (1, LEN)
         pos = putVarint(a, pos, scopeBody.length);
         return copy(scopeBody, 0, a, pos, scopeBody.length);
     }
@@ -156,7 +159,7 @@ final class RequestFraming {
         if (url.length == 0) {
             return pos;
         }
-        pos = putByte(out, pos, 0x1A); // ScopeSpans.schema_url (3, LEN)
+        pos = putByte(out, pos, 0x1A); // Scope*.schema_url (3, LEN)
         pos = putVarint(out, pos, url.length);
         return copy(url, 0, out, pos, url.length);
     }
@@ -166,7 +169,7 @@ final class RequestFraming {
         if (url.length == 0) {
             return pos;
         }
-        pos = putByte(out, pos, 0x1A); // ResourceSpans.schema_url (3, LEN)
+        pos = putByte(out, pos, 0x1A); // Resource*.schema_url (3, LEN)
         pos = putVarint(out, pos, url.length);
         return copy(url, 0, out, pos, url.length);
     }

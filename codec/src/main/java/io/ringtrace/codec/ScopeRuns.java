@@ -9,7 +9,7 @@ import static io.ringtrace.codec.NativeStores.putInt;
 import java.nio.ByteBuffer;
 
 /**
- * The body of a request that holds spans of several scopes, kept as runs of same-scope spans and
+ * The body of a request that holds items of several scopes, kept as runs of same-scope items and
  * grouped scope by scope at seal. The first run (scope 0) has no marker; each later run is
  * preceded by a {@value #MARKER_BYTES}-byte marker (scope index, run length) written when the run
  * starts, its length filled in when it ends. {@link #copyRuns} copies every run of one scope, in
@@ -43,7 +43,7 @@ final class ScopeRuns {
      * Starts a run of scope {@code s} at {@code bodyEnd}, ending the current one; the caller has
      * checked that {@value #MARKER_BYTES} more bytes fit.
      *
-     * @return where the run's first span goes
+     * @return where the run's first item goes
      */
     int start(ByteBuffer out, int bodyEnd, int s) {
         if (!multiScope) {

@@ -1,13 +1,11 @@
 package io.ringtrace.codec;
 
-import static io.ringtrace.codec.SpanSlot.ATTRIBUTE_COUNT;
 import static io.ringtrace.codec.SpanSlot.DROPPED_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.DROPPED_EVENTS;
 import static io.ringtrace.codec.SpanSlot.DROPPED_LINKS;
 import static io.ringtrace.codec.SpanSlot.END_EPOCH_NANOS;
 import static io.ringtrace.codec.SpanSlot.EVENT_COUNT;
 import static io.ringtrace.codec.SpanSlot.EVENT_PREFIX_BYTES;
-import static io.ringtrace.codec.SpanSlot.FILL_FAILED;
 import static io.ringtrace.codec.SpanSlot.FLAGS;
 import static io.ringtrace.codec.SpanSlot.KIND;
 import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_ATTRIBUTES;
@@ -17,7 +15,6 @@ import static io.ringtrace.codec.SpanSlot.LATEST_LINK_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.LATEST_LINK_DROPPED;
 import static io.ringtrace.codec.SpanSlot.LATEST_LINK_START;
 import static io.ringtrace.codec.SpanSlot.LINK_COUNT;
-import static io.ringtrace.codec.SpanSlot.LINK_END;
 import static io.ringtrace.codec.SpanSlot.LINK_PREFIX_BYTES;
 import static io.ringtrace.codec.SpanSlot.NAME_LENGTH;
 import static io.ringtrace.codec.SpanSlot.NAME_OFFSET;
@@ -49,34 +46,6 @@ abstract class SpanFields extends SpanSlotWriter {
 
     SpanFields(SpanLimits limits, byte[] area, int base, int capacity, SpanOverflow overflow) {
         super(limits, area, base, capacity, overflow);
-    }
-
-    /** @return this record, for chaining */
-    final SpanRecord self() {
-        return (SpanRecord) this;
-    }
-
-    /**
-     * The scope last set; it counts only while the span's {@code SCOPE_SET} bit is on. reset()
-     * clears the bit (with the rest of the header) instead of the reference, and setters store the
-     * reference only when it changes: a reference store into this long-lived record costs a G1
-     * card-marking slow path on every span, while the scope of a slot rarely changes.
-     */
-    InstrumentationScope scope = InstrumentationScope.empty();
-
-    // ---------------------------------------------------------------- identity and header fields
-
-    /**
-     * @param scope the instrumentation scope; null means {@link InstrumentationScope#empty()}
-     * @return this
-     */
-    public SpanRecord scope(InstrumentationScope scope) {
-        InstrumentationScope given = scope == null ? InstrumentationScope.empty() : scope;
-        if (this.scope != given) {
-            this.scope = given; // only when it changes: see the field
-        }
-        bit(SpanSlot.SCOPE_SET, true);
-        return self();
     }
 
     /**
@@ -201,56 +170,6 @@ abstract class SpanFields extends SpanSlotWriter {
             putText(STATUS_MESSAGE_OFFSET, STATUS_MESSAGE_LENGTH, message);
         }
         return self();
-    }
-
-    /**
-     * Frees a text that is about to be replaced if it is the latest one in the text region, so
-     * setting the same text again does not leak room; otherwise its bytes stay until reset().
-     */
-    private void freeText(int offsetField, int lengthField) {
-        int length = get(lengthField);
-        if (length != 0 && get(offsetField) + length == end(TEXT)) {
-            cut(TEXT, get(offsetField), end(TEXT));
-            set(lengthField, 0);
-        }
-    }
-
-    private void setText(int offsetField, int lengthField, int at, int n) {
-        set(offsetField, at < 0 ? end(TEXT) : at - base);
-        set(lengthField, at < 0 ? 0 : n);
-    }
-
-    /** Appends {@code s} to the text region, truncated at a character boundary to the room left. */
-    private void putText(int offsetField, int lengthField, CharSequence s) {
-        int room = room(TEXT);
-        int chars = s.length();
-        int n;
-        // chars > room: cannot fit (every char takes at least one byte), so do not scan it whole
-        if (chars > room || (n = utf8Length(s)) > room) {
-            chars = WireFormat.utf8PrefixChars(s, room);
-            n = utf8Length(s, chars);
-        }
-        int at = reserve(TEXT, n);
-        if (at >= 0) {
-            putUtf8(area, at, s, chars);
-        }
-        setText(offsetField, lengthField, at, n);
-    }
-
-    /** Appends {@code c} to the text region, truncated at a UTF-8 character boundary to the room left. */
-    private void putText(int offsetField, int lengthField, Utf8Constant c) {
-        byte[] src = c.utf8();
-        int n = Math.min(src.length, room(TEXT));
-        if (n < src.length) {
-            while (n > 0 && (src[n] & 0xC0) == 0x80) { // src[n] continues a character: cut before it
-                n--;
-            }
-        }
-        int at = reserve(TEXT, n);
-        if (at >= 0) {
-            System.arraycopy(src, 0, area, at, n);
-        }
-        setText(offsetField, lengthField, at, n);
     }
 
     // ---------------------------------------------------------------- events
@@ -440,18 +359,6 @@ abstract class SpanFields extends SpanSlotWriter {
         set(field, (int) Math.min(Integer.MAX_VALUE, (long) get(field) + add));
     }
 
-    // ---------------------------------------------------------------- refused calls
-
-    final IllegalArgumentException refused(String message) {
-        bit(FILL_FAILED, true);
-        return new IllegalArgumentException(message);
-    }
-
-    final IllegalStateException refusedOutOfOrder(String message) {
-        bit(FILL_FAILED, true);
-        return new IllegalStateException(message);
-    }
-
     // ---------------------------------------------------------------- getters
 
     /** @return the limits */
@@ -459,34 +366,9 @@ abstract class SpanFields extends SpanSlotWriter {
         return limits;
     }
 
-    /** @return the scope; {@link InstrumentationScope#empty()} if none was set since reset() */
-    public InstrumentationScope scope() {
-        return bit(SpanSlot.SCOPE_SET) ? scope : InstrumentationScope.empty();
-    }
-
-    /** @return the trace id's first 8 bytes */
-    public long traceIdHigh() {
-        return getLong(TRACE_ID_HIGH);
-    }
-
-    /** @return the trace id's last 8 bytes */
-    public long traceIdLow() {
-        return getLong(TRACE_ID_LOW);
-    }
-
-    /** @return the span id */
-    public long spanId() {
-        return getLong(SPAN_ID);
-    }
-
     /** @return the parent span id, 0 for none */
     public long parentSpanId() {
         return getLong(PARENT_SPAN_ID);
-    }
-
-    /** @return the OTLP span flags */
-    public int traceFlags() {
-        return get(FLAGS);
     }
 
     /** @return the span kind */
@@ -509,19 +391,9 @@ abstract class SpanFields extends SpanSlotWriter {
         return area[base + STATUS_CODE];
     }
 
-    /** @return whether a setter refused its arguments since reset(): the encoder then refuses the record */
-    public boolean fillFailed() {
-        return bit(FILL_FAILED);
-    }
-
     /** @return whether trace id and span id are set (not all zeros): the encoder accepts only such records */
     public boolean hasValidIds() {
         return (traceIdHigh() != 0 || traceIdLow() != 0) && spanId() != 0;
-    }
-
-    /** @return span attributes kept */
-    public int attributeCount() {
-        return get(ATTRIBUTE_COUNT);
     }
 
     /** @return events kept */
@@ -532,11 +404,6 @@ abstract class SpanFields extends SpanSlotWriter {
     /** @return links kept */
     public int linkCount() {
         return get(LINK_COUNT);
-    }
-
-    /** @return span attributes dropped (OTLP {@code dropped_attributes_count}) */
-    public int droppedAttributesCount() {
-        return get(DROPPED_ATTRIBUTES);
     }
 
     /** @return events dropped (OTLP {@code dropped_events_count}) */
@@ -567,14 +434,5 @@ abstract class SpanFields extends SpanSlotWriter {
         return get(p + PREFIX_DROPPED);
     }
 
-    /** @return the array holding the span now (its slot, or an overflow buffer) */
-    byte[] area() {
-        return area;
-    }
-
-    /** @return where the span starts in {@link #area()} */
-    int base() {
-        return base;
-    }
 
 }

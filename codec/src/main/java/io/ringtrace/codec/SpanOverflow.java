@@ -1,11 +1,12 @@
 package io.ringtrace.codec;
 
 /**
- * Where a {@link SpanRecord} over a ring slot goes when its span outgrows the slot: a bounded pool
- * of buffers, each at least {@link SpanSlot#maxSpanBytes(SpanLimits)} bytes. The record claims one
- * (any producer thread) and writes the slot's pointer to it; whoever reads the span returns it
- * and clears the pointer, and a record reset before its span was read returns it itself.
- * Implementations must not allocate.
+ * Where a record over a ring slot ({@link SpanRecord}, {@link LogRecordWriter}) goes when it
+ * outgrows the slot: a bounded pool of buffers, each at least the format's largest record ({@link
+ * SpanSlot#maxSpanBytes(SpanLimits)}, {@link LogSlot#maxRecordBytes(LogLimits)}). The record claims
+ * one (any producer thread) and writes the slot's pointer to it; whoever reads the record returns
+ * it and clears the pointer, and a record reset before it was read returns it itself. One pool
+ * serves one ring, so one signal. Implementations must not allocate.
  */
 public interface SpanOverflow {
 

@@ -1,49 +1,16 @@
 package io.ringtrace.codec;
 
-import static io.ringtrace.codec.SpanSlot.ATTRIBUTE_COUNT;
-import static io.ringtrace.codec.SpanSlot.DROPPED_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.DROPPED_EVENTS;
 import static io.ringtrace.codec.SpanSlot.DROPPED_LINKS;
-import static io.ringtrace.codec.SpanSlot.END_EPOCH_NANOS;
 import static io.ringtrace.codec.SpanSlot.EVENT_COUNT;
-import static io.ringtrace.codec.SpanSlot.EVENT_PREFIX_BYTES;
-import static io.ringtrace.codec.SpanSlot.FILL_FAILED;
-import static io.ringtrace.codec.SpanSlot.FLAGS;
-import static io.ringtrace.codec.SpanSlot.KIND;
-import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_DROPPED;
-import static io.ringtrace.codec.SpanSlot.LATEST_EVENT_START;
-import static io.ringtrace.codec.SpanSlot.LATEST_LINK_ATTRIBUTES;
 import static io.ringtrace.codec.SpanSlot.LATEST_LINK_DROPPED;
-import static io.ringtrace.codec.SpanSlot.LATEST_LINK_START;
 import static io.ringtrace.codec.SpanSlot.LINK_COUNT;
-import static io.ringtrace.codec.SpanSlot.LINK_END;
-import static io.ringtrace.codec.SpanSlot.LINK_PREFIX_BYTES;
-import static io.ringtrace.codec.SpanSlot.NAME_LENGTH;
-import static io.ringtrace.codec.SpanSlot.NAME_OFFSET;
-import static io.ringtrace.codec.SpanSlot.PARENT_SPAN_ID;
-import static io.ringtrace.codec.SpanSlot.PREFIX_BODY_LENGTH;
-import static io.ringtrace.codec.SpanSlot.PREFIX_DROPPED;
-import static io.ringtrace.codec.SpanSlot.PREFIX_FLAGS;
-import static io.ringtrace.codec.SpanSlot.SPAN_ID;
-import static io.ringtrace.codec.SpanSlot.START_EPOCH_NANOS;
-import static io.ringtrace.codec.SpanSlot.STATUS_CODE;
-import static io.ringtrace.codec.SpanSlot.STATUS_MESSAGE_LENGTH;
-import static io.ringtrace.codec.SpanSlot.STATUS_MESSAGE_OFFSET;
-import static io.ringtrace.codec.SpanSlot.TRACE_ID_HIGH;
-import static io.ringtrace.codec.SpanSlot.TRACE_ID_LOW;
-import static io.ringtrace.codec.SpanSlot.TRACE_STATE_LENGTH;
-import static io.ringtrace.codec.SpanSlot.TRACE_STATE_OFFSET;
-import static io.ringtrace.codec.WireFormat.putFixed64;
-import static io.ringtrace.codec.WireFormat.putIdBytes;
-import static io.ringtrace.codec.WireFormat.putUtf8;
-import static io.ringtrace.codec.WireFormat.putVarint;
-import static io.ringtrace.codec.WireFormat.utf8Length;
 
 /**
  * The writer of one span in the compact {@link SpanSlot} format: a flyweight over a region of a
  * heap {@code byte[]} (a ring slot, or the record's own array), reused by {@link #reset()}.
- * Filling it and {@link #copyFrom(SpanRecord) copying} it allocate nothing. Not thread-safe: one
+ * Filling it and {@link #copyFrom copying} it allocate nothing. Not thread-safe: one
  * thread fills it, then hands it over through the ring's publication (which orders the writes
  * before the reader's reads).
  *
@@ -94,137 +61,6 @@ public final class SpanRecord extends SpanFields {
      */
     public SpanRecord(SpanLimits limits, byte[] area, int base, int slotBytes, SpanOverflow overflow) {
         super(limits, area, base, slotBytes, overflow);
-    }
-
-    private static SpanLimits requireLimits(SpanLimits limits) {
-        if (limits == null) {
-            throw new IllegalArgumentException("limits must not be null");
-        }
-        return limits;
-    }
-
-    /**
-     * Clears the record for reuse: every field to its default, the scope to {@link
-     * InstrumentationScope#empty()}, back in its own slot. Only the header is written.
-     *
-     * @return this
-     */
-    public SpanRecord reset() {
-        clearHome(); // clears the SCOPE_SET bit; the reference stays (see the field): scope() reads empty() now
-        return this;
-    }
-
-    /**
-     * Makes this record an exact copy of {@code other}: one copy of its used bytes (into an
-     * overflow buffer if they do not fit this record's slot; with none free, an empty span marked
-     * too large).
-     *
-     * @param other a record with equal {@link SpanLimits}
-     * @return this
-     * @throws IllegalArgumentException if the limits differ
-     */
-    public SpanRecord copyFrom(SpanRecord other) {
-        if (other == this) {
-            return this;
-        }
-        if (other.limits != limits && !other.limits.equals(limits)) {
-            throw refused("cannot copy a record with different limits: " + other.limits);
-        }
-        if (scope != other.scope) {
-            scope = other.scope; // only when it changes: see the field
-        }
-        copyHome(other.area, other.base, other.usedBytes()); // the SCOPE_SET bit comes with the header
-        return this;
-    }
-
-    /** @return the bytes the span takes: what {@link #copyFrom(SpanRecord)} copies */
-    public int usedBytes() {
-        return get(LINK_END);
-    }
-
-    /** @return whether the span outgrew its slot with no overflow buffer free: it will be dropped */
-    public boolean tooLarge() {
-        return SpanSlot.tooLarge(area, base);
-    }
-
-    // ---------------------------------------------------------------- attributes
-
-    /** @param key not null @param value not null, encoded now (unpaired surrogates become '?') @return this */
-    public SpanRecord attribute(Utf8Constant key, CharSequence value) {
-        return text(SPAN, key, value);
-    }
-
-    /** @param key not null @param value the value @return this */
-    public SpanRecord attribute(Utf8Constant key, long value) {
-        return number(SPAN, key, LONG, value, 0);
-    }
-
-    /** @param key not null @param value the value @return this */
-    public SpanRecord attribute(Utf8Constant key, double value) {
-        return number(SPAN, key, DOUBLE, 0, value);
-    }
-
-    /** @param key not null @param value the value @return this */
-    public SpanRecord attribute(Utf8Constant key, boolean value) {
-        return number(SPAN, key, BOOLEAN, value ? 1 : 0, 0);
-    }
-
-    /** @param key not null @param value not null, copied now @return this */
-    public SpanRecord attribute(Utf8Constant key, byte[] value) {
-        return bytes(SPAN, key, value, 0, value == null ? 0 : value.length);
-    }
-
-    /**
-     * @param key not null @param value not null @param offset first byte @param length bytes
-     * @return this @throws IllegalArgumentException if the slice is outside the array
-     */
-    public SpanRecord attribute(Utf8Constant key, byte[] value, int offset, int length) {
-        return bytes(SPAN, key, value, offset, length);
-    }
-
-    /** @param key not null @param values not null, no null elements @return this */
-    public SpanRecord attribute(Utf8Constant key, CharSequence[] values) {
-        return array(SPAN, key, STRING_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null, no null elements among the first {@code count} @param count how many @return this */
-    public SpanRecord attribute(Utf8Constant key, CharSequence[] values, int count) {
-        return array(SPAN, key, STRING_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord attribute(Utf8Constant key, long[] values) {
-        return array(SPAN, key, LONG_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many, from index 0 @return this */
-    public SpanRecord attribute(Utf8Constant key, long[] values, int count) {
-        return array(SPAN, key, LONG_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord attribute(Utf8Constant key, double[] values) {
-        return array(SPAN, key, DOUBLE_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many, from index 0 @return this */
-    public SpanRecord attribute(Utf8Constant key, double[] values, int count) {
-        return array(SPAN, key, DOUBLE_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord attribute(Utf8Constant key, boolean[] values) {
-        return array(SPAN, key, BOOLEAN_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many, from index 0 @return this */
-    public SpanRecord attribute(Utf8Constant key, boolean[] values, int count) {
-        return array(SPAN, key, BOOLEAN_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null, no null elements @return this */
-    public SpanRecord attribute(Utf8Constant key, byte[][] values) {
-        return array(SPAN, key, BYTES_ARRAY, values, values == null ? 0 : values.length);
     }
 
     // ---------------------------------------------------------------- event attributes
@@ -381,80 +217,19 @@ public final class SpanRecord extends SpanFields {
         return array(LINK, key, BYTES_ARRAY, values, values == null ? 0 : values.length);
     }
 
-    // ---------------------------------------------------------------- the checks in front of the write path
-
-    private SpanRecord text(int target, Utf8Constant key, CharSequence value) {
-        requireValue(value);
-        return attribute(target, key, STRING, value, 0, 0, 0, 0);
-    }
-
-    private SpanRecord number(int target, Utf8Constant key, int kind, long number, double real) {
-        return attribute(target, key, kind, null, number, real, 0, 0);
-    }
-
-    private SpanRecord bytes(int target, Utf8Constant key, byte[] value, int offset, int length) {
-        requireValue(value);
-        if (offset < 0 || length < 0 || offset > value.length - length) {
-            throw refused("slice [" + offset + ", +" + length + ") outside the array of " + value.length);
-        }
-        return attribute(target, key, BYTES, value, 0, 0, offset, length);
-    }
-
-    private SpanRecord array(int target, Utf8Constant key, int kind, Object values, int count) {
-        requireValue(values);
-        int length = lengthOf(values);
-        if (count < 0 || count > length) {
-            throw refused("count " + count + " outside the array of " + length);
-        }
-        if (values instanceof Object[]) {
-            Object[] elements = (Object[]) values;
-            for (int i = 0; i < count; i++) {
-                if (elements[i] == null) {
-                    throw refused("attribute array elements must not be null");
-                }
-            }
-        }
-        return attribute(target, key, kind, values, 0, 0, 0, count);
-    }
-
-    private static int lengthOf(Object values) {
-        if (values instanceof Object[]) {
-            return ((Object[]) values).length;
-        } else if (values instanceof long[]) {
-            return ((long[]) values).length;
-        } else if (values instanceof double[]) {
-            return ((double[]) values).length;
-        }
-        return ((boolean[]) values).length;
-    }
-
-    private SpanRecord attribute(int target, Utf8Constant key, int kind, Object value, long number, double real,
-                                 int offset, int count) {
-        if (key == null) {
-            throw refused("attribute key must not be null");
-        }
+    @Override
+    boolean acceptsAttributes(int target) {
         if (target == EVENT) {
             if (get(EVENT_COUNT) == 0 && get(DROPPED_EVENTS) == 0) {
                 throw refusedOutOfOrder("eventAttribute(...) before addEvent(...)");
             }
-            if (bit(LATEST_EVENT_DROPPED)) {
-                return this; // the event itself was dropped and counted; its attributes go with it
-            }
+            return !bit(LATEST_EVENT_DROPPED); // a dropped event's attributes go with it
         } else if (target == LINK) {
             if (get(LINK_COUNT) == 0 && get(DROPPED_LINKS) == 0) {
                 throw refusedOutOfOrder("linkAttribute(...) before addLink(...)");
             }
-            if (bit(LATEST_LINK_DROPPED)) {
-                return this; // the link itself was dropped and counted; its attributes go with it
-            }
+            return !bit(LATEST_LINK_DROPPED); // a dropped link's attributes go with it
         }
-        putAttribute(target, key, kind, value, number, real, offset, count);
-        return this;
-    }
-
-    private void requireValue(Object value) {
-        if (value == null) {
-            throw refused("attribute value must not be null");
-        }
+        return true;
     }
 }

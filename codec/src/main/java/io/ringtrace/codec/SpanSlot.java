@@ -1,8 +1,6 @@
 package io.ringtrace.codec;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The compact span format: one span in a contiguous region of a heap {@code byte[]} (a ring slot,
@@ -110,16 +108,16 @@ public final class SpanSlot {
     static final int EVENT_PREFIX_BYTES = 8;
     /** Per link, in front of its body: body length, dropped attribute count, flags. */
     static final int LINK_PREFIX_BYTES = 12;
-    static final int PREFIX_BODY_LENGTH = 0;
-    static final int PREFIX_DROPPED = 4;
+    static final int PREFIX_BODY_LENGTH = SlotWriter.PREFIX_BODY_LENGTH;
+    static final int PREFIX_DROPPED = SlotWriter.PREFIX_DROPPED;
     static final int PREFIX_FLAGS = 8;
 
-    static final int FILL_FAILED = 1;
+    static final int FILL_FAILED = SlotFormat.FILL_FAILED;
     static final int LATEST_EVENT_DROPPED = 2;
     static final int LATEST_LINK_DROPPED = 4;
-    static final int TOO_LARGE = 8;
+    static final int TOO_LARGE = SlotFormat.TOO_LARGE;
     /** The writer's scope reference counts (else the span's scope is the empty one). */
-    static final int SCOPE_SET = 16;
+    static final int SCOPE_SET = SlotFormat.SCOPE_SET;
 
     /** Default bytes per ring slot: a typical span (name, a dozen attributes, an event) fits. */
     public static final int DEFAULT_SLOT_BYTES = 512;
@@ -128,8 +126,9 @@ public final class SpanSlot {
     /** Largest slot. */
     public static final int MAX_SLOT_BYTES = 64 * 1024;
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The slot bookkeeping of this format, for the shared writer. */
+    static final SlotFormat FORMAT = new SlotFormat(HEADER_BYTES, STATE_BITS, TEXT_END, 3, CAPACITY, OVERFLOW_INDEX,
+            KEYS_SEEN, 1, ATTRIBUTE_COUNT, DROPPED_ATTRIBUTES, TRACE_ID_HIGH, SPAN_ID, FLAGS);
 
     private SpanSlot() {}
 
@@ -207,27 +206,22 @@ public final class SpanSlot {
      * @param base where it starts
      */
     public static void clear(byte[] area, int base) {
-        java.util.Arrays.fill(area, base, base + HEADER_BYTES, (byte) 0);
-        putInt(area, base + TEXT_END, HEADER_BYTES);
-        putInt(area, base + ATTRIBUTE_END, HEADER_BYTES);
-        putInt(area, base + EVENT_END, HEADER_BYTES);
-        putInt(area, base + LINK_END, HEADER_BYTES);
-        putInt(area, base + OVERFLOW_INDEX, -1);
+        FORMAT.clear(area, base);
     }
 
     static long getLong(byte[] a, int at) {
-        return (long) LONGS.get(a, at);
+        return SlotFormat.getLong(a, at);
     }
 
     static void putLong(byte[] a, int at, long value) {
-        LONGS.set(a, at, value);
+        SlotFormat.putLong(a, at, value);
     }
 
     static int getInt(byte[] a, int at) {
-        return (int) INTS.get(a, at);
+        return SlotFormat.getInt(a, at);
     }
 
     static void putInt(byte[] a, int at, int value) {
-        INTS.set(a, at, value);
+        SlotFormat.putInt(a, at, value);
     }
 }

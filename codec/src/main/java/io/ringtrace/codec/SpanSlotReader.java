@@ -117,8 +117,9 @@ final class SpanSlotReader {
         traceStateLength = SpanSlot.getInt(a, base + TRACE_STATE_LENGTH);
         statusMessageOffset = SpanSlot.getInt(a, base + STATUS_MESSAGE_OFFSET);
         statusMessageLength = SpanSlot.getInt(a, base + STATUS_MESSAGE_LENGTH);
-        if (!inside(nameOffset, nameLength, textEnd) || !inside(traceStateOffset, traceStateLength, textEnd)
-                || !inside(statusMessageOffset, statusMessageLength, textEnd)) {
+        final SlotFormat f = SpanSlot.FORMAT;
+        if (!f.textInside(nameOffset, nameLength, textEnd) || !f.textInside(traceStateOffset, traceStateLength, textEnd)
+                || !f.textInside(statusMessageOffset, statusMessageLength, textEnd)) {
             return false;
         }
         nameOffset += base;
@@ -183,11 +184,6 @@ final class SpanSlotReader {
         }
         fallbackName = isBlank(a, nameOffset, nameLength);
         return true;
-    }
-
-    /** @return whether {@code [offset, offset + length)} lies inside {@code [HEADER_BYTES, limit)}, or is empty */
-    private static boolean inside(int offset, int length, int limit) {
-        return length == 0 || (offset >= HEADER_BYTES && length > 0 && offset <= limit - length);
     }
 
     /**

@@ -55,47 +55,18 @@ import net.openhft.chronicle.bytes.Bytes;
  * and its lifetime; positions are set once, at {@code seal}. What the stores cost against raw
  * {@code Unsafe} stores and Chronicle's write methods: codec/README.md, "Measured".
  */
-public final class TraceRequestEncoder {
+public final class TraceRequestEncoder extends RequestEncoder {
 
     /** At most this many distinct scopes share one request; a span of one more scope starts a new request. */
-    public static final int MAX_SCOPES_PER_REQUEST = 64;
+    public static final int MAX_SCOPES_PER_REQUEST = RequestAssembly.MAX_SCOPES_PER_REQUEST;
     /** Smallest accepted {@code maxRequestBytes}. */
-    public static final int MIN_REQUEST_BYTES = 1024;
+    public static final int MIN_REQUEST_BYTES = RequestAssembly.MIN_REQUEST_BYTES;
 
-    /** {@link #tryAppend(SpanRecord)}: the span is in the request. */
-    public static final int APPENDED = 1;
-    /** {@link #tryAppend(SpanRecord)}: the span does not fit into this request; nothing was written. */
-    public static final int FULL = 0;
-    /** {@link #tryAppend(SpanRecord)}: the record is not a valid span; nothing was written. */
-    public static final int INVALID = -1;
 
     /** The name sent for a span whose name is empty or blank (the OpenTelemetry SDK's). */
     public static final String FALLBACK_SPAN_NAME = "<unspecified span name>";
     private static final byte[] FALLBACK_SPAN_NAME_UTF8 = Utf8Constant.of(FALLBACK_SPAN_NAME).utf8();
 
-    private final int maxRequestBytes;
-    private final int capacity;
-    /** The resource and the scopes of the current request, their sizes, headers and trailers. */
-    private final RequestFraming framing;
-
-    private Bytes<?> buffer;
-    /** The buffer's memory from its {@code start()}; all positions below are indexes into it. */
-    private ByteBuffer out;
-    /** A view per request buffer, made the first time each one is begun. */
-    private final RequestBufferViews views = new RequestBufferViews();
-    private int spanCount;
-    /** Offset of the first span (end of the header gap). */
-    private int bodyStart;
-    /** Offset where the next span goes. */
-    private int bodyEnd;
-    /** Body bytes may not pass this offset; the output area for grouping starts here. */
-    private int bodyLimit;
-    /** Index of the scope of the latest span, -1 before the first. */
-    private int currentScope;
-    /** The body's runs of same-scope spans, once it holds more than one scope. */
-    private final ScopeRuns runs = new ScopeRuns();
-    /** Exact encoded size of the request so far, spans included. */
-    private long requestSize;
     /** The span being appended, read once from its record and checked. */
     private final SpanSlotReader checked = new SpanSlotReader();
 
@@ -105,15 +76,7 @@ public final class TraceRequestEncoder {
      *     #MIN_REQUEST_BYTES}); {@link #append(SpanRecord)} refuses spans beyond it
      */
     public TraceRequestEncoder(Resource resource, int maxRequestBytes) {
-        if (resource == null) {
-            throw new IllegalArgumentException("resource must not be null");
-        }
-        if (maxRequestBytes < MIN_REQUEST_BYTES || maxRequestBytes > (1 << 29)) {
-            throw new IllegalArgumentException("maxRequestBytes must be in [" + MIN_REQUEST_BYTES + ", 2^29], was " + maxRequestBytes);
-        }
-        this.maxRequestBytes = maxRequestBytes;
-        this.capacity = requiredCapacity(maxRequestBytes);
-        this.framing = new RequestFraming(resource, MAX_SCOPES_PER_REQUEST);
+        super(resource, maxRequestBytes);
     }
 
     /**
@@ -126,64 +89,12 @@ public final class TraceRequestEncoder {
      * @return bytes of buffer capacity
      */
     public static int requiredCapacity(int maxRequestBytes) {
-        return 2 * maxRequestBytes + maxRequestBytes / 8 + 64;
-    }
-
-    /** @return the buffer capacity this encoder needs, {@link #requiredCapacity(int)} */
-    public int requiredCapacity() {
-        return capacity;
-    }
-
-    /** @return the maximum size of one request */
-    public int maxRequestBytes() {
-        return maxRequestBytes;
-    }
-
-    /**
-     * Starts a new request in {@code buffer}. The encoder owns the buffer until {@link #seal()};
-     * an elastic buffer is grown once to {@link #requiredCapacity()}. A request begun earlier and
-     * not sealed is abandoned (its buffer's contents are undefined).
-     *
-     * @param buffer an off-heap (direct) buffer; its Chronicle single-thread check is disabled,
-     *     since request buffers pass between the serializer and export threads
-     * @throws IllegalArgumentException if the buffer is not off-heap or cannot hold {@link #requiredCapacity()}
-     */
-    public void begin(Bytes<?> buffer) {
-        if (buffer == null || !buffer.isDirectMemory()) {
-            throw new IllegalArgumentException("buffer must be an off-heap (direct) Bytes");
-        }
-        // Request buffers legitimately move between the serializer and the export thread (the
-        // engine's pool hands them over with a happens-before edge), so Chronicle's owner-thread
-        // check is switched off for them. Resetting it instead would make the next access capture
-        // a StackTrace (~2 KB of garbage) once per request.
-        buffer.singleThreadedCheckDisabled(true);
-        if (buffer.realCapacity() - buffer.start() < capacity) {
-            if (buffer.isElastic() && buffer.capacity() - buffer.start() >= capacity) {
-                buffer.ensureCapacity(buffer.start() + capacity); // grows once; later begins find it large enough
-            }
-            if (buffer.realCapacity() - buffer.start() < capacity) {
-                throw new IllegalArgumentException("buffer capacity " + buffer.realCapacity() + " < required " + capacity);
-            }
-        }
-        buffer.clear();
-        this.buffer = buffer;
-        this.out = views.view(buffer, capacity);
-        framing.reset();
-        this.spanCount = 0;
-        this.currentScope = -1;
-        runs.reset();
-        this.bodyLimit = capacity - maxRequestBytes;
-        this.requestSize = 0;
+        return RequestAssembly.requiredCapacity(maxRequestBytes);
     }
 
     /** @return spans appended since {@link #begin(Bytes)} */
     public int spanCount() {
-        return spanCount;
-    }
-
-    /** @return the exact size of the request if sealed now */
-    public long requestSize() {
-        return requestSize;
+        return recordCount();
     }
 
     /**
@@ -221,10 +132,9 @@ public final class TraceRequestEncoder {
      * @return {@link #APPENDED}, {@link #FULL} or {@link #INVALID}, as {@link #tryAppend(SpanRecord)}
      * @throws IllegalStateException if {@link #begin(Bytes)} was not called
      */
+    @Override
     public int tryAppend(byte[] area, int base, int limit, InstrumentationScope scope) {
-        if (buffer == null) {
-            throw new IllegalStateException("append(...) outside begin(...)/seal()");
-        }
+        request.requireBegun();
         if (scope == null) {
             scope = InstrumentationScope.empty();
         }
@@ -233,45 +143,11 @@ public final class TraceRequestEncoder {
             return INVALID;
         }
         final int spanSize = spanSize(c);
-        final int spanFieldSize = lenFieldSize(spanSize);
-
-        // Which ScopeSpans the span joins; a new scope costs its ScopeSpans header and trailer.
-        int s = currentScope >= 0 && framing.scope(currentScope) == scope ? currentScope : framing.indexOf(scope);
-        long newRequestSize;
-        if (s >= 0) {
-            newRequestSize = framing.requestSizeWith(s, spanFieldSize);
-        } else {
-            if (framing.scopeCount() == MAX_SCOPES_PER_REQUEST) {
-                return FULL;
-            }
-            newRequestSize = framing.requestSizeWithNewScope(scope, spanFieldSize);
-        }
-        if (newRequestSize > maxRequestBytes) {
+        int at = request.reserve(scope, lenFieldSize(spanSize));
+        if (at < 0) {
             return FULL;
         }
-
-        if (spanCount == 0) {
-            // First span: the gap fits the largest header this scope can need (5-byte varints).
-            bodyStart = framing.largestHeaderSize(scope);
-            bodyEnd = bodyStart;
-        }
-        boolean newRun = s != currentScope && spanCount != 0;
-        int needed = spanFieldSize + (newRun ? ScopeRuns.MARKER_BYTES : 0);
-        if (needed > bodyLimit - bodyEnd) {
-            return FULL; // only with many alternating scopes: markers took the slack
-        }
-
-        if (s < 0) {
-            s = framing.add(scope);
-        }
-        if (newRun) {
-            bodyEnd = runs.start(out, bodyEnd, s);
-        }
-        currentScope = s;
-        bodyEnd = writeSpan(c, area, bodyEnd, spanSize);
-        framing.addSpanBytes(s, spanFieldSize);
-        spanCount++;
-        requestSize = newRequestSize;
+        request.written(writeSpan(c, area, at, spanSize));
         return APPENDED;
     }
 
@@ -290,52 +166,6 @@ public final class TraceRequestEncoder {
                     + " negative, a refused setter, or offsets outside its storage");
         }
         return result == APPENDED;
-    }
-
-    /**
-     * Seals the request: afterwards the buffer holds exactly one complete {@code
-     * ExportTraceServiceRequest} between its {@code readPosition()} and {@code readLimit()} (an
-     * empty request, zero bytes, if no span was appended). The encoder releases the buffer; call
-     * {@link #begin(Bytes)} for the next request.
-     *
-     * @return the buffer
-     * @throws IllegalStateException if {@link #begin(Bytes)} was not called
-     */
-    public Bytes<?> seal() {
-        Bytes<?> b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("seal() without begin(...)");
-        }
-        int start;
-        int end;
-        if (spanCount == 0) {
-            start = end = 0;
-        } else if (!runs.multiScope()) {
-            start = bodyStart - framing.singleScopeHeaderSize(); // right-aligned against the first span
-            int pos = framing.writeRequestHeader(out, start);
-            framing.writeScopeHeader(out, pos, 0);
-            end = framing.writeScopeTrailer(out, bodyEnd, 0);
-            end = framing.writeResourceTrailer(out, end);
-        } else {
-            runs.close(out, bodyEnd);
-            start = bodyLimit;
-            int pos = framing.writeRequestHeader(out, start);
-            for (int s = 0, n = framing.scopeCount(); s < n; s++) {
-                pos = framing.writeScopeHeader(out, pos, s);
-                pos = runs.copyRuns(out, pos, s, bodyStart, bodyEnd);
-                pos = framing.writeScopeTrailer(out, pos, s);
-            }
-            end = framing.writeResourceTrailer(out, pos);
-        }
-        if (end - start != requestSize) {
-            throw new IllegalStateException("encoder bug: wrote " + (end - start) + " bytes, computed " + requestSize);
-        }
-        long base = b.start();
-        b.writePosition(base + end);
-        b.readPosition(base + start);
-        framing.release();
-        buffer = null;
-        return b;
     }
 
     // ---------------------------------------------------------------- span size (hot path)
@@ -401,7 +231,7 @@ public final class TraceRequestEncoder {
      * variable parts copied from {@code arena} (the span's area) at the checked offsets; returns the end.
      */
     private int writeSpan(SpanSlotReader c, byte[] arena, int pos, int spanSize) {
-        final ByteBuffer a = out;
+        final ByteBuffer a = request.out();
         pos = putByte(a, pos, 0x12); // ScopeSpans.spans (2, LEN)
         pos = putVarint(a, pos, spanSize);
         pos = putByte(a, pos, 0x0A); // trace_id (1, LEN)
