@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import java.time.Duration;
@@ -206,6 +207,7 @@ class LifecycleTest extends LeakCheckingTestBase {
         TraceEngine engine = closeAfter(TraceEngine.builder().exporter(exporter).ringSize(16).build());
         TestSpans.publish(engine, 1, "/a");
         assertFalse(engine.flush(Duration.ofMillis(50)));
+        Await.until("the request reaches the holding exporter", Duration.ofSeconds(10), () -> exporter.heldCount() == 1);
         ExportRequest request = exporter.takeHeld().get(0);
         request.succeeded(0);
         assertThrows(IllegalStateException.class, () -> request.failed(DropReason.EXPORT_FAILED));

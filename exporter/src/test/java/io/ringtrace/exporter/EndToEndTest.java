@@ -65,13 +65,22 @@ class EndToEndTest extends LeakCheckingTestBase {
 
     /** The engine with the exporter behind a recorder of the exact bytes it was handed. */
     private TraceEngine engine(OtlpGrpcSpanExporterBuilder exporter, PayloadRecorder recorder) {
+        return engine(exporter, recorder, Duration.ofMillis(50));
+    }
+
+    /**
+     * @param linger the engine's schedule delay: tests whose faults are scripted per request use a
+     *     long one, so that a batch of 100 is one request however slowly the machine publishes it
+     *     (each of them seals with flush or close)
+     */
+    private TraceEngine engine(OtlpGrpcSpanExporterBuilder exporter, PayloadRecorder recorder, Duration linger) {
         recorder.delegate = exporter.build();
         return closeAfter(TraceEngine.builder()
                 .resource(Resource.builder().attribute("service.name", "e2e").build())
                 .ringSize(1024)
                 .maxExportBatchSize(100)
                 .requestBuffers(8)
-                .scheduleDelay(Duration.ofMillis(50))
+                .scheduleDelay(linger)
                 .exporter(recorder)
                 .build());
     }
@@ -381,7 +390,7 @@ class EndToEndTest extends LeakCheckingTestBase {
         OtlpReceiver receiver = receiver(OtlpReceiver.builder());
         receiver.partialSuccessNext(1, 7, "7 spans rejected").failNext(1, Status.Code.INVALID_ARGUMENT);
         PayloadRecorder recorder = new PayloadRecorder();
-        TraceEngine engine = engine(exporterTo(receiver).maxInFlight(1), recorder);
+        TraceEngine engine = engine(exporterTo(receiver).maxInFlight(1), recorder, Duration.ofSeconds(30));
 
         publish(engine, 1, 100); // one request of 100: partially rejected
         assertTrue(engine.flush(WAIT));

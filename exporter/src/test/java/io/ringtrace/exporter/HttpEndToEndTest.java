@@ -53,13 +53,22 @@ class HttpEndToEndTest extends LeakCheckingTestBase {
     }
 
     private TraceEngine engine(OtlpHttpSpanExporterBuilder exporter, EndToEndTest.PayloadRecorder recorder) {
+        return engine(exporter, recorder, Duration.ofMillis(50));
+    }
+
+    /**
+     * @param linger the engine's schedule delay: tests whose faults are scripted per request use a
+     *     long one, so that a batch of 100 is one request however slowly the machine publishes it
+     *     (each of them seals with flush or close)
+     */
+    private TraceEngine engine(OtlpHttpSpanExporterBuilder exporter, EndToEndTest.PayloadRecorder recorder, Duration linger) {
         recorder.delegate = exporter.build();
         return closeAfter(TraceEngine.builder()
                 .resource(Resource.builder().attribute("service.name", "e2e").build())
                 .ringSize(1024)
                 .maxExportBatchSize(100)
                 .requestBuffers(8)
-                .scheduleDelay(Duration.ofMillis(50))
+                .scheduleDelay(linger)
                 .exporter(recorder)
                 .build());
     }
@@ -183,7 +192,7 @@ class HttpEndToEndTest extends LeakCheckingTestBase {
                 .failNextWithStatus(1, 400, "bad request")
                 .unparseableReplyNext(1);
         EndToEndTest.PayloadRecorder recorder = new EndToEndTest.PayloadRecorder();
-        TraceEngine engine = engine(exporterTo(receiver).maxInFlight(1), recorder);
+        TraceEngine engine = engine(exporterTo(receiver).maxInFlight(1), recorder, Duration.ofSeconds(30));
 
         publish(engine, 1, 100); // partially rejected
         assertTrue(engine.flush(WAIT));
