@@ -488,6 +488,22 @@ final class InFlightRequests<S> {
         }
     }
 
+    /** @return requests whose retry timer is armed: they wait for their next attempt */
+    int retriesPending() {
+        lock.lock();
+        try {
+            int pending = 0;
+            for (ExportSlot<S> slot : slots) {
+                if (slot.retryTimer != null) {
+                    pending++;
+                }
+            }
+            return pending;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public String toString() {
         return "maxInFlight=" + slots.size() + ", " + retryPolicy;

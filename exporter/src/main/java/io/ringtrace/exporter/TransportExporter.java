@@ -75,4 +75,9 @@ abstract class TransportExporter implements SpanExporter {
     public final int waitingRequests() {
         return requests().waiting();
     }
+
+    /** @return in-flight requests whose retry timer is armed (between a retryable failure and the next attempt) */
+    public final int retriesPending() {
+        return requests().retriesPending();
+    }
 }

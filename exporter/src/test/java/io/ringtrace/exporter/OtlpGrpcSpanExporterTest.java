@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.testing.Await;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
         long start = System.nanoTime();
         exporter.export(request);
         assertTrue(receiver.awaitCallCount(1, WAIT));
-        Thread.sleep(100);
+        Await.until("the retry is scheduled", WAIT, () -> exporter.retriesPending() == 1);
         assertFalse(request.isCompleted(), "waiting to retry");
         assertEquals(1, exporter.inFlightRequests(), "its buffer stays in flight while it waits");
         request.await(WAIT);
@@ -381,7 +382,7 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
         TestRequest request = request(otlpRequest(3));
         exporter.export(request);
         assertTrue(receiver.awaitCallCount(1, WAIT));
-        Thread.sleep(100); // the failure reaches the exporter, which arms a 20 s retry timer
+        Await.until("the 20 s retry timer is armed", WAIT, () -> exporter.retriesPending() == 1);
 
         long start = System.nanoTime();
         exporter.shutdown(start + TimeUnit.SECONDS.toNanos(5));
