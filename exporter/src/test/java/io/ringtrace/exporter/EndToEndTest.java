@@ -19,6 +19,7 @@ import io.ringtrace.codec.StatusCode;
 import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.TraceEngineBuilder;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
@@ -75,14 +76,18 @@ class EndToEndTest extends LeakCheckingTestBase {
      */
     private TraceEngine engine(OtlpGrpcSpanExporterBuilder exporter, PayloadRecorder recorder, Duration linger) {
         recorder.delegate = exporter.build();
-        return closeAfter(TraceEngine.builder()
+        return closeAfter(engineExportingTo(recorder, linger).build());
+    }
+
+    /** The engine of both transports' end-to-end tests, exporting through {@code recorder}. */
+    static TraceEngineBuilder engineExportingTo(PayloadRecorder recorder, Duration linger) {
+        return TraceEngine.builder()
                 .resource(Resource.builder().attribute("service.name", "e2e").build())
                 .ringSize(1024)
                 .maxExportBatchSize(100)
                 .requestBuffers(8)
                 .scheduleDelay(linger)
-                .exporter(recorder)
-                .build());
+                .exporter(recorder);
     }
 
     private static OtlpGrpcSpanExporterBuilder exporterTo(OtlpReceiver receiver) {

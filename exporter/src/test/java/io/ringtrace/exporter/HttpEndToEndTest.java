@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.trace.v1.Span;
 import io.ringtrace.codec.InstrumentationScope;
-import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanKind;
 import io.ringtrace.codec.StatusCode;
 import io.ringtrace.codec.Utf8Constant;
@@ -63,14 +62,7 @@ class HttpEndToEndTest extends LeakCheckingTestBase {
      */
     private TraceEngine engine(OtlpHttpSpanExporterBuilder exporter, EndToEndTest.PayloadRecorder recorder, Duration linger) {
         recorder.delegate = exporter.build();
-        return closeAfter(TraceEngine.builder()
-                .resource(Resource.builder().attribute("service.name", "e2e").build())
-                .ringSize(1024)
-                .maxExportBatchSize(100)
-                .requestBuffers(8)
-                .scheduleDelay(linger)
-                .exporter(recorder)
-                .build());
+        return closeAfter(EndToEndTest.engineExportingTo(recorder, linger).build());
     }
 
     private static OtlpHttpSpanExporterBuilder exporterTo(OtlpHttpReceiver receiver) {
