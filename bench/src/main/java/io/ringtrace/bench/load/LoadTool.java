@@ -44,7 +44,7 @@ import java.util.TimerTask;
  * java &lt;Chronicle flags&gt; -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool [options]
  *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs a receiver: otlp or http)
  *   --systems=ringtrace,otel-sdk  --producers=1  --warmup=10  --measure=20  --outage=10 (seconds)
- *   --transport=otlp|http|none  --api=span|ring|ring-given  --ring-size=8192  --batch=N  --policy=drop|block
+ *   --transport=otlp|http|none  --api=span|ring|ring-given|otel-processor|otel-api  --ring-size=8192  --batch=N  --policy=drop|block
  *   --max-request-bytes=N  --pacing=spin|park  --events=1|0  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
  * </pre>
  */
@@ -180,8 +180,7 @@ public final class LoadTool {
         StringBuilder md = new StringBuilder();
         md.append("- span: name, 4 attributes").append(options.events == 1 ? ", 1 event (the typical span)" : ", no event (the minimal span)")
                 .append(", the same on both systems\n");
-        md.append("- ringtrace: ").append(options.api.equals(RunSpec.RING_GIVEN_TIMES)
-                ? "ring API with times supplied by the caller (no clock read in the call)" : options.api + " API")
+        md.append("- ringtrace: ").append(apiDescription(options.api))
                 .append(", ring ").append(options.ringSize)
                 .append(" slots, max export batch ").append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
                 .append(", max request bytes ")
@@ -195,6 +194,20 @@ public final class LoadTool {
                 .append(options.policy.equals("block") ? " (so `--policy=block` applies to ringtrace only)" : "")
                 .append('\n');
         return md.toString();
+    }
+
+    private static String apiDescription(String api) {
+        switch (api) {
+            case RunSpec.RING_GIVEN_TIMES:
+                return "ring API with times supplied by the caller (no clock read in the call)";
+            case RunSpec.OTEL_PROCESSOR:
+                return "the SDK column's OpenTelemetry API calls through the SDK, with `RingtraceSpanProcessor` in place of"
+                        + " `BatchSpanProcessor` + OTLP exporter";
+            case RunSpec.OTEL_API:
+                return "the SDK column's OpenTelemetry API calls through `RingtraceOpenTelemetry` (no SDK)";
+            default:
+                return api + " API";
+        }
     }
 
     /** The report's "How to read it" section. */
@@ -498,8 +511,10 @@ public final class LoadTool {
                         timesGiven = true;
                         break;
                     case "--api":
-                        if (!value.equals("span") && !value.equals("ring") && !value.equals(RunSpec.RING_GIVEN_TIMES)) {
-                            throw new IllegalArgumentException("--api must be span, ring or " + RunSpec.RING_GIVEN_TIMES
+                        if (!value.equals("span") && !value.equals("ring") && !value.equals(RunSpec.RING_GIVEN_TIMES)
+                                && !value.equals(RunSpec.OTEL_PROCESSOR) && !value.equals(RunSpec.OTEL_API)) {
+                            throw new IllegalArgumentException("--api must be span, ring, " + RunSpec.RING_GIVEN_TIMES
+                                    + ", " + RunSpec.OTEL_PROCESSOR + " or " + RunSpec.OTEL_API
                                     + ", got '" + value + "'");
                         }
                         o.api = value;

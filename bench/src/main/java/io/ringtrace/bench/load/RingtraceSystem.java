@@ -1,7 +1,10 @@
 package io.ringtrace.bench.load;
 
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.ringtrace.bench.DiscardingSpanExporter;
 import io.ringtrace.bench.RingtraceShape;
+import io.ringtrace.bench.SpanShape;
+import io.ringtrace.bench.sdk.SdkShape;
 import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.OverloadPolicy;
 import io.ringtrace.engine.TraceEngine;
@@ -10,10 +13,13 @@ import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.exporter.OtlpGrpcSpanExporter;
 import io.ringtrace.exporter.OtlpHttpSpanExporter;
+import io.ringtrace.opentelemetry.RingtraceOpenTelemetry;
+import io.ringtrace.opentelemetry.sdk.RingtraceSpanProcessor;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * ringtrace with its defaults (ring 8192, overload policy DROP, batch 512, 1 MiB requests, unless
@@ -21,12 +27,19 @@ import java.util.Map;
  * or the ring API ({@code tryClaim}, or {@code claim} under the BLOCK policy; fill; {@code publish}),
  * exporting with its OTLP/gRPC or OTLP/HTTP exporter (defaults: 4 requests in flight, retries on) or,
  * with transport {@code none}, with {@link DiscardingSpanExporter} (the serializer still encodes every span into
- * off-heap OTLP requests; the exporter completes each at once).
+ * off-heap OTLP requests; the exporter completes each at once). With {@code --api=otel-processor} or
+ * {@code otel-api} the producer makes the SDK column's OpenTelemetry API calls ({@link SdkShape}):
+ * through the SDK with {@link RingtraceSpanProcessor} in place of its {@code BatchSpanProcessor}, or
+ * through {@link RingtraceOpenTelemetry} on the same engine.
  */
 final class RingtraceSystem implements TracingSystem {
 
     private final TraceEngine engine;
     private final Tracer tracer;
+    /** The OpenTelemetry API's tracer for the {@code otel-*} APIs, else null. */
+    private final io.opentelemetry.api.trace.Tracer otelTracer;
+    /** The SDK's provider for {@code otel-processor} (closed with the engine), else null. */
+    private final SdkTracerProvider sdkProvider;
     private final boolean ringApi;
     /** Ring API with the caller's own times: start and end come from {@link #givenStart}, no clock read. */
     private final boolean givenTimes;
@@ -63,7 +76,18 @@ final class RingtraceSystem implements TracingSystem {
             discardingExporter = null;
             builder.exporter(OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint()).build());
         }
-        engine = builder.build();
+        if (spec.api().equals(RunSpec.OTEL_PROCESSOR)) {
+            RingtraceSpanProcessor processor = RingtraceSpanProcessor.builder(builder).resource(SdkShape.resource()).build();
+            sdkProvider = SdkTracerProvider.builder().setResource(SdkShape.resource()).addSpanProcessor(processor).build();
+            otelTracer = sdkProvider.get(SpanShape.SCOPE_NAME, SpanShape.SCOPE_VERSION);
+            engine = processor.engine();
+        } else {
+            engine = builder.build();
+            sdkProvider = null;
+            otelTracer = spec.api().equals(RunSpec.OTEL_API)
+                    ? RingtraceOpenTelemetry.create(engine).getTracer(SpanShape.SCOPE_NAME, SpanShape.SCOPE_VERSION)
+                    : null;
+        }
         tracer = engine.tracer(RingtraceShape.SCOPE);
         givenStart = engine.nowEpochNanos();
     }
@@ -75,6 +99,10 @@ final class RingtraceSystem implements TracingSystem {
 
     @Override
     public boolean publishSpan() {
+        if (otelTracer != null) {
+            SdkShape.recordSpan(otelTracer, withEvent);
+            return true; // a full ring is counted in the engine's stats, as with the span API
+        }
         if (ringApi) {
             // BLOCK waits for a free slot; DROP fails at once (both counted by the engine)
             long sequence = block ? engine.claim() : engine.tryClaim();
@@ -99,6 +127,9 @@ final class RingtraceSystem implements TracingSystem {
 
     @Override
     public void close(Duration deadline) {
+        if (sdkProvider != null) {
+            sdkProvider.shutdown().join(deadline.toMillis(), TimeUnit.MILLISECONDS); // closes the processor's engine
+        }
         engine.close(deadline);
         engine.stats(stats);
     }

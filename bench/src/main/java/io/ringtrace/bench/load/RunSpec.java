@@ -19,7 +19,9 @@ import java.util.Map;
  *     {@code none}
  * @param api ringtrace producer API: {@code span} (tracer/span flyweight), {@code ring}, or
  *     {@value #RING_GIVEN_TIMES} (the ring API with start and end times the caller already has, as a
- *     matching engine's own timestamps: no clock read inside the call)
+ *     matching engine's own timestamps: no clock read inside the call); or the OpenTelemetry API
+ *     calls the SDK column makes, through {@value #OTEL_PROCESSOR} (the SDK with {@code
+ *     RingtraceSpanProcessor}) or {@value #OTEL_API} ({@code RingtraceOpenTelemetry})
  *     (claim/fill/publish)
  * @param ringSize ringtrace ring slots (the SDK's queue follows {@code batch}, see
  *     {@link #sdkQueueSize()})
@@ -46,6 +48,10 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
     public static final String RINGTRACE = "ringtrace";
     /** The ring API with times the caller supplies (no clock read inside the call). */
     public static final String RING_GIVEN_TIMES = "ring-given";
+    /** The OpenTelemetry SDK creating the spans, {@code RingtraceSpanProcessor} queueing and exporting them. */
+    public static final String OTEL_PROCESSOR = "otel-processor";
+    /** The OpenTelemetry API implemented on the ring ({@code RingtraceOpenTelemetry}), no SDK. */
+    public static final String OTEL_API = "otel-api";
     /** The OpenTelemetry SDK's system name. */
     public static final String SDK = "otel-sdk";
     /** Transport: OTLP/gRPC to the loopback receiver. */

@@ -160,4 +160,23 @@ class LoadToolSmokeTest {
         String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
         assertTrue(report.contains("ring API with times supplied by the caller"), "the report names the API variant");
     }
+
+    @Test
+    void theOpenTelemetryApiCallsRunThroughTheProcessorAndTheApiOnTheRing(@TempDir Path out) throws Exception {
+        for (String api : new String[] {RunSpec.OTEL_PROCESSOR, RunSpec.OTEL_API}) {
+            LoadTool.Outcome outcome = LoadTool.run(new String[] {"--smoke", "--out=" + out.resolve(api),
+                "--systems=" + RunSpec.RINGTRACE, "--transport=none", "--scenarios=max", "--api=" + api,
+                "--policy=block", "--events=1", "--warmup=0.3", "--measure=1"}, System.out);
+
+            assertEquals(1, outcome.results().size(), api);
+            RunResult result = outcome.results().get(0);
+            assertTrue(result.windowPublished > 0, api + ": nothing in the measured window");
+            assertTrue(result.delivered > 0, api + ": the engine exported nothing");
+            assertEquals(0, result.unaccounted(), api + ": published " + result.published + " = exported "
+                    + result.delivered + " + counted drops " + result.countedDrops);
+            String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
+            assertTrue(report.contains(api.equals(RunSpec.OTEL_API) ? "`RingtraceOpenTelemetry`" : "`RingtraceSpanProcessor`"),
+                    api + ": the report names the API variant");
+        }
+    }
 }
