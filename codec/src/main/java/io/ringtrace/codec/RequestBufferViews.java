@@ -15,12 +15,16 @@ import net.openhft.chronicle.bytes.BytesStore;
  * <p>A view costs two small objects, so it is made once per buffer and kept: an engine's request
  * buffers are a fixed pool, and {@link #view} then finds each one's view without allocating. A view
  * is remade when its buffer's memory moved (an elastic buffer grown). Bound: {@value #MAX_VIEWS}
- * views; beyond that the oldest is replaced. Single-threaded, like the encoder.
+ * views; beyond that the oldest is replaced. Single-threaded, like the encoder. Public for the
+ * encoders of other signals (metrics) that write request buffers the same way.
  */
-final class RequestBufferViews {
+public final class RequestBufferViews {
 
     /** At most this many buffers' views are kept (an engine has up to 1024 request buffers, 5 by default). */
-    static final int MAX_VIEWS = 64;
+    public static final int MAX_VIEWS = 64;
+
+    /** Creates an empty set of views. */
+    public RequestBufferViews() {}
 
     private Bytes<?>[] buffers = new Bytes<?>[4];
     private ByteBuffer[] views = new ByteBuffer[4];
@@ -35,7 +39,7 @@ final class RequestBufferViews {
      * @return a view whose index 0 is the buffer's {@code start()} and whose limit is {@code capacity}
      * @throws IllegalArgumentException if the buffer's memory cannot be viewed as a direct ByteBuffer
      */
-    ByteBuffer view(Bytes<?> buffer, int capacity) {
+    public ByteBuffer view(Bytes<?> buffer, int capacity) {
         long address = buffer.addressForWrite(buffer.start());
         for (int i = 0; i < size; i++) {
             if (buffers[i] == buffer && addresses[i] == address && views[i].limit() >= capacity) {

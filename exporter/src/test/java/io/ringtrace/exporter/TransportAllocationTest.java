@@ -37,6 +37,7 @@ class TransportAllocationTest extends ExporterTestBase {
     static final double HTTP_MAX_BYTES_PER_SPAN = 5.5;
     private static final int WARMUP_REQUESTS = 600;
     private static final int MEASURED_REQUESTS = 200;
+    private static final int ROUNDS = 3;
 
     @Test
     void grpcAllocatesLittlePerRequestAndNothingPerSpan() {
@@ -89,7 +90,11 @@ class TransportAllocationTest extends ExporterTestBase {
                 + " B (" + perRequest[0] + " B/request at 512 spans, " + perRequest[1] + " at 4096)");
     }
 
-    /** @return bytes allocated per request at 512 and at 4096 spans per request */
+    /**
+     * @return bytes allocated per request at 512 and at 4096 spans per request: the least of
+     *     {@value #ROUNDS} rounds, so that a one-off allocation of the transport's libraries (a pool
+     *     growing, a lazily made helper) does not count as a per-request cost
+     */
     private long[] measure(SpanExporter path, Predicate<String> transportThread, int expectedThreads) {
         ReusableExportRequest medium = new ReusableExportRequest(offHeap(otlpRequest(512)), 512);
         ReusableExportRequest large = new ReusableExportRequest(offHeap(otlpRequest(4096)), 4096);
@@ -98,9 +103,11 @@ class TransportAllocationTest extends ExporterTestBase {
         }
         long[] threads = AllocationMeter.callingThreadAnd(transportThread);
         assertTrue(threads.length >= expectedThreads + 1, "the calling thread and the transport's threads");
-        return new long[] {
-            AllocationMeter.allocatedPerRequest(path, medium, threads, MEASURED_REQUESTS),
-            AllocationMeter.allocatedPerRequest(path, large, threads, MEASURED_REQUESTS)
-        };
+        long[] least = {Long.MAX_VALUE, Long.MAX_VALUE};
+        for (int round = 0; round < ROUNDS; round++) {
+            least[0] = Math.min(least[0], AllocationMeter.allocatedPerRequest(path, medium, threads, MEASURED_REQUESTS));
+            least[1] = Math.min(least[1], AllocationMeter.allocatedPerRequest(path, large, threads, MEASURED_REQUESTS));
+        }
+        return least;
     }
 }

@@ -1,50 +1,54 @@
 package io.ringtrace.metrics;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import net.openhft.chronicle.core.UnsafeMemory;
-import sun.misc.Unsafe;
 
 /**
- * Protobuf written back to front into native memory: a message's fields are written last field
+ * Protobuf written back to front into a request buffer: a message's fields are written last field
  * first, then its length (known by then: the bytes already written below the message's end) and
  * its tag. So every length prefix is the minimal varint protobuf-java writes, without a size pass
- * and without back-patching. Positions are offsets from {@code address} and decrease; the caller
- * checks room once per data point. Plain {@code Unsafe} stores, as the span encoder's.
+ * and without back-patching. Positions are indexes into the buffer's {@link ByteBuffer} view and
+ * decrease; the caller checks room once per data point. Absolute puts and {@link VarHandle}s with
+ * an explicit byte order, the JDK's supported access to native memory, as the span encoder's.
  */
 final class BackwardWriter {
 
-    private static final Unsafe UNSAFE = UnsafeMemory.UNSAFE;
-    private static final long BYTE_ARRAY_BASE = Unsafe.ARRAY_BYTE_BASE_OFFSET;
-    /** fixed64 is little-endian on the wire; native stores are swapped on big-endian hosts. */
-    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    /** fixed64 is little-endian on the wire. */
+    private static final VarHandle LITTLE_ENDIAN_LONGS =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Trace and span ids are big-endian on the wire. */
+    private static final VarHandle BIG_ENDIAN_LONGS =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    long address;
+    ByteBuffer buffer;
     /** The lowest byte written so far: the next byte goes at {@code pos - 1}. */
     int pos;
 
-    void reset(long address, int end) {
-        this.address = address;
+    void reset(ByteBuffer buffer, int end) {
+        this.buffer = buffer;
         this.pos = end;
     }
 
     void putByte(int b) {
-        UNSAFE.putByte(address + --pos, (byte) b);
+        buffer.put(--pos, (byte) b);
     }
 
     void putVarint(long value) {
         int size = varintSize(value);
         pos -= size;
-        long a = address + pos;
+        int at = pos;
         while ((value & ~0x7FL) != 0) {
-            UNSAFE.putByte(a++, (byte) ((value & 0x7F) | 0x80));
+            buffer.put(at++, (byte) ((value & 0x7F) | 0x80));
             value >>>= 7;
         }
-        UNSAFE.putByte(a, (byte) value);
+        buffer.put(at, (byte) value);
     }
 
     void putFixed64(long value) {
         pos -= 8;
-        UNSAFE.putLong(address + pos, NATIVE_LITTLE_ENDIAN ? value : Long.reverseBytes(value));
+        LITTLE_ENDIAN_LONGS.set(buffer, pos, value);
     }
 
     /** A fixed64 or double field: the value, then its one-byte tag. */
@@ -56,12 +60,12 @@ final class BackwardWriter {
     /** Eight bytes of a trace or span id, big-endian as ids are on the wire. */
     void putIdBytes(long value) {
         pos -= 8;
-        UNSAFE.putLong(address + pos, NATIVE_LITTLE_ENDIAN ? Long.reverseBytes(value) : value);
+        BIG_ENDIAN_LONGS.set(buffer, pos, value);
     }
 
     void putBytes(byte[] src) {
         pos -= src.length;
-        UNSAFE.copyMemory(src, BYTE_ARRAY_BASE, null, address + pos, src.length);
+        buffer.put(pos, src, 0, src.length);
     }
 
     /** A length-delimited field holding {@code body}: the bytes, the length, the one-byte tag. */

@@ -1,5 +1,6 @@
 package io.ringtrace.metrics;
 
+import io.ringtrace.codec.RequestBufferViews;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
@@ -51,6 +52,8 @@ final class MetricsEncoder {
     private final int maxRequestBytes;
     private final int requestReserve;
     private final BackwardWriter w = new BackwardWriter();
+    /** The request buffers' views, made once per buffer. */
+    private final RequestBufferViews views = new RequestBufferViews();
 
     private Sink sink;
     private Bytes<?> buffer;
@@ -277,7 +280,7 @@ final class MetricsEncoder {
             throw new IllegalStateException("request buffer of " + b.realCapacity() + " bytes < maxRequestBytes " + maxRequestBytes);
         }
         buffer = b;
-        w.reset(b.addressForWrite(b.start()), maxRequestBytes);
+        w.reset(views.view(b, maxRequestBytes), maxRequestBytes);
         requestPoints = 0;
         if (resourceSchemaUrl.length != 0) {
             w.bytesField(0x1A, resourceSchemaUrl); // ResourceMetrics.schema_url (3)
