@@ -3,16 +3,14 @@ package io.ringtrace.codec;
 /**
  * What every record writer ({@link SpanRecord}, {@link LogRecordWriter}) has in common above the
  * slot machinery: reset and copy, the scope, the texts of the text region (truncated at a
- * character boundary to its budget), and the attribute setters, one overload per value kind, each
- * a one-line delegation through the argument checks to the one write path ({@link
- * SlotWriter#putAttribute}). {@code R} is the public record type the setters return
- * for chaining. Setting a key again replaces its value; what passes the count limit or the byte
- * budget is dropped and counted; a null key or value, or a slice or count outside its array, is an
- * {@link IllegalArgumentException} that changes nothing but marks the fill failed.
+ * character boundary to its budget), and where the attribute setters ({@link AttributeSink}) write:
+ * the record's own attributes, or a nested item's ({@link #attribute(int, Utf8Constant, int,
+ * Object, long, double, int, int)}). {@code R} is the public record type the setters return for
+ * chaining.
  *
  * @param <R> the record type
  */
-abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter {
+abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter<R> {
 
     /** Every format's first region: the raw UTF-8 of its texts. */
     static final int TEXT_REGION = 0;
@@ -184,161 +182,26 @@ abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter {
         return true;
     }
 
-    // ---------------------------------------------------------------- top-level attributes
+    // ---------------------------------------------------------------- attributes
 
-    /** @param key not null @param value not null, encoded now (unpaired surrogates become '?') @return this */
-    public final R attribute(Utf8Constant key, CharSequence value) {
-        return text(TOP, key, value);
+    /** The record's own attributes: the setters' checked values go to the write path. */
+    @Override
+    final R put(Utf8Constant key, int kind, Object value, long number, double real, int offset, int count) {
+        return attribute(TOP, key, kind, value, number, real, offset, count);
     }
 
-    /** @param key not null @param value the value @return this */
-    public final R attribute(Utf8Constant key, long value) {
-        return number(TOP, key, LONG, value, 0);
-    }
-
-    /** @param key not null @param value the value @return this */
-    public final R attribute(Utf8Constant key, double value) {
-        return number(TOP, key, DOUBLE, 0, value);
-    }
-
-    /** @param key not null @param value the value @return this */
-    public final R attribute(Utf8Constant key, boolean value) {
-        return number(TOP, key, BOOLEAN, value ? 1 : 0, 0);
-    }
-
-    /** @param key not null @param value not null, copied now @return this */
-    public final R attribute(Utf8Constant key, byte[] value) {
-        return bytes(TOP, key, value, 0, value == null ? 0 : value.length);
-    }
-
-    /**
-     * @param key not null @param value not null @param offset first byte @param length bytes
-     * @return this @throws IllegalArgumentException if the slice is outside the array
-     */
-    public final R attribute(Utf8Constant key, byte[] value, int offset, int length) {
-        return bytes(TOP, key, value, offset, length);
-    }
-
-    /** @param key not null @param values not null, no null elements @return this */
-    public final R attribute(Utf8Constant key, CharSequence[] values) {
-        return array(TOP, key, STRING_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null, no null elements among the first {@code count} @param count how many @return this */
-    public final R attribute(Utf8Constant key, CharSequence[] values, int count) {
-        return array(TOP, key, STRING_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public final R attribute(Utf8Constant key, long[] values) {
-        return array(TOP, key, LONG_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many, from index 0 @return this */
-    public final R attribute(Utf8Constant key, long[] values, int count) {
-        return array(TOP, key, LONG_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public final R attribute(Utf8Constant key, double[] values) {
-        return array(TOP, key, DOUBLE_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many, from index 0 @return this */
-    public final R attribute(Utf8Constant key, double[] values, int count) {
-        return array(TOP, key, DOUBLE_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public final R attribute(Utf8Constant key, boolean[] values) {
-        return array(TOP, key, BOOLEAN_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many, from index 0 @return this */
-    public final R attribute(Utf8Constant key, boolean[] values, int count) {
-        return array(TOP, key, BOOLEAN_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null, no null elements @return this */
-    public final R attribute(Utf8Constant key, byte[][] values) {
-        return array(TOP, key, BYTES_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    // ---------------------------------------------------------------- the checks in front of the write path
-
-    final R text(int target, Utf8Constant key, CharSequence value) {
-        requireValue(value);
-        return attribute(target, key, STRING, value, 0, 0, 0, 0);
-    }
-
-    final R number(int target, Utf8Constant key, int kind, long number, double real) {
-        return attribute(target, key, kind, null, number, real, 0, 0);
-    }
-
-    final R bytes(int target, Utf8Constant key, byte[] value, int offset, int length) {
-        requireValue(value);
-        requireSlice(value, offset, length);
-        return attribute(target, key, BYTES, value, 0, 0, offset, length);
-    }
-
-    final R array(int target, Utf8Constant key, int kind, Object values, int count) {
-        requireArray(values, count);
-        return attribute(target, key, kind, values, 0, 0, 0, count);
-    }
-
-    final void requireSlice(byte[] value, int offset, int length) {
-        if (offset < 0 || length < 0 || offset > value.length - length) {
-            throw refused("slice [" + offset + ", +" + length + ") outside the array of " + value.length);
-        }
-    }
-
-    /** Checks an array value: not null, {@code count} inside it, no null element among the first {@code count}. */
-    final void requireArray(Object values, int count) {
-        requireValue(values);
-        int length = lengthOf(values);
-        if (count < 0 || count > length) {
-            throw refused("count " + count + " outside the array of " + length);
-        }
-        if (values instanceof Object[]) {
-            Object[] elements = (Object[]) values;
-            for (int i = 0; i < count; i++) {
-                if (elements[i] == null) {
-                    throw refused("array elements must not be null");
-                }
-            }
-        }
-    }
-
-    private static int lengthOf(Object values) {
-        if (values instanceof Object[]) {
-            return ((Object[]) values).length;
-        } else if (values instanceof long[]) {
-            return ((long[]) values).length;
-        } else if (values instanceof double[]) {
-            return ((double[]) values).length;
-        }
-        return ((boolean[]) values).length;
-    }
-
-    private R attribute(int target, Utf8Constant key, int kind, Object value, long number, double real,
-                        int offset, int count) {
-        if (key == null) {
-            throw refused("attribute key must not be null");
-        }
+    /** Writes a checked attribute of {@code target}, if it still takes attributes. */
+    final R attribute(int target, Utf8Constant key, int kind, Object value, long number, double real,
+                      int offset, int count) {
         if (acceptsAttributes(target)) {
             putAttribute(target, key, kind, value, number, real, offset, count);
         }
         return self();
     }
 
-    final void requireValue(Object value) {
-        if (value == null) {
-            throw refused("value must not be null");
-        }
-    }
-
     // ---------------------------------------------------------------- refused calls
 
+    @Override
     final IllegalArgumentException refused(String message) {
         bit(SlotFormat.FILL_FAILED, true);
         return new IllegalArgumentException(message);

@@ -9,22 +9,10 @@ import static io.ringtrace.codec.SlotFormat.TOO_LARGE;
  * the bytes; the object holds where they are. A format's writer adds its regions' byte budgets and
  * its attribute targets (the record itself, and nested items such as a span's events and links).
  */
-abstract class SlotWriter {
+abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
 
     /** The attribute target every format has: the record's own attributes. */
     static final int TOP = 0;
-
-    /** Value kinds of the write path. */
-    static final int STRING = 0;
-    static final int LONG = 1;
-    static final int DOUBLE = 2;
-    static final int BOOLEAN = 3;
-    static final int BYTES = 4;
-    static final int STRING_ARRAY = 5;
-    static final int LONG_ARRAY = 6;
-    static final int DOUBLE_ARRAY = 7;
-    static final int BOOLEAN_ARRAY = 8;
-    static final int BYTES_ARRAY = 9;
 
     /** Per nested item (a span's event or link), in front of its body: body length, dropped attribute count. */
     static final int PREFIX_BODY_LENGTH = 0;
@@ -43,19 +31,16 @@ abstract class SlotWriter {
      * stored only when they change ({@link #goHome()}): the flyweights of neighbouring slots share
      * cache lines that the serializer reads while producers fill the next slots, and a reference
      * store also costs a GC card mark, so a store per record would cost a cross-core line transfer.
+     *
+     * <p>{@code area != homeArea} also says that this writer pointed its home slot at an overflow
+     * buffer since it last went home. The reader gives a buffer back and clears the slot's pointer
+     * itself, so that only means "look": the slot's header is read only then. Reading it on every
+     * reset would stall the producer on a line the serializer last touched (a load miss, where the
+     * writes that follow only queue in the store buffer). The ring's publish-consume-claim chain
+     * orders one holder's writes before the next holder's reads.
      */
     byte[] area;
     int base;
-    /**
-     * Whether this writer pointed its home slot at an overflow buffer since it last looked. The
-     * reader gives a buffer back and clears the slot's pointer itself, so a set flag only means
-     * "look": the slot's header is read only then. Reading it on every reset would stall the
-     * producer on a line the serializer last touched (a load miss, where the writes that follow
-     * only queue in the store buffer). Written by whichever producer holds the slot; the ring's
-     * publish-consume-claim chain orders one holder's writes before the next holder's reads.
-     */
-    private boolean pointedAtOverflow;
-
     /**
      * @param maxRecordBytes the most bytes a record within its limits takes in this format: a slot
      *     without overflow buffers must hold that much
@@ -148,8 +133,7 @@ abstract class SlotWriter {
      * cleared by its reader).
      */
     private void releaseHeld() {
-        if (pointedAtOverflow) {
-            pointedAtOverflow = false;
+        if (area != homeArea) { // moved into an overflow buffer since the last goHome()
             int index = SlotFormat.getInt(homeArea, homeBase + format().overflowIndex);
             if (index >= 0) {
                 SlotFormat.putInt(homeArea, homeBase + format().overflowIndex, -1);
@@ -207,7 +191,6 @@ abstract class SlotWriter {
         byte[] buffer = overflow.buffer(index);
         System.arraycopy(src, srcBase, buffer, 0, used);
         SlotFormat.putInt(homeArea, homeBase + format().overflowIndex, index); // the slot points at its record
-        pointedAtOverflow = true;
         area = buffer;
         base = 0;
         set(format().capacity, buffer.length);

@@ -175,7 +175,7 @@ abstract class SpanFields extends SpanSlotWriter {
     // ---------------------------------------------------------------- events
 
     /**
-     * Adds an event; its attributes follow through {@code eventAttribute(...)}.
+     * Adds an event; its attributes follow through {@link SpanRecord#eventAttributes()}.
      *
      * @param name the event name, pre-encoded; not null
      * @param epochNanos its time
@@ -242,7 +242,7 @@ abstract class SpanFields extends SpanSlotWriter {
     // ---------------------------------------------------------------- links
 
     /**
-     * Adds a link; its attributes follow through {@code linkAttribute(...)}.
+     * Adds a link; its attributes follow through {@link SpanRecord#linkAttributes()}.
      *
      * @param traceIdHigh the linked trace id's first 8 bytes
      * @param traceIdLow its last 8 bytes

@@ -39,6 +39,13 @@ import static io.ringtrace.codec.SpanSlot.LINK_COUNT;
 public final class SpanRecord extends SpanFields {
 
     /**
+     * The setters of the latest event's or link's attributes: one flyweight, pointed by each
+     * accessor, made at the first use (24 bytes, once per record): most ring slots never take an
+     * event or link attribute, and one made eagerly would cost every slot of a ring.
+     */
+    private ItemAttributes itemAttributes;
+
+    /**
      * A record with its own array of {@link SpanSlot#maxSpanBytes(SpanLimits)} bytes: any span
      * within the limits fits.
      *
@@ -63,170 +70,44 @@ public final class SpanRecord extends SpanFields {
         super(limits, area, base, slotBytes, overflow);
     }
 
-    // ---------------------------------------------------------------- event attributes
+    // ---------------------------------------------------------------- event and link attributes
 
-    /** @param key not null @param value not null @return this @throws IllegalStateException if no event was added */
-    public SpanRecord eventAttribute(Utf8Constant key, CharSequence value) {
-        return text(EVENT, key, value);
+    /**
+     * @return the setters of the latest event's attributes (a flyweight shared with {@link
+     *     #linkAttributes()}: see {@link ItemAttributes}); a setter throws {@link
+     *     IllegalStateException} if no event was added
+     */
+    public ItemAttributes eventAttributes() {
+        return itemAttributes().of(this, EVENT);
     }
 
-    /** @param key not null @param value the value @return this @throws IllegalStateException if no event was added */
-    public SpanRecord eventAttribute(Utf8Constant key, long value) {
-        return number(EVENT, key, LONG, value, 0);
+    /**
+     * @return the setters of the latest link's attributes (a flyweight shared with {@link
+     *     #eventAttributes()}: see {@link ItemAttributes}); a setter throws {@link
+     *     IllegalStateException} if no link was added
+     */
+    public ItemAttributes linkAttributes() {
+        return itemAttributes().of(this, LINK);
     }
 
-    /** @param key not null @param value the value @return this @throws IllegalStateException if no event was added */
-    public SpanRecord eventAttribute(Utf8Constant key, double value) {
-        return number(EVENT, key, DOUBLE, 0, value);
-    }
-
-    /** @param key not null @param value the value @return this @throws IllegalStateException if no event was added */
-    public SpanRecord eventAttribute(Utf8Constant key, boolean value) {
-        return number(EVENT, key, BOOLEAN, value ? 1 : 0, 0);
-    }
-
-    /** @param key not null @param value not null @return this @throws IllegalStateException if no event was added */
-    public SpanRecord eventAttribute(Utf8Constant key, byte[] value) {
-        return bytes(EVENT, key, value, 0, value == null ? 0 : value.length);
-    }
-
-    /** @param key not null @param value not null @param offset first byte @param length bytes @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, byte[] value, int offset, int length) {
-        return bytes(EVENT, key, value, offset, length);
-    }
-
-    /** @param key not null @param values not null, no null elements @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, CharSequence[] values) {
-        return array(EVENT, key, STRING_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, CharSequence[] values, int count) {
-        return array(EVENT, key, STRING_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, long[] values) {
-        return array(EVENT, key, LONG_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, long[] values, int count) {
-        return array(EVENT, key, LONG_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, double[] values) {
-        return array(EVENT, key, DOUBLE_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, double[] values, int count) {
-        return array(EVENT, key, DOUBLE_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, boolean[] values) {
-        return array(EVENT, key, BOOLEAN_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, boolean[] values, int count) {
-        return array(EVENT, key, BOOLEAN_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null, no null elements @return this */
-    public SpanRecord eventAttribute(Utf8Constant key, byte[][] values) {
-        return array(EVENT, key, BYTES_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    // ---------------------------------------------------------------- link attributes
-
-    /** @param key not null @param value not null @return this @throws IllegalStateException if no link was added */
-    public SpanRecord linkAttribute(Utf8Constant key, CharSequence value) {
-        return text(LINK, key, value);
-    }
-
-    /** @param key not null @param value the value @return this @throws IllegalStateException if no link was added */
-    public SpanRecord linkAttribute(Utf8Constant key, long value) {
-        return number(LINK, key, LONG, value, 0);
-    }
-
-    /** @param key not null @param value the value @return this @throws IllegalStateException if no link was added */
-    public SpanRecord linkAttribute(Utf8Constant key, double value) {
-        return number(LINK, key, DOUBLE, 0, value);
-    }
-
-    /** @param key not null @param value the value @return this @throws IllegalStateException if no link was added */
-    public SpanRecord linkAttribute(Utf8Constant key, boolean value) {
-        return number(LINK, key, BOOLEAN, value ? 1 : 0, 0);
-    }
-
-    /** @param key not null @param value not null @return this @throws IllegalStateException if no link was added */
-    public SpanRecord linkAttribute(Utf8Constant key, byte[] value) {
-        return bytes(LINK, key, value, 0, value == null ? 0 : value.length);
-    }
-
-    /** @param key not null @param value not null @param offset first byte @param length bytes @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, byte[] value, int offset, int length) {
-        return bytes(LINK, key, value, offset, length);
-    }
-
-    /** @param key not null @param values not null, no null elements @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, CharSequence[] values) {
-        return array(LINK, key, STRING_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, CharSequence[] values, int count) {
-        return array(LINK, key, STRING_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, long[] values) {
-        return array(LINK, key, LONG_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, long[] values, int count) {
-        return array(LINK, key, LONG_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, double[] values) {
-        return array(LINK, key, DOUBLE_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, double[] values, int count) {
-        return array(LINK, key, DOUBLE_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, boolean[] values) {
-        return array(LINK, key, BOOLEAN_ARRAY, values, values == null ? 0 : values.length);
-    }
-
-    /** @param key not null @param values not null @param count how many @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, boolean[] values, int count) {
-        return array(LINK, key, BOOLEAN_ARRAY, values, count);
-    }
-
-    /** @param key not null @param values not null, no null elements @return this */
-    public SpanRecord linkAttribute(Utf8Constant key, byte[][] values) {
-        return array(LINK, key, BYTES_ARRAY, values, values == null ? 0 : values.length);
+    private ItemAttributes itemAttributes() {
+        ItemAttributes setters = itemAttributes;
+        if (setters == null) {
+            itemAttributes = setters = new ItemAttributes();
+        }
+        return setters;
     }
 
     @Override
     boolean acceptsAttributes(int target) {
         if (target == EVENT) {
             if (get(EVENT_COUNT) == 0 && get(DROPPED_EVENTS) == 0) {
-                throw refusedOutOfOrder("eventAttribute(...) before addEvent(...)");
+                throw refusedOutOfOrder("an event attribute before addEvent(...)");
             }
             return !bit(LATEST_EVENT_DROPPED); // a dropped event's attributes go with it
         } else if (target == LINK) {
             if (get(LINK_COUNT) == 0 && get(DROPPED_LINKS) == 0) {
-                throw refusedOutOfOrder("linkAttribute(...) before addLink(...)");
+                throw refusedOutOfOrder("a link attribute before addLink(...)");
             }
             return !bit(LATEST_LINK_DROPPED); // a dropped link's attributes go with it
         }

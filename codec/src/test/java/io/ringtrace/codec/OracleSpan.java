@@ -193,6 +193,11 @@ final class OracleSpan {
     /** Where an attribute goes. */
     enum Target { SPAN, EVENT, LINK }
 
+    /** @return the setters of the record's own attributes, or of its latest event or link */
+    static AttributeSink<?> sink(SpanRecord r, Target t) {
+        return t == Target.SPAN ? r : t == Target.EVENT ? r.eventAttributes() : r.linkAttributes();
+    }
+
     /** One attribute value of any kind; applies itself to a record in a given target. */
     abstract static class Value {
         abstract AnyValue proto();
@@ -205,11 +210,7 @@ final class OracleSpan {
             AnyValue proto() { return AnyValue.newBuilder().setStringValue(v).build(); }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
                 StringBuilder sb = new StringBuilder(v); // a mutable CharSequence, as producers pass
-                switch (t) {
-                    case SPAN: r.attribute(k, sb); break;
-                    case EVENT: r.eventAttribute(k, sb); break;
-                    default: r.linkAttribute(k, sb);
-                }
+                sink(r, t).attribute(k, sb);
                 sb.setLength(0); // the record must have copied it
             }
             public String toString() { return "\"" + v + "\""; }
@@ -220,11 +221,7 @@ final class OracleSpan {
         return new Value() {
             AnyValue proto() { return AnyValue.newBuilder().setIntValue(v).build(); }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
-                switch (t) {
-                    case SPAN: r.attribute(k, v); break;
-                    case EVENT: r.eventAttribute(k, v); break;
-                    default: r.linkAttribute(k, v);
-                }
+                sink(r, t).attribute(k, v);
             }
             public String toString() { return v + "L"; }
         };
@@ -234,11 +231,7 @@ final class OracleSpan {
         return new Value() {
             AnyValue proto() { return AnyValue.newBuilder().setDoubleValue(v).build(); }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
-                switch (t) {
-                    case SPAN: r.attribute(k, v); break;
-                    case EVENT: r.eventAttribute(k, v); break;
-                    default: r.linkAttribute(k, v);
-                }
+                sink(r, t).attribute(k, v);
             }
             public String toString() { return v + "d"; }
         };
@@ -248,11 +241,7 @@ final class OracleSpan {
         return new Value() {
             AnyValue proto() { return AnyValue.newBuilder().setBoolValue(v).build(); }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
-                switch (t) {
-                    case SPAN: r.attribute(k, v); break;
-                    case EVENT: r.eventAttribute(k, v); break;
-                    default: r.linkAttribute(k, v);
-                }
+                sink(r, t).attribute(k, v);
             }
             public String toString() { return String.valueOf(v); }
         };
@@ -265,18 +254,10 @@ final class OracleSpan {
                 if (v.length % 2 == 1) { // the slice variant, from inside a larger array
                     byte[] big = new byte[v.length + 5];
                     System.arraycopy(v, 0, big, 2, v.length);
-                    switch (t) {
-                        case SPAN: r.attribute(k, big, 2, v.length); break;
-                        case EVENT: r.eventAttribute(k, big, 2, v.length); break;
-                        default: r.linkAttribute(k, big, 2, v.length);
-                    }
+                    sink(r, t).attribute(k, big, 2, v.length);
                     return;
                 }
-                switch (t) {
-                    case SPAN: r.attribute(k, v); break;
-                    case EVENT: r.eventAttribute(k, v); break;
-                    default: r.linkAttribute(k, v);
-                }
+                sink(r, t).attribute(k, v);
             }
             public String toString() { return "bytes[" + v.length + "]"; }
         };
@@ -297,10 +278,10 @@ final class OracleSpan {
                 for (int i = 0; i < cs.length; i++) {
                     cs[i] = new StringBuilder(i < v.length ? v[i] : "scratch tail, not encoded");
                 }
-                switch (t) {
-                    case SPAN: if (counted) r.attribute(k, cs, v.length); else r.attribute(k, cs); break;
-                    case EVENT: if (counted) r.eventAttribute(k, cs, v.length); else r.eventAttribute(k, cs); break;
-                    default: if (counted) r.linkAttribute(k, cs, v.length); else r.linkAttribute(k, cs);
+                if (counted) {
+                    sink(r, t).attribute(k, cs, v.length);
+                } else {
+                    sink(r, t).attribute(k, cs);
                 }
             }
             public String toString() { return "strings" + java.util.Arrays.toString(v); }
@@ -319,18 +300,10 @@ final class OracleSpan {
             void apply(SpanRecord r, Target t, Utf8Constant k) {
                 if (v.length % 2 == 1) { // the count variant over a larger scratch array
                     long[] scratch = java.util.Arrays.copyOf(v, v.length + 3);
-                    switch (t) {
-                        case SPAN: r.attribute(k, scratch, v.length); break;
-                        case EVENT: r.eventAttribute(k, scratch, v.length); break;
-                        default: r.linkAttribute(k, scratch, v.length);
-                    }
+                    sink(r, t).attribute(k, scratch, v.length);
                     return;
                 }
-                switch (t) {
-                    case SPAN: r.attribute(k, v); break;
-                    case EVENT: r.eventAttribute(k, v); break;
-                    default: r.linkAttribute(k, v);
-                }
+                sink(r, t).attribute(k, v);
             }
             public String toString() { return "longs" + java.util.Arrays.toString(v); }
         };
@@ -348,18 +321,10 @@ final class OracleSpan {
             void apply(SpanRecord r, Target t, Utf8Constant k) {
                 if (v.length % 2 == 1) { // the count variant over a larger scratch array
                     double[] scratch = java.util.Arrays.copyOf(v, v.length + 3);
-                    switch (t) {
-                        case SPAN: r.attribute(k, scratch, v.length); break;
-                        case EVENT: r.eventAttribute(k, scratch, v.length); break;
-                        default: r.linkAttribute(k, scratch, v.length);
-                    }
+                    sink(r, t).attribute(k, scratch, v.length);
                     return;
                 }
-                switch (t) {
-                    case SPAN: r.attribute(k, v); break;
-                    case EVENT: r.eventAttribute(k, v); break;
-                    default: r.linkAttribute(k, v);
-                }
+                sink(r, t).attribute(k, v);
             }
             public String toString() { return "doubles" + java.util.Arrays.toString(v); }
         };
@@ -377,18 +342,10 @@ final class OracleSpan {
             void apply(SpanRecord r, Target t, Utf8Constant k) {
                 if (v.length % 2 == 1) { // the count variant over a larger scratch array
                     boolean[] scratch = java.util.Arrays.copyOf(v, v.length + 3);
-                    switch (t) {
-                        case SPAN: r.attribute(k, scratch, v.length); break;
-                        case EVENT: r.eventAttribute(k, scratch, v.length); break;
-                        default: r.linkAttribute(k, scratch, v.length);
-                    }
+                    sink(r, t).attribute(k, scratch, v.length);
                     return;
                 }
-                switch (t) {
-                    case SPAN: r.attribute(k, v); break;
-                    case EVENT: r.eventAttribute(k, v); break;
-                    default: r.linkAttribute(k, v);
-                }
+                sink(r, t).attribute(k, v);
             }
             public String toString() { return "booleans" + java.util.Arrays.toString(v); }
         };
@@ -404,11 +361,7 @@ final class OracleSpan {
                 return AnyValue.newBuilder().setArrayValue(a).build();
             }
             void apply(SpanRecord r, Target t, Utf8Constant k) {
-                switch (t) {
-                    case SPAN: r.attribute(k, v); break;
-                    case EVENT: r.eventAttribute(k, v); break;
-                    default: r.linkAttribute(k, v);
-                }
+                sink(r, t).attribute(k, v);
             }
             public String toString() { return "byteArrays[" + v.length + "]"; }
         };

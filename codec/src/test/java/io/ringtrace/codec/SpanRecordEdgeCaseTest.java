@@ -266,8 +266,8 @@ class SpanRecordEdgeCaseTest extends CodecTestBase {
         assertThrows(IllegalArgumentException.class, () -> r.addLink(0, 0, 1, 0, null));
         assertThrows(IllegalArgumentException.class, () -> r.addLink(1, 1, 0, 0, null));
         assertThrows(IllegalArgumentException.class, () -> r.addEvent((Utf8Constant) null, 1));
-        assertThrows(IllegalStateException.class, () -> r.eventAttribute(key, 1L));
-        assertThrows(IllegalStateException.class, () -> r.linkAttribute(key, 1L));
+        assertThrows(IllegalStateException.class, () -> r.eventAttributes().attribute(key, 1L));
+        assertThrows(IllegalStateException.class, () -> r.linkAttributes().attribute(key, 1L));
         assertThrows(IllegalArgumentException.class, () -> Utf8Constant.of(null));
         assertThrows(IllegalArgumentException.class, () -> SpanLimits.builder().maxAttributes(-1).build());
         assertThrows(IllegalArgumentException.class, () -> new SpanRecord(SpanLimits.builder().maxLinks(1).build())

@@ -53,7 +53,7 @@ class TraceRequestEncoderAllocationTest extends CodecTestBase {
                         .parentSpanId(id - 1).traceFlags(1).name(NAME).kind(SpanKind.SERVER)
                         .startEpochNanos(1_700_000_000_000_000_000L + id).endEpochNanos(1_700_000_000_000_050_000L + id)
                         .attribute(METHOD, "GET").attribute(ROUTE, route).attribute(STATUS, 200).attribute(CACHED, true)
-                        .addEvent(EVENT, 1_700_000_000_000_010_000L + id).eventAttribute(ROWS, 3)
+                        .addEvent(EVENT, 1_700_000_000_000_010_000L + id).eventAttributes().attribute(ROWS, 3).record()
                         .addLink(id, id, id, 1, null).status(StatusCode.OK, null);
                 if (allocate) {
                     r.attribute(ROUTE, String.valueOf(id)); // deliberately allocates a String per span

@@ -122,7 +122,7 @@ class TraceRequestEncoderEdgeTest extends CodecTestBase {
                 () -> r.attribute(Utf8Constant.of("k"), (long[]) null)));
         assertRefusedWithoutHarm("eventAttribute before addEvent", r -> {
             r.reset().scope(other.scope).traceId(1, 2).spanId(2).startEpochNanos(1).endEpochNanos(2);
-            assertThrows(IllegalStateException.class, () -> r.eventAttribute(Utf8Constant.of("k"), 1L));
+            assertThrows(IllegalStateException.class, () -> r.eventAttributes().attribute(Utf8Constant.of("k"), 1L));
         });
         assertRefusedWithoutHarm("a failed fill survives a copy", r -> {
             assertThrows(IllegalArgumentException.class, () -> r.name((Utf8Constant) null));

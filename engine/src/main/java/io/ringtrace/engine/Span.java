@@ -229,7 +229,7 @@ public final class Span {
             return ignored();
         }
         if (recording) {
-            record.eventAttribute(key, value);
+            record.eventAttributes().attribute(key, value);
         }
         return this;
     }
@@ -246,7 +246,7 @@ public final class Span {
             return ignored();
         }
         if (recording) {
-            record.eventAttribute(key, value);
+            record.eventAttributes().attribute(key, value);
         }
         return this;
     }
@@ -263,7 +263,7 @@ public final class Span {
             return ignored();
         }
         if (recording) {
-            record.eventAttribute(key, value);
+            record.eventAttributes().attribute(key, value);
         }
         return this;
     }
@@ -280,7 +280,7 @@ public final class Span {
             return ignored();
         }
         if (recording) {
-            record.eventAttribute(key, value);
+            record.eventAttributes().attribute(key, value);
         }
         return this;
     }

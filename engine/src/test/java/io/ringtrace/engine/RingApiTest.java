@@ -45,7 +45,7 @@ class RingApiTest extends LeakCheckingTestBase {
                         .parentSpanId(id + 1_000_000)
                         .status(id % 2 == 0 ? StatusCode.ERROR : StatusCode.OK, id % 2 == 0 ? "boom" : null)
                         .addEvent(event, 42L)
-                        .eventAttribute(TestSpans.SEQ, id);
+                        .eventAttributes().attribute(TestSpans.SEQ, id);
             } finally {
                 engine.publish(seq);
             }

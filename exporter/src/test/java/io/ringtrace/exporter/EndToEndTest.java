@@ -123,7 +123,7 @@ class EndToEndTest extends LeakCheckingTestBase {
                         .attribute(CACHED, id % 2 == 0)
                         .status(id % 5 == 0 ? StatusCode.ERROR : StatusCode.UNSET, id % 5 == 0 ? "boom" : null)
                         .addEvent(RETRY, 1_700_000_000_000_100_000L + id)
-                        .eventAttribute(ATTEMPT, id % 7);
+                        .eventAttributes().attribute(ATTEMPT, id % 7);
             } finally {
                 engine.publish(sequence);
             }

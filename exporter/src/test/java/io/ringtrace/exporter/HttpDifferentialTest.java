@@ -157,7 +157,7 @@ class HttpDifferentialTest extends LeakCheckingTestBase {
                         .status(i % 5 == 0 ? io.ringtrace.codec.StatusCode.ERROR : io.ringtrace.codec.StatusCode.UNSET,
                                 i % 5 == 0 ? "boom" : null)
                         .addEvent(RETRY, START + i * 1000L + 100)
-                        .eventAttribute(ATTEMPT, i % 7);
+                        .eventAttributes().attribute(ATTEMPT, i % 7);
             } finally {
                 engine.publish(sequence);
             }

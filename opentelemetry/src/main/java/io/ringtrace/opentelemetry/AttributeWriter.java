@@ -3,6 +3,7 @@ package io.ringtrace.opentelemetry;
 import io.ringtrace.opentelemetry.internal.AttributeKeys;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.AttributeType;
+import io.ringtrace.codec.AttributeSink;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.Utf8Constant;
 import java.util.List;
@@ -65,76 +66,38 @@ final class AttributeWriter implements BiConsumer<AttributeKey<?>, Object> {
         if (!span.isRecording()) {
             return;
         }
+        SpanRecord record = span.record();
+        AttributeSink<?> sink = kind == SPAN ? record : kind == EVENT ? record.eventAttributes() : record.linkAttributes();
         switch (type) {
             case STRING:
                 if (value instanceof CharSequence) {
-                    text(span, kind, key, (CharSequence) value);
+                    sink.attribute(key, (CharSequence) value);
                 }
                 return;
             case LONG:
                 if (value instanceof Number) {
-                    number(span, kind, key, ((Number) value).longValue());
+                    sink.attribute(key, ((Number) value).longValue());
                 }
                 return;
             case DOUBLE:
                 if (value instanceof Number) {
-                    real(span, kind, key, ((Number) value).doubleValue());
+                    sink.attribute(key, ((Number) value).doubleValue());
                 }
                 return;
             case BOOLEAN:
                 if (value instanceof Boolean) {
-                    bool(span, kind, key, (Boolean) value);
+                    sink.attribute(key, (boolean) (Boolean) value);
                 }
                 return;
             default:
                 if (value instanceof List) {
-                    array(span.record(), kind, key, type, (List<?>) value);
+                    array(sink, key, type, (List<?>) value);
                 }
         }
     }
 
-    static void text(io.ringtrace.engine.Span span, int kind, Utf8Constant key, CharSequence value) {
-        if (kind == SPAN) {
-            span.attribute(key, value);
-        } else if (kind == EVENT) {
-            span.eventAttribute(key, value);
-        } else {
-            span.record().linkAttribute(key, value);
-        }
-    }
-
-    static void number(io.ringtrace.engine.Span span, int kind, Utf8Constant key, long value) {
-        if (kind == SPAN) {
-            span.attribute(key, value);
-        } else if (kind == EVENT) {
-            span.eventAttribute(key, value);
-        } else {
-            span.record().linkAttribute(key, value);
-        }
-    }
-
-    static void real(io.ringtrace.engine.Span span, int kind, Utf8Constant key, double value) {
-        if (kind == SPAN) {
-            span.attribute(key, value);
-        } else if (kind == EVENT) {
-            span.eventAttribute(key, value);
-        } else {
-            span.record().linkAttribute(key, value);
-        }
-    }
-
-    static void bool(io.ringtrace.engine.Span span, int kind, Utf8Constant key, boolean value) {
-        if (kind == SPAN) {
-            span.attribute(key, value);
-        } else if (kind == EVENT) {
-            span.eventAttribute(key, value);
-        } else {
-            span.record().linkAttribute(key, value);
-        }
-    }
-
     /** An array attribute: the list's elements into a new array of the record's type. */
-    private static void array(SpanRecord record, int kind, Utf8Constant key, AttributeType type, List<?> list) {
+    private static void array(AttributeSink<?> sink, Utf8Constant key, AttributeType type, List<?> list) {
         int n = list.size();
         switch (type) {
             case STRING_ARRAY: {
@@ -143,13 +106,7 @@ final class AttributeWriter implements BiConsumer<AttributeKey<?>, Object> {
                     Object v = list.get(i);
                     values[i] = v instanceof CharSequence ? (CharSequence) v : String.valueOf(v);
                 }
-                if (kind == SPAN) {
-                    record.attribute(key, values);
-                } else if (kind == EVENT) {
-                    record.eventAttribute(key, values);
-                } else {
-                    record.linkAttribute(key, values);
-                }
+                sink.attribute(key, values);
                 return;
             }
             case LONG_ARRAY: {
@@ -158,13 +115,7 @@ final class AttributeWriter implements BiConsumer<AttributeKey<?>, Object> {
                     Object v = list.get(i);
                     values[i] = v instanceof Number ? ((Number) v).longValue() : 0L;
                 }
-                if (kind == SPAN) {
-                    record.attribute(key, values);
-                } else if (kind == EVENT) {
-                    record.eventAttribute(key, values);
-                } else {
-                    record.linkAttribute(key, values);
-                }
+                sink.attribute(key, values);
                 return;
             }
             case DOUBLE_ARRAY: {
@@ -173,13 +124,7 @@ final class AttributeWriter implements BiConsumer<AttributeKey<?>, Object> {
                     Object v = list.get(i);
                     values[i] = v instanceof Number ? ((Number) v).doubleValue() : 0.0;
                 }
-                if (kind == SPAN) {
-                    record.attribute(key, values);
-                } else if (kind == EVENT) {
-                    record.eventAttribute(key, values);
-                } else {
-                    record.linkAttribute(key, values);
-                }
+                sink.attribute(key, values);
                 return;
             }
             case BOOLEAN_ARRAY: {
@@ -187,13 +132,7 @@ final class AttributeWriter implements BiConsumer<AttributeKey<?>, Object> {
                 for (int i = 0; i < n; i++) {
                     values[i] = Boolean.TRUE.equals(list.get(i));
                 }
-                if (kind == SPAN) {
-                    record.attribute(key, values);
-                } else if (kind == EVENT) {
-                    record.eventAttribute(key, values);
-                } else {
-                    record.linkAttribute(key, values);
-                }
+                sink.attribute(key, values);
                 return;
             }
             default:

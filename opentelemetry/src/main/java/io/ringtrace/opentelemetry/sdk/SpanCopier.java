@@ -14,6 +14,8 @@ import io.opentelemetry.sdk.trace.data.StatusData;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanKind;
+import io.ringtrace.codec.AttributeSink;
+import io.ringtrace.codec.ItemAttributes;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.StatusCode;
 import io.ringtrace.codec.Utf8Constant;
@@ -49,10 +51,11 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
     private final AttributeKeys keys;
     private final ScopeCache scopes;
 
-    /** The attribute walk's state: where {@link #accept} writes. */
-    private SpanRecord record;
-    private int target;
+    /** The attribute walk's state: where {@link #accept} writes (the record, or its latest event or link). */
+    private AttributeSink<?> sink;
     private int unsupported;
+    /** The copier's own setters of a slot's latest event or link: pointed at each slot, so no slot makes one. */
+    private final ItemAttributes items = new ItemAttributes();
 
     private CharSequence[] strings = new CharSequence[8];
     private long[] longs = new long[8];
@@ -143,7 +146,7 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
      * pooled copier pins no caller objects.
      */
     void clear() {
-        record = null;
+        sink = null;
     }
 
     private InstrumentationScope scope(InstrumentationScopeInfo info) {
@@ -158,8 +161,7 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
         if (attributes.isEmpty()) {
             return;
         }
-        record = r;
-        target = into;
+        sink = into == SPAN ? r : into == EVENT ? items.latestEventOf(r) : items.latestLinkOf(r);
         unsupported = 0;
         attributes.forEach(this);
         if (unsupported > 0) {
@@ -180,16 +182,16 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
         Utf8Constant key = keys.get(attributeKey.getKey());
         switch (attributeKey.getType()) {
             case STRING:
-                text(key, (String) value);
+                sink.attribute(key, (String) value);
                 break;
             case LONG:
-                number(key, (Long) value);
+                sink.attribute(key, (long) (Long) value);
                 break;
             case DOUBLE:
-                real(key, (Double) value);
+                sink.attribute(key, (double) (Double) value);
                 break;
             case BOOLEAN:
-                bool(key, (Boolean) value);
+                sink.attribute(key, (boolean) (Boolean) value);
                 break;
             case STRING_ARRAY:
                 stringArray(key, (List<String>) value);
@@ -213,16 +215,16 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
     private void value(Utf8Constant key, Value<?> value) {
         switch (value.getType()) {
             case STRING:
-                text(key, (String) value.getValue());
+                sink.attribute(key, (String) value.getValue());
                 break;
             case LONG:
-                number(key, (Long) value.getValue());
+                sink.attribute(key, (long) (Long) value.getValue());
                 break;
             case DOUBLE:
-                real(key, (Double) value.getValue());
+                sink.attribute(key, (double) (Double) value.getValue());
                 break;
             case BOOLEAN:
-                bool(key, (Boolean) value.getValue());
+                sink.attribute(key, (boolean) (Boolean) value.getValue());
                 break;
             case BYTES:
                 bytes(key, (ByteBuffer) value.getValue());
@@ -233,47 +235,11 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
         }
     }
 
-    private void text(Utf8Constant key, String value) {
-        switch (target) {
-            case SPAN: record.attribute(key, value); break;
-            case EVENT: record.eventAttribute(key, value); break;
-            default: record.linkAttribute(key, value); break;
-        }
-    }
-
-    private void number(Utf8Constant key, long value) {
-        switch (target) {
-            case SPAN: record.attribute(key, value); break;
-            case EVENT: record.eventAttribute(key, value); break;
-            default: record.linkAttribute(key, value); break;
-        }
-    }
-
-    private void real(Utf8Constant key, double value) {
-        switch (target) {
-            case SPAN: record.attribute(key, value); break;
-            case EVENT: record.eventAttribute(key, value); break;
-            default: record.linkAttribute(key, value); break;
-        }
-    }
-
-    private void bool(Utf8Constant key, boolean value) {
-        switch (target) {
-            case SPAN: record.attribute(key, value); break;
-            case EVENT: record.eventAttribute(key, value); break;
-            default: record.linkAttribute(key, value); break;
-        }
-    }
-
     private void bytes(Utf8Constant key, ByteBuffer value) {
         int n = value.remaining();
         byte[] b = n <= bytes.length ? bytes : n <= MAX_SCRATCH * 8 ? (bytes = new byte[n]) : new byte[n];
         value.duplicate().get(b, 0, n);
-        switch (target) {
-            case SPAN: record.attribute(key, b, 0, n); break;
-            case EVENT: record.eventAttribute(key, b, 0, n); break;
-            default: record.linkAttribute(key, b, 0, n); break;
-        }
+        sink.attribute(key, b, 0, n);
     }
 
     private void stringArray(Utf8Constant key, List<String> values) {
@@ -283,11 +249,7 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
             a[i] = values.get(i);
         }
         try {
-            switch (target) {
-                case SPAN: record.attribute(key, a, n); break;
-                case EVENT: record.eventAttribute(key, a, n); break;
-                default: record.linkAttribute(key, a, n); break;
-            }
+            sink.attribute(key, a, n);
         } finally {
             Arrays.fill(a, 0, n, null); // the strings were encoded into the slot: pin none of them
         }
@@ -299,11 +261,7 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
         for (int i = 0; i < n; i++) {
             a[i] = values.get(i); // unboxing reads the Long the SDK holds: no allocation
         }
-        switch (target) {
-            case SPAN: record.attribute(key, a, n); break;
-            case EVENT: record.eventAttribute(key, a, n); break;
-            default: record.linkAttribute(key, a, n); break;
-        }
+        sink.attribute(key, a, n);
     }
 
     private void doubleArray(Utf8Constant key, List<Double> values) {
@@ -312,11 +270,7 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
         for (int i = 0; i < n; i++) {
             a[i] = values.get(i);
         }
-        switch (target) {
-            case SPAN: record.attribute(key, a, n); break;
-            case EVENT: record.eventAttribute(key, a, n); break;
-            default: record.linkAttribute(key, a, n); break;
-        }
+        sink.attribute(key, a, n);
     }
 
     private void booleanArray(Utf8Constant key, List<Boolean> values) {
@@ -325,11 +279,7 @@ final class SpanCopier implements BiConsumer<AttributeKey<?>, Object> {
         for (int i = 0; i < n; i++) {
             a[i] = values.get(i);
         }
-        switch (target) {
-            case SPAN: record.attribute(key, a, n); break;
-            case EVENT: record.eventAttribute(key, a, n); break;
-            default: record.linkAttribute(key, a, n); break;
-        }
+        sink.attribute(key, a, n);
     }
 
     /** @return the trace state in its W3C header form, in the copier's reused builder */
