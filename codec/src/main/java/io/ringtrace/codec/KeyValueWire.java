@@ -1,6 +1,8 @@
 package io.ringtrace.codec;
 
+import static io.ringtrace.codec.WireFormat.asciiLength;
 import static io.ringtrace.codec.WireFormat.lenFieldSize;
+import static io.ringtrace.codec.WireFormat.putAscii;
 import static io.ringtrace.codec.WireFormat.putFixed64;
 import static io.ringtrace.codec.WireFormat.putUtf8;
 import static io.ringtrace.codec.WireFormat.putVarint;
@@ -22,8 +24,6 @@ import static io.ringtrace.codec.WireFormat.varintSize;
  */
 final class KeyValueWire {
 
-    /** {@code KeyValue.key} (1, LEN). */
-    private static final byte KEY = 0x0A;
     /** {@code KeyValue.value} (2, LEN). */
     private static final byte VALUE = 0x12;
     /** {@code AnyValue.string_value} (1, LEN). */
@@ -43,16 +43,11 @@ final class KeyValueWire {
 
     private KeyValueWire() {}
 
-    private static int keyFieldSize(Utf8Constant key) {
-        int n = key.utf8Length();
-        return n == 0 ? 0 : lenFieldSize(n);
-    }
-
     /**
-     * Writes the field tag, the KeyValue length, the key and the value header (tag and AnyValue
-     * length); the caller then writes exactly {@code anyValueLength} bytes of AnyValue body. With
-     * {@code key} null the field is the AnyValue itself: tag and AnyValue length only. Returns -1
-     * if the whole field does not fit.
+     * Writes the field tag, the KeyValue length, the key (its whole field, pre-encoded in the
+     * constant) and the value header (tag and AnyValue length); the caller then writes exactly
+     * {@code anyValueLength} bytes of AnyValue body. With {@code key} null the field is the AnyValue
+     * itself: tag and AnyValue length only. Returns -1 if the whole field does not fit.
      */
     private static int header(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, int anyValueLength) {
         if (key == null) {
@@ -62,19 +57,15 @@ final class KeyValueWire {
             a[pos++] = (byte) fieldTag;
             return putVarint(a, pos, anyValueLength);
         }
-        int keyValueLength = keyFieldSize(key) + lenFieldSize(anyValueLength);
+        byte[] keyField = key.keyField();
+        int keyValueLength = keyField.length + lenFieldSize(anyValueLength);
         if (lenFieldSize(keyValueLength) > limit - pos) {
             return -1;
         }
         a[pos++] = (byte) fieldTag;
         pos = putVarint(a, pos, keyValueLength);
-        int keyLength = key.utf8Length();
-        if (keyLength != 0) {
-            a[pos++] = KEY;
-            pos = putVarint(a, pos, keyLength);
-            System.arraycopy(key.utf8(), 0, a, pos, keyLength);
-            pos += keyLength;
-        }
+        System.arraycopy(keyField, 0, a, pos, keyField.length);
+        pos += keyField.length;
         a[pos++] = VALUE;
         return putVarint(a, pos, anyValueLength);
     }
@@ -83,14 +74,15 @@ final class KeyValueWire {
         if (value.length() > limit - pos) {
             return -1; // every char takes at least one byte: cannot fit, and no need to scan a huge value
         }
-        int n = utf8Length(value);
+        int ascii = asciiLength(value); // the usual case: one pass to check, one block to copy
+        int n = ascii >= 0 ? ascii : utf8Length(value);
         pos = header(a, pos, limit, fieldTag, key, lenFieldSize(n));
         if (pos < 0) {
             return -1;
         }
         a[pos++] = STRING;
         pos = putVarint(a, pos, n);
-        return putUtf8(a, pos, value);
+        return ascii >= 0 ? putAscii(a, pos, (String) value, n) : putUtf8(a, pos, value);
     }
 
     static int putLong(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, long value) {

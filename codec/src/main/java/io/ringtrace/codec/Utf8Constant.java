@@ -13,6 +13,8 @@ public final class Utf8Constant {
 
     private final String value;
     private final byte[] utf8;
+    /** {@code KeyValue.key} as a whole field (tag, length, bytes), empty for the empty key (proto3 omits it): one copy per attribute. */
+    private final byte[] keyField;
     /** One of 64 bits, chosen by the bytes' hash: the key's mark in a span's keys-seen filter. */
     private final long keyBit;
 
@@ -20,6 +22,12 @@ public final class Utf8Constant {
         this.value = value;
         this.utf8 = new byte[WireFormat.utf8Length(value)];
         WireFormat.putUtf8(utf8, 0, value);
+        this.keyField = utf8.length == 0 ? utf8 : new byte[WireFormat.lenFieldSize(utf8.length)];
+        if (utf8.length != 0) {
+            keyField[0] = 0x0A; // KeyValue.key (1, LEN)
+            int at = WireFormat.putVarint(keyField, 1, utf8.length);
+            System.arraycopy(utf8, 0, keyField, at, utf8.length);
+        }
         this.keyBit = 1L << ((Arrays.hashCode(utf8) * 0x9E3779B9) >>> 26); // the top 6 bits of a Fibonacci hash
     }
 
@@ -48,6 +56,10 @@ public final class Utf8Constant {
     }
 
     /** @return this key's bit in {@link SpanSlot}'s keys-seen filter: equal bytes, equal bit */
+    byte[] keyField() {
+        return keyField;
+    }
+
     long keyBit() {
         return keyBit;
     }

@@ -130,6 +130,28 @@ final class WireFormat {
     }
 
     /**
+     * @return the length of {@code s} if it is a {@code String} of at most {@value #ASCII_CHECK_CHARS}
+     *     ASCII chars (its UTF-8 length, written by {@link #putAscii}), else -1: one pass where
+     *     {@link #utf8Length(CharSequence)} and {@link #putUtf8(byte[], int, CharSequence)} take two
+     */
+    static int asciiLength(CharSequence s) {
+        if (s instanceof String) {
+            int n = s.length();
+            if (n <= ASCII_CHECK_CHARS && isAscii((String) s, n)) {
+                return n;
+            }
+        }
+        return -1;
+    }
+
+    /** Copies the {@code n} chars of {@code s}, known ASCII ({@link #asciiLength}), in one block; returns the new position. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, no allocation
+    static int putAscii(byte[] dst, int pos, String s, int n) {
+        s.getBytes(0, n, dst, pos);
+        return pos + n;
+    }
+
+    /**
      * Encodes {@code s} as UTF-8 at {@code pos}, exactly {@link #utf8Length(CharSequence)} bytes;
      * returns the new position.
      */
