@@ -34,12 +34,31 @@ public abstract class AttributeSink<S extends AttributeSink<S>> {
 
     /**
      * Writes one checked attribute: {@code key} not null, {@code value} the reference value (text,
-     * array, bytes), {@code number} a long or boolean, {@code real} a double, {@code offset} and
-     * {@code count} the slice.
+     * array, bytes), {@code number} a long, a boolean (1 or 0) or a double's raw bits, {@code
+     * offset} and {@code count} the slice.
      *
      * @return what the setters return
      */
-    abstract S put(Utf8Constant key, int kind, Object value, long number, double real, int offset, int count);
+    abstract S put(Utf8Constant key, int kind, Object value, long number, int offset, int count);
+
+    /**
+     * Writes a checked string attribute: the kinds most attributes have get their own entries with
+     * few arguments, so that a writer can give them a short path (see {@link RecordWriter}).
+     *
+     * @return what the setters return
+     */
+    S putText(Utf8Constant key, CharSequence value) {
+        return put(key, STRING, value, 0, 0, 0);
+    }
+
+    /**
+     * Writes a checked long, double (its raw bits) or boolean (1 or 0) attribute.
+     *
+     * @return what the setters return
+     */
+    S putScalar(Utf8Constant key, int kind, long bits) {
+        return put(key, kind, null, bits, 0, 0);
+    }
 
     /** @return the exception for refused arguments, the record's fill marked failed */
     abstract IllegalArgumentException refused(String message);
@@ -47,22 +66,26 @@ public abstract class AttributeSink<S extends AttributeSink<S>> {
     /** @param key not null @param value not null, encoded now (unpaired surrogates become '?') @return this */
     public final S attribute(Utf8Constant key, CharSequence value) {
         requireValue(value);
-        return checked(key, STRING, value, 0, 0, 0, 0);
+        requireKey(key);
+        return putText(key, value);
     }
 
     /** @param key not null @param value the value @return this */
     public final S attribute(Utf8Constant key, long value) {
-        return checked(key, LONG, null, value, 0, 0, 0);
+        requireKey(key);
+        return putScalar(key, LONG, value);
     }
 
     /** @param key not null @param value the value @return this */
     public final S attribute(Utf8Constant key, double value) {
-        return checked(key, DOUBLE, null, 0, value, 0, 0);
+        requireKey(key);
+        return putScalar(key, DOUBLE, Double.doubleToRawLongBits(value)); // raw bits: NaN payloads pass unchanged
     }
 
     /** @param key not null @param value the value @return this */
     public final S attribute(Utf8Constant key, boolean value) {
-        return checked(key, BOOLEAN, null, value ? 1 : 0, 0, 0, 0);
+        requireKey(key);
+        return putScalar(key, BOOLEAN, value ? 1 : 0);
     }
 
     /** @param key not null @param value not null, copied now @return this */
@@ -77,7 +100,7 @@ public abstract class AttributeSink<S extends AttributeSink<S>> {
     public final S attribute(Utf8Constant key, byte[] value, int offset, int length) {
         requireValue(value);
         requireSlice(value, offset, length);
-        return checked(key, BYTES, value, 0, 0, offset, length);
+        return checked(key, BYTES, value, 0, offset, length);
     }
 
     /** @param key not null @param values not null, no null elements @return this */
@@ -127,16 +150,20 @@ public abstract class AttributeSink<S extends AttributeSink<S>> {
 
     // ---------------------------------------------------------------- the checks in front of the write path
 
-    private S checked(Utf8Constant key, int kind, Object value, long number, double real, int offset, int count) {
+    private S checked(Utf8Constant key, int kind, Object value, long number, int offset, int count) {
+        requireKey(key);
+        return put(key, kind, value, number, offset, count);
+    }
+
+    private void requireKey(Utf8Constant key) {
         if (key == null) {
             throw refused("attribute key must not be null");
         }
-        return put(key, kind, value, number, real, offset, count);
     }
 
     private S array(Utf8Constant key, int kind, Object values, int count) {
         requireArray(values, count);
-        return checked(key, kind, values, 0, 0, 0, count);
+        return checked(key, kind, values, 0, 0, count);
     }
 
     final void requireValue(Object value) {

@@ -57,8 +57,8 @@ public final class ItemAttributes extends AttributeSink<ItemAttributes> {
     }
 
     @Override
-    ItemAttributes put(Utf8Constant key, int kind, Object value, long number, double real, int offset, int count) {
-        requirePointed().attribute(target, key, kind, value, number, real, offset, count);
+    ItemAttributes put(Utf8Constant key, int kind, Object value, long number, int offset, int count) {
+        requirePointed().attribute(target, key, kind, value, number, offset, count);
         return this;
     }
 

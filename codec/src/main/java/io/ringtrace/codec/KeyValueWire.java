@@ -95,13 +95,18 @@ final class KeyValueWire {
     }
 
     static int putDouble(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, double value) {
+        // raw bits, as protobuf-java's writeDoubleNoTag: NaN payloads pass unchanged
+        return putDoubleBits(a, pos, limit, fieldTag, key, Double.doubleToRawLongBits(value));
+    }
+
+    /** {@link #putDouble} of the double whose raw bits are {@code bits}. */
+    static int putDoubleBits(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, long bits) {
         pos = header(a, pos, limit, fieldTag, key, 9);
         if (pos < 0) {
             return -1;
         }
         a[pos++] = DOUBLE;
-        // raw bits, as protobuf-java's writeDoubleNoTag: NaN payloads pass unchanged
-        return putFixed64(a, pos, Double.doubleToRawLongBits(value));
+        return putFixed64(a, pos, bits);
     }
 
     static int putBoolean(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, boolean value) {

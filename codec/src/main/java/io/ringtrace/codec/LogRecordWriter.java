@@ -198,22 +198,22 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
     /** @param value the body, encoded now (unpaired surrogates become '?'); not null @return this */
     public LogRecordWriter body(CharSequence value) {
         requireValue(value);
-        return body(STRING, value, 0, 0, 0, 0);
+        return body(STRING, value, 0, 0, 0);
     }
 
     /** @param value the body @return this */
     public LogRecordWriter body(long value) {
-        return body(LONG, null, value, 0, 0, 0);
+        return body(LONG, null, value, 0, 0);
     }
 
     /** @param value the body @return this */
     public LogRecordWriter body(double value) {
-        return body(DOUBLE, null, 0, value, 0, 0);
+        return body(DOUBLE, null, Double.doubleToRawLongBits(value), 0, 0); // raw bits: NaN payloads pass unchanged
     }
 
     /** @param value the body @return this */
     public LogRecordWriter body(boolean value) {
-        return body(BOOLEAN, null, value ? 1 : 0, 0, 0, 0);
+        return body(BOOLEAN, null, value ? 1 : 0, 0, 0);
     }
 
     /** @param value the body, copied now; not null @return this */
@@ -228,7 +228,7 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
     public LogRecordWriter body(byte[] value, int offset, int length) {
         requireValue(value);
         requireSlice(value, offset, length);
-        return body(BYTES, value, 0, 0, offset, length);
+        return body(BYTES, value, 0, offset, length);
     }
 
     /** @param values an array body; not null, no null elements @return this */
@@ -278,16 +278,16 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
 
     private LogRecordWriter arrayBody(int kind, Object values, int count) {
         requireArray(values, count);
-        return body(kind, values, 0, 0, 0, count);
+        return body(kind, values, 0, 0, count);
     }
 
     /** Replaces the body region with the new value; over the body budget the record is too large. */
-    private LogRecordWriter body(int kind, Object value, long number, double real, int offset, int count) {
+    private LogRecordWriter body(int kind, Object value, long number, int offset, int count) {
         int from = start(BODY);
         if (end(BODY) != from) {
             cut(BODY, from, end(BODY));
         }
-        if (write(BODY, BODY_TAG, null, kind, value, number, real, offset, count) == 0) {
+        if (write(BODY, BODY_TAG, null, kind, value, number, offset, count) == 0) {
             bit(SlotFormat.TOO_LARGE, true); // never cut: the record is dropped and counted as too large
         }
         return this;

@@ -186,15 +186,33 @@ abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter<R> {
 
     /** The record's own attributes: the setters' checked values go to the write path. */
     @Override
-    final R put(Utf8Constant key, int kind, Object value, long number, double real, int offset, int count) {
-        return attribute(TOP, key, kind, value, number, real, offset, count);
+    final R put(Utf8Constant key, int kind, Object value, long number, int offset, int count) {
+        return attribute(TOP, key, kind, value, number, offset, count);
+    }
+
+    /** A string attribute of the record: the short append when it applies, else the write path. */
+    @Override
+    final R putText(Utf8Constant key, CharSequence value) {
+        if (!appendedTopText(key, value)) {
+            attribute(TOP, key, STRING, value, 0, 0, 0);
+        }
+        return self();
+    }
+
+    /** A long, double or boolean attribute of the record: the short append when it applies, else the write path. */
+    @Override
+    final R putScalar(Utf8Constant key, int kind, long bits) {
+        if (!appendedTopScalar(key, kind, bits)) {
+            attribute(TOP, key, kind, null, bits, 0, 0);
+        }
+        return self();
     }
 
     /** Writes a checked attribute of {@code target}, if it still takes attributes. */
-    final R attribute(int target, Utf8Constant key, int kind, Object value, long number, double real,
+    final R attribute(int target, Utf8Constant key, int kind, Object value, long number,
                       int offset, int count) {
         if (acceptsAttributes(target)) {
-            putAttribute(target, key, kind, value, number, real, offset, count);
+            putAttribute(target, key, kind, value, number, offset, count);
         }
         return self();
     }

@@ -306,11 +306,12 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
     /**
      * Adds (or replaces) one attribute of {@code target}: the arguments are already checked, and
      * {@code key} is not null. {@code value} holds the reference value (text, array, bytes), {@code
-     * number} a long or boolean, {@code real} a double; {@code offset} and {@code count} the slice.
+     * number} a long, a boolean (1 or 0) or a double's raw bits; {@code offset} and {@code count}
+     * the slice.
      */
-    final void putAttribute(int target, Utf8Constant key, int kind, Object value, long number, double real,
+    final void putAttribute(int target, Utf8Constant key, int kind, Object value, long number,
                             int offset, int count) {
-        if (target == TOP && appendedTopAttribute(key, kind, value, number, real, offset, count)) {
+        if (target == TOP && appendedTopAttribute(key, kind, value, number, offset, count)) {
             return;
         }
         int region = attributeRegion(target);
@@ -327,7 +328,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
             droppedAttribute(target, prefix);
             return;
         }
-        int written = write(region, attributeTag(target), key, kind, value, number, real, offset, count);
+        int written = write(region, attributeTag(target), key, kind, value, number, offset, count);
         if (written > 0) {
             set(countField, get(countField) + 1);
             if (target == TOP) {
@@ -349,7 +350,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
      *     it is within the budget but the record is too large for its slot and no overflow buffer
      *     is free (marked too large)
      */
-    final int write(int region, int tag, Utf8Constant key, int kind, Object value, long number, double real,
+    final int write(int region, int tag, Utf8Constant key, int kind, Object value, long number,
                     int offset, int count) {
         while (true) {
             int used = usedBytes();
@@ -359,7 +360,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
             System.arraycopy(area, base + at, area, base + top, tail); // park what follows at the top
             int budget = budgetEnd(region);
             int limit = Math.min(budget, top);
-            int written = put(kind, area, base + at, base + limit, tag, key, value, number, real, offset, count);
+            int written = put(kind, area, base + at, base + limit, tag, key, value, number, offset, count);
             written = written < 0 ? 0 : written - base - at;
             System.arraycopy(area, base + top, area, base + at + written, tail); // and back behind the value
             if (written > 0) {
@@ -378,44 +379,87 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
     /**
      * The usual case on its own short path: a top-level attribute whose key the record cannot hold
      * yet (its keys-seen bit is clear), appended while nothing follows the attributes, within the
-     * count limit, the byte budget and the slot. Nothing to scan, nothing to move.
+     * count limit, the byte budget and the slot. Nothing to scan, nothing to move. Strings and
+     * scalars, most attributes, come in through their own entries with few arguments ({@link
+     * #appendedTopText}, {@link #appendedTopScalar}): the general one passes nine.
      *
      * @return false if this is not that case or the value did not fit: the general path then
      *     decides (it rewrites whatever this one left past the used bytes)
      */
-    private boolean appendedTopAttribute(Utf8Constant key, int kind, Object value, long number, double real,
+    private boolean appendedTopAttribute(Utf8Constant key, int kind, Object value, long number,
                                          int offset, int count) {
-        final SlotFormat f = format();
-        long seen = getLong(f.keysSeen);
         long bit = key.keyBit();
+        int at = topAppendAt(bit);
+        if (at < 0) {
+            return false;
+        }
+        int written = put(kind, area, base + at, topAppendLimit(), attributeTag(TOP), key, value, number, offset, count);
+        return written >= 0 && appendedTop(written, bit);
+    }
+
+    /** {@link #appendedTopAttribute} for a string value. */
+    final boolean appendedTopText(Utf8Constant key, CharSequence value) {
+        long bit = key.keyBit();
+        int at = topAppendAt(bit);
+        if (at < 0) {
+            return false;
+        }
+        int written = KeyValueWire.putString(area, base + at, topAppendLimit(), attributeTag(TOP), key, value);
+        return written >= 0 && appendedTop(written, bit);
+    }
+
+    /** {@link #appendedTopAttribute} for a long, double (raw bits) or boolean (1 or 0) value. */
+    final boolean appendedTopScalar(Utf8Constant key, int kind, long bits) {
+        long bit = key.keyBit();
+        int at = topAppendAt(bit);
+        if (at < 0) {
+            return false;
+        }
+        int pos = base + at;
+        int limit = topAppendLimit();
+        int tag = attributeTag(TOP);
+        int written = kind == LONG ? KeyValueWire.putLong(area, pos, limit, tag, key, bits)
+                : kind == DOUBLE ? KeyValueWire.putDoubleBits(area, pos, limit, tag, key, bits)
+                : KeyValueWire.putBoolean(area, pos, limit, tag, key, bits != 0);
+        return written >= 0 && appendedTop(written, bit);
+    }
+
+    /** @return where a new top-level attribute with keys-seen {@code bit} may be appended (relative), or -1 */
+    private int topAppendAt(long bit) {
+        final SlotFormat f = format();
         int at = end(f.attributeRegion);
-        int attributes = get(f.attributeCount);
-        if ((seen & bit) != 0 || at != usedBytes() || attributes >= maxAttributes(TOP)) {
-            return false;
+        if ((getLong(f.keysSeen) & bit) != 0 || at != usedBytes() || get(f.attributeCount) >= maxAttributes(TOP)) {
+            return -1;
         }
-        int limit = Math.min(start(f.attributeRegion) + topAttributeBytes(), capacity());
-        int written = put(kind, area, base + at, base + limit, attributeTag(TOP), key, value, number, real, offset, count);
-        if (written < 0) {
-            return false;
-        }
-        int end = written - base;
+        return at;
+    }
+
+    /** @return how far (absolute) an appended top-level attribute may reach: its byte budget, within the slot */
+    private int topAppendLimit() {
+        return base + Math.min(start(format().attributeRegion) + topAttributeBytes(), capacity());
+    }
+
+    /** Records an appended top-level attribute that ends at {@code end} (absolute). @return true */
+    private boolean appendedTop(int end, long bit) {
+        final SlotFormat f = format();
+        int relative = end - base;
         for (int r = f.attributeRegion; r <= f.lastRegion; r++) { // the regions behind are empty
-            set(f.regionEnds + 4 * r, end);
+            set(f.regionEnds + 4 * r, relative);
         }
-        set(f.attributeCount, attributes + 1);
-        setLong(f.keysSeen, seen | bit);
+        increment(f.attributeCount);
+        setLong(f.keysSeen, getLong(f.keysSeen) | bit);
         return true;
     }
 
     private static int put(int kind, byte[] a, int pos, int limit, int tag, Utf8Constant key, Object value,
-                           long number, double real, int offset, int count) {
+                           long number, int offset, int count) {
         switch (kind) {
             case STRING:
                 return KeyValueWire.putString(a, pos, limit, tag, key, (CharSequence) value);
             case LONG:
                 return KeyValueWire.putLong(a, pos, limit, tag, key, number);
             case DOUBLE:
-                return KeyValueWire.putDouble(a, pos, limit, tag, key, real);
+                return KeyValueWire.putDoubleBits(a, pos, limit, tag, key, number);
             case BOOLEAN:
                 return KeyValueWire.putBoolean(a, pos, limit, tag, key, number != 0);
             case BYTES:
