@@ -11,6 +11,7 @@ import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.internal.leak.OpenSpanDetector;
 import io.ringtrace.engine.internal.leak.SpanPoolLeakView;
@@ -216,6 +217,7 @@ public final class TraceEngine implements AutoCloseable {
         this.statsReader = new StatsReader(counters, ring, ringSize, serializer, requests);
         this.lifecycle = new EngineLifecycle(name, ring, ringSize, processor, serializerThread, serializer, requests,
                 exporter, counters, statsReader, operability);
+        exporter.bindSpool(Signal.TRACES, counters.spool); // before the first export: spooled spans are counted here
         serializerThread.start();
     }
 
