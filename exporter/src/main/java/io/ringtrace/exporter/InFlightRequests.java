@@ -43,6 +43,9 @@ import net.openhft.chronicle.bytes.Bytes;
  */
 final class InFlightRequests<S> {
 
+    /** As the {@code rejected} count of a completion: the request goes to the spool, its reason the fallback. */
+    private static final long TO_SPOOL = Long.MIN_VALUE;
+
     /** After the deadline's cancels, how long shutdown waits for the transport to report them. */
     private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -60,6 +63,10 @@ final class InFlightRequests<S> {
     private final Condition idle = lock.newCondition();
     private final List<ExportSlot<S>> freeSlots;
     private final ArrayDeque<ExportRequest> waiting = new ArrayDeque<>(16);
+    /** The on-disk spool, or null (off). */
+    private final Spool spool;
+    /** Requests {@link #spoolIfStuck} moves out of the waiting list; reused. */
+    private final ArrayDeque<ExportRequest> stuck = new ArrayDeque<>(4);
     private boolean shuttingDown;
     private long shutdownDeadlineNanos;
     /** The shutdown deadline has passed: nothing new starts, whatever completes is SHUTDOWN. */
@@ -77,6 +84,18 @@ final class InFlightRequests<S> {
      */
     InFlightRequests(Transport<S> transport, int maxInFlight, RetryPolicy retryPolicy,
                      ScheduledExecutorService scheduler, boolean firstAttemptOnScheduler, System.Logger log) {
+        this(transport, maxInFlight, retryPolicy, scheduler, firstAttemptOnScheduler, log, null);
+    }
+
+    /**
+     * As above, with an on-disk spool (null: none), which this stage starts.
+     *
+     * @param spool where undeliverable requests go, or null
+     */
+    InFlightRequests(Transport<S> transport, int maxInFlight, RetryPolicy retryPolicy,
+                     ScheduledExecutorService scheduler, boolean firstAttemptOnScheduler, System.Logger log,
+                     Spool spool) {
+        this.spool = spool;
         this.transport = transport;
         this.retryPolicy = retryPolicy;
         this.scheduler = scheduler;
@@ -89,6 +108,14 @@ final class InFlightRequests<S> {
             slots.add(slot);
             freeSlots.add(slot);
         }
+        if (spool != null) {
+            spool.start(this);
+        }
+    }
+
+    /** @return the spool, or null */
+    Spool spool() {
+        return spool;
     }
 
     /** @return the most requests in flight */
@@ -121,6 +148,10 @@ final class InFlightRequests<S> {
         }
         long payloadStart = payload.readPosition();
         long payloadEnd = payload.readLimit();
+        if (spool != null && spool.outage() && !(request instanceof SpooledRequest) && spool.accepts(request)) {
+            spool.offer(request, DropReason.EXPORT_FAILED, true); // the receiver is away: no attempt
+            return;
+        }
         ExportSlot<S> slot = null;
         boolean refused = false;
         lock.lock();
@@ -235,6 +266,9 @@ final class InFlightRequests<S> {
     void delivered(ExportSlot<S> slot, long attemptId, ExportResponse response, boolean unread, String answer) {
         ExportRequest request = ended(slot, attemptId);
         if (request != null) {
+            if (spool != null) {
+                spool.receiverUp();
+            }
             log.delivered(request, transport.destination(request.signal()), answer, response, unread);
             finish(slot, request, response.rejectedSpans, null);
         }
@@ -251,6 +285,7 @@ final class InFlightRequests<S> {
                 Transport.FailureDescription description) {
         DropReason failure;
         String decision = null;
+        boolean toSpool = false;
         ExportRequest request;
         lock.lock();
         try {
@@ -258,21 +293,29 @@ final class InFlightRequests<S> {
             if (request == null) {
                 return;
             }
+            boolean canSpool = retryable && !cut && spool != null && spool.accepts(request);
+            boolean live = !(request instanceof SpooledRequest);
+            long now = System.nanoTime();
             if (cut) {
                 failure = DropReason.SHUTDOWN;
             } else if (!retryable) {
                 failure = DropReason.EXPORT_FAILED;
                 decision = "not retryable";
+            } else if (canSpool && live && (spool.outage() || now - slot.firstAttemptNanos >= spool.spoolAfterNanos())) {
+                failure = DropReason.EXPORT_FAILED; // the fallback, should the spool not take it
+                toSpool = true;
             } else if (slot.attempts >= retryPolicy.maxAttempts()) {
                 failure = DropReason.EXPORT_FAILED;
                 decision = "gave up after " + slot.attempts + " attempts";
+                toSpool = canSpool;
             } else {
                 long waitNanos = retryPolicy.waitNanos(slot.attempts, serverDelayNanos);
-                long retryAt = System.nanoTime() + Math.min(waitNanos, Long.MAX_VALUE / 4);
+                long retryAt = now + Math.min(waitNanos, Long.MAX_VALUE / 4);
                 if (waitNanos > retryPolicy.maxElapsedNanos()
                         || retryAt - slot.firstAttemptNanos > retryPolicy.maxElapsedNanos()) {
                     failure = DropReason.EXPORT_FAILED;
                     decision = "retry budget of " + retryPolicy.maxElapsed() + " used up";
+                    toSpool = canSpool;
                 } else if (shuttingDown && retryAt - shutdownDeadlineNanos > 0) {
                     failure = DropReason.SHUTDOWN; // the retry could only start after the deadline
                 } else if (scheduleRetry(slot, waitNanos, retryAt)) {
@@ -283,6 +326,10 @@ final class InFlightRequests<S> {
             }
         } finally {
             lock.unlock();
+        }
+        if (toSpool) {
+            finish(slot, request, TO_SPOOL, failure);
+            return;
         }
         if (decision != null) {
             log.dropped(request, decision, description);
@@ -358,6 +405,15 @@ final class InFlightRequests<S> {
     }
 
     private void complete(ExportRequest request, long rejected, DropReason reason) {
+        if (rejected == TO_SPOOL) {
+            spool.offer(request, reason, true);
+            return;
+        }
+        if (reason == DropReason.SHUTDOWN && spool != null && spool.accepts(request)) {
+            // cut by the shutdown deadline: on disk it survives for the next process (a replay stays there)
+            spool.offer(request, reason, false);
+            return;
+        }
         try {
             if (reason == null) {
                 request.succeeded(rejected);
@@ -463,6 +519,40 @@ final class InFlightRequests<S> {
         }
         for (Transport.Cancellable call : calls) {
             call.cancel(); // the transport then reports the attempt's end: SHUTDOWN, as cut is set
+        }
+    }
+
+    /**
+     * Spools the waiting requests when every in-flight request has been out longer than the spool's
+     * threshold (a receiver that accepts connections and never answers, or calls that wait for a
+     * connection): their buffers go back to the engine instead of waiting behind the stuck ones.
+     * Called by the spool's thread about once a second.
+     */
+    void spoolIfStuck(Spool to) {
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            if (waiting.isEmpty() || !freeSlots.isEmpty() || shuttingDown) {
+                return;
+            }
+            for (ExportSlot<S> slot : slots) {
+                if (slot.request == null || slot.attempts == 0 || now - slot.firstAttemptNanos < to.spoolAfterNanos()) {
+                    return;
+                }
+            }
+            for (int i = waiting.size(); i > 0; i--) {
+                ExportRequest request = waiting.pollFirst();
+                if (!(request instanceof SpooledRequest) && to.accepts(request)) {
+                    stuck.addLast(request);
+                } else {
+                    waiting.addLast(request); // a replay keeps its place: it is on disk already
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ExportRequest request = stuck.pollFirst(); request != null; request = stuck.pollFirst()) {
+            to.offer(request, DropReason.EXPORT_FAILED, true);
         }
     }
 
