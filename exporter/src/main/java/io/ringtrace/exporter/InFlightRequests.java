@@ -170,7 +170,8 @@ final class InFlightRequests<S> {
         if (refused) {
             complete(request, -1, DropReason.SHUTDOWN);
         } else if (slot != null) {
-            if (firstAttemptOnScheduler) {
+            // a replay comes from the spool's thread, which does file work only: it starts elsewhere
+            if (firstAttemptOnScheduler || request instanceof SpooledRequest) {
                 startOnScheduler(slot);
             } else {
                 startAttempt(slot, request);
