@@ -33,11 +33,9 @@ import net.openhft.chronicle.bytes.Bytes;
  * fixed request buffers), so when every buffer is lent the serializer waits and backpressure reaches
  * the ring, never the heap. Retry timers run on the transport's scheduler; at most one per slot.
  *
- * <h2>Shutdown</h2>
- * {@link #shutdown(long)} lets attempts in flight and waiting requests finish until the deadline; a
- * retry that could only start after it is cut at once. At the deadline, waiting requests and pending
- * retries complete with {@link DropReason#SHUTDOWN} and attempts on the wire are cancelled; whatever
- * has not reported half a second later is completed with {@code SHUTDOWN} too.
+ * <h2>Shutdown and spool</h2>
+ * {@link #shutdown(long)} drains until a deadline ({@link StageShutdown}). With a {@link Spool},
+ * requests that cannot be delivered in time go to disk instead of being dropped.
  *
  * @param <S> the transport's state per slot
  */
@@ -46,8 +44,6 @@ final class InFlightRequests<S> {
     /** As the {@code rejected} count of a completion: the request goes to the spool, its reason the fallback. */
     private static final long TO_SPOOL = Long.MIN_VALUE;
 
-    /** After the deadline's cancels, how long shutdown waits for the transport to report them. */
-    private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final Transport<S> transport;
     private final RetryPolicy retryPolicy;
@@ -55,22 +51,23 @@ final class InFlightRequests<S> {
     private final ScheduledExecutorService scheduler;
     private final boolean firstAttemptOnScheduler;
     private final ExportLog log;
-    private final List<ExportSlot<S>> slots;
+    final List<ExportSlot<S>> slots;
 
+    // Package-private for StageShutdown, the drain at shutdown, which works under the same lock.
     /** Guards the slots' state, the waiting list and the shutdown flags. Never held while calling out. */
-    private final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the last busy slot becomes free with nothing waiting. */
-    private final Condition idle = lock.newCondition();
-    private final List<ExportSlot<S>> freeSlots;
-    private final ArrayDeque<ExportRequest> waiting = new ArrayDeque<>(16);
+    final Condition idle = lock.newCondition();
+    final List<ExportSlot<S>> freeSlots;
+    final ArrayDeque<ExportRequest> waiting = new ArrayDeque<>(16);
     /** The on-disk spool, or null (off). */
     private final Spool spool;
     /** Requests {@link #spoolIfStuck} moves out of the waiting list; reused. */
     private final ArrayDeque<ExportRequest> stuck = new ArrayDeque<>(4);
-    private boolean shuttingDown;
-    private long shutdownDeadlineNanos;
+    boolean shuttingDown;
+    long shutdownDeadlineNanos;
     /** The shutdown deadline has passed: nothing new starts, whatever completes is SHUTDOWN. */
-    private boolean cut;
+    boolean cut;
 
     /**
      * @param transport sends the attempts
@@ -126,13 +123,8 @@ final class InFlightRequests<S> {
     // ------------------------------------------------------------------ the export path
 
     /**
-     * Starts shipping {@code request}: on a free slot now, else after the requests waiting before it.
-     * Never blocks and never throws for a network problem; a request handed in after
-     * {@link #shutdown(long)} began is completed at once with {@link DropReason#SHUTDOWN}.
-     *
-     * <p>Ownership: when this method throws, it has kept no reference to the request (it failed
-     * before taking it: a null request or payload). Once it has taken the request (into a slot or the
-     * waiting list), it completes it exactly once and does not throw.
+     * Starts shipping {@code request} (during an outage: hands it to the spool), as
+     * {@link TransportExporter#export} describes: never blocks, throws only before taking it.
      *
      * @param request the sealed request
      * @throws NullPointerException if {@code request} or its payload is null (request not taken)
@@ -373,7 +365,7 @@ final class InFlightRequests<S> {
      * any), and moves the slot on to the next waiting request (or frees it). {@code rejected} &gt;= 0
      * with a null {@code reason} means success.
      */
-    private void finish(ExportSlot<S> slot, ExportRequest expected, long rejected, DropReason reason) {
+    void finish(ExportSlot<S> slot, ExportRequest expected, long rejected, DropReason reason) {
         ExportRequest request;
         ExportRequest next = null;
         lock.lock();
@@ -405,7 +397,7 @@ final class InFlightRequests<S> {
         }
     }
 
-    private void complete(ExportRequest request, long rejected, DropReason reason) {
+    void complete(ExportRequest request, long rejected, DropReason reason) {
         if (rejected == TO_SPOOL) {
             spool.offer(request, reason, true);
             return;
@@ -430,104 +422,20 @@ final class InFlightRequests<S> {
 
     /**
      * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever
-     * is left with {@link DropReason#SHUTDOWN}. Returns once every request handed to {@link #export}
-     * has been completed (at most about half a second after the deadline, while the transport reports
-     * the attempts cancelled at the deadline). Later calls return at once.
+     * is left with {@link DropReason#SHUTDOWN} ({@link StageShutdown}). Later calls return at once.
      *
      * @param deadlineNanoTime the {@link System#nanoTime()} by which to be done
      * @return false if an earlier call already shut it down
      */
     boolean shutdown(long deadlineNanoTime) {
-        List<ExportSlot<S>> cutRetries = new ArrayList<>();
-        lock.lock();
-        try {
-            if (shuttingDown) {
-                return false;
-            }
-            shuttingDown = true;
-            shutdownDeadlineNanos = deadlineNanoTime;
-            for (ExportSlot<S> slot : slots) {
-                // A retry that would start after the deadline can never finish in time: cut it now.
-                if (slot.retryTimer != null && slot.retryAtNanos - deadlineNanoTime > 0) {
-                    slot.retryTimer.cancel(false);
-                    slot.retryTimer = null;
-                    cutRetries.add(slot);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (ExportSlot<S> slot : cutRetries) {
-            finish(slot, null, -1, DropReason.SHUTDOWN);
-        }
-        if (!awaitIdle(deadlineNanoTime)) {
-            cutAtDeadline();
-            if (!awaitIdle(System.nanoTime() + CANCEL_GRACE_NANOS)) {
-                for (ExportSlot<S> slot : slots) {
-                    finish(slot, null, -1, DropReason.SHUTDOWN); // no-op for slots already completed
-                }
-            }
-        }
-        return true;
-    }
-
-    private boolean awaitIdle(long deadlineNanoTime) {
-        lock.lock();
-        try {
-            while (freeSlots.size() < slots.size() || !waiting.isEmpty()) {
-                long left = deadlineNanoTime - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                idle.awaitNanos(left);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The deadline passed: drop the waiting requests, cut retry timers, cancel attempts on the wire. */
-    private void cutAtDeadline() {
-        List<ExportRequest> dropped;
-        List<ExportSlot<S>> timerSlots = new ArrayList<>();
-        List<Transport.Cancellable> calls = new ArrayList<>();
-        lock.lock();
-        try {
-            cut = true;
-            dropped = new ArrayList<>(waiting);
-            waiting.clear();
-            for (ExportSlot<S> slot : slots) {
-                if (slot.retryTimer != null) {
-                    slot.retryTimer.cancel(false);
-                    slot.retryTimer = null;
-                    timerSlots.add(slot);
-                } else if (slot.call != null) {
-                    calls.add(slot.call);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (ExportRequest request : dropped) {
-            complete(request, -1, DropReason.SHUTDOWN);
-        }
-        for (ExportSlot<S> slot : timerSlots) {
-            finish(slot, null, -1, DropReason.SHUTDOWN);
-        }
-        for (Transport.Cancellable call : calls) {
-            call.cancel(); // the transport then reports the attempt's end: SHUTDOWN, as cut is set
-        }
+        return new StageShutdown<>(this).run(deadlineNanoTime);
     }
 
     /**
      * Spools the waiting requests when every in-flight request has been out longer than the spool's
      * threshold (a receiver that accepts connections and never answers, or calls that wait for a
      * connection): their buffers go back to the engine instead of waiting behind the stuck ones.
-     * Called by the spool's thread about once a second.
+     * Called by the spool's thread every tick (50 ms); allocates nothing unless it spools.
      */
     void spoolIfStuck(Spool to) {
         long now = System.nanoTime();

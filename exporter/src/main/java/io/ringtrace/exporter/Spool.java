@@ -63,7 +63,10 @@ final class Spool implements SpoolStore.DroppedRecords {
     private final ArrayDeque<ExportRequest> offers = new ArrayDeque<>(16);
     private final ArrayDeque<DropReason> offerReasons = new ArrayDeque<>(16);
     private final ArrayDeque<SpooledRequest> returns = new ArrayDeque<>(4);
-    private boolean closing;
+    /** No new replays: the stage is draining for shutdown. */
+    private volatile boolean closing;
+    /** The stage has drained: once the queues are empty, the thread ends. */
+    private volatile boolean finishing;
     private boolean stopped;
 
     // spool thread only
@@ -230,7 +233,7 @@ final class Spool implements SpoolStore.DroppedRecords {
                     fallback = offerReasons.pollFirst();
                     back = offer == null ? returns.pollFirst() : null;
                     if (offer == null && back == null) {
-                        if (closing && replaysOut == 0) {
+                        if (finishing && replaysOut == 0) {
                             stopped = true; // nothing queued, nothing out: later offers fail at once
                             break;
                         }
@@ -376,6 +379,8 @@ final class Spool implements SpoolStore.DroppedRecords {
     }
 
     private void housekeeping() {
+        // every tick: the ring holds only so much traffic while every buffer waits on a stuck receiver
+        stage.spoolIfStuck(this);
         long now = System.nanoTime();
         if (now - nextHousekeepingNanos < 0) {
             return;
@@ -386,7 +391,6 @@ final class Spool implements SpoolStore.DroppedRecords {
             store.force();
         }
         store.expire(System.currentTimeMillis(), this);
-        stage.spoolIfStuck(this);
         sizeChanged = true;
     }
 
@@ -442,7 +446,14 @@ final class Spool implements SpoolStore.DroppedRecords {
      * (a disk that hangs): then what is still queued is completed with its fallback reason.
      */
     void close(long deadlineNanoTime) {
-        beginClose();
+        lock.lock();
+        try {
+            closing = true;
+            finishing = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
         try {
             long waitNanos = Math.max(0, deadlineNanoTime - System.nanoTime()) + CLOSE_GRACE_NANOS;
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
