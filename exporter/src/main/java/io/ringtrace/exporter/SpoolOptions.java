@@ -28,7 +28,7 @@ public final class SpoolOptions {
     /** Default maximum age of a record, hours. */
     public static final int DEFAULT_MAX_AGE_HOURS = 24;
     /** Default time in flight after which an undelivered request is spooled, milliseconds. */
-    public static final int DEFAULT_SPOOL_AFTER_MILLIS = 5_000;
+    public static final int DEFAULT_SPOOL_AFTER_MILLIS = 1_000;
     /** The smallest accepted maximum size: 2 MiB. */
     public static final long MIN_MAX_BYTES = 2L << 20;
 

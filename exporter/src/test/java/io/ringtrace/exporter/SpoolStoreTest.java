@@ -233,6 +233,25 @@ class SpoolStoreTest {
     }
 
     @Test
+    void aFileThatCannotBeCreatedFailsTheAppendWithoutHarm() throws IOException {
+        SpoolStore store = SpoolStore.open(options(4 << 20, 1 << 20, SpoolOptions.WhenFull.DROP_OLDEST));
+        try {
+            // the next segment's name is taken by a directory: creating the file fails with an I/O error,
+            // as a full disk or a vanished mount would (the tests run as root, so permissions cannot)
+            Path blocker = Files.createDirectory(dir.resolve(SpoolSegment.fileName(0)));
+            assertEquals(SpoolStore.Appended.FAILED, store.append(payload(0, 1_000), 1, 0, 1_000, dropSink));
+            assertTrue(store.lastError != null, "the error is kept for the log line");
+            assertEquals(0, store.fileBytes());
+            Files.delete(blocker);
+            // the sequence moved on: the next segment gets the next name
+            assertEquals(SpoolStore.Appended.STORED, store.append(payload(1, 1_000), 2, 1, 1_001, dropSink));
+            assertEquals(List.of(1), drain(store));
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void segmentsOlderThanTheMaximumAgeAreDroppedCounted() {
         SpoolStore store = SpoolStore.open(SpoolOptions.builder(dir).maxBytes(4 << 20).segmentBytes(64 << 10)
                 .maxAge(java.time.Duration.ofSeconds(10)).build());
