@@ -67,7 +67,10 @@ final class Spool implements SpoolStore.DroppedRecords {
     private volatile boolean closing;
     /** The stage has drained: once the queues are empty, the thread ends. */
     private volatile boolean finishing;
-    private boolean stopped;
+    /** When the thread ends even with replays still out (their records stay on disk). */
+    private volatile long finishByNanos;
+    /** The thread has ended (or is ending): nothing more is taken. */
+    private volatile boolean stopped;
 
     // spool thread only
     private final ArrayDeque<SpooledRequest> idleReplays = new ArrayDeque<>(4);
@@ -128,7 +131,7 @@ final class Spool implements SpoolStore.DroppedRecords {
 
     /** @return whether the receiver is considered away: new requests go to the spool at once */
     boolean outage() {
-        return outage;
+        return outage && !stopped;
     }
 
     /** A request was delivered: the receiver is back. */
@@ -140,7 +143,7 @@ final class Spool implements SpoolStore.DroppedRecords {
 
     /** @return whether {@code request} can be spooled: a replay, or a signal an engine bound */
     boolean accepts(ExportRequest request) {
-        return request instanceof SpooledRequest || ledgers.get(request.signal().ordinal()) != null;
+        return request instanceof SpooledRequest || (!stopped && ledgers.get(request.signal().ordinal()) != null);
     }
 
     /**
@@ -233,7 +236,7 @@ final class Spool implements SpoolStore.DroppedRecords {
                     fallback = offerReasons.pollFirst();
                     back = offer == null ? returns.pollFirst() : null;
                     if (offer == null && back == null) {
-                        if (finishing && replaysOut == 0) {
+                        if (finishing && (replaysOut == 0 || System.nanoTime() - finishByNanos >= 0)) {
                             stopped = true; // nothing queued, nothing out: later offers fail at once
                             break;
                         }
@@ -260,7 +263,29 @@ final class Spool implements SpoolStore.DroppedRecords {
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "spool thread failed; requests are no longer spooled", e);
         } finally {
+            failQueued(); // normally empty; after a failure, what was queued is dropped as without a spool
             finishClose();
+        }
+    }
+
+    /** Stops taking requests and fails those still queued with their fallback reasons. */
+    private void failQueued() {
+        while (true) {
+            ExportRequest offer;
+            DropReason fallback;
+            lock.lock();
+            try {
+                stopped = true;
+                outage = false; // the stage goes back to sending every request itself
+                offer = offers.pollFirst();
+                fallback = offerReasons.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            if (offer == null) {
+                return;
+            }
+            failQuietly(offer, fallback);
         }
     }
 
@@ -446,36 +471,22 @@ final class Spool implements SpoolStore.DroppedRecords {
      * (a disk that hangs): then what is still queued is completed with its fallback reason.
      */
     void close(long deadlineNanoTime) {
+        long waitNanos = Math.max(0, deadlineNanoTime - System.nanoTime()) + CLOSE_GRACE_NANOS;
         lock.lock();
         try {
             closing = true;
+            finishByNanos = System.nanoTime() + waitNanos / 2;
             finishing = true;
             work.signal();
         } finally {
             lock.unlock();
         }
         try {
-            long waitNanos = Math.max(0, deadlineNanoTime - System.nanoTime()) + CLOSE_GRACE_NANOS;
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        while (true) {
-            ExportRequest offer;
-            DropReason fallback;
-            lock.lock();
-            try {
-                stopped = true;
-                offer = offers.pollFirst();
-                fallback = offerReasons.pollFirst();
-            } finally {
-                lock.unlock();
-            }
-            if (offer == null) {
-                break;
-            }
-            failQuietly(offer, fallback);
-        }
+        failQueued(); // a disk that hangs: what is still queued is dropped as without a spool
         if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
             finishClose(); // never started
         }
