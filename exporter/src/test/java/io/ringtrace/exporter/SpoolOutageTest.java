@@ -200,6 +200,52 @@ class SpoolOutageTest extends LeakCheckingTestBase {
         received.values().forEach(times -> assertEquals(1, times));
     }
 
+    @Test
+    void aFullSpoolDropsItsOldestCountedAndDeliversTheRest() {
+        OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
+        receiver.stop();
+        OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
+                .endpoint(receiver.endpoint())
+                .timeout(Duration.ofSeconds(1))
+                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(200))
+                        .maxBackoff(Duration.ofMillis(500)).maxAttempts(5).maxElapsed(Duration.ofSeconds(5)).build())
+                .spool(SpoolOptions.builder(dir).maxBytes(2 << 20).segmentBytes(256 << 10)
+                        .spoolAfter(Duration.ofMillis(500)).build())
+                .build();
+        TraceEngine engine = engineWith(exporter);
+        EngineStats stats = new EngineStats();
+        long total = 40_000; // ~3.2 MB of requests into a 2 MiB spool
+        for (long id = 1; id <= 1_000; id++) {
+            SpoolSpans.tryPublish(engine, id);
+        }
+        // the outage begins once the first requests have waited spoolAfter; from then on all goes to disk
+        Await.until(() -> "the outage began: " + engine.stats(new EngineStats()), Duration.ofSeconds(30),
+                () -> engine.stats(stats).spooled() > 0);
+        for (long id = 1_001; id <= total; id++) {
+            SpoolSpans.tryPublish(engine, id);
+            if (id % 1_000 == 0) {
+                assertAddsUp(engine.stats(stats));
+                LockSupport.parkNanos(20_000_000); // ~40k spans/s: the ring never fills
+            }
+        }
+        Await.until(() -> "all spooled or dropped: " + engine.stats(new EngineStats()), Duration.ofSeconds(30),
+                () -> engine.stats(stats).inFlight() == 0);
+        assertAddsUp(stats);
+        assertTrue(stats.dropped(DropReason.SPOOL_FULL) > 0, "the oldest records made room: " + stats);
+        assertTrue(stats.spoolBytes() <= 2 << 20, "the bound holds: " + stats);
+        assertEquals(0, stats.dropped(DropReason.RING_FULL), stats.toString());
+
+        receiver.startServing();
+        Await.until(() -> "the rest delivered: " + engine.stats(new EngineStats()), Duration.ofSeconds(60),
+                () -> engine.stats(stats).spooled() == 0);
+        assertAddsUp(stats);
+        assertEquals(total, stats.exported() + stats.dropped(DropReason.SPOOL_FULL), stats.toString());
+        Map<Long, Integer> received = SpoolSpans.received(receiver);
+        assertEquals(stats.exported(), received.size());
+        received.values().forEach(times -> assertEquals(1, times));
+        System.out.println("full spool: " + stats);
+    }
+
     private static void pace(long start, long id) {
         long dueNanos = start + (id * 1_000_000_000L) / RATE;
         while (System.nanoTime() - dueNanos < 0) {
