@@ -343,6 +343,7 @@ final class Spool implements SpoolStore.DroppedRecords {
                 failQuietly(request, DropReason.SPOOL_FULL);
                 break;
             default:
+                store.discardLast(); // written but not forced (EVERY_REQUEST): never replayed
                 ioErrors++;
                 errors.log(Level.WARNING, "spool " + store.directory() + ": cannot write a request of " + items
                         + " items (" + store.lastError + "); dropped as " + fallback);

@@ -276,6 +276,11 @@ final class SpoolSegment {
         mapped.force(0, writeAt);
     }
 
+    /** Forces one record, the one starting at {@code at}, to the storage device. */
+    void forceRecord(int at) {
+        mapped.force(at, (int) SpoolRecord.recordBytes(SpoolRecord.length(mapped, at)));
+    }
+
     /** Unmaps and closes the file (keeps it on disk). Idempotent. */
     void close() throws IOException {
         MappedByteBuffer m = mapped;

@@ -170,6 +170,7 @@ final class SpoolStore {
      * @return what happened; on {@link Appended#FAILED}, {@link #lastError} says why
      */
     Appended append(ByteBuffer payload, int items, int signal, long nowMillis, DroppedRecords drops) {
+        lastSegment = null; // discardLast() undoes only a record this call stored
         long length = payload.remaining();
         SpoolSegment active = activeSegment();
         if (active == null || !active.fits(length)) {
@@ -200,12 +201,17 @@ final class SpoolStore {
             return Appended.FAILED;
         }
         if (options.fsync() == SpoolOptions.Fsync.EVERY_REQUEST) {
-            active.force();
+            try {
+                active.forceRecord(lastAt);
+            } catch (RuntimeException e) {
+                lastError = new IOException("msync of " + active.file() + " failed", e);
+                return Appended.FAILED; // the caller drops it: it must not be replayed either
+            }
         }
         return Appended.STORED;
     }
 
-    /** Marks the record {@link #append} stored last as done: it is not to be replayed. */
+    /** Marks the record the last {@link #append} stored, if it stored one, as done: it is not to be replayed. */
     void discardLast() {
         if (lastSegment != null) {
             lastSegment.markDone(lastAt);

@@ -120,6 +120,24 @@ class SpoolStoreTest {
     }
 
     @Test
+    void everyFsyncPolicyKeepsTheRecords() {
+        for (SpoolOptions.Fsync fsync : SpoolOptions.Fsync.values()) {
+            Path sub = dir.resolve(fsync.name());
+            SpoolOptions options = SpoolOptions.builder(sub).maxBytes(4 << 20).segmentBytes(256 << 10).fsync(fsync).build();
+            SpoolStore store = SpoolStore.open(options);
+            fill(store, 5, 2_000);
+            store.close();
+            SpoolStore reopened = SpoolStore.open(options);
+            try {
+                assertEquals(5, reopened.recoveredRecords, fsync.name());
+                assertEquals(range(0, 5), drain(reopened));
+            } finally {
+                reopened.close();
+            }
+        }
+    }
+
+    @Test
     void aTornTailIsTruncatedAndCounted() throws IOException {
         SpoolStore store = SpoolStore.open(options(4 << 20, 1 << 20, SpoolOptions.WhenFull.DROP_OLDEST));
         fill(store, 10, 5_000);
