@@ -88,7 +88,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Accounting</h2>
  * {@link #stats(EngineStats)}: at any quiescent point {@code published = exported + dropped +
- * inFlight}, with every dropped span under one {@link DropReason}.
+ * inFlight + spooled}, with every dropped span under one {@link DropReason} ({@code spooled}: in the
+ * exporter's on-disk spool, 0 without one).
  *
  * <h2>Threads</h2>
  * One daemon thread, {@code ringtrace-serializer-<name>}, from build to close; the exporter may
