@@ -243,6 +243,8 @@ class SpoolOutageTest extends LeakCheckingTestBase {
         Map<Long, Integer> received = SpoolSpans.received(receiver);
         assertEquals(stats.exported(), received.size());
         received.values().forEach(times -> assertEquals(1, times));
+        Await.until("no record left behind: " + stats, Duration.ofSeconds(10),
+                () -> engine.stats(stats).spoolRecords() == 0);
         System.out.println("full spool: " + stats);
     }
 
