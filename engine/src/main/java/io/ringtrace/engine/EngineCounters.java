@@ -60,6 +60,9 @@ final class EngineCounters {
     /** The serializer's counters: padded at both ends, so no other thread writes their cache lines. */
     private final AtomicLongArray serializer = new AtomicLongArray(SERIALIZER_LENGTH);
 
+    /** Spans the exporter spooled to disk, and what became of them (exporter threads). */
+    final SpoolCounters spool = new SpoolCounters();
+
     /** Hand-off-to-completion time of each export request, recorded by completions (any thread). */
     final LatencyHistogram exportLatency = new LatencyHistogram();
 

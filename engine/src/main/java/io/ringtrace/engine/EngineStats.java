@@ -9,9 +9,10 @@ import io.ringtrace.engine.ops.LatencyHistogram;
  *
  * <p>Accounting: every sampled span the application hands to the engine is {@linkplain #published()
  * published}, and then is exactly one of {@linkplain #exported() exported}, {@linkplain
- * #dropped(DropReason) dropped} (with one reason) or {@linkplain #inFlight() in flight}, and every
- * snapshot adds up: {@code published == exported + droppedTotal + inFlight} holds exactly in each
- * one, also while spans move. Each span is counted in exactly one place along its way, every counter
+ * #dropped(DropReason) dropped} (with one reason), {@linkplain #inFlight() in flight} or
+ * {@linkplain #spooled() spooled} (in the exporter's on-disk spool, when it has one), and every
+ * snapshot adds up: {@code published == exported + droppedTotal + inFlight + spooled} holds exactly
+ * in each one, also while spans move. Each span is counted in exactly one place along its way, every counter
  * is read once, and a request being sealed is read either before or after the seal, never half way.
  * The counters are read one after another, downstream first, so a span that moves during the read
  * is seen in the stage it was in when that stage was read: the parts ({@link #ringBacklog()},
@@ -29,6 +30,14 @@ public final class EngineStats {
     long exported;
     final long[] dropped = new long[REASONS.length];
     long inFlight;
+    long spooled;
+    long spooledRecovered;
+    long spooledRecoveredExported;
+    long spooledRecoveredDropped;
+    long spoolCorruptRecords;
+    long spoolBytes;
+    long spoolRecords;
+    long spoolOldestAgeMillis;
     long ringBacklog;
     long openRequestSpans;
     long requestSpansOutstanding;
@@ -90,6 +99,59 @@ public final class EngineStats {
      */
     public long inFlight() {
         return inFlight;
+    }
+
+    /**
+     * @return spans in the exporter's on-disk spool: their requests could not be delivered in time
+     *     (the receiver away), were written to disk and gave their buffers back; each leaves this
+     *     count once, as {@linkplain #exported() exported} when replayed or {@linkplain
+     *     #dropped(DropReason) dropped} ({@code SPOOL_FULL}, {@code SPOOL_EXPIRED}, ...). 0 without a
+     *     spool. Spans still spooled at close stay on disk for the next process
+     */
+    public long spooled() {
+        return spooled;
+    }
+
+    /**
+     * @return spans found in the spool of an earlier process (never published by this one, so
+     *     outside the accounting above); of them, {@link #spooledRecoveredExported()} were delivered
+     *     and {@link #spooledRecoveredDropped()} lost so far
+     */
+    public long spooledRecovered() {
+        return spooledRecovered;
+    }
+
+    /** @return spans recovered from an earlier process's spool and delivered by this one */
+    public long spooledRecoveredExported() {
+        return spooledRecoveredExported;
+    }
+
+    /** @return spans recovered from an earlier process's spool and lost (rejected, expired, full) */
+    public long spooledRecoveredDropped() {
+        return spooledRecoveredDropped;
+    }
+
+    /**
+     * @return spool records found torn or corrupt when the spool was opened (a write cut by a crash,
+     *     or damaged bytes): skipped or truncated, their spans unknown and not counted elsewhere
+     */
+    public long spoolCorruptRecords() {
+        return spoolCorruptRecords;
+    }
+
+    /** @return bytes the exporter's spool files take on disk now (every signal; 0 without a spool) */
+    public long spoolBytes() {
+        return spoolBytes;
+    }
+
+    /** @return requests in the exporter's spool now, not yet delivered or dropped (every signal) */
+    public long spoolRecords() {
+        return spoolRecords;
+    }
+
+    /** @return how long ago the oldest record now in the spool was written, in milliseconds (0: none) */
+    public long spoolOldestAgeMillis() {
+        return spoolOldestAgeMillis;
     }
 
     /** @return spans published into the ring and not yet taken by the serializer */
@@ -234,6 +296,14 @@ public final class EngineStats {
         exported = other.exported;
         System.arraycopy(other.dropped, 0, dropped, 0, dropped.length);
         inFlight = other.inFlight;
+        spooled = other.spooled;
+        spooledRecovered = other.spooledRecovered;
+        spooledRecoveredExported = other.spooledRecoveredExported;
+        spooledRecoveredDropped = other.spooledRecoveredDropped;
+        spoolCorruptRecords = other.spoolCorruptRecords;
+        spoolBytes = other.spoolBytes;
+        spoolRecords = other.spoolRecords;
+        spoolOldestAgeMillis = other.spoolOldestAgeMillis;
         ringBacklog = other.ringBacklog;
         openRequestSpans = other.openRequestSpans;
         requestSpansOutstanding = other.requestSpansOutstanding;
@@ -263,6 +333,7 @@ public final class EngineStats {
                 .append("EngineStats{published=").append(published)
                 .append(", exported=").append(exported)
                 .append(", inFlight=").append(inFlight)
+                .append(", spooled=").append(spooled)
                 .append(", dropped={");
         for (DropReason reason : REASONS) {
             if (reason.ordinal() > 0) {
@@ -284,6 +355,11 @@ public final class EngineStats {
                 .append(", ringCapacity=").append(ringCapacity)
                 .append(", requestBuffersInUse=").append(requestBuffersInUse).append('/').append(requestBuffers)
                 .append(", offHeapBytesHeld=").append(offHeapBytesHeld)
+                .append(", spool={bytes=").append(spoolBytes).append(", records=").append(spoolRecords)
+                .append(", oldestAgeMillis=").append(spoolOldestAgeMillis)
+                .append(", recovered=").append(spooledRecovered).append(", recoveredExported=")
+                .append(spooledRecoveredExported).append(", recoveredDropped=").append(spooledRecoveredDropped)
+                .append(", corruptRecords=").append(spoolCorruptRecords).append('}')
                 .append(", ignoredSpanCalls=").append(ignoredSpanCalls)
                 .append(", repeatedEnds=").append(repeatedEnds)
                 .append(", samplerErrors=").append(samplerErrors)

@@ -64,6 +64,11 @@ final class ExportLease implements ExportRequest {
     }
 
     @Override
+    public void spooled() {
+        request.completeSpooled(generation);
+    }
+
+    @Override
     public String toString() {
         return "ExportLease{generation=" + generation + ", spans=" + spanCount + ", " + request + "}";
     }

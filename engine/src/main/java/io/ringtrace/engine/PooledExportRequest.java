@@ -17,7 +17,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * stamp):
  * <pre>
  * FREE --serializer takes it--> FILLING --sealed: generation + 1, lent to the exporter--> IN_FLIGHT
- * IN_FLIGHT --succeeded/failed through the lease of this generation--> COMPLETING --counted--> FREE
+ * IN_FLIGHT --succeeded/failed/spooled through the lease of this generation--> COMPLETING --counted--> FREE
  * IN_FLIGHT --close deadline passed, counted SHUTDOWN--> ABANDONED --late completion--> RELEASED
  * FREE/FILLING --close--> RELEASED (off-heap memory freed)
  * </pre>
@@ -173,6 +173,16 @@ final class PooledExportRequest {
      *     (then a request already completed is not an error)
      */
     void complete(long generation, boolean success, long rejectedSpans, DropReason reason, boolean byExporter) {
+        complete(generation, success, false, rejectedSpans, reason, byExporter);
+    }
+
+    /** Completes hand-out {@code generation} once as spooled: its spans are in the exporter's spool. */
+    void completeSpooled(long generation) {
+        complete(generation, false, true, 0, null, true);
+    }
+
+    private void complete(long generation, boolean success, boolean spooled, long rejectedSpans, DropReason reason,
+                          boolean byExporter) {
         // the CAS succeeds only for the lease of the current hand-out, and only once
         if (!STAMP.compareAndSet(this, stamp(generation, IN_FLIGHT), stamp(generation, COMPLETING))) {
             if (byExporter) {
@@ -182,7 +192,11 @@ final class PooledExportRequest {
         }
         long latencyNanos = System.nanoTime() - handOffNanos;
         pool.counters.exportLatency.record(latencyNanos);
-        if (success) {
+        if (spooled) {
+            pool.counters.spool.spooled(spanCount);
+            JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos, attempts,
+                    JfrEvents.OUTCOME_SPOOLED, 0);
+        } else if (success) {
             long rejected = Math.max(0, Math.min(rejectedSpans, spanCount)); // a receiver's nonsense is clamped, not thrown
             // exported first, then REJECTED: in between, a stats snapshot still sees the rejected spans
             // as outstanding (handed off minus completed), so every snapshot adds up

@@ -39,6 +39,8 @@ final class StatsReader {
     static EngineStats fillDisabled(EngineStats into) {
         Arrays.fill(into.dropped, 0);
         into.published = into.exported = into.inFlight = into.ringBacklog = 0;
+        into.spooled = into.spooledRecovered = into.spooledRecoveredExported = into.spooledRecoveredDropped = 0;
+        into.spoolCorruptRecords = into.spoolBytes = into.spoolRecords = into.spoolOldestAgeMillis = 0;
         into.openRequestSpans = into.requestSpansOutstanding = 0;
         into.requestsSent = into.requestsFailed = into.bytesSent = into.retries = into.rejectedCompletions = 0;
         into.slotsHeldTooLong = into.heldSlotMillis = into.spansOverflowed = 0;
@@ -61,13 +63,25 @@ final class StatsReader {
         // dropped), so the snapshot adds up by construction. The read order keeps each part >= 0:
         // downstream first (a span moving meanwhile is then seen upstream, never lost or twice), and
         // the serializer's counters as one consistent set (a seal moves spans between two of them).
+        // the spool's exits before its entry: drops before deliveries (a partial success adds the
+        // delivered spans first), both before the spans that went in
+        SpoolCounters spool = counters.spool;
+        long spoolExits = 0;
+        for (DropReason reason : REASONS) {
+            long d = spool.dropped(reason);
+            spoolExits += d;
+            into.dropped[reason.ordinal()] = d;
+        }
+        long spoolDelivered = spool.delivered();
+        spoolExits += spoolDelivered;
         long exported = counters.exported();
         long completionDrops = 0;
         for (DropReason reason : REASONS) {
             long d = counters.completionDrops(reason);
             completionDrops += d;
-            into.dropped[reason.ordinal()] = d;
+            into.dropped[reason.ordinal()] += d;
         }
+        long spooledTotal = spool.spooledTotal(); // a completion as spooled leaves the handed-off spans here
         long open = 0;
         long handedOff = 0;
         long serializerShutdownDrops = 0;
@@ -116,10 +130,19 @@ final class StatsReader {
         long backlog = claimed - consumed;
         long lost = ringBacklogLost(backlog);
         into.dropped[DropReason.SHUTDOWN.ordinal()] += lost;
-        into.exported = exported;
+        into.exported = exported + spoolDelivered;
         into.ringBacklog = backlog - lost;
         into.openRequestSpans = open;
-        into.requestSpansOutstanding = handedOff - exported - completionDrops;
+        into.requestSpansOutstanding = handedOff - exported - completionDrops - spooledTotal;
+        into.spooled = spooledTotal - spoolExits;
+        into.spooledRecovered = spool.recovered();
+        into.spooledRecoveredExported = spool.recoveredDelivered();
+        into.spooledRecoveredDropped = spool.recoveredDropped();
+        into.spoolCorruptRecords = spool.corruptRecords();
+        into.spoolBytes = spool.sizeBytes();
+        into.spoolRecords = spool.sizeRecords();
+        long oldest = spool.oldestEpochMillis();
+        into.spoolOldestAgeMillis = oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
         into.inFlight = into.ringBacklog + open + into.requestSpansOutstanding;
         into.published = claimed + publishedAtEdge;
         into.requestsFailed = counters.requestsFailed();
@@ -143,7 +166,8 @@ final class StatsReader {
 
     /** @return spans lost for one reason so far, as {@link EngineStats#dropped(DropReason)} reports them */
     long dropped(DropReason reason) {
-        long count = counters.edgeDrops(reason) + counters.serializerDrops(reason) + counters.completionDrops(reason);
+        long count = counters.edgeDrops(reason) + counters.serializerDrops(reason) + counters.completionDrops(reason)
+                + counters.spool.dropped(reason);
         return reason == DropReason.SHUTDOWN ? count + ringBacklogLost() : count;
     }
 

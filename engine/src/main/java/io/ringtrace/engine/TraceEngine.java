@@ -11,6 +11,7 @@ import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.internal.leak.OpenSpanDetector;
 import io.ringtrace.engine.internal.leak.SpanPoolLeakView;
@@ -87,7 +88,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Accounting</h2>
  * {@link #stats(EngineStats)}: at any quiescent point {@code published = exported + dropped +
- * inFlight}, with every dropped span under one {@link DropReason}.
+ * inFlight + spooled}, with every dropped span under one {@link DropReason} ({@code spooled}: in the
+ * exporter's on-disk spool, 0 without one).
  *
  * <h2>Threads</h2>
  * One daemon thread, {@code ringtrace-serializer-<name>}, from build to close; the exporter may
@@ -216,6 +218,7 @@ public final class TraceEngine implements AutoCloseable {
         this.statsReader = new StatsReader(counters, ring, ringSize, serializer, requests);
         this.lifecycle = new EngineLifecycle(name, ring, ringSize, processor, serializerThread, serializer, requests,
                 exporter, counters, statsReader, operability);
+        exporter.bindSpool(Signal.TRACES, counters.spool); // before the first export: spooled spans are counted here
         serializerThread.start();
     }
 

@@ -20,6 +20,7 @@ import io.ringtrace.exporter.OtlpGrpcSpanExporter;
 import io.ringtrace.exporter.OtlpGrpcSpanExporterBuilder;
 import io.ringtrace.exporter.OtlpHttpSpanExporter;
 import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
+import io.ringtrace.exporter.SpoolOptions;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -132,6 +133,7 @@ public final class PipelineDemo {
                         }
                     } else {
                         exporter.endpoint(receiver.endpoint());
+                        exporter.spool(SpoolOptions.fromEnvironment(env::get)); // RINGTRACE_SPOOL_DIR, if set
                     }
                     OtlpGrpcSpanExporter grpc = exporter.build();
                     transport = grpc;
@@ -215,11 +217,11 @@ public final class PipelineDemo {
             timed.drain(interval);
             whole.add(interval);
             out.printf("[%5.1fs] published %,11d  %,9.0f spans/s  exported %,11d  dropped %,d  in flight %,7d  "
-                            + "export latency %s%n",
+                            + "spooled %,d  export latency %s%n",
                     (nanos - startNanos) / 1e9, now.published() - base.published(),
                     (now.published() - previous.published()) * 1e9 / Math.max(1, nanos - previousNanos),
                     now.exported() - base.exported(), now.droppedTotal() - base.droppedTotal(), now.inFlight(),
-                    latency(interval));
+                    now.spooled(), latency(interval));
             previous.copyFrom(now);
             previousNanos = nanos;
         }
@@ -272,7 +274,8 @@ public final class PipelineDemo {
         long exported = end.exported() - base.exported();
         long dropped = end.droppedTotal() - base.droppedTotal();
         String reasons = reasons(base, end);
-        long accounted = exported + dropped + end.inFlight();
+        long spooled = end.spooled() - base.spooled();
+        long accounted = exported + dropped + end.inFlight() + spooled;
         boolean holds = accounted == published && end.inFlight() == 0;
         out.println();
         out.println("== summary (the run, without the warm-up) ==");
@@ -282,8 +285,9 @@ public final class PipelineDemo {
             out.printf("sampled    %,d of them (the sampler from OTEL_TRACES_SAMPLER); unsampled spans are not published%n",
                     sampled);
         }
-        out.printf("published  %,d = exported %,d + dropped %,d%s + in flight %,d: %s%n", published, exported, dropped,
-                reasons, end.inFlight(), holds ? "holds" : "DOES NOT HOLD (" + accounted + ")");
+        out.printf("published  %,d = exported %,d + dropped %,d%s + in flight %,d%s: %s%n", published, exported, dropped,
+                reasons, end.inFlight(), spooled == 0 ? "" : String.format(" + spooled %,d (on disk for the next run)", spooled),
+                holds ? "holds" : "DOES NOT HOLD (" + accounted + ")");
         out.printf("export     %,d requests, %,d bytes, %,d retries, %,d failed; latency %s%n",
                 end.requestsSent() - base.requestsSent(), end.bytesSent() - base.bytesSent(),
                 end.retries() - base.retries(), end.requestsFailed() - base.requestsFailed(), latency(latency));

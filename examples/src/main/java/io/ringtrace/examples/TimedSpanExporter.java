@@ -39,6 +39,11 @@ final class TimedSpanExporter implements SpanExporter {
         delegate.shutdown(deadlineNanoTime);
     }
 
+    @Override
+    public void bindSpool(io.ringtrace.engine.export.Signal signal, io.ringtrace.engine.export.SpoolLedger ledger) {
+        delegate.bindSpool(signal, ledger); // the transport's spool counts into the engine
+    }
+
     private synchronized void record(long nanos) {
         if (sampleCount < MAX_SAMPLES) {
             samples[sampleCount++] = nanos;
@@ -130,6 +135,12 @@ final class TimedSpanExporter implements SpanExporter {
         public void failed(DropReason reason) {
             record(System.nanoTime() - handedOverNanos);
             request.failed(reason);
+        }
+
+        @Override
+        public void spooled() {
+            record(System.nanoTime() - handedOverNanos);
+            request.spooled();
         }
     }
 }

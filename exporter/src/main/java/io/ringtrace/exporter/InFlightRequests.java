@@ -33,18 +33,17 @@ import net.openhft.chronicle.bytes.Bytes;
  * fixed request buffers), so when every buffer is lent the serializer waits and backpressure reaches
  * the ring, never the heap. Retry timers run on the transport's scheduler; at most one per slot.
  *
- * <h2>Shutdown</h2>
- * {@link #shutdown(long)} lets attempts in flight and waiting requests finish until the deadline; a
- * retry that could only start after it is cut at once. At the deadline, waiting requests and pending
- * retries complete with {@link DropReason#SHUTDOWN} and attempts on the wire are cancelled; whatever
- * has not reported half a second later is completed with {@code SHUTDOWN} too.
+ * <h2>Shutdown and spool</h2>
+ * {@link #shutdown(long)} drains until a deadline ({@link StageShutdown}). With a {@link Spool},
+ * requests that cannot be delivered in time go to disk instead of being dropped.
  *
  * @param <S> the transport's state per slot
  */
 final class InFlightRequests<S> {
 
-    /** After the deadline's cancels, how long shutdown waits for the transport to report them. */
-    private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** As the {@code rejected} count of a completion: the request goes to the spool, its reason the fallback. */
+    private static final long TO_SPOOL = Long.MIN_VALUE;
+
 
     private final Transport<S> transport;
     private final RetryPolicy retryPolicy;
@@ -52,18 +51,23 @@ final class InFlightRequests<S> {
     private final ScheduledExecutorService scheduler;
     private final boolean firstAttemptOnScheduler;
     private final ExportLog log;
-    private final List<ExportSlot<S>> slots;
+    final List<ExportSlot<S>> slots;
 
+    // Package-private for StageShutdown, the drain at shutdown, which works under the same lock.
     /** Guards the slots' state, the waiting list and the shutdown flags. Never held while calling out. */
-    private final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the last busy slot becomes free with nothing waiting. */
-    private final Condition idle = lock.newCondition();
-    private final List<ExportSlot<S>> freeSlots;
-    private final ArrayDeque<ExportRequest> waiting = new ArrayDeque<>(16);
-    private boolean shuttingDown;
-    private long shutdownDeadlineNanos;
+    final Condition idle = lock.newCondition();
+    final List<ExportSlot<S>> freeSlots;
+    final ArrayDeque<ExportRequest> waiting = new ArrayDeque<>(16);
+    /** The on-disk spool, or null (off). */
+    private final Spool spool;
+    /** Requests {@link #spoolIfStuck} moves out of the waiting list; reused. */
+    private final ArrayDeque<ExportRequest> stuck = new ArrayDeque<>(4);
+    boolean shuttingDown;
+    long shutdownDeadlineNanos;
     /** The shutdown deadline has passed: nothing new starts, whatever completes is SHUTDOWN. */
-    private boolean cut;
+    boolean cut;
 
     /**
      * @param transport sends the attempts
@@ -77,6 +81,18 @@ final class InFlightRequests<S> {
      */
     InFlightRequests(Transport<S> transport, int maxInFlight, RetryPolicy retryPolicy,
                      ScheduledExecutorService scheduler, boolean firstAttemptOnScheduler, System.Logger log) {
+        this(transport, maxInFlight, retryPolicy, scheduler, firstAttemptOnScheduler, log, null);
+    }
+
+    /**
+     * As above, with an on-disk spool (null: none), which this stage starts.
+     *
+     * @param spool where undeliverable requests go, or null
+     */
+    InFlightRequests(Transport<S> transport, int maxInFlight, RetryPolicy retryPolicy,
+                     ScheduledExecutorService scheduler, boolean firstAttemptOnScheduler, System.Logger log,
+                     Spool spool) {
+        this.spool = spool;
         this.transport = transport;
         this.retryPolicy = retryPolicy;
         this.scheduler = scheduler;
@@ -89,6 +105,14 @@ final class InFlightRequests<S> {
             slots.add(slot);
             freeSlots.add(slot);
         }
+        if (spool != null) {
+            spool.start(this);
+        }
+    }
+
+    /** @return the spool, or null */
+    Spool spool() {
+        return spool;
     }
 
     /** @return the most requests in flight */
@@ -99,13 +123,8 @@ final class InFlightRequests<S> {
     // ------------------------------------------------------------------ the export path
 
     /**
-     * Starts shipping {@code request}: on a free slot now, else after the requests waiting before it.
-     * Never blocks and never throws for a network problem; a request handed in after
-     * {@link #shutdown(long)} began is completed at once with {@link DropReason#SHUTDOWN}.
-     *
-     * <p>Ownership: when this method throws, it has kept no reference to the request (it failed
-     * before taking it: a null request or payload). Once it has taken the request (into a slot or the
-     * waiting list), it completes it exactly once and does not throw.
+     * Starts shipping {@code request} (during an outage: hands it to the spool), as
+     * {@link TransportExporter#export} describes: never blocks, throws only before taking it.
      *
      * @param request the sealed request
      * @throws NullPointerException if {@code request} or its payload is null (request not taken)
@@ -121,6 +140,10 @@ final class InFlightRequests<S> {
         }
         long payloadStart = payload.readPosition();
         long payloadEnd = payload.readLimit();
+        if (spool != null && spool.outage() && !(request instanceof SpooledRequest) && spool.accepts(request)) {
+            spool.offer(request, DropReason.EXPORT_FAILED, true); // the receiver is away: no attempt
+            return;
+        }
         ExportSlot<S> slot = null;
         boolean refused = false;
         lock.lock();
@@ -139,7 +162,8 @@ final class InFlightRequests<S> {
         if (refused) {
             complete(request, -1, DropReason.SHUTDOWN);
         } else if (slot != null) {
-            if (firstAttemptOnScheduler) {
+            // a replay comes from the spool's thread, which does file work only: it starts elsewhere
+            if (firstAttemptOnScheduler || request instanceof SpooledRequest) {
                 startOnScheduler(slot);
             } else {
                 startAttempt(slot, request);
@@ -235,6 +259,9 @@ final class InFlightRequests<S> {
     void delivered(ExportSlot<S> slot, long attemptId, ExportResponse response, boolean unread, String answer) {
         ExportRequest request = ended(slot, attemptId);
         if (request != null) {
+            if (spool != null) {
+                spool.receiverUp();
+            }
             log.delivered(request, transport.destination(request.signal()), answer, response, unread);
             finish(slot, request, response.rejectedSpans, null);
         }
@@ -251,6 +278,7 @@ final class InFlightRequests<S> {
                 Transport.FailureDescription description) {
         DropReason failure;
         String decision = null;
+        boolean toSpool = false;
         ExportRequest request;
         lock.lock();
         try {
@@ -258,21 +286,29 @@ final class InFlightRequests<S> {
             if (request == null) {
                 return;
             }
+            boolean canSpool = retryable && !cut && spool != null && spool.accepts(request);
+            boolean live = !(request instanceof SpooledRequest);
+            long now = System.nanoTime();
             if (cut) {
                 failure = DropReason.SHUTDOWN;
             } else if (!retryable) {
                 failure = DropReason.EXPORT_FAILED;
                 decision = "not retryable";
+            } else if (canSpool && live && (spool.outage() || now - slot.firstAttemptNanos >= spool.spoolAfterNanos())) {
+                failure = DropReason.EXPORT_FAILED; // the fallback, should the spool not take it
+                toSpool = true;
             } else if (slot.attempts >= retryPolicy.maxAttempts()) {
                 failure = DropReason.EXPORT_FAILED;
                 decision = "gave up after " + slot.attempts + " attempts";
+                toSpool = canSpool;
             } else {
                 long waitNanos = retryPolicy.waitNanos(slot.attempts, serverDelayNanos);
-                long retryAt = System.nanoTime() + Math.min(waitNanos, Long.MAX_VALUE / 4);
+                long retryAt = now + Math.min(waitNanos, Long.MAX_VALUE / 4);
                 if (waitNanos > retryPolicy.maxElapsedNanos()
                         || retryAt - slot.firstAttemptNanos > retryPolicy.maxElapsedNanos()) {
                     failure = DropReason.EXPORT_FAILED;
                     decision = "retry budget of " + retryPolicy.maxElapsed() + " used up";
+                    toSpool = canSpool;
                 } else if (shuttingDown && retryAt - shutdownDeadlineNanos > 0) {
                     failure = DropReason.SHUTDOWN; // the retry could only start after the deadline
                 } else if (scheduleRetry(slot, waitNanos, retryAt)) {
@@ -283,6 +319,10 @@ final class InFlightRequests<S> {
             }
         } finally {
             lock.unlock();
+        }
+        if (toSpool) {
+            finish(slot, request, TO_SPOOL, failure);
+            return;
         }
         if (decision != null) {
             log.dropped(request, decision, description);
@@ -325,7 +365,7 @@ final class InFlightRequests<S> {
      * any), and moves the slot on to the next waiting request (or frees it). {@code rejected} &gt;= 0
      * with a null {@code reason} means success.
      */
-    private void finish(ExportSlot<S> slot, ExportRequest expected, long rejected, DropReason reason) {
+    void finish(ExportSlot<S> slot, ExportRequest expected, long rejected, DropReason reason) {
         ExportRequest request;
         ExportRequest next = null;
         lock.lock();
@@ -357,7 +397,16 @@ final class InFlightRequests<S> {
         }
     }
 
-    private void complete(ExportRequest request, long rejected, DropReason reason) {
+    void complete(ExportRequest request, long rejected, DropReason reason) {
+        if (rejected == TO_SPOOL) {
+            spool.offer(request, reason, true);
+            return;
+        }
+        if (reason == DropReason.SHUTDOWN && spool != null && spool.accepts(request)) {
+            // cut by the shutdown deadline: on disk it survives for the next process (a replay stays there)
+            spool.offer(request, reason, false);
+            return;
+        }
         try {
             if (reason == null) {
                 request.succeeded(rejected);
@@ -373,96 +422,46 @@ final class InFlightRequests<S> {
 
     /**
      * Finishes what is in flight and waiting until {@code deadlineNanoTime}, then completes whatever
-     * is left with {@link DropReason#SHUTDOWN}. Returns once every request handed to {@link #export}
-     * has been completed (at most about half a second after the deadline, while the transport reports
-     * the attempts cancelled at the deadline). Later calls return at once.
+     * is left with {@link DropReason#SHUTDOWN} ({@link StageShutdown}). Later calls return at once.
      *
      * @param deadlineNanoTime the {@link System#nanoTime()} by which to be done
      * @return false if an earlier call already shut it down
      */
     boolean shutdown(long deadlineNanoTime) {
-        List<ExportSlot<S>> cutRetries = new ArrayList<>();
-        lock.lock();
-        try {
-            if (shuttingDown) {
-                return false;
-            }
-            shuttingDown = true;
-            shutdownDeadlineNanos = deadlineNanoTime;
-            for (ExportSlot<S> slot : slots) {
-                // A retry that would start after the deadline can never finish in time: cut it now.
-                if (slot.retryTimer != null && slot.retryAtNanos - deadlineNanoTime > 0) {
-                    slot.retryTimer.cancel(false);
-                    slot.retryTimer = null;
-                    cutRetries.add(slot);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (ExportSlot<S> slot : cutRetries) {
-            finish(slot, null, -1, DropReason.SHUTDOWN);
-        }
-        if (!awaitIdle(deadlineNanoTime)) {
-            cutAtDeadline();
-            if (!awaitIdle(System.nanoTime() + CANCEL_GRACE_NANOS)) {
-                for (ExportSlot<S> slot : slots) {
-                    finish(slot, null, -1, DropReason.SHUTDOWN); // no-op for slots already completed
-                }
-            }
-        }
-        return true;
+        return new StageShutdown<>(this).run(deadlineNanoTime);
     }
 
-    private boolean awaitIdle(long deadlineNanoTime) {
+    /**
+     * Spools the waiting requests when every in-flight request has been out longer than the spool's
+     * threshold (a receiver that accepts connections and never answers, or calls that wait for a
+     * connection): their buffers go back to the engine instead of waiting behind the stuck ones.
+     * Called by the spool's thread every tick (50 ms); allocates nothing unless it spools.
+     */
+    void spoolIfStuck(Spool to) {
+        long now = System.nanoTime();
         lock.lock();
         try {
-            while (freeSlots.size() < slots.size() || !waiting.isEmpty()) {
-                long left = deadlineNanoTime - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                idle.awaitNanos(left);
+            if (waiting.isEmpty() || !freeSlots.isEmpty() || shuttingDown) {
+                return;
             }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The deadline passed: drop the waiting requests, cut retry timers, cancel attempts on the wire. */
-    private void cutAtDeadline() {
-        List<ExportRequest> dropped;
-        List<ExportSlot<S>> timerSlots = new ArrayList<>();
-        List<Transport.Cancellable> calls = new ArrayList<>();
-        lock.lock();
-        try {
-            cut = true;
-            dropped = new ArrayList<>(waiting);
-            waiting.clear();
             for (ExportSlot<S> slot : slots) {
-                if (slot.retryTimer != null) {
-                    slot.retryTimer.cancel(false);
-                    slot.retryTimer = null;
-                    timerSlots.add(slot);
-                } else if (slot.call != null) {
-                    calls.add(slot.call);
+                if (slot.request == null || slot.attempts == 0 || now - slot.firstAttemptNanos < to.spoolAfterNanos()) {
+                    return;
+                }
+            }
+            for (int i = waiting.size(); i > 0; i--) {
+                ExportRequest request = waiting.pollFirst();
+                if (!(request instanceof SpooledRequest) && to.accepts(request)) {
+                    stuck.addLast(request);
+                } else {
+                    waiting.addLast(request); // a replay keeps its place: it is on disk already
                 }
             }
         } finally {
             lock.unlock();
         }
-        for (ExportRequest request : dropped) {
-            complete(request, -1, DropReason.SHUTDOWN);
-        }
-        for (ExportSlot<S> slot : timerSlots) {
-            finish(slot, null, -1, DropReason.SHUTDOWN);
-        }
-        for (Transport.Cancellable call : calls) {
-            call.cancel(); // the transport then reports the attempt's end: SHUTDOWN, as cut is set
+        for (ExportRequest request = stuck.pollFirst(); request != null; request = stuck.pollFirst()) {
+            to.offer(request, DropReason.EXPORT_FAILED, true);
         }
     }
 

@@ -26,6 +26,7 @@ abstract class OtlpExporterBuilder<B extends OtlpExporterBuilder<B>> {
     Path clientKey;
     int maxInFlight = OtlpGrpcSpanExporterBuilder.DEFAULT_MAX_IN_FLIGHT;
     RetryPolicy retryPolicy = RetryPolicy.defaults();
+    SpoolOptions spool;
 
     /** @return this builder as its own type */
     abstract B self();
@@ -186,7 +187,43 @@ abstract class OtlpExporterBuilder<B extends OtlpExporterBuilder<B>> {
      * @param environment the resolver of variables
      * @param signal whose variables win over the general ones
      */
+    /**
+     * Turns the on-disk spool on: requests the receiver does not take in time are written to
+     * {@code options.directory()} and replayed when it is back, or by the next process on that
+     * directory (see {@link SpoolOptions}). Off by default; {@code fromEnvironment()} turns it on when
+     * {@value SpoolOptions#DIR_VARIABLE} is set.
+     *
+     * @param options where and how much, or null for no spool
+     * @return this builder
+     */
+    public B spool(SpoolOptions options) {
+        this.spool = options;
+        return self();
+    }
+
+    /**
+     * Opens the spool if one is configured (the directory's lock and recovery, no thread yet).
+     *
+     * @param onFailure releases what the exporter made before, when the spool cannot open
+     * @return the spool, or null
+     */
+    Spool openSpool(Runnable onFailure) {
+        if (spool == null) {
+            return null;
+        }
+        try {
+            return new Spool(spool, maxInFlight, retryPolicy);
+        } catch (RuntimeException | Error e) {
+            onFailure.run();
+            throw e;
+        }
+    }
+
     void applyEnvironment(Function<String, String> environment, Signal signal) {
+        SpoolOptions fromEnvironment = SpoolOptions.fromEnvironment(environment);
+        if (fromEnvironment != null) {
+            spool = fromEnvironment;
+        }
         OtlpEnvironment.apply(new OtlpEnvironment.Settings() {
             @Override
             public void endpoint(String value, String variable, boolean signalSpecific) {

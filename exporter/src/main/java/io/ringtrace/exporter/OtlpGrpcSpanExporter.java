@@ -152,8 +152,14 @@ public final class OtlpGrpcSpanExporter extends TransportExporter {
             throw e;
         }
         // gzip runs in gRPC's framer on the thread that sends: keep it off the serializer thread.
+        Spool spool = builder.openSpool(() -> {
+            channel.shutdownNow();
+            executor.shutdownNow();
+            offloadExecutor.shutdownNow();
+            eventLoopGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        });
         this.requests = new InFlightRequests<>(new GrpcTransport(channel, target, headers, options, timeoutNanos),
-                builder.maxInFlight, builder.retryPolicy, executor, builder.gzip, LOG);
+                builder.maxInFlight, builder.retryPolicy, executor, builder.gzip, LOG, spool);
         // gRPC's connect backoff grows towards 120 s while the receiver is away, and a waiting call
         // goes out only at the next connect attempt: while requests wait, reconnect at least once a
         // second, so the first request after the receiver's return goes out within about a second.

@@ -85,7 +85,9 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
         }
         this.transport = new HttpTransport(clientBuilder.build(), uris, builder.timeout, builder.headers, gzip);
         // The client sends asynchronously and streams the body on its own threads: start inline.
-        this.requests = new InFlightRequests<>(transport, builder.maxInFlight, builder.retryPolicy, executor, false, LOG);
+        Spool spool = builder.openSpool(executor::shutdownNow);
+        this.requests = new InFlightRequests<>(transport, builder.maxInFlight, builder.retryPolicy, executor, false, LOG,
+                spool);
     }
 
     /** @return a builder with the defaults (URL {@code http://localhost:4318/v1/traces}, 4 in flight, 10 s timeout) */

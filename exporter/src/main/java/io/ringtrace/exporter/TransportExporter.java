@@ -2,7 +2,9 @@ package io.ringtrace.exporter;
 
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.export.SpoolLedger;
 
 /**
  * The export SPI as every OTLP transport implements it: requests go through the transport's
@@ -61,9 +63,38 @@ abstract class TransportExporter implements SpanExporter {
      */
     @Override
     public final void shutdown(long deadlineNanoTime) {
+        Spool spool = requests().spool();
+        if (spool != null) {
+            spool.beginClose(); // no new replays while the stage drains
+        }
         if (requests().shutdown(deadlineNanoTime)) {
+            if (spool != null) {
+                spool.close(deadlineNanoTime); // writes what the drain spooled, then frees the directory
+            }
             stopTransport(deadlineNanoTime);
         }
+    }
+
+    /**
+     * With a spool ({@code spool(SpoolOptions)} on the builder): requests of {@code signal} may now
+     * be spooled, and their fate, and that of the records of that signal found from an earlier
+     * process, is reported to {@code ledger}. Without one: nothing.
+     *
+     * @param signal the signal the engine publishes
+     * @param ledger where that engine counts spooled items
+     * @throws IllegalStateException if a ledger for {@code signal} is bound already
+     */
+    @Override
+    public final void bindSpool(Signal signal, SpoolLedger ledger) {
+        Spool spool = requests().spool();
+        if (spool != null) {
+            spool.bind(signal, ledger);
+        }
+    }
+
+    /** @return whether this exporter has an on-disk spool */
+    public final boolean spoolEnabled() {
+        return requests().spool() != null;
     }
 
     /** @return requests in an attempt or waiting for a retry (at most {@code maxInFlight}) */

@@ -10,6 +10,7 @@ final class ReusableExportRequest implements ExportRequest {
     private final int spans;
     volatile boolean done;
     volatile DropReason failure;
+    volatile boolean spooled;
 
     ReusableExportRequest(Bytes<?> payload, int spans) {
         this.payload = payload;
@@ -18,6 +19,7 @@ final class ReusableExportRequest implements ExportRequest {
 
     void reset() {
         done = false;
+        spooled = false;
         failure = null;
     }
 
@@ -36,6 +38,13 @@ final class ReusableExportRequest implements ExportRequest {
 
     @Override
     public void succeeded(long rejectedSpans) {
+        done = true;
+    }
+
+    /** Spooled counts as done, without a failure: the spool took it. */
+    @Override
+    public void spooled() {
+        spooled = true;
         done = true;
     }
 

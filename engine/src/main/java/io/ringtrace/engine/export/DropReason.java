@@ -21,5 +21,12 @@ public enum DropReason {
     /** The export failed with a non-retryable error, or the retries were exhausted. */
     EXPORT_FAILED,
     /** The receiver accepted the request but rejected these spans ({@code partial_success}). */
-    REJECTED
+    REJECTED,
+    /**
+     * The exporter's on-disk spool was full: the oldest records made room for newer ones, or a new
+     * record was refused, per the spool's policy when full.
+     */
+    SPOOL_FULL,
+    /** A record stayed in the exporter's on-disk spool longer than its maximum age. */
+    SPOOL_EXPIRED
 }

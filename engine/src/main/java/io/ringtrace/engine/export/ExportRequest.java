@@ -7,7 +7,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * {@link Signal#TRACES}) in an off-heap buffer, lent by the engine to a {@link SpanExporter} for one
  * hand-out, until it is completed.
  *
- * <p>Exactly one of {@link #succeeded(long)} or {@link #failed(DropReason)} must be called, exactly
+ * <p>Exactly one of {@link #succeeded(long)}, {@link #failed(DropReason)} or {@link #spooled()} must be called, exactly
  * once, by the exporter that took the request (see {@link SpanExporter#export(ExportRequest)} for
  * when it takes it). After completion the payload belongs to the engine again and must not be
  * touched.
@@ -72,4 +72,19 @@ public interface ExportRequest {
      * @throws IllegalStateException if the request was completed before, or this handle is stale
      */
     void failed(DropReason reason);
+
+    /**
+     * Completes the request: its bytes are in the exporter's on-disk spool, to be delivered later.
+     * Its items are counted as spooled, and the exporter reports their fate later through the
+     * {@link SpoolLedger} the engine bound for this request's signal
+     * ({@link SpanExporter#bindSpool(Signal, SpoolLedger)}). An exporter calls this only for a
+     * signal whose ledger was bound.
+     *
+     * @throws IllegalStateException if the request was completed before, or this handle is stale
+     * @throws UnsupportedOperationException if the engine that lent the request does not count
+     *     spooled items (the default; the request is then not completed)
+     */
+    default void spooled() {
+        throw new UnsupportedOperationException("this export request cannot be completed as spooled");
+    }
 }

@@ -57,6 +57,18 @@ public interface SpanExporter {
     }
 
     /**
+     * Tells an exporter with an on-disk spool where to report the fate of spooled items of
+     * {@code signal} ({@link SpoolLedger}); from then on it may complete requests of that signal
+     * with {@link ExportRequest#spooled()}. Called by the engine that publishes the signal, once, at
+     * build, before the first {@link #export(ExportRequest)}. An exporter never spools a signal no
+     * engine bound.
+     *
+     * @param signal the signal the engine publishes
+     * @param ledger where that engine counts spooled items
+     */
+    default void bindSpool(Signal signal, SpoolLedger ledger) {}
+
+    /**
      * Stops the exporter. Called once, after the last {@link #export(ExportRequest)}. Requests
      * still in flight get until {@code deadlineNanoTime} (a {@link System#nanoTime()} value) to
      * finish; pending retries are cut at the deadline and those requests completed with

@@ -17,6 +17,8 @@ public final class JfrEvents {
     public static final String OUTCOME_SUCCESS = "SUCCESS";
     /** Outcome of a request the receiver accepted but with some spans rejected. */
     public static final String OUTCOME_PARTIAL_SUCCESS = "PARTIAL_SUCCESS";
+    /** The outcome of a request the exporter wrote to its on-disk spool, to be delivered later. */
+    public static final String OUTCOME_SPOOLED = "SPOOLED";
 
     /** Whether the JFR module is present; when not, nothing here touches a JFR class. */
     static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.jfr").isPresent();

@@ -216,6 +216,21 @@ public final class EngineMBean implements DynamicMBean {
         a.add(new Attr("Exported", long.class, "Spans the receiver accepted", m -> m.stats.exported()));
         a.add(new Attr("InFlight", long.class, "Spans in the ring, the open request or requests not yet completed",
                 m -> m.stats.inFlight()));
+        a.add(new Attr("Spooled", long.class, "Spans in the exporter's on-disk spool, to be replayed",
+                m -> m.stats.spooled()));
+        a.add(new Attr("SpoolBytes", long.class, "Bytes the spool's files take on disk", m -> m.stats.spoolBytes()));
+        a.add(new Attr("SpoolRecords", long.class, "Requests in the spool, not yet delivered or dropped",
+                m -> m.stats.spoolRecords()));
+        a.add(new Attr("SpoolOldestAgeMillis", long.class, "Age of the oldest request in the spool, milliseconds",
+                m -> m.stats.spoolOldestAgeMillis()));
+        a.add(new Attr("SpooledRecovered", long.class, "Spans found in an earlier process's spool",
+                m -> m.stats.spooledRecovered()));
+        a.add(new Attr("SpooledRecoveredExported", long.class, "Recovered spans delivered by this process",
+                m -> m.stats.spooledRecoveredExported()));
+        a.add(new Attr("SpooledRecoveredDropped", long.class, "Recovered spans lost (rejected, expired, spool full)",
+                m -> m.stats.spooledRecoveredDropped()));
+        a.add(new Attr("SpoolCorruptRecords", long.class, "Spool records found torn or corrupt at start, skipped",
+                m -> m.stats.spoolCorruptRecords()));
         a.add(new Attr("DroppedTotal", long.class, "Spans lost for any reason", m -> m.stats.droppedTotal()));
         for (DropReason reason : REASONS) {
             a.add(new Attr("Dropped" + camel(reason.name()), long.class, "Spans lost: " + reason.name(),
