@@ -204,6 +204,19 @@ class LogEngineTest extends LeakCheckingTestBase {
         assertEquals(0, disabled.stats(new EngineStats()).published());
     }
 
+    @Test
+    void theEngineShowsItsStatsOverJmxUntilClosed() throws Exception {
+        LogEngine logs = logs(LogEngine.builder().name("jmx-logs"));
+        logs.logger(SCOPE).atInfo().body("counted").emit();
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("io.ringtrace:type=Engine,name=jmx-logs");
+        assertTrue(server.isRegistered(name));
+        assertEquals(1L, server.getAttribute(name, "Exported"));
+        assertTrue(logs.close(Duration.ofSeconds(10)));
+        assertFalse(server.isRegistered(name), "unregistered by close");
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
