@@ -103,6 +103,7 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
 
     /** Marks a claimed slot's record as failed (it is then dropped as INVALID_SPAN when published). */
     void abandon(long sequence) {
+        ring.record(sequence).reset(); // back in its slot: an overflow buffer it had taken is given back
         LogSlot.clear(pipeline.slots.area, pipeline.slots.base(sequence));
     }
 
@@ -122,9 +123,26 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
         return builders.get();
     }
 
-    /** @return the engine whose current span the logger API correlates with, or null */
-    TraceEngine traceEngine() {
-        return traceEngine;
+    /**
+     * Writes the trace id, span id and trace flags of the current span on this thread (of the
+     * engine given to {@link LogEngineBuilder#traceEngine}) into {@code record}, for the ring API
+     * (an appender): what the logger API does by itself. Nothing is written when there is no such
+     * engine or no current span. Allocation-free.
+     *
+     * @param record a claimed slot's record ({@link #record(long)}); not null
+     * @return {@code record}
+     */
+    public LogRecordWriter correlate(LogRecordWriter record) {
+        Objects.requireNonNull(record, "record");
+        if (traceEngine != null) {
+            Span span = traceEngine.currentSpan(); // the no-op span when none: not valid
+            if (span.isValid()) {
+                TraceContext context = span.context();
+                record.traceId(context.traceIdHigh(), context.traceIdLow()).spanId(context.spanId())
+                        .traceFlags(context.traceFlags() & 0xFF);
+            }
+        }
+        return record;
     }
 
     /** A logger API call ignored as misuse; any thread. */

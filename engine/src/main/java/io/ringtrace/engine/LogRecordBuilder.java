@@ -52,10 +52,7 @@ public final class LogRecordBuilder {
         if (severity != 0) {
             r.severityNumber(severity).severityText(severityText);
         }
-        TraceEngine traces = engine.traceEngine();
-        if (traces != null) {
-            span(traces.currentSpan()); // the no-op span when none: then nothing is written
-        }
+        engine.correlate(r); // the current span's ids, if the engine has a span engine and there is one
         return this;
     }
 
