@@ -52,8 +52,9 @@ import java.util.Objects;
  * Fixed at build time, nothing grows with load: heap {@code ringSize x (slotBytes + 56)} plus
  * {@code overflowBuffers x (LogSlot.maxRecordBytes(logLimits) + 24)} (6,760 + 24 bytes each with the
  * default limits); off-heap {@code requestBuffers x LogsRequestEncoder.requiredCapacity(maxRequestBytes)}
- * (2.125 x maxRequestBytes + 64 each); per thread that uses the logger API one builder over a
- * claimed slot (no record array of its own).
+ * (2.125 x maxRequestBytes + 64 each); per thread that uses the logger API one ~56-byte builder
+ * over a claimed slot (no record array of its own), which holds the engine weakly: a closed engine
+ * is garbage-collected while pooled threads that logged live on.
  *
  * <h2>Lifecycle and accounting</h2>
  * {@link #flush(Duration)}, {@link #close(Duration)} and {@link #stats(EngineStats)} are those of

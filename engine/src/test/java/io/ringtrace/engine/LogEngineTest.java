@@ -262,6 +262,29 @@ class LogEngineTest extends LeakCheckingTestBase {
         assertFalse(server.isRegistered(name), "unregistered by close");
     }
 
+    @Test
+    void aClosedLogEngineIsCollectedWhileTheThreadThatLoggedLivesOn() throws Exception {
+        java.util.concurrent.ExecutorService longLived = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.lang.ref.WeakReference<LogEngine> ref = logOnAndClose(longLived);
+            assertTrue(EngineCollectionTest.collected(ref), "the closed log engine is still reachable (from the"
+                    + " logger API's thread-local builder?)");
+            assertTrue(longLived.submit(() -> Thread.currentThread().isAlive()).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            longLived.shutdownNow();
+            assertTrue(longLived.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    private static java.lang.ref.WeakReference<LogEngine> logOnAndClose(java.util.concurrent.ExecutorService thread)
+            throws Exception {
+        LogEngine logs = LogEngine.builder().name("log-collection").ringSize(64).exporter(new InMemorySpanExporter()).build();
+        Logger logger = logs.logger(SCOPE);
+        thread.submit(() -> logger.atInfo().body("from a pooled thread").emit()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(logs.close(Duration.ofSeconds(10)));
+        return new java.lang.ref.WeakReference<>(logs);
+    }
+
     private static List<Long> inSpanIds(Span span) {
         return List.of(span.traceIdHigh(), span.traceIdLow(), span.spanId());
     }
