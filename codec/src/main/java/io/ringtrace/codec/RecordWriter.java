@@ -4,13 +4,16 @@ package io.ringtrace.codec;
  * What every record writer ({@link SpanRecord}, {@link LogRecordWriter}) has in common above the
  * slot machinery: reset and copy, the scope, the texts of the text region (truncated at a
  * character boundary to its budget), and where the attribute setters ({@link AttributeSink}) write:
- * the record's own attributes, or a nested item's ({@link #attribute(int, Utf8Constant, int,
- * Object, long, double, int, int)}). {@code R} is the public record type the setters return for
- * chaining.
+ * the record's own attributes, or a nested item's (an event's or link's, for {@link
+ * ItemAttributes}). {@code R} is the public record type the setters return for chaining.
+ *
+ * <p>Public so that one ring and serializer can hold either signal's records ({@code R extends
+ * RecordWriter<R>}) and call {@link #reset()}, {@link #copyFrom} and {@link #scope()}, final here,
+ * without a virtual call; only this package subclasses it.
  *
  * @param <R> the record type
  */
-abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter<R> {
+public abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter<R> {
 
     /** Every format's first region: the raw UTF-8 of its texts. */
     static final int TEXT_REGION = 0;

@@ -1,17 +1,10 @@
 package io.ringtrace.engine;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.RingBuffer;
 import io.ringtrace.codec.InstrumentationScope;
-import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
-import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.DropReason;
-import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.internal.leak.OpenSpanDetector;
 import io.ringtrace.engine.internal.leak.SpanPoolLeakView;
@@ -19,7 +12,6 @@ import io.ringtrace.engine.ops.OperabilityOptions;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The ringtrace engine: a pre-allocated multi-producer ring of compact span slots (one heap array,
@@ -49,7 +41,13 @@ import java.util.concurrent.TimeUnit;
  *   into an overflow buffer (see below). A negative result is a failure code
  *   ({@link #RING_FULL}, {@link #CLOSED}, {@link #DISABLED}), never an exception; a failed
  *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
- *   once per span and give the span up on failure.
+ *   once per span and give the span up on failure. A published slot that is not a valid span is
+ *   not exported but counted as {@link DropReason#INVALID_SPAN}: one whose fill failed (a {@link
+ *   SpanRecord} setter threw: {@link SpanRecord#fillFailed()}), or that lacks valid trace and span
+ *   ids or positive start and end times. Fixed up as the OpenTelemetry SDK does: an empty or blank
+ *   name is sent as {@code <unspecified span name>}, an end before the start as the start. Set
+ *   {@code Span.flags} with {@link SpanFlags#of(int, boolean)} to send whether the parent is
+ *   remote, as the SDK does.
  *   <li>Span API: {@link #tracer(InstrumentationScope)}, then {@link Tracer#start}, and
  *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), copies the span's used bytes
  *   into the slot in one copy (into an overflow buffer if bigger than the slot) and publishes.
@@ -95,46 +93,17 @@ import java.util.concurrent.TimeUnit;
  * One daemon thread, {@code ringtrace-serializer-<name>}, from build to close; the exporter may
  * have its own. All public methods are thread-safe.
  */
-public final class TraceEngine implements AutoCloseable {
+public final class TraceEngine extends PipelineEngine<SpanRecord> {
 
-    /** {@link #tryClaim()} failure: the ring is full (counted as {@link DropReason#RING_FULL}). */
-    public static final long RING_FULL = -1;
-    /** Claim failure: the engine is closed (counted as {@link DropReason#SHUTDOWN}). */
-    public static final long CLOSED = -2;
-    /** Claim failure: the engine is disabled (a no-op engine; nothing is counted). */
-    public static final long DISABLED = -3;
     /** Timeout of {@link #close()}. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private static final System.Logger LOG = System.getLogger(TraceEngine.class.getName());
-    private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    final String name;
     final SpanLimits limits;
-    final EpochClock clock = new EpochClock();
-
-    private final boolean disabled;
-    private final RingBuffer<SpanRecord> ring;
-    /** The producers' side of the ring: claim, record, publish. */
-    private final SpanRing spanRing;
-    private final int ringSize;
-    /** The ring's memory: the slots and the overflow buffers; null for a disabled engine. */
-    private final SpanSlots slots;
-    private final OverloadPolicy overloadPolicy;
     private final Sampler sampler;
-    final EngineCounters counters = new EngineCounters(); // package-private: tests look inside a seal
-    private final RequestPool requests;
-    private final Serializer serializer;
-    private final BatchEventProcessor<SpanRecord> processor;
-    private final Thread serializerThread;
-    private final SpanExporter exporter;
     private final ThreadLocal<SpanPool> pools;
     private final Span noopSpan;
-    private final Resource resource;
-    private final String description;
-    /** The MBean, monitor, JFR hook and leak detector (null for a disabled engine). */
-    private final EngineOperability operability;
     /** The open-span leak detector, or null (off): span pools register with it. */
     final OpenSpanDetector leakDetector;
     /** Leak detector debug setting: capture each span's start stack (allocates per span). */
@@ -142,21 +111,11 @@ public final class TraceEngine implements AutoCloseable {
     /** Whether a sampler exception was logged; a plain flag: see {@link #sample}. */
     private boolean loggedSamplerError;
 
-    /** Guards the close of {@link #spanRing} in close(), so that exactly one caller runs the shutdown. */
-    private final Object lifecycleLock = new Object();
-    /** Flush and the close's shutdown, run by the caller that closed {@link #spanRing}. */
-    private final EngineLifecycle lifecycle;
-    /** The counters read into snapshots; null for a disabled engine. */
-    private final StatsReader statsReader;
-
     TraceEngine(TraceEngineBuilder b) {
-        this.name = b.name;
+        super(b.name, b.disabled, b.pipeline, new RecordFormat.Spans(b.spanLimits), b.resource, b.exporter,
+                "ringtrace-serializer-" + b.name, describe(b));
         this.limits = b.spanLimits;
-        this.disabled = b.disabled;
-        this.overloadPolicy = b.overloadPolicy;
         this.sampler = b.sampler;
-        this.resource = b.resource;
-        this.exporter = b.exporter;
         this.noopSpan = new Span(null, -1, new SpanRecord(limits), Span.NOOP);
         int spansPerThread = b.spansPerThread;
         SpanPoolListener poolListener = b.spanPoolListener;
@@ -171,72 +130,20 @@ public final class TraceEngine implements AutoCloseable {
             }
             return pool;
         });
-        long scheduleDelayNanos = b.scheduleDelay.toNanos();
-        long tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, scheduleDelayNanos / 4));
-        this.description = "TraceEngine{name=" + name + ", ringSize=" + b.ringSize + ", overloadPolicy=" + overloadPolicy
-                + ", maxExportBatchSize=" + b.maxExportBatchSize + ", maxRequestBytes=" + b.maxRequestBytes
-                + ", requestBuffers=" + b.requestBuffers + ", scheduleDelay=" + b.scheduleDelay
-                + ", waitStrategy=" + b.waitStrategy + ", sampler=" + sampler.description()
-                + ", spansPerThread=" + spansPerThread + (disabled ? ", DISABLED" : "") + "}";
-        if (disabled) {
-            this.ring = null;
-            this.ringSize = 0;
-            this.slots = null;
-            this.requests = null;
-            this.serializer = null;
-            this.processor = null;
-            this.serializerThread = null;
-            this.operability = null;
+        if (b.disabled) {
             this.leakDetector = null;
             this.leakStacks = false;
-            this.statsReader = null;
-            this.spanRing = SpanRing.disabled(counters);
-            this.lifecycle = EngineLifecycle.closedAtBuild(name);
-            return;
+        } else {
+            this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
+            this.leakDetector = operability.leakDetector();
+            this.leakStacks = leakDetector != null && leakDetector.captureStacks();
+            pipeline.lifecycle.closeLast(operability);
         }
-        this.ringSize = b.ringSize;
-        TimedWaitStrategy waitStrategy = TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize);
-        this.slots = new SpanSlots(b.ringSize, b.slotBytes, b.overflowBuffers, limits);
-        this.ring = RingBuffer.createMultiProducer(slots::newFlyweight, b.ringSize, waitStrategy);
-        slots.checkOrder(ring::get);
-        this.spanRing = new SpanRing(ring, ringSize, overloadPolicy, counters);
-        waitStrategy.watch(ring, counters, name); // it waits for publication, which the ring's sequencer knows
-        TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
-        this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
-        this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
-                scheduleDelayNanos, tickNanos, slots);
-        this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), serializer);
-        // an inner class: through it the serializer thread keeps a running engine strongly reachable,
-        // which the span pools rely on (they hold the engine weakly, see SpanPool)
-        this.processor.setExceptionHandler(new LoggingExceptionHandler());
-        ring.addGatingSequences(processor.getSequence()); // producers never overwrite unserialized slots
-        this.serializerThread = new Thread(processor, "ringtrace-serializer-" + name);
-        serializerThread.setDaemon(true);
-        this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
-        this.leakDetector = operability.leakDetector();
-        this.leakStacks = leakDetector != null && leakDetector.captureStacks();
-        this.statsReader = new StatsReader(counters, ring, ringSize, serializer, requests);
-        this.lifecycle = new EngineLifecycle(name, ring, ringSize, processor, serializerThread, serializer, requests,
-                exporter, counters, statsReader, operability);
-        exporter.bindSpool(Signal.TRACES, counters.spool); // before the first export: spooled spans are counted here
-        serializerThread.start();
+        pipeline.start();
     }
 
     private OpenSpanDetector leakDetector() {
         return leakDetector;
-    }
-
-    /** Starts the MBean, the monitor and the JFR hook once the engine is complete (from build()). */
-    void startOperability(OperabilityOptions options) {
-        if (operability == null) {
-            return; // disabled engine: nothing to show
-        }
-        try {
-            operability.start(this, options);
-        } catch (RuntimeException | Error e) {
-            close(Duration.ZERO);
-            throw e;
-        }
     }
 
     /** @return a builder with the defaults */
@@ -244,67 +151,9 @@ public final class TraceEngine implements AutoCloseable {
         return new TraceEngineBuilder();
     }
 
-    // ================================================================================ ring API
-
-    /**
-     * Claims a ring slot without waiting. Allocation-free and exception-free.
-     *
-     * @return the slot's sequence (&gt;= 0), or {@link #RING_FULL} (counted as a
-     *     {@code RING_FULL} drop), {@link #CLOSED} (counted as a {@code SHUTDOWN} drop) or
-     *     {@link #DISABLED}
-     */
-    public long tryClaim() {
-        return spanRing.tryClaim();
-    }
-
-    /**
-     * Claims a ring slot, waiting (spin, yield, then park) while the ring is full. Allocation-free.
-     * The wait ends when a slot frees up or the engine closes, not on an interrupt: an interrupted
-     * thread keeps waiting (parked, without spinning) and its interrupt status is kept.
-     *
-     * @return the slot's sequence (&gt;= 0), or {@link #CLOSED} if the engine closed meanwhile
-     *     (counted as a {@code SHUTDOWN} drop), or {@link #DISABLED}
-     */
-    public long claim() {
-        return spanRing.claim();
-    }
-
-    /**
-     * @param sequence a sequence returned by {@link #tryClaim()} or {@link #claim()} and not yet
-     *     published
-     * @return the slot's record, clean, to fill before {@link #publish(long)}
-     * @throws IllegalArgumentException if {@code sequence} is a failure code
-     */
-    public SpanRecord record(long sequence) {
-        return spanRing.record(sequence);
-    }
-
-    /**
-     * Publishes a filled slot to the serializer. Call exactly once per claimed sequence, also when
-     * filling failed. A slot that is not a valid span is not exported but counted as {@link
-     * DropReason#INVALID_SPAN}: one whose fill failed (a {@link SpanRecord} setter threw: {@link
-     * SpanRecord#fillFailed()}), or that lacks a required field (valid trace and span ids, positive
-     * start and end times). Fixed up as the OpenTelemetry SDK does: an empty or blank name is sent as
-     * {@code <unspecified span name>}, an end before the start as the start. Set {@code Span.flags}
-     * with {@link SpanFlags#of(int, boolean)} to send whether the parent is remote, as the SDK does.
-     *
-     * @param sequence a claimed sequence
-     * @throws IllegalArgumentException if {@code sequence} is a failure code
-     * @throws IllegalStateException if it was never claimed or is already published (detected
-     *     cheaply, on the ring's own bookkeeping)
-     */
-    public void publish(long sequence) {
-        spanRing.publish(sequence);
-    }
-
-    /** Span API: hands an ended span's record to the ring (see {@link SpanRing#publishSpan}). */
+    /** Span API: hands an ended span's record to the ring (see {@link SlotRing#publishCopy}). */
     void publishSpan(SpanRecord source) {
-        spanRing.publishSpan(source);
-    }
-
-    /** @return the overflow buffers taken now (tests: every one comes back once its span is read) */
-    int overflowBuffersTaken() {
-        return slots == null ? 0 : slots.overflow.taken();
+        ring.publishCopy(source);
     }
 
     // ================================================================================ span API
@@ -362,32 +211,11 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     Span currentSpan() {
-        if (spanRing.isClosed()) {
+        if (ring.isClosed()) {
             return noopSpan;
         }
         Span current = pools.get().current();
         return current != null ? current : noopSpan;
-    }
-
-    // ============================================================================== lifecycle
-
-    /**
-     * Waits until every span published before this call has been handed to the exporter and the
-     * exporter has completed it (or the deadline passes). Seals the partial batch at once rather
-     * than waiting for the schedule delay. A ring slot claimed and not yet published is not waited
-     * for, but the spans published after it are, and they cannot be exported before it is
-     * published. An interrupt does not end the wait early; the thread's interrupt status is kept.
-     *
-     * @param timeout how long to wait at most
-     * @return true if everything was completed in time (a closed or disabled engine: whether its
-     *     close was clean; false while a close is still under way when the timeout passes)
-     */
-    public boolean flush(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        if (spanRing.isClosed()) {
-            return lifecycle.awaitClose(deadline);
-        }
-        return lifecycle.flush(deadline);
     }
 
     /** Closes with {@link #DEFAULT_CLOSE_TIMEOUT}. See {@link #close(Duration)}. */
@@ -396,90 +224,9 @@ public final class TraceEngine implements AutoCloseable {
         close(DEFAULT_CLOSE_TIMEOUT);
     }
 
-    /**
-     * Stops accepting spans (claims return {@link #CLOSED}, {@code start()} returns the no-op span),
-     * drains what was published, exports it, shuts the exporter down (giving it the rest of the
-     * deadline), stops the serializer thread and frees every off-heap buffer. Spans that could not be
-     * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Ring slots claimed before
-     * the call are waited for (their producers are filling them), but a slot the serializer has
-     * waited for longer than a second is given up: what came before it is exported, it and the
-     * slots after it are counted as {@code SHUTDOWN}. An interrupt does not cut the close short
-     * (nor the exporter's shutdown within it); the caller's interrupt status is kept. Idempotent:
-     * later calls return the first call's result; a call while another thread's close is under way
-     * waits for it, but at most its own {@code timeout} (then returns false).
-     *
-     * @param timeout how long to wait at most for draining and exporting
-     * @return true if everything published before the call was exported (or dropped for another
-     *     reason); false if spans were dropped as {@code SHUTDOWN}
-     */
-    public boolean close(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean first;
-        synchronized (lifecycleLock) {
-            first = !spanRing.isClosed();
-            spanRing.close(); // producers see it on their next claim; a claim already past the check still completes
-        }
-        if (!first) {
-            return lifecycle.awaitClose(deadline); // closed before (or a disabled engine), or closing on another thread
-        }
-        return lifecycle.close(deadline);
-    }
-
-    // ================================================================================== stats
-
-    /**
-     * Fills {@code into} with a snapshot of the counters. Allocation-free.
-     *
-     * @param into the snapshot to fill
-     * @return {@code into}
-     */
-    public EngineStats stats(EngineStats into) {
-        return disabled ? StatsReader.fillDisabled(into) : statsReader.read(into, spanRing.isClosed());
-    }
-
-    /**
-     * Spans lost for one reason so far (allocation-free; e.g. for a JFR or metrics hook).
-     *
-     * @param reason the reason
-     * @return the count, as {@link EngineStats#dropped(DropReason)} would report it
-     */
-    public long dropped(DropReason reason) {
-        return disabled ? 0 : statsReader.dropped(reason);
-    }
-
-    /** @return off-heap bytes held by the request buffers now (0 once closed); allocation-free */
-    public long offHeapBytesHeld() {
-        return disabled ? 0 : requests.offHeapBytesHeld();
-    }
-
-    // ================================================================================ queries
-
-    /** @return the engine's name */
-    public String name() {
-        return name;
-    }
-
-    /** @return whether this is a no-op engine ({@code OTEL_SDK_DISABLED=true} or {@code disabled(true)}) */
-    public boolean isDisabled() {
-        return disabled;
-    }
-
-    /** @return whether {@link #close} has begun (always true for a disabled engine) */
-    public boolean isClosed() {
-        return spanRing.isClosed();
-    }
-
     /** @return the sampler (ring-API users decide sampling themselves with it) */
     public Sampler sampler() {
         return sampler;
-    }
-
-    /**
-     * @return what a full ring does to a producer: ring-API users that follow it call {@link
-     *     #claim()} under {@code BLOCK} and {@link #tryClaim()} under {@code DROP}
-     */
-    public OverloadPolicy overloadPolicy() {
-        return overloadPolicy;
     }
 
     /** @return the span limits that size every record */
@@ -487,44 +234,9 @@ public final class TraceEngine implements AutoCloseable {
         return limits;
     }
 
-    /** @return the resource of every exported span */
-    public Resource resource() {
-        return resource;
-    }
-
-    /** @return the number of ring slots (0 when disabled) */
-    public int ringSize() {
-        return ringSize;
-    }
-
-    /** @return the current time in epoch nanoseconds by the engine's (allocation-free) clock */
-    public long nowEpochNanos() {
-        return clock.nowEpochNanos();
-    }
-
-    @Override
-    public String toString() {
-        return description;
-    }
-
-    /**
-     * Logs and continues: one bad record must never stop the serializer. Not static on purpose: the
-     * serializer thread reaches the engine through it, so an engine stays reachable while it runs.
-     */
-    private final class LoggingExceptionHandler implements ExceptionHandler<SpanRecord> {
-        @Override
-        public void handleEventException(Throwable ex, long sequence, SpanRecord event) {
-            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer failed at sequence " + sequence, ex);
-        }
-
-        @Override
-        public void handleOnStartException(Throwable ex) {
-            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer start failed", ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(Throwable ex) {
-            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer shutdown failed", ex);
-        }
+    /** @return the engine's settings; before anything is allocated (a sampler's description may throw) */
+    private static String describe(TraceEngineBuilder b) {
+        return "TraceEngine{name=" + b.name + ", " + b.pipeline.describe() + ", sampler=" + b.sampler.description()
+                + ", spansPerThread=" + b.spansPerThread + (b.disabled ? ", DISABLED" : "") + "}";
     }
 }

@@ -1,0 +1,221 @@
+package io.ringtrace.engine;
+
+import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.LogRecordWriter;
+import io.ringtrace.codec.Utf8Constant;
+import java.lang.ref.WeakReference;
+
+/**
+ * One thread's logger API flyweight: the log record being written, in place, into the ring slot
+ * claimed by {@link Logger#atInfo()} (or another level) and published by {@link #emit()}. One per
+ * thread and engine, reused for every record: use it within one statement ({@code
+ * logger.atInfo().body(m).attribute(K, v).emit()}) and keep no reference to it.
+ *
+ * <p>Never throws on misuse and never blocks (under {@code DROP}): a null key or value, a negative
+ * time, a call after {@code emit()} is ignored and counted ({@link EngineStats#ignoredSpanCalls()}).
+ * When no slot could be claimed (ring full under {@code DROP}: counted {@code RING_FULL}; engine
+ * closed or disabled) every call does nothing. A record begun on this thread while the previous
+ * one was not emitted (e.g. a log call inside an argument of another) gives the previous one up:
+ * published as failed, counted {@code INVALID_SPAN}, never sent half-written. Forgetting {@link
+ * #emit()} holds the slot, and every record behind it, until this thread's next record.
+ *
+ * <p>Written at the claim: the timestamp and the observed timestamp (the engine's clock), the
+ * severity number and text, the logger's scope and, with {@link LogEngineBuilder#traceEngine}, the
+ * trace id, span id and flags of that engine's current span on this thread (replaced by {@link
+ * #context(TraceContext)} or {@link #span(Span)}).
+ */
+public final class LogRecordBuilder {
+
+    /**
+     * Weak: the builder is the value of a thread-local entry, so a strong reference would keep a
+     * closed engine (and its ring) alive as long as a pooled thread that logged once. While a record
+     * is open its {@link Logger}'s caller holds the engine. Only a long is stored per record (no
+     * reference store, no GC card mark); the slot's record is looked up by its sequence.
+     */
+    private final WeakReference<LogEngine> engine;
+    /** The claimed slot, or -1: nothing claimed, calls do nothing. */
+    private long sequence = -1;
+
+    LogRecordBuilder(LogEngine engine) {
+        this.engine = new WeakReference<>(engine);
+    }
+
+    /** Claims a slot of {@code logs} (per its overload policy) and writes the record's defaults; owner thread only. */
+    LogRecordBuilder begin(LogEngine logs, InstrumentationScope scope, int severity, Utf8Constant severityText) {
+        if (sequence >= 0) {
+            giveUp(logs);
+        }
+        long claimed = logs.claimPerPolicy();
+        if (claimed < 0) {
+            return this; // counted by the claim (or disabled): the calls that follow do nothing
+        }
+        sequence = claimed;
+        LogRecordWriter r = logs.record(claimed);
+        long now = logs.nowEpochNanos();
+        r.scope(scope).timestamp(now).observedTimestamp(now);
+        if (severity != 0) {
+            r.severityNumber(severity).severityText(severityText);
+        }
+        logs.correlate(r); // the current span's ids, if the engine has a span engine and there is one
+        return this;
+    }
+
+    /** The previous record was never emitted: publish it as failed, so it is counted and never sent. */
+    private void giveUp(LogEngine logs) {
+        long abandoned = sequence;
+        sequence = -1;
+        logs.callIgnored();
+        try {
+            logs.abandon(abandoned);
+        } finally {
+            logs.publish(abandoned);
+        }
+    }
+
+    private boolean open() {
+        return sequence >= 0;
+    }
+
+    /** @return the open record (call only when {@link #open()}) */
+    private LogRecordWriter slot() {
+        return engine.get().record(sequence); // reachable: the caller's Logger holds the engine
+    }
+
+    private boolean ignored() {
+        if (open()) {
+            engine.get().callIgnored();
+        }
+        return false;
+    }
+
+    /** @param value the body, encoded now (a reused {@code StringBuilder} is fine); not null @return this */
+    public LogRecordBuilder body(CharSequence value) {
+        if (open() && (value != null || ignored())) {
+            slot().body(value);
+        }
+        return this;
+    }
+
+    /** @param value the body @return this */
+    public LogRecordBuilder body(long value) {
+        if (open()) {
+            slot().body(value);
+        }
+        return this;
+    }
+
+    /** @param value the body @return this */
+    public LogRecordBuilder body(double value) {
+        if (open()) {
+            slot().body(value);
+        }
+        return this;
+    }
+
+    /** @param value the body @return this */
+    public LogRecordBuilder body(boolean value) {
+        if (open()) {
+            slot().body(value);
+        }
+        return this;
+    }
+
+    /** @param key pre-encoded; not null @param value encoded now; not null @return this */
+    public LogRecordBuilder attribute(Utf8Constant key, CharSequence value) {
+        if (open() && ((key != null && value != null) || ignored())) {
+            slot().attribute(key, value);
+        }
+        return this;
+    }
+
+    /** @param key pre-encoded; not null @param value the value @return this */
+    public LogRecordBuilder attribute(Utf8Constant key, long value) {
+        if (open() && (key != null || ignored())) {
+            slot().attribute(key, value);
+        }
+        return this;
+    }
+
+    /** @param key pre-encoded; not null @param value the value @return this */
+    public LogRecordBuilder attribute(Utf8Constant key, double value) {
+        if (open() && (key != null || ignored())) {
+            slot().attribute(key, value);
+        }
+        return this;
+    }
+
+    /** @param key pre-encoded; not null @param value the value @return this */
+    public LogRecordBuilder attribute(Utf8Constant key, boolean value) {
+        if (open() && (key != null || ignored())) {
+            slot().attribute(key, value);
+        }
+        return this;
+    }
+
+    /** @param name the OTLP {@code event_name}, pre-encoded; not null @return this */
+    public LogRecordBuilder eventName(Utf8Constant name) {
+        if (open() && (name != null || ignored())) {
+            slot().eventName(name);
+        }
+        return this;
+    }
+
+    /** @param epochNanos when the event occurred (default: at the claim), at least 0 @return this */
+    public LogRecordBuilder timestamp(long epochNanos) {
+        if (open() && (epochNanos >= 0 || ignored())) {
+            slot().timestamp(epochNanos);
+        }
+        return this;
+    }
+
+    /**
+     * @param context the trace context to correlate with (replaces the current span's); an invalid
+     *     one clears the ids; not null
+     * @return this
+     */
+    public LogRecordBuilder context(TraceContext context) {
+        if (open() && (context != null || ignored())) {
+            if (context.isValid()) {
+                slot().traceId(context.traceIdHigh(), context.traceIdLow()).spanId(context.spanId())
+                        .traceFlags(context.traceFlags() & 0xFF);
+            } else {
+                slot().traceId(0, 0).spanId(0).traceFlags(0);
+            }
+        }
+        return this;
+    }
+
+    /** @param span the span to correlate with (replaces the current span's); not null @return this */
+    public LogRecordBuilder span(Span span) {
+        if (open() && (span != null || ignored())) {
+            if (span.isValid()) {
+                context(span.context());
+            }
+        }
+        return this;
+    }
+
+    /**
+     * @return the claimed slot's record, for what this builder has no method for (array bodies,
+     *     bytes, more attribute kinds); null when nothing was claimed. Its setters throw on bad input
+     *     (and mark the record failed: it is then dropped, counted {@code INVALID_SPAN}). Valid until
+     *     {@link #emit()}
+     */
+    public LogRecordWriter record() {
+        return open() ? slot() : null;
+    }
+
+    /** Publishes the record. Once per record: a second call does nothing. */
+    public void emit() {
+        if (open()) {
+            long claimed = sequence;
+            sequence = -1;
+            engine.get().publish(claimed);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return open() ? "LogRecordBuilder{slot " + sequence + "}" : "LogRecordBuilder{no record}";
+    }
+}
