@@ -1,0 +1,37 @@
+package io.ringtrace.log4j2;
+
+import io.ringtrace.codec.LogLimits;
+import io.ringtrace.codec.LogRecordWriter;
+
+/**
+ * Where the appender writes its records: a ring of log slots with the claim, fill, publish
+ * protocol. {@link #claim()} hands out a slot (or a negative code, the loss counted by the sink),
+ * {@link #record(long)} is its writer, reset, and {@link #publish(long)} (always, in {@code
+ * finally}) hands it on; a record whose fill failed is dropped and counted there, never sent
+ * half-written.
+ */
+interface LogRecordSink {
+
+    /**
+     * @return the claimed sequence, or a negative code if no slot was given (ring full under the
+     *     drop policy, closed, disabled): the sink counted the loss
+     */
+    long claim();
+
+    /** @param sequence a claimed sequence @return its record, reset */
+    LogRecordWriter record(long sequence);
+
+    /** @param sequence a claimed sequence, filled (or failed) */
+    void publish(long sequence);
+
+    /** @return the limits of the sink's records */
+    LogLimits limits();
+
+    /**
+     * Exports what was published and releases the sink, within {@code timeoutMillis}.
+     *
+     * @param timeoutMillis the most time to take
+     * @return whether everything was exported in time
+     */
+    boolean close(long timeoutMillis);
+}

@@ -1,0 +1,96 @@
+package io.ringtrace.log4j2;
+
+import io.ringtrace.codec.LogRecordWriter;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.Core;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.logging.log4j.core.config.plugins.Plugin;
+
+/**
+ * The {@code Ringtrace} Log4j2 appender: each event is written in place into a claimed slot of
+ * ringtrace's log ring and published, and the ring's serializer ships the records as OTLP logs.
+ * With Log4j2's garbage-free mode (and an asynchronous logger) nothing on the way allocates per
+ * event. Configured in {@code log4j2.xml} like any appender (see the module README).
+ *
+ * <p>{@link #append(LogEvent)} never throws into the logging thread for a full ring (the record
+ * is dropped and counted by the pipeline, or waits under the {@code BLOCK} policy) or for an
+ * event the mapping refuses (the record is published as failed, then dropped and counted); only
+ * an unexpected error goes to Log4j2's error handler, and is rethrown if {@code
+ * ignoreExceptions="false"}.
+ */
+@Plugin(name = RingtraceAppender.PLUGIN_NAME, category = Core.CATEGORY_NAME, elementType = Appender.ELEMENT_TYPE,
+        printObject = true)
+public final class RingtraceAppender extends AbstractAppender {
+
+    /** The element name in {@code log4j2.xml}. */
+    public static final String PLUGIN_NAME = "Ringtrace";
+
+    private final LogRecordSink sink;
+    private final LogEventMapper mapper;
+    private final AnchoredClock clock = new AnchoredClock();
+    /** How long {@link #stop(long, TimeUnit)} gives the sink to export what is left when Log4j2 gives no timeout. */
+    private final long closeTimeoutMillis;
+
+    RingtraceAppender(String name, Filter filter, boolean ignoreExceptions, LogRecordSink sink, LogEventMapper mapper,
+                      long closeTimeoutMillis) {
+        super(name, filter, null, ignoreExceptions, Property.EMPTY_ARRAY);
+        this.sink = sink;
+        this.mapper = mapper;
+        this.closeTimeoutMillis = closeTimeoutMillis;
+    }
+
+    @Override
+    public void append(LogEvent event) {
+        final long sequence = sink.claim();
+        if (sequence < 0) {
+            return; // no slot (full under DROP, closed, disabled): the sink counted the loss
+        }
+        final LogRecordWriter record = sink.record(sequence);
+        try {
+            mapper.map(event, record, clock.nowEpochNanos());
+        } catch (RuntimeException | Error e) {
+            if (e instanceof IllegalArgumentException && record.fillFailed()) {
+                return; // a setter refused a value and marked the fill failed: dropped and counted (finally publishes)
+            }
+            markFailed(record); // a half-written record must never be sent
+            error("Ringtrace appender " + getName() + " could not map an event; the record is dropped", event, e);
+            if (!ignoreExceptions()) {
+                throw e;
+            }
+        } finally {
+            sink.publish(sequence); // always: the ring cannot skip a claimed slot
+        }
+    }
+
+    /** Marks the record's fill failed through the writer's own refusal of an out-of-range severity. */
+    private static void markFailed(LogRecordWriter record) {
+        try {
+            record.severityNumber(0);
+        } catch (IllegalArgumentException expected) {
+            // the refusal is the mark
+        }
+    }
+
+    @Override
+    public boolean stop(long timeout, TimeUnit timeUnit) {
+        setStopping();
+        boolean stopped = super.stop(timeout, timeUnit, false);
+        long millis = timeout > 0 ? timeUnit.toMillis(timeout) : closeTimeoutMillis;
+        boolean drained = sink.close(millis);
+        if (!drained) {
+            LOGGER.warn("Ringtrace appender {} could not export every record within {} ms; the rest were counted as lost",
+                    getName(), millis);
+        }
+        setStopped();
+        return stopped && drained;
+    }
+
+    /** @return records given the shared overflow scope because the logger-name bound was reached */
+    public long scopeOverflows() {
+        return mapper.scopeOverflows();
+    }
+}
