@@ -23,7 +23,9 @@ import org.apache.logging.log4j.util.TriConsumer;
  *       {@code ReusableMessage} is one) into a per-thread builder, cut at a character boundary to
  *       the body budget ({@link LogLimits#bodyBytes()});
  *   <li>attributes: the thread context map (string, integral, floating-point and boolean values
- *       keep their type; anything else is its {@code toString()}), {@code thread.name} and
+ *       keep their type; anything else is its {@code toString()}; {@code trace_id}, {@code span_id}
+ *       and {@code trace_flags} in hex are the record's trace context instead: {@link
+ *       ContextTraceIds}), {@code thread.name} and
  *       {@code thread.id} if asked for, and for a throwable {@code exception.type}, {@code
  *       exception.message} and {@code exception.stacktrace} (as {@code printStackTrace} writes it,
  *       cut to {@code maxStackTraceBytes});
@@ -53,8 +55,11 @@ final class LogEventMapper {
         if (key == null || value == null) {
             return;
         }
-        Utf8Constant k = scratch.keys.keyOf(key);
         LogRecordWriter record = scratch.record;
+        if (value instanceof CharSequence && ContextTraceIds.take(key, (CharSequence) value, record)) {
+            return;
+        }
+        Utf8Constant k = scratch.keys.keyOf(key);
         if (value instanceof CharSequence) {
             record.attribute(k, (CharSequence) value);
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {

@@ -227,4 +227,33 @@ class LogEventMapperTest {
         assertEquals(ByteString.copyFromUtf8("2"), scopes.get(1).getLogRecords(0).getBody().getStringValueBytes());
         assertEquals(1, mapper.scopeOverflows());
     }
+
+    @Test
+    void openTelemetryTraceContextKeysBecomeTheRecordsIdsAndBadOnesStayAttributes() throws Exception {
+        LogEventMapper mapper = new LogEventMapper(LogLimits.defaults(), false, 0, 16, 16);
+        SortedArrayStringMap good = new SortedArrayStringMap();
+        good.putValue("span_id", "00f067aa0ba902b7");
+        good.putValue("trace_flags", "01");
+        good.putValue("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736");
+        SortedArrayStringMap bad = new SortedArrayStringMap();
+        bad.putValue("span_id", "not-a-span-id!!!");
+        bad.putValue("trace_id", "00000000000000000000000000000000");
+        LogEvent inSpan = Log4jLogEvent.newBuilder().setLoggerName("c").setLevel(Level.INFO)
+                .setMessage(new SimpleMessage("in")).setInstant(instant(1, 0)).setContextData(good).build();
+        LogEvent invalid = Log4jLogEvent.newBuilder().setLoggerName("c").setLevel(Level.INFO)
+                .setMessage(new SimpleMessage("bad")).setInstant(instant(2, 0)).setContextData(bad).build();
+
+        byte[] encoded = encode(mapper, LogLimits.defaults(), inSpan, invalid);
+
+        LogRecord in = LogRecord.newBuilder().setTimeUnixNano(1_000_000_000L).setObservedTimeUnixNano(OBSERVED)
+                .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO).setSeverityText("INFO").setBody(body("in"))
+                .setFlags(1)
+                .setTraceId(ByteString.fromHex("4bf92f3577b34da6a3ce929d0e0e4736"))
+                .setSpanId(ByteString.fromHex("00f067aa0ba902b7")).build();
+        LogRecord out = LogRecord.newBuilder().setTimeUnixNano(2_000_000_000L).setObservedTimeUnixNano(OBSERVED)
+                .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO).setSeverityText("INFO").setBody(body("bad"))
+                .addAttributes(string("span_id", "not-a-span-id!!!"))
+                .addAttributes(string("trace_id", "00000000000000000000000000000000")).build();
+        assertArrayEquals(request(scope("c", in, out)).toByteArray(), encoded);
+    }
 }
