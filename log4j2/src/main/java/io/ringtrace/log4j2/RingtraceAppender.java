@@ -1,6 +1,10 @@
 package io.ringtrace.log4j2;
 
+import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.LogRecordWriter;
+import io.ringtrace.engine.Span;
+import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.Tracer;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.Core;
@@ -32,6 +36,8 @@ public final class RingtraceAppender extends AbstractAppender {
     private final LogRecordSink sink;
     private final LogEventMapper mapper;
     private final AnchoredClock clock = new AnchoredClock();
+    /** The span engine whose current span goes into each record, or null; written rarely, read per event. */
+    private volatile Tracer currentSpans;
     /** How long {@link #stop(long, TimeUnit)} gives the sink to export what is left when Log4j2 gives no timeout. */
     private final long closeTimeoutMillis;
 
@@ -52,6 +58,10 @@ public final class RingtraceAppender extends AbstractAppender {
         final LogRecordWriter record = sink.record(sequence);
         try {
             mapper.map(event, record, clock.nowEpochNanos());
+            final Tracer spans = currentSpans;
+            if (spans != null) {
+                correlate(spans.currentSpan(), record);
+            }
         } catch (RuntimeException | Error e) {
             if (e instanceof IllegalArgumentException && record.fillFailed()) {
                 return; // a setter refused a value and marked the fill failed: dropped and counted (finally publishes)
@@ -64,6 +74,30 @@ public final class RingtraceAppender extends AbstractAppender {
         } finally {
             sink.publish(sequence); // always: the ring cannot skip a claimed slot
         }
+    }
+
+    /** Puts the span's ids into the record; the no-op span (none open on this thread) leaves it as it is. */
+    private static void correlate(Span span, LogRecordWriter record) {
+        if (span.isValid()) {
+            record.traceId(span.traceIdHigh(), span.traceIdLow()).spanId(span.spanId())
+                    .traceFlags(span.context().traceFlags());
+        }
+    }
+
+    /**
+     * Correlates records with {@code engine}'s spans: a record takes the trace id, span id and trace
+     * flags of the span that is current (the innermost open span of ringtrace's span API) on the
+     * thread that runs the appender: the logging thread with a synchronous logger. With an
+     * asynchronous logger that is Log4j2's background thread, where no span is open; there the
+     * thread context map's {@code trace_id}, {@code span_id} and {@code trace_flags} carry it (see
+     * the module README).
+     *
+     * @param engine the span engine, or null to stop correlating
+     * @return this appender
+     */
+    public RingtraceAppender traceEngine(TraceEngine engine) {
+        this.currentSpans = engine == null ? null : engine.tracer(InstrumentationScope.empty());
+        return this;
     }
 
     /** Marks the record's fill failed through the writer's own refusal of an out-of-range severity. */

@@ -58,6 +58,17 @@ final class EncodingSink implements LogRecordSink {
         }
     }
 
+    /** @return the request encoded so far, sealed; a new one is begun */
+    byte[] takeRequest() {
+        Bytes<?> sealed = encoder.seal();
+        byte[] out = new byte[(int) sealed.readRemaining()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sealed.readByte(sealed.readPosition() + i);
+        }
+        encoder.begin(buffer);
+        return out;
+    }
+
     @Override
     public LogLimits limits() {
         return limits;

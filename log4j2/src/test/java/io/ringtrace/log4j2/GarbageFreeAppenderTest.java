@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.LogLimits;
+import io.ringtrace.codec.Utf8Constant;
+import io.ringtrace.engine.Span;
+import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.testing.InMemorySpanExporter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.async.AsyncLoggerConfig;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.NullConfiguration;
 import org.apache.logging.log4j.util.Unbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * 0 B per record through the appender in Log4j2's garbage-free mode (the module's tests run with
  * {@code log4j2.enableThreadlocals}, {@code log4j2.enableDirectEncoders} and {@code
  * log4j2.garbagefreeThreadContextMap}, and {@link RingtraceClock}): a parameterized message with primitive parameters ({@link
- * Unbox}), three thread context entries, thread attributes, through a synchronous logger (the
+ * Unbox}), three thread context entries, thread attributes, inside a ringtrace span whose ids the
+ * appender reads on the appending thread, through a synchronous logger (the
  * logging thread maps and encodes) and an asynchronous one ({@link AsyncLoggerConfig}: its
  * Disruptor thread maps and encodes), measured with {@code ThreadMXBean#getThreadAllocatedBytes}
  * over {@value #MEASURED} records after {@value #WARM_UP}. The control runs the same loop with a
@@ -34,6 +36,9 @@ class GarbageFreeAppenderTest {
     private static final int WARM_UP = 30_000;
     private static final int MEASURED = 20_000;
 
+    private static final Utf8Constant SPAN_NAME = Utf8Constant.of("request");
+
+    private final TraceEngine traces = TraceEngine.builder().exporter(new InMemorySpanExporter()).build();
     private LoggerContext context;
     private RingtraceAppender appender;
     private EncodingSink sink;
@@ -47,6 +52,7 @@ class GarbageFreeAppenderTest {
         if (sink != null) {
             sink.close(0);
         }
+        traces.close();
     }
 
     /** A logger context with one logger, {@code async} or not, writing through the appender only. */
@@ -55,19 +61,10 @@ class GarbageFreeAppenderTest {
         sink = new EncodingSink(limits);
         appender = new RingtraceAppender("ringtrace", null, true, sink,
                 new LogEventMapper(limits, true, 1024, 16, maxContextKeys), 1000);
+        appender.traceEngine(traces);
         appender.start();
-        Configuration config = new NullConfiguration();
-        config.addAppender(appender);
-        LoggerConfig loggerConfig = async
-                ? AsyncLoggerConfig.newAsyncBuilder().withLoggerName("gc").withLevel(Level.INFO).withAdditivity(false)
-                        .withConfig(config).withIncludeLocation("false").build()
-                : LoggerConfig.newBuilder().withLoggerName("gc").withLevel(Level.INFO).withAdditivity(false)
-                        .withConfig(config).withIncludeLocation("false").build();
-        loggerConfig.addAppender(appender, null, null);
-        config.addLogger("gc", loggerConfig);
-        context = new LoggerContext("garbage-free-" + async + "-" + maxContextKeys);
-        context.start(config);
-        return context.getLogger("gc");
+        context = TestLoggers.start("gc-" + async + "-" + maxContextKeys, async, appender);
+        return context.getLogger("gc-" + async + "-" + maxContextKeys);
     }
 
     /** Logs {@code count} records and waits until the sink has encoded them all. */
@@ -92,6 +89,7 @@ class GarbageFreeAppenderTest {
         ThreadContext.put("order.id", "A-17");
         ThreadContext.put("desk", "rates");
         ThreadContext.put("session", "s-1");
+        Span span = traces.tracer(InstrumentationScope.of("gc")).start(SPAN_NAME); // current while logging
         log(logger, WARM_UP);
         long appenderThread = sink.publisherThreadId;
         long logging = ThreadAllocation.current();
@@ -99,6 +97,7 @@ class GarbageFreeAppenderTest {
         log(logger, MEASURED);
         long appendingAfter = ThreadAllocation.of(appenderThread);
         long loggingAfter = ThreadAllocation.current();
+        span.end();
         return new double[] {(appendingAfter - appending) / (double) MEASURED, (loggingAfter - logging) / (double) MEASURED};
     }
 
