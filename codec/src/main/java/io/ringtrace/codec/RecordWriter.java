@@ -10,9 +10,13 @@ package io.ringtrace.codec;
  * budget is dropped and counted; a null key or value, or a slice or count outside its array, is an
  * {@link IllegalArgumentException} that changes nothing but marks the fill failed.
  *
+ * <p>Public so that one ring and serializer can hold either signal's records ({@code R extends
+ * RecordWriter<R>}) and call {@link #reset()}, {@link #copyFrom} and {@link #scope()}, final here,
+ * without a virtual call; only this package subclasses it.
+ *
  * @param <R> the record type
  */
-abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter {
+public abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter {
 
     /** Every format's first region: the raw UTF-8 of its texts. */
     static final int TEXT_REGION = 0;

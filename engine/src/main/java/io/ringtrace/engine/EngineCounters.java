@@ -1,14 +1,15 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.engine.export.DropReason;
-import io.ringtrace.engine.ops.LatencyHistogram;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The engine's live counters. Counters written by different threads never share a cache line (a
- * slot per 128 bytes); incrementing allocates nothing.
+ * A pipeline's live counters up to the hand-off to the exporter (what happens after it, the
+ * completions, the {@link io.ringtrace.engine.export.RequestPool} counts). Counters written by
+ * different threads never share a cache line (a slot per 128 bytes); incrementing allocates
+ * nothing. The names say spans; in a log pipeline they count log records.
  *
- * <p>Three groups, by who writes them:
+ * <p>Two groups, by who writes them:
  * <ul>
  *   <li>producers (any app thread, contended only under overload or misuse): spans lost before the
  *       ring, by reason ({@code RING_FULL}, {@code POOL_EXHAUSTED}, {@code SHUTDOWN}); span API
@@ -16,9 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>the serializer thread alone (single writer, {@code lazySet}: a plain store, ordered), packed
  *       together on two cache lines that only it writes: spans in the open request, spans and bytes
  *       handed to the exporter, requests sent, spans it dropped ({@code SPAN_TOO_LARGE},
- *       {@code INVALID_SPAN}, {@code SHUTDOWN}), and the held-slot report of its wait strategy;
- *   <li>completions (exporter threads, the closing thread): spans exported, spans dropped by reason,
- *       retries, completions rejected as stale or duplicate.
+ *       {@code INVALID_SPAN}, {@code SHUTDOWN}), and the held-slot report of its wait strategy.
  * </ul>
  * Spans the serializer consumed from the ring are not counted apart: each one is, at every instant,
  * exactly one of open, handed off or dropped by the serializer, so their sum is the consumed count
@@ -34,12 +33,7 @@ final class EngineCounters {
 
     // slot numbers of the multi-writer counters (one STRIDE each)
     private static final int EDGE_DROPS = 0;                        // + reason
-    private static final int COMPLETION_DROPS = EDGE_DROPS + REASONS; // + reason
-    private static final int EXPORTED = COMPLETION_DROPS + REASONS;
-    private static final int RETRIES = EXPORTED + 1;
-    private static final int REQUESTS_FAILED = RETRIES + 1;
-    private static final int REJECTED_COMPLETIONS = REQUESTS_FAILED + 1;
-    private static final int IGNORED_SPAN_CALLS = REJECTED_COMPLETIONS + 1;
+    private static final int IGNORED_SPAN_CALLS = EDGE_DROPS + REASONS;
     private static final int REPEATED_ENDS = IGNORED_SPAN_CALLS + 1;
     private static final int SAMPLER_ERRORS = REPEATED_ENDS + 1;
     private static final int SLOTS = SAMPLER_ERRORS + 1;
@@ -59,9 +53,6 @@ final class EngineCounters {
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * STRIDE);
     /** The serializer's counters: padded at both ends, so no other thread writes their cache lines. */
     private final AtomicLongArray serializer = new AtomicLongArray(SERIALIZER_LENGTH);
-
-    /** Hand-off-to-completion time of each export request, recorded by completions (any thread). */
-    final LatencyHistogram exportLatency = new LatencyHistogram();
 
     private long get(int slot) {
         return slots.get(slot * STRIDE);
@@ -206,48 +197,5 @@ final class EngineCounters {
 
     long heldSlotSinceNanos() {
         return serializer.get(HELD_SLOT_SINCE);
-    }
-
-    // ------------------------------------------------------- completions (exporter threads)
-
-    void exported(long spans) {
-        add(EXPORTED, spans);
-    }
-
-    void droppedAtCompletion(DropReason reason, long spans) {
-        add(COMPLETION_DROPS + reason.ordinal(), spans);
-    }
-
-    void retried() {
-        add(RETRIES, 1);
-    }
-
-    void requestFailed() {
-        add(REQUESTS_FAILED, 1);
-    }
-
-    /** A completion through a stale export request handle, or a second one: rejected, not counted. */
-    void rejectedCompletion() {
-        add(REJECTED_COMPLETIONS, 1);
-    }
-
-    long rejectedCompletions() {
-        return get(REJECTED_COMPLETIONS);
-    }
-
-    long exported() {
-        return get(EXPORTED);
-    }
-
-    long completionDrops(DropReason reason) {
-        return get(COMPLETION_DROPS + reason.ordinal());
-    }
-
-    long retries() {
-        return get(RETRIES);
-    }
-
-    long requestsFailed() {
-        return get(REQUESTS_FAILED);
     }
 }

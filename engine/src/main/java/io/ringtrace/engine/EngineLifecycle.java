@@ -2,8 +2,8 @@ package io.ringtrace.engine;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.RingBuffer;
-import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.RequestPool;
 import io.ringtrace.engine.export.SpanExporter;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
@@ -24,25 +24,26 @@ final class EngineLifecycle {
     private static final System.Logger LOG = System.getLogger(TraceEngine.class.getName());
 
     private final String name;
-    private final RingBuffer<SpanRecord> ring;
+    private final RingBuffer<?> ring;
     private final int ringSize;
-    private final BatchEventProcessor<SpanRecord> processor;
+    private final BatchEventProcessor<?> processor;
     private final Thread serializerThread;
-    private final Serializer serializer;
+    private final Serializer<?> serializer;
     private final RequestPool requests;
     private final SpanExporter exporter;
     private final EngineCounters counters;
     private final StatsReader stats;
-    private final EngineOperability operability;
+    /** What the engine shows about itself (MBean, JFR, ...), closed after the pipeline; null: nothing. */
+    private EngineOperability operability;
 
     /** Set by the closing thread when its shutdown has ended; flush and later closes wait for it. */
     private volatile boolean closeDone;
     /** The shutdown's result, written before {@link #closeDone}. */
     private volatile boolean closeClean;
 
-    EngineLifecycle(String name, RingBuffer<SpanRecord> ring, int ringSize, BatchEventProcessor<SpanRecord> processor,
-            Thread serializerThread, Serializer serializer, RequestPool requests, SpanExporter exporter,
-            EngineCounters counters, StatsReader stats, EngineOperability operability) {
+    EngineLifecycle(String name, RingBuffer<?> ring, int ringSize, BatchEventProcessor<?> processor,
+            Thread serializerThread, Serializer<?> serializer, RequestPool requests, SpanExporter exporter,
+            EngineCounters counters, StatsReader stats) {
         this.name = name;
         this.ring = ring;
         this.ringSize = ringSize;
@@ -53,12 +54,19 @@ final class EngineLifecycle {
         this.exporter = exporter;
         this.counters = counters;
         this.stats = stats;
+    }
+
+    /**
+     * @param operability closed by the close, after the pipeline (so the last drop-burst event and
+     *     the MBean see the final counts); set while the engine is built, before it starts
+     */
+    void closeLast(EngineOperability operability) {
         this.operability = operability;
     }
 
     /** @return the lifecycle of a disabled engine: closed cleanly at build, nothing to run */
     static EngineLifecycle closedAtBuild(String name) {
-        EngineLifecycle lifecycle = new EngineLifecycle(name, null, 0, null, null, null, null, null, null, null, null);
+        EngineLifecycle lifecycle = new EngineLifecycle(name, null, 0, null, null, null, null, null, null, null);
         lifecycle.closeClean = true;
         lifecycle.closeDone = true;
         return lifecycle;
@@ -115,7 +123,9 @@ final class EngineLifecycle {
                 closeDone = true; // after closeClean (volatile): waiters that see it see the result
             }
             interrupted |= Thread.interrupted();
-            operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
+            if (operability != null) {
+                operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
+            }
             return closeClean;
         } finally {
             if (interrupted | Thread.interrupted()) {
@@ -152,8 +162,8 @@ final class EngineLifecycle {
                 }
                 interrupted |= pauseClearingInterrupt(WAIT_PAUSE_NANOS);
             }
-            long sealNumber = serializer.servedSealNumber();
-            while (!requests.completedUpTo(sealNumber)) {
+            long lentNumber = serializer.servedSealNumber();
+            while (!requests.completedUpTo(lentNumber)) {
                 if (!mayWait(deadline)) {
                     return false;
                 }
@@ -222,10 +232,7 @@ final class EngineLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        long abandoned = requests.abandonAndRelease(stopped);
-        if (abandoned > 0) {
-            counters.droppedAtCompletion(DropReason.SHUTDOWN, abandoned);
-        }
+        long abandoned = requests.abandonAndRelease(stopped); // counted SHUTDOWN by the pool
         return drained && abandoned == 0 && counters.serializerDrops(DropReason.SHUTDOWN) == 0
                 && stats.ringBacklogLost() == 0;
     }

@@ -26,6 +26,11 @@ final class EnvironmentConfig {
     static final String BSP_MAX_EXPORT_BATCH_SIZE = "OTEL_BSP_MAX_EXPORT_BATCH_SIZE";
     static final String TRACES_SAMPLER = "OTEL_TRACES_SAMPLER";
     static final String TRACES_SAMPLER_ARG = "OTEL_TRACES_SAMPLER_ARG";
+    static final String BLRP_SCHEDULE_DELAY = "OTEL_BLRP_SCHEDULE_DELAY";
+    static final String BLRP_MAX_QUEUE_SIZE = "OTEL_BLRP_MAX_QUEUE_SIZE";
+    static final String BLRP_MAX_EXPORT_BATCH_SIZE = "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE";
+    static final String BLRP_EXPORT_TIMEOUT = "OTEL_BLRP_EXPORT_TIMEOUT";
+    static final String LOGS_EXPORTER = "OTEL_LOGS_EXPORTER";
 
     /** The OpenTelemetry default service name for Java. */
     static final String DEFAULT_SERVICE_NAME = "unknown_service:java";
@@ -37,14 +42,8 @@ final class EnvironmentConfig {
     private EnvironmentConfig() {}
 
     static void apply(Function<String, String> env, TraceEngineBuilder builder) {
-        String disabled = value(env, SDK_DISABLED);
-        if (disabled != null) {
-            if (disabled.equalsIgnoreCase("true")) {
-                builder.disabled(true);
-            } else if (!disabled.equalsIgnoreCase("false")) {
-                // the specification: anything but "true" means false, with a warning
-                LOG.log(Level.WARNING, "ringtrace: " + SDK_DISABLED + "='" + disabled + "' is not true/false; treated as false");
-            }
+        if (sdkDisabled(env)) {
+            builder.disabled(true);
         }
         String delay = value(env, BSP_SCHEDULE_DELAY);
         if (delay != null) {
@@ -52,7 +51,7 @@ final class EnvironmentConfig {
         }
         String queue = value(env, BSP_MAX_QUEUE_SIZE);
         if (queue != null) {
-            builder.ringSize(ringSizeFor(positiveInt(BSP_MAX_QUEUE_SIZE, queue)));
+            builder.ringSize(ringSizeFor(BSP_MAX_QUEUE_SIZE, positiveInt(BSP_MAX_QUEUE_SIZE, queue)));
         }
         String batch = value(env, BSP_MAX_EXPORT_BATCH_SIZE);
         if (batch != null) {
@@ -71,12 +70,70 @@ final class EnvironmentConfig {
     }
 
     /**
-     * {@code OTEL_BSP_MAX_QUEUE_SIZE} is a queue length; the ring needs a power of two, so the
-     * value is rounded up (2048, the OpenTelemetry default, stays 2048; 3000 becomes 4096).
+     * The log engine's variables: {@code OTEL_SDK_DISABLED}, {@code OTEL_LOGS_EXPORTER} ({@code none}
+     * disables it; {@code otlp}, the default, keeps the exporter given), {@code OTEL_BLRP_*}, and the
+     * resource's {@code OTEL_SERVICE_NAME} and {@code OTEL_RESOURCE_ATTRIBUTES}.
+     */
+    static void apply(Function<String, String> env, LogEngineBuilder builder) {
+        String exporter = value(env, LOGS_EXPORTER);
+        if (exporter != null) {
+            String name = exporter.toLowerCase(Locale.ROOT);
+            if (name.equals("none")) {
+                builder.disabled(true);
+            } else if (!name.equals("otlp")) {
+                throw new IllegalArgumentException(LOGS_EXPORTER + "='" + exporter + "' is not supported; use otlp"
+                        + " (the exporter given to the builder) or none");
+            }
+        }
+        if (sdkDisabled(env)) {
+            builder.disabled(true);
+        }
+        String delay = value(env, BLRP_SCHEDULE_DELAY);
+        if (delay != null) {
+            builder.scheduleDelay(Duration.ofMillis(nonNegativeInt(BLRP_SCHEDULE_DELAY, delay)));
+        }
+        String queue = value(env, BLRP_MAX_QUEUE_SIZE);
+        if (queue != null) {
+            builder.ringSize(ringSizeFor(BLRP_MAX_QUEUE_SIZE, positiveInt(BLRP_MAX_QUEUE_SIZE, queue)));
+        }
+        String batch = value(env, BLRP_MAX_EXPORT_BATCH_SIZE);
+        if (batch != null) {
+            builder.maxExportBatchSize(positiveInt(BLRP_MAX_EXPORT_BATCH_SIZE, batch));
+        }
+        String timeout = value(env, BLRP_EXPORT_TIMEOUT);
+        if (timeout != null) {
+            builder.exportTimeout(Duration.ofMillis(nonNegativeInt(BLRP_EXPORT_TIMEOUT, timeout)));
+        }
+        String serviceName = value(env, SERVICE_NAME);
+        String attributes = value(env, RESOURCE_ATTRIBUTES);
+        if (serviceName != null || attributes != null) {
+            builder.resource(defaultResource(serviceName, attributes));
+        }
+    }
+
+    /** @return whether {@code OTEL_SDK_DISABLED} is true (anything but true/false is false, with a warning) */
+    private static boolean sdkDisabled(Function<String, String> env) {
+        String disabled = value(env, SDK_DISABLED);
+        if (disabled != null && !disabled.equalsIgnoreCase("true") && !disabled.equalsIgnoreCase("false")) {
+            // the specification: anything but "true" means false, with a warning
+            LOG.log(Level.WARNING, "ringtrace: " + SDK_DISABLED + "='" + disabled + "' is not true/false; treated as false");
+        }
+        return disabled != null && disabled.equalsIgnoreCase("true");
+    }
+
+    /**
+     * A queue-size variable ({@code OTEL_BSP_MAX_QUEUE_SIZE}, {@code OTEL_BLRP_MAX_QUEUE_SIZE}) is a
+     * queue length; the ring needs a power of two, so the value is rounded up (2048, the
+     * OpenTelemetry default, stays 2048; 3000 becomes 4096).
      */
     static int ringSizeFor(int queueSize) {
+        return ringSizeFor(BSP_MAX_QUEUE_SIZE, queueSize);
+    }
+
+    /** @see #ringSizeFor(int) */
+    static int ringSizeFor(String variable, int queueSize) {
         if (queueSize > TraceEngineBuilder.MAX_RING_SIZE) {
-            throw new IllegalArgumentException(BSP_MAX_QUEUE_SIZE + " must be at most " + TraceEngineBuilder.MAX_RING_SIZE
+            throw new IllegalArgumentException(variable + " must be at most " + TraceEngineBuilder.MAX_RING_SIZE
                     + ", got " + queueSize);
         }
         int size = Integer.highestOneBit(Math.max(2, queueSize));

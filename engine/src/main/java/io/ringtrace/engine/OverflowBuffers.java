@@ -1,17 +1,16 @@
 package io.ringtrace.engine;
 
-import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanOverflow;
-import io.ringtrace.codec.SpanSlot;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * The bounded pool of buffers for spans bigger than a ring slot: {@code count} heap arrays of
- * {@link SpanSlot#maxSpanBytes(SpanLimits)} bytes each (any span within the limits fits one),
- * allocated at build. A producer claims one when its span outgrows its slot (or, for the span API,
- * when the ended span is bigger than a slot) and the slot points at it; the serializer gives it
- * back once it has encoded the span. With none free the span is dropped as {@code SPAN_TOO_LARGE},
- * never sent cut. Claiming is a short scan with one CAS per free candidate; nothing allocates.
+ * The bounded pool of buffers for records bigger than a ring slot: {@code count} heap arrays of the
+ * format's largest record each ({@code SpanSlot.maxSpanBytes}, {@code LogSlot.maxRecordBytes}: any
+ * record within the limits fits one), allocated at build. A producer claims one when its record
+ * outgrows its slot (or, for a pooled record, when the finished record is bigger than a slot) and
+ * the slot points at it; the serializer gives it back once it has encoded the record. With none
+ * free the record is dropped as {@code SPAN_TOO_LARGE}, never sent cut. Claiming is a short scan
+ * with one CAS per free candidate; nothing allocates.
  */
 final class OverflowBuffers implements SpanOverflow {
 
@@ -24,21 +23,20 @@ final class OverflowBuffers implements SpanOverflow {
 
     /**
      * @param count the buffers, at least 0
-     * @param limits the span limits that size each buffer
+     * @param bufferBytes bytes of each: the format's largest record
      */
-    OverflowBuffers(int count, SpanLimits limits) {
-        int bytes = SpanSlot.maxSpanBytes(limits);
-        this.buffers = new byte[count][bytes];
+    OverflowBuffers(int count, int bufferBytes) {
+        this.buffers = new byte[count][bufferBytes];
         this.state = new AtomicIntegerArray(count);
     }
 
     /**
      * @param count the buffers
-     * @param limits the span limits
+     * @param bufferBytes bytes of each
      * @return the heap the pool takes: its buffers with their array headers, and its bookkeeping
      */
-    static long heapBytes(int count, SpanLimits limits) {
-        return count * (align8(SpanSlot.maxSpanBytes(limits) + 16L) + 8L) + 4L * count + 64;
+    static long heapBytes(int count, int bufferBytes) {
+        return count * (align8(bufferBytes + 16L) + 8L) + 4L * count + 64;
     }
 
     private static long align8(long bytes) {

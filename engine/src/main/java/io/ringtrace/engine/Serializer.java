@@ -2,10 +2,13 @@ package io.ringtrace.engine;
 
 import com.lmax.disruptor.EventHandler;
 import io.ringtrace.codec.InstrumentationScope;
-import io.ringtrace.codec.SpanRecord;
-import io.ringtrace.codec.SpanSlot;
-import io.ringtrace.codec.TraceRequestEncoder;
+import io.ringtrace.codec.RecordWriter;
+import io.ringtrace.codec.RequestEncoder;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.export.PooledExportRequest;
+import io.ringtrace.engine.export.RequestPool;
+import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.internal.monitor.RateLimitedLog;
 import java.lang.System.Logger.Level;
@@ -13,34 +16,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The serializer stage: the ring's only consumer, run by one {@code BatchEventProcessor} thread.
- * Encodes each published record as an OTLP span into the current off-heap request buffer (grouped
- * by scope by the {@link TraceRequestEncoder}), and seals the request and hands it to the
- * {@link SpanExporter} when it holds {@code maxSpansPerRequest} spans, when the next span does not
- * fit into {@code maxRequestBytes}, when its first span is {@code scheduleDelay} old, or when a
- * flush asks. It reads each slot in place (the encoder copies its regions straight into the
- * request), and writes to it only to clear its pointer to an overflow buffer it gives back; the
- * producer that claims the slot next cleans it (see {@code TraceEngine.cleaned}).
+ * The serializer stage of a ring, whatever the signal: the ring's only consumer, run by one {@code
+ * BatchEventProcessor} thread. Encodes each published record into the current off-heap request
+ * buffer with the signal's {@link RequestEncoder} (an OTLP span, or log record, grouped by scope),
+ * and seals the request and hands it to the {@link SpanExporter} when it holds {@code
+ * maxItemsPerRequest} records, when the next record does not fit into {@code maxRequestBytes},
+ * when its first record is {@code scheduleDelay} old, or when a flush asks. It reads each slot in
+ * place (the encoder copies its regions straight into the request), and writes to it only to clear
+ * its pointer to an overflow buffer it gives back; the producer that claims the slot next cleans it
+ * (see {@code SlotRing.cleaned}).
  *
  * <p>When every request buffer is in flight, the serializer waits for one (and the ring fills up:
- * the producers' overload policy applies). Nothing here allocates per span.
+ * the producers' overload policy applies). Nothing here allocates per record.
  *
  * <p>Linger: the wait strategy times out every {@code tickNanos} (a quarter of the schedule delay,
  * clamped to [1 ms, 10 ms]) when no span arrives, and a request is sealed once its age plus one tick
  * reaches the schedule delay, so a partial batch never waits longer than the schedule delay (plus
  * scheduling latency). A schedule delay below one tick seals at the end of every batch.
  */
-final class Serializer implements EventHandler<SpanRecord> {
+final class Serializer<R extends RecordWriter<R>> implements EventHandler<R> {
 
     private static final System.Logger LOG = System.getLogger(Serializer.class.getName());
     private static final long EXPORT_THREW_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final TraceRequestEncoder encoder;
+    private final RequestEncoder encoder;
     private final RequestPool pool;
     private final SpanExporter exporter;
     private final EngineCounters counters;
-    private final SpanSlots slots;
-    private final int maxSpansPerRequest;
+    private final RingSlots<R> slots;
+    private final RecordFormat<R> format;
+    private final int maxItemsPerRequest;
     private final long scheduleDelayNanos;
     private final long tickNanos;
     private final BooleanSupplier abandoning = this::abandoning; // created once: no allocation per wait
@@ -49,8 +54,7 @@ final class Serializer implements EventHandler<SpanRecord> {
 
     // serializer thread only
     private PooledExportRequest current;
-    private long firstSpanNanos;
-    private long sealCount;
+    private long firstItemNanos;
     private long flushTicketServedLocal;
     private boolean loggedInvalid;
 
@@ -62,29 +66,30 @@ final class Serializer implements EventHandler<SpanRecord> {
     private volatile boolean abandon;
     private volatile boolean stopped;
 
-    Serializer(TraceRequestEncoder encoder, RequestPool pool, SpanExporter exporter, EngineCounters counters,
-               int maxSpansPerRequest, long scheduleDelayNanos, long tickNanos, SpanSlots slots) {
+    Serializer(RequestEncoder encoder, RequestPool pool, SpanExporter exporter, EngineCounters counters,
+               int maxItemsPerRequest, long scheduleDelayNanos, long tickNanos, RingSlots<R> slots) {
         this.encoder = encoder;
         this.pool = pool;
         this.exporter = exporter;
         this.counters = counters;
-        this.maxSpansPerRequest = maxSpansPerRequest;
+        this.maxItemsPerRequest = maxItemsPerRequest;
         this.scheduleDelayNanos = scheduleDelayNanos;
         this.tickNanos = tickNanos;
         this.slots = slots;
+        this.format = slots.format;
     }
 
     // ------------------------------------------------------------------ the hot path, in order
 
     @Override
-    public void onEvent(SpanRecord record, long sequence, boolean endOfBatch) {
-        // every path below counts the span exactly once: in the open request, handed off, or dropped
+    public void onEvent(R record, long sequence, boolean endOfBatch) {
+        // every path below counts the record exactly once: in the open request, handed off, or dropped
         // (the stats derive "consumed from the ring" from those three)
         final byte[] area = slots.area;
         final int base = slots.base(sequence);
-        int overflow = SpanSlot.overflowIndex(area, base);
+        int overflow = format.overflowIndex(area, base);
         if (overflow < 0) {
-            if (SpanSlot.tooLarge(area, base)) {
+            if (format.tooLarge(area, base)) {
                 counters.droppedInSerializer(DropReason.SPAN_TOO_LARGE, 1); // outgrew its slot, no overflow buffer free
             } else {
                 encode(area, base, base + slots.slotBytes, record.scope());
@@ -97,7 +102,7 @@ final class Serializer implements EventHandler<SpanRecord> {
                 counters.spanOverflowed();
                 encode(buffer, 0, buffer.length, record.scope());
             } finally {
-                SpanSlot.overflowIndex(area, base, -1); // the slot no longer holds it (see SpanRecord.reset)
+                format.clearOverflowIndex(area, base); // the slot no longer holds it (see the record's reset())
                 slots.overflow.release(overflow);
             }
         }
@@ -111,7 +116,7 @@ final class Serializer implements EventHandler<SpanRecord> {
             counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
             return;
         }
-        if (!SpanSlot.hasValidIds(area, base)) {
+        if (!format.admissible(area, base)) {
             invalid(null); // refused before it takes a request buffer
             return;
         }
@@ -121,8 +126,8 @@ final class Serializer implements EventHandler<SpanRecord> {
         }
         int result;
         try {
-            result = encoder.tryAppend(area, base, limit, scope); // reads the span in place, checked at the encoder's edge, once
-            if (result == TraceRequestEncoder.FULL && encoder.spanCount() > 0) {
+            result = encoder.tryAppend(area, base, limit, scope); // reads the record in place, checked at the encoder's edge, once
+            if (result == RequestEncoder.FULL && encoder.recordCount() > 0) {
                 seal(); // full: ship it and start the next request with this span
                 if (!open()) {
                     counters.droppedInSerializer(DropReason.SHUTDOWN, 1);
@@ -134,37 +139,37 @@ final class Serializer implements EventHandler<SpanRecord> {
             invalid(e);
             return;
         }
-        if (result == TraceRequestEncoder.INVALID) { // nothing of it was written: the request stays exact
+        if (result == RequestEncoder.INVALID) { // nothing of it was written: the request stays exact
             invalid(null);
             return;
         }
-        if (result != TraceRequestEncoder.APPENDED) {
+        if (result != RequestEncoder.APPENDED) {
             counters.droppedInSerializer(DropReason.SPAN_TOO_LARGE, 1); // alone larger than a request
             return;
         }
-        int spans = encoder.spanCount();
-        if (spans == 1) {
-            firstSpanNanos = System.nanoTime();
+        int items = encoder.recordCount();
+        if (items == 1) {
+            firstItemNanos = System.nanoTime();
         }
-        counters.openRequestSpans(spans);
-        if (spans >= maxSpansPerRequest) {
+        counters.openRequestSpans(items);
+        if (items >= maxItemsPerRequest) {
             seal();
         }
     }
 
     /** Seals on linger or flush; called at the end of each batch and on every wait timeout. */
     private void sealIfDue() {
-        if (current != null && encoder.spanCount() > 0
-                && System.nanoTime() - firstSpanNanos + tickNanos >= scheduleDelayNanos) {
+        if (current != null && encoder.recordCount() > 0
+                && System.nanoTime() - firstItemNanos + tickNanos >= scheduleDelayNanos) {
             seal();
         }
         long requested = flushTicketRequested;
         if (requested != flushTicketServedLocal) {
-            if (current != null && encoder.spanCount() > 0) {
+            if (current != null && encoder.recordCount() > 0) {
                 seal();
             }
             flushTicketServedLocal = requested;
-            servedSealNumber = sealCount; // written before the ticket: a flusher that sees the ticket sees it
+            servedSealNumber = pool.lentCount(); // written before the ticket: a flusher that sees the ticket sees it
             flushTicketServed = requested;
         }
     }
@@ -189,16 +194,16 @@ final class Serializer implements EventHandler<SpanRecord> {
 
     private void seal() {
         PooledExportRequest request = current;
-        int spans = encoder.spanCount();
+        int items = encoder.recordCount();
         long bytes = encoder.seal().readRemaining();
         current = null;
-        // one update for the stats: the spans leave the open request and join the handed-off ones
+        // one update for the stats: the records leave the open request and join the handed-off ones
         // together, so a snapshot sees them in exactly one of the two
         counters.beginSerializerUpdate();
         counters.openRequestSpans(0);
-        counters.handedOff(spans, bytes);
+        counters.handedOff(items, bytes);
         counters.endSerializerUpdate();
-        ExportLease lease = request.sealed(spans, bytes, ++sealCount);
+        ExportRequest lease = request.lend(items, bytes);
         try {
             exporter.export(lease);
         } catch (RuntimeException | Error e) {
@@ -215,9 +220,9 @@ final class Serializer implements EventHandler<SpanRecord> {
         counters.droppedInSerializer(DropReason.INVALID_SPAN, 1);
         if (!loggedInvalid) { // once per engine: a buggy producer must not flood the log
             loggedInvalid = true;
-            LOG.log(Level.WARNING, "ringtrace: dropped a span that is not valid (fill failed, no ids, missing or"
-                    + " negative times, inconsistent record) or could not be encoded (counted as INVALID_SPAN;"
-                    + " logged once)", e);
+            LOG.log(Level.WARNING, "ringtrace: dropped a " + (format.signal == Signal.LOGS ? "log record" : "span")
+                    + " that is not valid (fill failed, no ids, missing or negative times, inconsistent record) or"
+                    + " could not be encoded (counted as INVALID_SPAN; logged once)", e);
         }
     }
 
@@ -231,13 +236,13 @@ final class Serializer implements EventHandler<SpanRecord> {
     public void onShutdown() {
         // the processor stopped: a request still open could not be sealed in time by close()
         if (current != null) {
-            int spans = encoder.spanCount();
+            int items = encoder.recordCount();
             encoder.seal();
             current.untake();
             current = null;
-            counters.beginSerializerUpdate(); // the spans move from open to dropped in one step for the stats
+            counters.beginSerializerUpdate(); // the records move from open to dropped in one step for the stats
             counters.openRequestSpans(0);
-            counters.droppedInSerializer(DropReason.SHUTDOWN, spans);
+            counters.droppedInSerializer(DropReason.SHUTDOWN, items);
             counters.endSerializerUpdate();
         }
         stopped = true;
@@ -255,7 +260,7 @@ final class Serializer implements EventHandler<SpanRecord> {
         return flushTicketServed - ticket >= 0;
     }
 
-    /** @return the seal number of the last request sealed when a flush was last served */
+    /** @return the number ({@link RequestPool#lentCount()}) of the last request sealed when a flush was last served */
     long servedSealNumber() {
         return servedSealNumber;
     }

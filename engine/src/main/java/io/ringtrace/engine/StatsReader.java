@@ -1,8 +1,8 @@
 package io.ringtrace.engine;
 
 import com.lmax.disruptor.RingBuffer;
-import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.RequestPool;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -21,12 +21,13 @@ final class StatsReader {
     private static final long SNAPSHOT_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final EngineCounters counters;
-    private final RingBuffer<SpanRecord> ring;
+    private final RingBuffer<?> ring;
     private final int ringSize;
-    private final Serializer serializer;
+    private final Serializer<?> serializer;
+    /** The request pool: its completions count what was exported and lost after the hand-off. */
     private final RequestPool requests;
 
-    StatsReader(EngineCounters counters, RingBuffer<SpanRecord> ring, int ringSize, Serializer serializer,
+    StatsReader(EngineCounters counters, RingBuffer<?> ring, int ringSize, Serializer<?> serializer,
             RequestPool requests) {
         this.counters = counters;
         this.ring = ring;
@@ -61,10 +62,10 @@ final class StatsReader {
         // dropped), so the snapshot adds up by construction. The read order keeps each part >= 0:
         // downstream first (a span moving meanwhile is then seen upstream, never lost or twice), and
         // the serializer's counters as one consistent set (a seal moves spans between two of them).
-        long exported = counters.exported();
+        long exported = requests.exported();
         long completionDrops = 0;
         for (DropReason reason : REASONS) {
-            long d = counters.completionDrops(reason);
+            long d = requests.dropped(reason);
             completionDrops += d;
             into.dropped[reason.ordinal()] = d;
         }
@@ -122,9 +123,9 @@ final class StatsReader {
         into.requestSpansOutstanding = handedOff - exported - completionDrops;
         into.inFlight = into.ringBacklog + open + into.requestSpansOutstanding;
         into.published = claimed + publishedAtEdge;
-        into.requestsFailed = counters.requestsFailed();
-        into.retries = counters.retries();
-        into.rejectedCompletions = counters.rejectedCompletions();
+        into.requestsFailed = requests.requestsFailed();
+        into.retries = requests.retries();
+        into.rejectedCompletions = requests.rejectedCompletions();
         into.slotsHeldTooLong = counters.slotsHeldTooLong();
         into.spansOverflowed = counters.spansOverflowed();
         long heldSince = counters.heldSlotSinceNanos();
@@ -136,14 +137,14 @@ final class StatsReader {
         into.ignoredSpanCalls = counters.ignoredSpanCalls();
         into.repeatedEnds = counters.repeatedEnds();
         into.samplerErrors = counters.samplerErrors();
-        counters.exportLatency.copyInto(into.exportLatency);
+        requests.exportLatency().copyInto(into.exportLatency);
         into.closed = closed;
         return into;
     }
 
     /** @return spans lost for one reason so far, as {@link EngineStats#dropped(DropReason)} reports them */
     long dropped(DropReason reason) {
-        long count = counters.edgeDrops(reason) + counters.serializerDrops(reason) + counters.completionDrops(reason);
+        long count = counters.edgeDrops(reason) + counters.serializerDrops(reason) + requests.dropped(reason);
         return reason == DropReason.SHUTDOWN ? count + ringBacklogLost() : count;
     }
 

@@ -1,15 +1,10 @@
 package io.ringtrace.engine;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.RingBuffer;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
-import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.internal.leak.OpenSpanDetector;
@@ -18,7 +13,6 @@ import io.ringtrace.engine.ops.OperabilityOptions;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The ringtrace engine: a pre-allocated multi-producer ring of compact span slots (one heap array,
@@ -96,36 +90,29 @@ import java.util.concurrent.TimeUnit;
 public final class TraceEngine implements AutoCloseable {
 
     /** {@link #tryClaim()} failure: the ring is full (counted as {@link DropReason#RING_FULL}). */
-    public static final long RING_FULL = -1;
+    public static final long RING_FULL = SlotRing.RING_FULL;
     /** Claim failure: the engine is closed (counted as {@link DropReason#SHUTDOWN}). */
-    public static final long CLOSED = -2;
+    public static final long CLOSED = SlotRing.CLOSED;
     /** Claim failure: the engine is disabled (a no-op engine; nothing is counted). */
-    public static final long DISABLED = -3;
+    public static final long DISABLED = SlotRing.DISABLED;
     /** Timeout of {@link #close()}. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private static final System.Logger LOG = System.getLogger(TraceEngine.class.getName());
-    private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     final String name;
     final SpanLimits limits;
     final EpochClock clock = new EpochClock();
 
     private final boolean disabled;
-    private final RingBuffer<SpanRecord> ring;
+    /** The generic machinery: ring, serializer, request pool, counters, flush and close. */
+    private final Pipeline<SpanRecord> pipeline;
     /** The producers' side of the ring: claim, record, publish. */
-    private final SpanRing spanRing;
+    private final SlotRing<SpanRecord> spanRing;
     private final int ringSize;
-    /** The ring's memory: the slots and the overflow buffers; null for a disabled engine. */
-    private final SpanSlots slots;
     private final OverloadPolicy overloadPolicy;
     private final Sampler sampler;
-    final EngineCounters counters = new EngineCounters(); // package-private: tests look inside a seal
-    private final RequestPool requests;
-    private final Serializer serializer;
-    private final BatchEventProcessor<SpanRecord> processor;
-    private final Thread serializerThread;
+    final EngineCounters counters; // package-private: tests look inside a seal
     private final SpanExporter exporter;
     private final ThreadLocal<SpanPool> pools;
     private final Span noopSpan;
@@ -140,18 +127,11 @@ public final class TraceEngine implements AutoCloseable {
     /** Whether a sampler exception was logged; a plain flag: see {@link #sample}. */
     private boolean loggedSamplerError;
 
-    /** Guards the close of {@link #spanRing} in close(), so that exactly one caller runs the shutdown. */
-    private final Object lifecycleLock = new Object();
-    /** Flush and the close's shutdown, run by the caller that closed {@link #spanRing}. */
-    private final EngineLifecycle lifecycle;
-    /** The counters read into snapshots; null for a disabled engine. */
-    private final StatsReader statsReader;
-
     TraceEngine(TraceEngineBuilder b) {
         this.name = b.name;
         this.limits = b.spanLimits;
         this.disabled = b.disabled;
-        this.overloadPolicy = b.overloadPolicy;
+        this.overloadPolicy = b.pipeline.overloadPolicy;
         this.sampler = b.sampler;
         this.resource = b.resource;
         this.exporter = b.exporter;
@@ -169,54 +149,27 @@ public final class TraceEngine implements AutoCloseable {
             }
             return pool;
         });
-        long scheduleDelayNanos = b.scheduleDelay.toNanos();
-        long tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, scheduleDelayNanos / 4));
-        this.description = "TraceEngine{name=" + name + ", ringSize=" + b.ringSize + ", overloadPolicy=" + overloadPolicy
-                + ", maxExportBatchSize=" + b.maxExportBatchSize + ", maxRequestBytes=" + b.maxRequestBytes
-                + ", requestBuffers=" + b.requestBuffers + ", scheduleDelay=" + b.scheduleDelay
-                + ", waitStrategy=" + b.waitStrategy + ", sampler=" + sampler.description()
+        PipelineSettings settings = b.pipeline;
+        this.description = "TraceEngine{name=" + name + ", " + settings.describe() + ", sampler=" + sampler.description()
                 + ", spansPerThread=" + spansPerThread + (disabled ? ", DISABLED" : "") + "}";
         if (disabled) {
-            this.ring = null;
+            this.pipeline = Pipeline.disabled(name);
             this.ringSize = 0;
-            this.slots = null;
-            this.requests = null;
-            this.serializer = null;
-            this.processor = null;
-            this.serializerThread = null;
             this.operability = null;
             this.leakDetector = null;
             this.leakStacks = false;
-            this.statsReader = null;
-            this.spanRing = SpanRing.disabled(counters);
-            this.lifecycle = EngineLifecycle.closedAtBuild(name);
-            return;
+        } else {
+            this.pipeline = new Pipeline<>(name, "ringtrace-serializer-" + name, settings,
+                    new RecordFormat.Spans(limits), resource, exporter, this);
+            this.ringSize = settings.ringSize;
+            this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
+            this.leakDetector = operability.leakDetector();
+            this.leakStacks = leakDetector != null && leakDetector.captureStacks();
+            pipeline.lifecycle.closeLast(operability);
         }
-        this.ringSize = b.ringSize;
-        TimedWaitStrategy waitStrategy = TimedWaitStrategy.create(b.waitStrategy, tickNanos, b.ringSize);
-        this.slots = new SpanSlots(b.ringSize, b.slotBytes, b.overflowBuffers, limits);
-        this.ring = RingBuffer.createMultiProducer(slots::newFlyweight, b.ringSize, waitStrategy);
-        slots.checkOrder(ring::get);
-        this.spanRing = new SpanRing(ring, ringSize, overloadPolicy, counters);
-        waitStrategy.watch(ring, counters, name); // it waits for publication, which the ring's sequencer knows
-        TraceRequestEncoder encoder = new TraceRequestEncoder(resource, b.maxRequestBytes);
-        this.requests = new RequestPool(b.requestBuffers, encoder.requiredCapacity(), counters, name);
-        this.serializer = new Serializer(encoder, requests, exporter, counters, b.maxExportBatchSize,
-                scheduleDelayNanos, tickNanos, slots);
-        this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), serializer);
-        // an inner class: through it the serializer thread keeps a running engine strongly reachable,
-        // which the span pools rely on (they hold the engine weakly, see SpanPool)
-        this.processor.setExceptionHandler(new LoggingExceptionHandler());
-        ring.addGatingSequences(processor.getSequence()); // producers never overwrite unserialized slots
-        this.serializerThread = new Thread(processor, "ringtrace-serializer-" + name);
-        serializerThread.setDaemon(true);
-        this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
-        this.leakDetector = operability.leakDetector();
-        this.leakStacks = leakDetector != null && leakDetector.captureStacks();
-        this.statsReader = new StatsReader(counters, ring, ringSize, serializer, requests);
-        this.lifecycle = new EngineLifecycle(name, ring, ringSize, processor, serializerThread, serializer, requests,
-                exporter, counters, statsReader, operability);
-        serializerThread.start();
+        this.spanRing = pipeline.slotRing;
+        this.counters = pipeline.counters;
+        pipeline.start();
     }
 
     private OpenSpanDetector leakDetector() {
@@ -294,14 +247,14 @@ public final class TraceEngine implements AutoCloseable {
         spanRing.publish(sequence);
     }
 
-    /** Span API: hands an ended span's record to the ring (see {@link SpanRing#publishSpan}). */
+    /** Span API: hands an ended span's record to the ring (see {@link SlotRing#publishCopy}). */
     void publishSpan(SpanRecord source) {
-        spanRing.publishSpan(source);
+        spanRing.publishCopy(source);
     }
 
     /** @return the overflow buffers taken now (tests: every one comes back once its span is read) */
     int overflowBuffersTaken() {
-        return slots == null ? 0 : slots.overflow.taken();
+        return pipeline.overflowBuffersTaken();
     }
 
     // ================================================================================ span API
@@ -380,11 +333,7 @@ public final class TraceEngine implements AutoCloseable {
      *     close was clean; false while a close is still under way when the timeout passes)
      */
     public boolean flush(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        if (spanRing.isClosed()) {
-            return lifecycle.awaitClose(deadline);
-        }
-        return lifecycle.flush(deadline);
+        return pipeline.flush(timeout);
     }
 
     /** Closes with {@link #DEFAULT_CLOSE_TIMEOUT}. See {@link #close(Duration)}. */
@@ -410,16 +359,7 @@ public final class TraceEngine implements AutoCloseable {
      *     reason); false if spans were dropped as {@code SHUTDOWN}
      */
     public boolean close(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean first;
-        synchronized (lifecycleLock) {
-            first = !spanRing.isClosed();
-            spanRing.close(); // producers see it on their next claim; a claim already past the check still completes
-        }
-        if (!first) {
-            return lifecycle.awaitClose(deadline); // closed before (or a disabled engine), or closing on another thread
-        }
-        return lifecycle.close(deadline);
+        return pipeline.close(timeout);
     }
 
     // ================================================================================== stats
@@ -431,7 +371,7 @@ public final class TraceEngine implements AutoCloseable {
      * @return {@code into}
      */
     public EngineStats stats(EngineStats into) {
-        return disabled ? StatsReader.fillDisabled(into) : statsReader.read(into, spanRing.isClosed());
+        return pipeline.stats(into);
     }
 
     /**
@@ -441,12 +381,12 @@ public final class TraceEngine implements AutoCloseable {
      * @return the count, as {@link EngineStats#dropped(DropReason)} would report it
      */
     public long dropped(DropReason reason) {
-        return disabled ? 0 : statsReader.dropped(reason);
+        return pipeline.dropped(reason);
     }
 
     /** @return off-heap bytes held by the request buffers now (0 once closed); allocation-free */
     public long offHeapBytesHeld() {
-        return disabled ? 0 : requests.offHeapBytesHeld();
+        return pipeline.offHeapBytesHeld();
     }
 
     // ================================================================================ queries
@@ -502,26 +442,5 @@ public final class TraceEngine implements AutoCloseable {
     @Override
     public String toString() {
         return description;
-    }
-
-    /**
-     * Logs and continues: one bad record must never stop the serializer. Not static on purpose: the
-     * serializer thread reaches the engine through it, so an engine stays reachable while it runs.
-     */
-    private final class LoggingExceptionHandler implements ExceptionHandler<SpanRecord> {
-        @Override
-        public void handleEventException(Throwable ex, long sequence, SpanRecord event) {
-            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer failed at sequence " + sequence, ex);
-        }
-
-        @Override
-        public void handleOnStartException(Throwable ex) {
-            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer start failed", ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(Throwable ex) {
-            LOG.log(Level.ERROR, "ringtrace[" + name + "]: serializer shutdown failed", ex);
-        }
     }
 }

@@ -4,7 +4,6 @@ import io.ringtrace.engine.ops.OperabilityOptions;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanSlot;
-import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.export.SpanExporter;
 import java.time.Duration;
 import java.util.Objects;
@@ -49,7 +48,7 @@ public final class TraceEngineBuilder {
     /** Default ring size (slots). */
     public static final int DEFAULT_RING_SIZE = 8192;
     /** Largest ring size accepted. */
-    public static final int MAX_RING_SIZE = 1 << 24;
+    public static final int MAX_RING_SIZE = PipelineSettings.MAX_RING_SIZE;
     /** Default maximum spans per export request ({@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}'s default). */
     public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
     /**
@@ -59,17 +58,17 @@ public final class TraceEngineBuilder {
      * once: 4 or 5 x ~2.2 MB with the defaults (see {@link #requestBuffers(int)}; measured: a 64 MiB
      * {@code Bytes.allocateDirect} raises the process RSS by 64 MiB).
      */
-    public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_REQUEST_BYTES = PipelineSettings.DEFAULT_MAX_REQUEST_BYTES;
     /** Largest request size accepted: 64 MiB. */
-    public static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+    public static final int MAX_REQUEST_BYTES = PipelineSettings.MAX_REQUEST_BYTES;
     /**
      * Fewest off-heap request buffers by default. The default is the exporter's {@link
      * SpanExporter#maxInFlight()} + 1 (so the serializer has a buffer to fill while every request the
      * exporter allows is in flight), and at least this: 5 with the OTLP exporters' 4 in flight.
      */
-    public static final int DEFAULT_REQUEST_BUFFERS = 4;
+    public static final int DEFAULT_REQUEST_BUFFERS = PipelineSettings.DEFAULT_REQUEST_BUFFERS;
     /** Largest number of request buffers accepted. */
-    public static final int MAX_REQUEST_BUFFERS = 1024;
+    public static final int MAX_REQUEST_BUFFERS = PipelineSettings.MAX_REQUEST_BUFFERS;
     /** Default schedule delay (batch linger) ({@code OTEL_BSP_SCHEDULE_DELAY}'s default). */
     public static final Duration DEFAULT_SCHEDULE_DELAY = Duration.ofMillis(5000);
     /** Default bytes per ring slot: a typical span (name, a dozen attributes, an event) fits. */
@@ -77,25 +76,18 @@ public final class TraceEngineBuilder {
     /** Default number of overflow buffers, for spans bigger than a slot. */
     public static final int DEFAULT_OVERFLOW_BUFFERS = 64;
     /** Largest number of overflow buffers accepted. */
-    public static final int MAX_OVERFLOW_BUFFERS = 65_536;
+    public static final int MAX_OVERFLOW_BUFFERS = PipelineSettings.MAX_OVERFLOW_BUFFERS;
     /** Default number of pooled span flyweights per thread (maximum open spans per thread). */
     public static final int DEFAULT_SPANS_PER_THREAD = 32;
 
     String name = "default";
     Resource resource;
-    int ringSize = DEFAULT_RING_SIZE;
-    OverloadPolicy overloadPolicy = OverloadPolicy.DROP;
-    int maxExportBatchSize = DEFAULT_MAX_EXPORT_BATCH_SIZE;
-    int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
-    Duration scheduleDelay = DEFAULT_SCHEDULE_DELAY;
-    int requestBuffers = DEFAULT_REQUEST_BUFFERS; // resolved against the exporter at build() unless set
-    boolean requestBuffersSet;
-    WaitStrategyType waitStrategy = WaitStrategyType.SLEEPING;
+    /** Ring, slots, batching, request buffers, overload and wait strategy: validated there. */
+    final PipelineSettings pipeline = new PipelineSettings(EnvironmentConfig.BSP_MAX_QUEUE_SIZE, DEFAULT_RING_SIZE,
+            DEFAULT_SLOT_BYTES, DEFAULT_OVERFLOW_BUFFERS, DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_SCHEDULE_DELAY);
     Sampler sampler = Sampler.parentBased(Sampler.alwaysOn());
     SpanLimits spanLimits = SpanLimits.defaults();
     int spansPerThread = DEFAULT_SPANS_PER_THREAD;
-    int slotBytes = DEFAULT_SLOT_BYTES;
-    int overflowBuffers = DEFAULT_OVERFLOW_BUFFERS;
     SpanExporter exporter;
     boolean disabled;
     SpanPoolListener spanPoolListener;
@@ -109,10 +101,7 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder name(String name) {
-        if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("name must be 1-64 chars of [A-Za-z0-9._-], got " + quote(name));
-        }
-        this.name = name;
+        this.name = PipelineSettings.checkName(name);
         return this;
     }
 
@@ -133,10 +122,7 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder ringSize(int slots) {
-        if (slots < 2 || slots > MAX_RING_SIZE || Integer.bitCount(slots) != 1) {
-            throw new IllegalArgumentException("ringSize must be a power of two in [2, " + MAX_RING_SIZE + "], got " + slots);
-        }
-        this.ringSize = slots;
+        pipeline.ringSize(slots);
         return this;
     }
 
@@ -145,7 +131,7 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder overloadPolicy(OverloadPolicy policy) {
-        this.overloadPolicy = Objects.requireNonNull(policy, "overloadPolicy");
+        pipeline.overloadPolicy(policy);
         return this;
     }
 
@@ -155,25 +141,18 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder maxExportBatchSize(int spans) {
-        if (spans < 1) {
-            throw new IllegalArgumentException("maxExportBatchSize must be >= 1, got " + spans);
-        }
-        this.maxExportBatchSize = spans;
+        pipeline.maxExportBatchSize(spans);
         return this;
     }
 
     /**
      * @param bytes maximum serialized size of one export request, in [{@value
-     *     TraceRequestEncoder#MIN_REQUEST_BYTES}, {@value #MAX_REQUEST_BYTES}]; a single span larger
+     *     io.ringtrace.codec.TraceRequestEncoder#MIN_REQUEST_BYTES}, {@value #MAX_REQUEST_BYTES}]; a single span larger
      *     than that is dropped as {@code SPAN_TOO_LARGE}
      * @return this
      */
     public TraceEngineBuilder maxRequestBytes(int bytes) {
-        if (bytes < TraceRequestEncoder.MIN_REQUEST_BYTES || bytes > MAX_REQUEST_BYTES) {
-            throw new IllegalArgumentException("maxRequestBytes must be in [" + TraceRequestEncoder.MIN_REQUEST_BYTES
-                    + ", " + MAX_REQUEST_BYTES + "], got " + bytes);
-        }
-        this.maxRequestBytes = bytes;
+        pipeline.maxRequestBytes(bytes);
         return this;
     }
 
@@ -183,11 +162,7 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder scheduleDelay(Duration delay) {
-        Objects.requireNonNull(delay, "scheduleDelay");
-        if (delay.isNegative() || delay.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("scheduleDelay must be in [0, 1h], got " + delay);
-        }
-        this.scheduleDelay = delay;
+        pipeline.scheduleDelay(delay);
         return this;
     }
 
@@ -201,11 +176,7 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder requestBuffers(int buffers) {
-        if (buffers < 1 || buffers > MAX_REQUEST_BUFFERS) {
-            throw new IllegalArgumentException("requestBuffers must be in [1, " + MAX_REQUEST_BUFFERS + "], got " + buffers);
-        }
-        this.requestBuffers = buffers;
-        this.requestBuffersSet = true;
+        pipeline.requestBuffers(buffers);
         return this;
     }
 
@@ -214,7 +185,7 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder waitStrategy(WaitStrategyType type) {
-        this.waitStrategy = Objects.requireNonNull(type, "waitStrategy");
+        pipeline.waitStrategy(type);
         return this;
     }
 
@@ -245,11 +216,8 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder slotBytes(int bytes) {
-        if (!SpanSlot.isValidSlotBytes(bytes)) {
-            throw new IllegalArgumentException("slotBytes must be a power of two in [" + SpanSlot.MIN_SLOT_BYTES + ", "
-                    + SpanSlot.MAX_SLOT_BYTES + "], got " + bytes);
-        }
-        this.slotBytes = bytes;
+        pipeline.slotBytes(bytes, SpanSlot.isValidSlotBytes(bytes),
+                "[" + SpanSlot.MIN_SLOT_BYTES + ", " + SpanSlot.MAX_SLOT_BYTES + "]");
         return this;
     }
 
@@ -262,10 +230,7 @@ public final class TraceEngineBuilder {
      * @return this
      */
     public TraceEngineBuilder overflowBuffers(int buffers) {
-        if (buffers < 0 || buffers > MAX_OVERFLOW_BUFFERS) {
-            throw new IllegalArgumentException("overflowBuffers must be in [0, " + MAX_OVERFLOW_BUFFERS + "], got " + buffers);
-        }
-        this.overflowBuffers = buffers;
+        pipeline.overflowBuffers(buffers);
         return this;
     }
 
@@ -365,79 +330,22 @@ public final class TraceEngineBuilder {
         TraceEngine engine;
         try {
             if (!disabled) {
-                JvmFlags.check(); // before anything touches Chronicle, which would log its own complaint
-                resolveRequestBuffers(exporter.maxInFlight());
-                checkRingFitsOneArray();
-                checkRingFitsTheHeap(Runtime.getRuntime().maxMemory());
+                pipeline.checkForBuild(name, exporter, SpanSlot.maxSpanBytes(spanLimits), spanLimits);
             }
             if (resource == null) {
                 resource = EnvironmentConfig.defaultResource(null, null);
             }
             engine = new TraceEngine(this);
         } catch (RuntimeException | Error e) {
-            shutDownUnused(exporter, e);
+            PipelineSettings.shutDownUnused(exporter, e);
             throw e;
         }
         if (disabled) {
-            shutDownUnused(exporter, null); // a disabled engine never exports: free its channel and threads now
+            PipelineSettings.shutDownUnused(exporter, null); // a disabled engine never exports: free its channel and threads now
             return engine;
         }
         engine.startOperability(operability); // MBean, monitor, JFR hook; if it fails, it closes the engine (and exporter)
         return engine;
-    }
-
-    /**
-     * Fails, before anything is allocated, for a ring that would take more than three quarters of
-     * the maximum heap: it would end in an {@link OutOfMemoryError} at start, or leave the
-     * application next to nothing.
-     */
-    private void checkRingFitsTheHeap(long maxHeapBytes) {
-        if (maxHeapBytes == Long.MAX_VALUE) {
-            return; // no heap limit known
-        }
-        long needed = ringHeapBytes(ringSize, slotBytes, overflowBuffers, spanLimits);
-        long allowed = maxHeapBytes / 4 * 3;
-        if (needed > allowed) {
-            throw new IllegalArgumentException(String.format("ringSize %d (ringSize(int), OTEL_BSP_MAX_QUEUE_SIZE) with"
-                    + " slotBytes %d and overflowBuffers %d needs %,d bytes of heap (%,d bytes per slot, %s), more than"
-                    + " the %,d bytes the ring may take: three quarters of the maximum heap of %,d bytes"
-                    + " (Runtime.maxMemory(), -Xmx). Lower ringSize / OTEL_BSP_MAX_QUEUE_SIZE, slotBytes,"
-                    + " overflowBuffers or the span limits, or raise -Xmx",
-                    ringSize, slotBytes, overflowBuffers, needed, needed / ringSize, spanLimits, allowed, maxHeapBytes));
-        }
-    }
-
-    /**
-     * Sizes the request-buffer pool against the exporter's concurrency, once: by default one buffer
-     * more than the exporter keeps in flight (at least {@link #DEFAULT_REQUEST_BUFFERS}); a pool set
-     * at or below it is kept, with a warning, since it trades export throughput for memory.
-     */
-    private void resolveRequestBuffers(int exporterMaxInFlight) {
-        if (exporterMaxInFlight < 1) {
-            throw new IllegalArgumentException("the exporter's maxInFlight() must be >= 1, got " + exporterMaxInFlight
-                    + " from " + exporter.getClass().getName());
-        }
-        if (!requestBuffersSet) {
-            requestBuffers = (int) Math.min(MAX_REQUEST_BUFFERS,
-                    Math.max(DEFAULT_REQUEST_BUFFERS, (long) exporterMaxInFlight + 1));
-        } else if (requestBuffers <= exporterMaxInFlight) {
-            System.getLogger(TraceEngine.class.getName()).log(System.Logger.Level.WARNING, String.format(
-                    "ringtrace[%s]: requestBuffers %d (requestBuffers(int)) <= the exporter's maxInFlight %d: when"
-                    + " all %d are in flight the serializer has no buffer to fill and the ring fills; set"
-                    + " requestBuffers to %d (each buffer holds %,d bytes off-heap) or leave it unset",
-                    name, requestBuffers, exporterMaxInFlight, requestBuffers,
-                    Math.min(MAX_REQUEST_BUFFERS, exporterMaxInFlight + 1),
-                    TraceRequestEncoder.requiredCapacity(maxRequestBytes)));
-        }
-    }
-
-    /** The slots are one array: at most 2^31 - 1 bytes. */
-    private void checkRingFitsOneArray() {
-        if ((long) ringSize * slotBytes > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException(String.format("ringSize %d (ringSize(int), OTEL_BSP_MAX_QUEUE_SIZE) x"
-                    + " slotBytes %d = %,d bytes: the slots are one array of at most 2 GiB; lower one of them",
-                    ringSize, slotBytes, (long) ringSize * slotBytes));
-        }
     }
 
     /**
@@ -449,33 +357,7 @@ public final class TraceEngineBuilder {
      *     slot, and the overflow buffers
      */
     static long ringHeapBytes(int ringSize, int slotBytes, int overflowBuffers, SpanLimits limits) {
-        return SpanSlots.heapBytes(ringSize, slotBytes, overflowBuffers, limits);
-    }
-
-    /** How long {@link #build()} gives an exporter it will never use to shut down. */
-    private static final long UNUSED_EXPORTER_SHUTDOWN_NANOS = TraceEngine.DEFAULT_CLOSE_TIMEOUT.toNanos();
-
-    /**
-     * Shuts down an exporter no engine will use (nothing was handed to it, so it returns quickly).
-     *
-     * @param exporter the exporter, or null
-     * @param failure the exception build() is about to throw, which gets a shutdown failure as
-     *     suppressed; null to log a shutdown failure instead
-     */
-    private static void shutDownUnused(SpanExporter exporter, Throwable failure) {
-        if (exporter == null) {
-            return;
-        }
-        try {
-            exporter.shutdown(System.nanoTime() + UNUSED_EXPORTER_SHUTDOWN_NANOS);
-        } catch (RuntimeException | Error e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-            } else {
-                System.getLogger(TraceEngine.class.getName()).log(System.Logger.Level.ERROR,
-                        "ringtrace: shutting down the exporter of a disabled engine failed", e);
-            }
-        }
+        return RingSlots.heapBytes(ringSize, slotBytes, overflowBuffers, SpanSlot.maxSpanBytes(limits));
     }
 
     /**
@@ -489,9 +371,5 @@ public final class TraceEngineBuilder {
     public TraceEngineBuilder operability(OperabilityOptions options) {
         this.operability = java.util.Objects.requireNonNull(options, "operability");
         return this;
-    }
-
-    static String quote(String s) {
-        return s == null ? "null" : "'" + s + "'";
     }
 }

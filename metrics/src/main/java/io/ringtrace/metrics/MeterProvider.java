@@ -4,6 +4,10 @@ import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.ExportRequest;
+import io.ringtrace.engine.export.PooledExportRequest;
+import io.ringtrace.engine.export.RequestPool;
+import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
 import java.time.Duration;
 import java.util.Arrays;
@@ -54,7 +58,8 @@ public final class MeterProvider implements AutoCloseable {
     private final Duration exportTimeout;
     private final SpanExporter exporter;
     private final boolean exporterOwned;
-    private final MetricRequestPool pool;
+    /** The engine's request pool: buffers, the request contract, and the accounting after the hand-off. */
+    private final RequestPool pool;
     private final MetricsEncoder encoder;
     private final PeriodicMetricReader reader;
     /** Copy-on-write: the collector reads the array it finds. */
@@ -78,7 +83,7 @@ public final class MeterProvider implements AutoCloseable {
         this.startEpochNanos = clock.getAsLong();
         this.lastCollectEpochNanos = startEpochNanos;
         this.encoder = new MetricsEncoder(b.resource.toProtobuf(), b.resource.schemaUrl(), b.maxRequestBytes);
-        this.pool = new MetricRequestPool(b.requestBuffers, b.maxRequestBytes);
+        this.pool = new RequestPool("metrics", Signal.METRICS, b.requestBuffers, b.maxRequestBytes);
         this.reader = new PeriodicMetricReader(this, exportInterval);
     }
 
@@ -147,18 +152,32 @@ public final class MeterProvider implements AutoCloseable {
 
     /** The reader's sink: buffers from the pool, sealed requests to the exporter. */
     final MetricsEncoder.Sink exportSink = new MetricsEncoder.Sink() {
+        /** The request whose buffer the encoder fills (it fills one at a time); collecting thread only. */
+        private PooledExportRequest taken;
+
         @Override
         public Bytes<?> take() {
-            return pool.take(System.nanoTime() + exportTimeout.toNanos());
+            taken = pool.take(System.nanoTime() + exportTimeout.toNanos());
+            return taken == null ? null : taken.buffer();
+        }
+
+        private PooledExportRequest taken(Bytes<?> buffer) {
+            PooledExportRequest request = taken;
+            if (request == null || request.buffer() != buffer) {
+                throw new IllegalStateException("not the buffer taken last");
+            }
+            taken = null;
+            return request;
         }
 
         @Override
         public void sealed(Bytes<?> buffer, int points) {
-            io.ringtrace.engine.export.ExportRequest request = pool.lend(buffer, points);
+            PooledExportRequest pooled = taken(buffer);
+            ExportRequest request = pooled.lend(points, buffer.readRemaining());
             try {
                 exporter.export(request);
             } catch (RuntimeException e) {
-                pool.takeBack(request); // per the SPI a throw means "not taken": counted EXPORT_FAILED
+                pooled.takeBack(request); // per the SPI a throw means "not taken": counted EXPORT_FAILED
                 PeriodicMetricReader.LOG.log(System.Logger.Level.WARNING, "ringtrace metrics: export threw; "
                         + points + " points dropped: " + e);
             }
@@ -166,7 +185,7 @@ public final class MeterProvider implements AutoCloseable {
 
         @Override
         public void unused(Bytes<?> buffer) {
-            pool.untake(buffer);
+            taken(buffer).untake();
         }
     };
 
@@ -215,14 +234,14 @@ public final class MeterProvider implements AutoCloseable {
         if (exporterOwned) {
             exporter.shutdown(deadline);
         }
-        pool.abandonAndRelease();
+        pool.abandonAndRelease(true); // the reader has stopped: nothing fills a buffer any more
     }
 
     // ------------------------------------------------------------------------ statistics
 
     /** @return data points the receiver accepted */
     public long exportedPoints() {
-        return pool.exportedPoints.sum();
+        return pool.exported();
     }
 
     /**
@@ -231,7 +250,7 @@ public final class MeterProvider implements AutoCloseable {
      *     REJECTED} by a partial success, {@code EXPORT_FAILED}, {@code SHUTDOWN})
      */
     public long droppedPoints(DropReason reason) {
-        return pool.droppedPoints.get(reason.ordinal());
+        return pool.dropped(reason);
     }
 
     /** @return data points a collection could not hand to the exporter: no free buffer within the export timeout, or larger than a request */
@@ -250,7 +269,7 @@ public final class MeterProvider implements AutoCloseable {
 
     /** @return export requests handed to the exporter */
     public long requestsSent() {
-        return pool.requestsSent.sum();
+        return pool.lentCount();
     }
 
     /** @return measurements refused by the instruments (negative counter increments, NaN or infinite values) */

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -314,8 +313,7 @@ public final class OtlpHttpReceiver extends RecordingReceiver<OtlpHttpReceiver, 
                 acceptMetrics(ExportMetricsServiceRequest.parseFrom(body));
                 return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
             case "/v1/logs":
-                acceptLogs(ExportLogsServiceRequest.parseFrom(body));
-                return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
+                return acceptLogs(ExportLogsServiceRequest.parseFrom(body)).toByteArray();
             default:
                 // the JDK server cannot tell whether the client is still waiting: it is, as far as we know
                 return acceptTraces(ExportTraceServiceRequest.parseFrom(body), scripted, () -> false).toByteArray();

@@ -328,12 +328,11 @@ public final class OtlpReceiver extends RecordingReceiver<OtlpReceiver, Metadata
         }
     }
 
-    /** Records every logs request it gets and answers with full success. */
+    /** Records every logs request it gets and answers with success (partial if scripted: {@link #rejectLogRecordsNext}). */
     private final class LogsService extends LogsServiceGrpc.LogsServiceImplBase {
         @Override
         public void export(ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> observer) {
-            acceptLogs(request);
-            observer.onNext(ExportLogsServiceResponse.getDefaultInstance());
+            observer.onNext(acceptLogs(request));
             observer.onCompleted();
         }
     }

@@ -1,6 +1,9 @@
 package io.ringtrace.testkit;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -71,6 +74,12 @@ public abstract class RecordingReceiver<R extends RecordingReceiver<R, H>, H> im
     private volatile long requestCount;
     private volatile long spanCount;
     private volatile long rejectedSpanCount;
+    /** Log records in accepted logs requests, and those reported rejected; under {@link #lock}. */
+    private long logRecordCount;
+    private long rejectedLogRecordCount;
+    /** The next logs calls to answer with a partial success, and the records each rejects; under {@link #lock}. */
+    private int logRejectionsLeft;
+    private long logRecordsRejectedPerCall;
 
     RecordingReceiver(ReceiverBuilder<?, R> builder) {
         this.bindAddress = builder.bindAddress;
@@ -275,12 +284,51 @@ public abstract class RecordingReceiver<R extends RecordingReceiver<R, H>, H> im
         }
     }
 
-    /** @param request a decoded logs request, recorded and answered with full success */
-    void acceptLogs(ExportLogsServiceRequest request) {
+    /**
+     * Records a decoded logs request and builds its answer: full success, or the partial success
+     * {@link #rejectLogRecordsNext} scripted ({@code rejected_log_records}).
+     *
+     * @param request the decoded request
+     * @return the answer to send
+     */
+    ExportLogsServiceResponse acceptLogs(ExportLogsServiceRequest request) {
+        long records = 0;
+        for (var resourceLogs : request.getResourceLogsList()) {
+            for (var scopeLogs : resourceLogs.getScopeLogsList()) {
+                records += scopeLogs.getLogRecordsCount();
+            }
+        }
+        ExportLogsServiceResponse.Builder answer = ExportLogsServiceResponse.newBuilder();
         synchronized (lock) {
             logsRequests.add(request);
+            logRecordCount += records;
+            if (logRejectionsLeft > 0) {
+                logRejectionsLeft--;
+                long rejected = Math.min(logRecordsRejectedPerCall, records);
+                rejectedLogRecordCount += rejected;
+                answer.setPartialSuccess(ExportLogsPartialSuccess.newBuilder().setRejectedLogRecords(rejected)
+                        .setErrorMessage("scripted partial success"));
+            }
             lock.notifyAll();
         }
+        return answer.build();
+    }
+
+    /**
+     * The next {@code calls} logs calls are accepted but answered with a {@code partial_success}
+     * rejecting {@code rejectedLogRecords} records each (at most the request's record count).
+     *
+     * @param calls how many logs calls
+     * @param rejectedLogRecords records reported as rejected per call
+     * @return this receiver
+     */
+    @SuppressWarnings("unchecked")
+    public R rejectLogRecordsNext(int calls, long rejectedLogRecords) {
+        synchronized (lock) {
+            logRejectionsLeft = calls;
+            logRecordsRejectedPerCall = rejectedLogRecords;
+        }
+        return (R) this;
     }
 
     private static long countSpans(ExportTraceServiceRequest request) {
@@ -449,6 +497,41 @@ public abstract class RecordingReceiver<R extends RecordingReceiver<R, H>, H> im
         return await(timeout, () -> spanCount >= spans);
     }
 
+    /** @return the log records of every accepted logs request, in arrival order */
+    public List<LogRecord> logRecords() {
+        List<LogRecord> records = new ArrayList<>();
+        for (ExportLogsServiceRequest request : logsRequests()) {
+            request.getResourceLogsList().forEach(r -> r.getScopeLogsList().forEach(s -> records.addAll(s.getLogRecordsList())));
+        }
+        return records;
+    }
+
+    /** @return log records in accepted logs requests (including those a partial success reported rejected) */
+    public long logRecordCount() {
+        synchronized (lock) {
+            return logRecordCount;
+        }
+    }
+
+    /** @return log records reported as rejected in partial-success answers */
+    public long rejectedLogRecordCount() {
+        synchronized (lock) {
+            return rejectedLogRecordCount;
+        }
+    }
+
+    /**
+     * Waits until at least {@code records} log records were accepted.
+     *
+     * @param records the count to wait for
+     * @param timeout how long to wait at most
+     * @return whether the count was reached
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitLogRecordCount(long records, Duration timeout) throws InterruptedException {
+        return await(timeout, () -> logRecordCount >= records);
+    }
+
     /**
      * Waits until at least {@code calls} calls reached the service.
      *
@@ -491,6 +574,8 @@ public abstract class RecordingReceiver<R extends RecordingReceiver<R, H>, H> im
             requestCount = 0;
             spanCount = 0;
             rejectedSpanCount = 0;
+            logRecordCount = 0;
+            rejectedLogRecordCount = 0;
         }
     }
 

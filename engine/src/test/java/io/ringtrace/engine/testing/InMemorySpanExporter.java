@@ -42,6 +42,7 @@ public final class InMemorySpanExporter implements SpanExporter {
     private volatile Mode mode = Mode.SUCCEED;
     private volatile long rejectPerRequest;
     private volatile boolean shutdown;
+    private volatile io.ringtrace.engine.export.Signal lastSignal;
     private volatile int shutdownCalls;
 
     /** @param mode how to complete the requests from now on */
@@ -65,6 +66,7 @@ public final class InMemorySpanExporter implements SpanExporter {
         for (int i = 0; i < copy.length; i++) {
             copy[i] = payload.readByte(start + i); // absolute reads: positions untouched
         }
+        lastSignal = request.signal();
         Mode now = mode; // read once: the switch and the count must agree
         if (now != Mode.FAIL) {
             payloads.add(copy); // before the count: a test that sees the call counted sees its payload
@@ -141,6 +143,33 @@ public final class InMemorySpanExporter implements SpanExporter {
     /** @return copies of the payloads of the requests received (succeeded or held) */
     public List<byte[]> payloads() {
         return payloads;
+    }
+
+    /** @return the signal of the latest request, or null before the first */
+    public io.ringtrace.engine.export.Signal lastSignal() {
+        return lastSignal;
+    }
+
+    /** @return every payload (all successful or held requests) decoded as a logs request, in order */
+    public List<io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest> decodedLogsRequests() {
+        List<io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest> out = new ArrayList<>();
+        for (byte[] payload : payloads) {
+            try {
+                out.add(io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.parseFrom(payload));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException("request does not parse as ExportLogsServiceRequest", e);
+            }
+        }
+        return out;
+    }
+
+    /** @return every log record of {@link #decodedLogsRequests()}, in order */
+    public List<io.opentelemetry.proto.logs.v1.LogRecord> decodedLogRecords() {
+        List<io.opentelemetry.proto.logs.v1.LogRecord> out = new ArrayList<>();
+        for (io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest request : decodedLogsRequests()) {
+            request.getResourceLogsList().forEach(r -> r.getScopeLogsList().forEach(s -> out.addAll(s.getLogRecordsList())));
+        }
+        return out;
     }
 
     /**

@@ -1,7 +1,5 @@
-package io.ringtrace.engine;
+package io.ringtrace.engine.export;
 
-import io.ringtrace.engine.export.DropReason;
-import io.ringtrace.engine.export.ExportRequest;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
@@ -10,25 +8,29 @@ import net.openhft.chronicle.bytes.Bytes;
  * with, so a lease kept past its hand-out (by an exporter whose {@code export()} threw, or one that
  * completes twice) can neither read nor complete the later request the same buffer holds.
  *
- * <p>A buffer has a few leases it lends in turn (allocated at engine start; nothing is allocated per
+ * <p>A buffer has a few leases it lends in turn (allocated with the pool; nothing is allocated per
  * request). A lease whose {@code export()} call threw is never lent again.
  */
 final class ExportLease implements ExportRequest {
 
     private final PooledExportRequest request;
-    // written by the serializer in lend(), before the request's IN_FLIGHT release store and before
-    // the lease is passed to export(): the exporter reads them after receiving the lease
+    // written by the filling thread in lend(), before the request's IN_FLIGHT release store and
+    // before the lease is passed to export(): the exporter reads them after receiving the lease
     private long generation;
-    private int spanCount;
+    private int itemCount;
 
     ExportLease(PooledExportRequest request) {
         this.request = request;
     }
 
-    /** Serializer thread: lends this lease for hand-out {@code generation} of its buffer. */
-    void lend(long generation, int spanCount) {
+    /** Filling thread: lends this lease for hand-out {@code generation} of its buffer. */
+    void lend(long generation, int itemCount) {
         this.generation = generation;
-        this.spanCount = spanCount;
+        this.itemCount = itemCount;
+    }
+
+    PooledExportRequest request() {
+        return request;
     }
 
     long generation() {
@@ -41,8 +43,13 @@ final class ExportLease implements ExportRequest {
     }
 
     @Override
+    public Signal signal() {
+        return request.signal();
+    }
+
+    @Override
     public int spanCount() {
-        return spanCount;
+        return itemCount;
     }
 
     @Override
@@ -65,6 +72,6 @@ final class ExportLease implements ExportRequest {
 
     @Override
     public String toString() {
-        return "ExportLease{generation=" + generation + ", spans=" + spanCount + ", " + request + "}";
+        return "ExportLease{generation=" + generation + ", items=" + itemCount + ", " + request + "}";
     }
 }

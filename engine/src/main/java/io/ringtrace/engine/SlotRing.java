@@ -2,33 +2,45 @@ package io.ringtrace.engine;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import io.ringtrace.codec.SpanRecord;
+import io.ringtrace.codec.RecordWriter;
 import io.ringtrace.engine.export.DropReason;
 
 /**
- * The producers' side of the ring: claiming a slot (without waiting, or waiting under {@link
- * OverloadPolicy#BLOCK}), handing out its {@link SpanRecord} flyweight, and publishing it, for the
- * ring API and the span API's copy alike, with every refusal counted. The one place producer
- * threads touch the Disruptor; {@link TraceEngine} delegates its ring API here.
+ * The producers' side of a ring, whatever the signal: claiming a slot (without waiting, or waiting
+ * under {@link OverloadPolicy#BLOCK}), handing out its record flyweight, and publishing it, for the
+ * ring API and the pooled records' copy (span API, logger API) alike, with every refusal counted.
+ * The one place producer threads touch the Disruptor; {@link TraceEngine} and {@code LogEngine}
+ * delegate their ring API here.
  *
- * <p>Read top to bottom, a ring-API span is {@link #tryClaim()} (a CAS on the multi-producer
+ * <p>Read top to bottom, a ring-API record is {@link #tryClaim()} (a CAS on the multi-producer
  * cursor, then the slot's header reset), the caller's writes into {@link #record(long)}, and
  * {@link #publish(long)} (a release store of the slot's availability flag, which orders the
- * writes before the serializer's reads). A span-API span is {@link #publishSpan(SpanRecord)}: the
- * same claim without the reset, one copy of the span's used bytes, the same publish.
+ * writes before the serializer's reads). A pooled record is {@link #publishCopy}: the same claim
+ * without the reset, one copy of the record's used bytes, the same publish. The record's {@code
+ * reset()} and {@code copyFrom()} are final methods of {@link RecordWriter}: no virtual call on the
+ * way, whichever signals run in the JVM.
+ *
+ * @param <R> the signal's record writer
  */
-final class SpanRing {
+final class SlotRing<R extends RecordWriter<R>> {
 
-    private final RingBuffer<SpanRecord> ring;
+    /** Claim failure: the ring is full (counted as {@link DropReason#RING_FULL}). */
+    static final long RING_FULL = -1;
+    /** Claim failure: the engine is closed (counted as {@link DropReason#SHUTDOWN}). */
+    static final long CLOSED = -2;
+    /** Claim failure: the engine is disabled (nothing is counted). */
+    static final long DISABLED = -3;
+
+    private final RingBuffer<R> ring;
     private final int ringSize;
     private final OverloadPolicy overloadPolicy;
     private final EngineCounters counters;
-    /** A disabled engine's ring: no slots, every claim answers {@link TraceEngine#DISABLED}. */
+    /** A disabled engine's ring: no slots, every claim answers {@link #DISABLED}. */
     private final boolean disabled;
     /** Set once by close (at build for a disabled engine); read by every claim. */
     private volatile boolean closed;
 
-    SpanRing(RingBuffer<SpanRecord> ring, int ringSize, OverloadPolicy overloadPolicy, EngineCounters counters) {
+    SlotRing(RingBuffer<R> ring, int ringSize, OverloadPolicy overloadPolicy, EngineCounters counters) {
         this.ring = ring;
         this.ringSize = ringSize;
         this.overloadPolicy = overloadPolicy;
@@ -37,9 +49,9 @@ final class SpanRing {
         this.closed = disabled; // one check on the hot path covers both "closed" and "disabled"
     }
 
-    /** @return a ring that refuses every claim with {@link TraceEngine#DISABLED} */
-    static SpanRing disabled(EngineCounters counters) {
-        return new SpanRing(null, 0, OverloadPolicy.DROP, counters);
+    /** @return a ring that refuses every claim with {@link #DISABLED} */
+    static <R extends RecordWriter<R>> SlotRing<R> disabled(EngineCounters counters) {
+        return new SlotRing<>(null, 0, OverloadPolicy.DROP, counters);
     }
 
     /** Producers see it on their next claim; a claim already past the check still completes. */
@@ -64,7 +76,7 @@ final class SpanRing {
     }
 
     /** @see TraceEngine#record(long) */
-    SpanRecord record(long sequence) {
+    R record(long sequence) {
         if (sequence < 0) {
             throw new IllegalArgumentException("not a claimed sequence: " + sequence + " (claim failed; check the result)");
         }
@@ -88,21 +100,21 @@ final class SpanRing {
         ring.publish(sequence); // release store of the slot's availability flag: the record's writes happen-before the serializer's reads
     }
 
-    // ---------------------------------------------------------------- span API
+    // ---------------------------------------------------------------- pooled records (span API, logger API)
 
     /**
      * Claims a slot per the overload policy, copies the used bytes of {@code source} into it (into
      * an overflow buffer the slot points at if they do not fit; with none free, the slot is marked
      * too large and counted {@code SPAN_TOO_LARGE}) and publishes it.
      */
-    void publishSpan(SpanRecord source) {
+    void publishCopy(R source) {
         long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
         if (sequence < 0) {
             return; // counted by the claim
         }
         boolean handedOff = false;
         try {
-            ring.get(sequence).copyFrom(source); // one copy of the used bytes, header included
+            ring.get(sequence).copyFrom(source); // one copy of the used bytes, header included; a final method
             handedOff = true;
         } finally {
             if (!handedOff) { // cannot happen short of a bug: publish an empty slot, counted as INVALID_SPAN
@@ -114,7 +126,7 @@ final class SpanRing {
 
     // ---------------------------------------------------------------- claiming
 
-    /** tryClaim without cleaning the slot: for the span API, whose copy overwrites the slot. */
+    /** tryClaim without cleaning the slot: for a pooled record, whose copy overwrites the slot. */
     private long tryClaimRaw() {
         if (closed) {
             return rejectClosed();
@@ -123,12 +135,12 @@ final class SpanRing {
             return ring.tryNext(); // CAS on the multi-producer cursor, checked against the serializer's sequence
         } catch (InsufficientCapacityException full) { // a shared, stackless instance: no allocation
             counters.droppedAtEdge(DropReason.RING_FULL);
-            return TraceEngine.RING_FULL;
+            return RING_FULL;
         }
     }
 
     /**
-     * Resets a claimed slot's header for a ring-API producer. The producer does it, not the
+     * Resets a claimed slot's header for a ring-API producer (a final method of the record). The producer does it, not the
      * serializer: the producer is about to write that cache line anyway, while a reset by the
      * serializer would take the line over from the producer's core once more only for the next
      * producer to take it back.
@@ -140,7 +152,7 @@ final class SpanRing {
         return sequence;
     }
 
-    /** claim without cleaning the slot: for the span API, whose copy overwrites the slot. */
+    /** claim without cleaning the slot: for a pooled record, whose copy overwrites the slot. */
     private long claimRaw() {
         if (closed) {
             return rejectClosed();
@@ -171,7 +183,7 @@ final class SpanRing {
                 } else if (attempt < 200) {
                     Thread.yield();
                 } else {
-                    // BLOCK loses no span: an interrupt does not end the wait (close() does), and is kept
+                    // BLOCK loses no record: an interrupt does not end the wait (close() does), and is kept
                     interrupted |= EngineLifecycle.pauseClearingInterrupt(EngineLifecycle.WAIT_PAUSE_NANOS);
                 }
             }
@@ -184,9 +196,9 @@ final class SpanRing {
 
     private long rejectClosed() {
         if (disabled) {
-            return TraceEngine.DISABLED;
+            return DISABLED;
         }
         counters.droppedAtEdge(DropReason.SHUTDOWN);
-        return TraceEngine.CLOSED;
+        return CLOSED;
     }
 }

@@ -1,22 +1,22 @@
-package io.ringtrace.engine;
+package io.ringtrace.engine.export;
 
-import io.ringtrace.engine.export.DropReason;
-import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.internal.jfr.JfrEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * One buffer of the engine's fixed request pool. Created once per buffer at engine start and reused
- * for the engine's lifetime; each sealed request in it is lent to the exporter through an
- * {@link ExportLease}, the {@link ExportRequest} handle of that one hand-out.
+ * One buffer of a {@link RequestPool}. Created once per buffer with the pool and reused for its
+ * lifetime; each sealed request in it is lent to the exporter through an {@link ExportLease}, the
+ * {@link ExportRequest} handle of that one hand-out. The filling thread gets it from {@link
+ * RequestPool#take}, writes a request into {@link #buffer()}, and then either lends it ({@link
+ * #lend(int, long)}) or gives it back unused ({@link #untake()}).
  *
  * <p>State machine (the {@code stamp} field holds the state and the generation, the number of the
  * buffer's current or latest hand-out; every transition is a CAS or an ordered store of the whole
  * stamp):
  * <pre>
- * FREE --serializer takes it--> FILLING --sealed: generation + 1, lent to the exporter--> IN_FLIGHT
+ * FREE --the filling thread takes it--> FILLING --sealed: generation + 1, lent to the exporter--> IN_FLIGHT
  * IN_FLIGHT --succeeded/failed through the lease of this generation--> COMPLETING --counted--> FREE
  * IN_FLIGHT --close deadline passed, counted SHUTDOWN--> ABANDONED --late completion--> RELEASED
  * FREE/FILLING --close--> RELEASED (off-heap memory freed)
@@ -25,7 +25,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * hand-out carries an older generation, so its CAS fails and it can never complete the request the
  * buffer holds now. Such a completion is rejected with an {@link IllegalStateException} and counted.
  */
-final class PooledExportRequest {
+public final class PooledExportRequest {
 
     static final int FREE = 0;
     static final int FILLING = 1;
@@ -56,15 +56,15 @@ final class PooledExportRequest {
     private final RequestPool pool;
     private final Bytes<?> buffer;
     private final long capacity;
-    /** Serializer thread only; a lease an exporter may still hold from a failed hand-out is replaced. */
+    /** Filling thread only; a lease an exporter may still hold from a failed hand-out is replaced. */
     private final ExportLease[] leases = new ExportLease[LEASES];
     @SuppressWarnings("unused") // accessed through STAMP
     private volatile long stamp = FREE;
 
-    // written by the serializer before the IN_FLIGHT store, read by the completing thread after its CAS
-    private int spanCount;
+    // written by the filling thread before the IN_FLIGHT store, read by the completing thread after its CAS
+    private int itemCount;
     private long requestBytes;
-    private long sealNumber;
+    private long number;
     private long handOffNanos;
     private int attempts;
 
@@ -89,13 +89,13 @@ final class PooledExportRequest {
         return generation << STATE_BITS | state;
     }
 
-    // ------------------------------------------------------------------- serializer thread
+    // ------------------------------------------------------------------- filling thread
 
-    /** @return whether this request was free and is now the serializer's (serializer thread only) */
+    /** @return whether this request was free and is now the filling thread's */
     boolean tryTake() {
         long free = (long) STAMP.getVolatile(this);
         // a CAS, not a check then a store: close may move FREE -> RELEASED (and free the memory) at the
-        // same time when the serializer thread did not stop in time; completions move COMPLETING -> FREE
+        // same time when the filling thread did not stop in time; completions move COMPLETING -> FREE
         // with a volatile store, which this CAS (a volatile read) orders before our use of the buffer
         if (state(free) != FREE || !STAMP.compareAndSet(this, free, stamp(generation(free), FILLING))) {
             return false;
@@ -105,40 +105,52 @@ final class PooledExportRequest {
     }
 
     /**
-     * Marks the sealed request as lent to the exporter, as the next generation.
+     * Lends the sealed request in {@link #buffer()} to the exporter, as the buffer's next generation
+     * and the pool's next number ({@link RequestPool#lentCount()}). Filling thread only.
      *
-     * @return the lease to hand to the exporter: the only handle that can complete this hand-out
+     * @param items the items (spans, log records, data points) in the request
+     * @param bytes its size
+     * @return the handle to pass to {@link SpanExporter#export(ExportRequest)}: the only one that can
+     *     complete this hand-out
      */
-    ExportLease sealed(int spans, long bytes, long number) {
-        long generation = generation((long) STAMP.getOpaque(this)) + 1; // only the serializer changes it
-        this.spanCount = spans;
+    public ExportRequest lend(int items, long bytes) {
+        long generation = generation((long) STAMP.getOpaque(this)) + 1; // only the filling thread changes it
+        this.itemCount = items;
         this.requestBytes = bytes;
-        this.sealNumber = number;
+        this.number = pool.nextNumber();
         this.attempts = 1;
         this.handOffNanos = System.nanoTime();
         ExportLease lease = leases[(int) (generation % LEASES)];
-        lease.lend(generation, spans);
+        lease.lend(generation, items);
         STAMP.setRelease(this, stamp(generation, IN_FLIGHT)); // publishes the fields above to whoever completes
         return lease;
     }
 
     /**
-     * The exporter's {@code export()} threw: per the SPI it did not take the request, so the engine
+     * The exporter's {@code export()} threw: per the SPI it did not take the request, so the pool
      * fails it (counted as {@link DropReason#EXPORT_FAILED}) unless the exporter completed it before
-     * throwing, and never lends that lease again: a completion through it stays rejected for good.
+     * throwing, and never lends that handle again: a completion through it stays rejected for good.
+     *
+     * @param lent what {@link #lend(int, long)} returned for this request
+     * @throws IllegalArgumentException if it is not a handle of this buffer
      */
-    void takeBack(ExportLease lease) {
+    public void takeBack(ExportRequest lent) {
+        if (!(lent instanceof ExportLease) || ((ExportLease) lent).request() != this) {
+            throw new IllegalArgumentException("not a request lent from this buffer: " + lent);
+        }
+        ExportLease lease = (ExportLease) lent;
         complete(lease.generation(), false, 0, DropReason.EXPORT_FAILED, false);
         leases[(int) (lease.generation() % LEASES)] = new ExportLease(this); // error path only: allocation is fine
     }
 
-    /** Returns a taken but unused request (serializer thread). */
-    void untake() {
+    /** Gives a taken, not lent request back to the pool (filling thread only). */
+    public void untake() {
         long filling = (long) STAMP.getOpaque(this);
         STAMP.setRelease(this, stamp(generation(filling), FREE));
     }
 
-    Bytes<?> buffer() {
+    /** @return the off-heap buffer to write the request into, between {@link RequestPool#take} and {@link #lend} */
+    public Bytes<?> buffer() {
         return buffer;
     }
 
@@ -172,7 +184,7 @@ final class PooledExportRequest {
      * @param byExporter false when the engine takes the request back after a throwing {@code export()}
      *     (then a request already completed is not an error)
      */
-    void complete(long generation, boolean success, long rejectedSpans, DropReason reason, boolean byExporter) {
+    void complete(long generation, boolean success, long rejectedItems, DropReason reason, boolean byExporter) {
         // the CAS succeeds only for the lease of the current hand-out, and only once
         if (!STAMP.compareAndSet(this, stamp(generation, IN_FLIGHT), stamp(generation, COMPLETING))) {
             if (byExporter) {
@@ -183,20 +195,20 @@ final class PooledExportRequest {
         long latencyNanos = System.nanoTime() - handOffNanos;
         pool.counters.exportLatency.record(latencyNanos);
         if (success) {
-            long rejected = Math.max(0, Math.min(rejectedSpans, spanCount)); // a receiver's nonsense is clamped, not thrown
-            // exported first, then REJECTED: in between, a stats snapshot still sees the rejected spans
+            long rejected = Math.max(0, Math.min(rejectedItems, itemCount)); // a receiver's nonsense is clamped, not thrown
+            // exported first, then REJECTED: in between, a stats snapshot still sees the rejected items
             // as outstanding (handed off minus completed), so every snapshot adds up
-            pool.counters.exported(spanCount - rejected);
+            pool.counters.exported(itemCount - rejected);
             if (rejected > 0) {
-                pool.counters.droppedAtCompletion(DropReason.REJECTED, rejected);
+                pool.counters.dropped(DropReason.REJECTED, rejected);
             }
-            JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos, attempts,
+            JfrEvents.exportCompleted(pool.name, itemCount, requestBytes, latencyNanos, attempts,
                     rejected == 0 ? JfrEvents.OUTCOME_SUCCESS : JfrEvents.OUTCOME_PARTIAL_SUCCESS, rejected);
         } else {
-            pool.counters.droppedAtCompletion(reason, spanCount);
+            pool.counters.dropped(reason, itemCount);
             pool.counters.requestFailed();
-            JfrEvents.exportCompleted(pool.engineName, spanCount, requestBytes, latencyNanos, attempts,
-                    JfrEvents.outcome(reason), spanCount);
+            JfrEvents.exportCompleted(pool.name, itemCount, requestBytes, latencyNanos, attempts,
+                    JfrEvents.outcome(reason), itemCount);
         }
         // after the counters: a flush that sees FREE sees them too. A volatile store, not just a release
         // store: with the volatile read of the pool's waiter in returned() it forms a Dekker pair with
@@ -208,7 +220,7 @@ final class PooledExportRequest {
 
     private void lateStaleOrDuplicate(long generation) {
         if (STAMP.compareAndSet(this, stamp(generation, ABANDONED), stamp(generation, RELEASED))) {
-            pool.releaseMemory(this); // completed after the close deadline: spans already counted SHUTDOWN
+            pool.releaseMemory(this); // completed after the close deadline: items already counted SHUTDOWN
             return;
         }
         pool.counters.rejectedCompletion();
@@ -228,15 +240,15 @@ final class PooledExportRequest {
         return state((long) STAMP.getVolatile(this));
     }
 
-    long sealNumber() {
-        return sealNumber;
+    long number() {
+        return number;
     }
 
-    /** Close: gives up on a request the exporter did not complete by the deadline. @return its spans, or 0 */
+    /** Close: gives up on a request the exporter did not complete by the deadline. @return its items, or 0 */
     int abandon() {
         long now = (long) STAMP.getVolatile(this);
         return state(now) == IN_FLIGHT && STAMP.compareAndSet(this, now, stamp(generation(now), ABANDONED))
-                ? spanCount : 0;
+                ? itemCount : 0;
     }
 
     /** Close: frees the memory of a request nobody holds. @return whether it was released now */
@@ -255,6 +267,10 @@ final class PooledExportRequest {
         return capacity;
     }
 
+    Signal signal() {
+        return pool.signal;
+    }
+
     private String describe(long generation, long now) {
         return "ExportRequest{generation=" + generation + ", buffer now at generation " + generation(now)
                 + ", state=" + state(now) + "}";
@@ -263,7 +279,7 @@ final class PooledExportRequest {
     @Override
     public String toString() {
         long now = (long) STAMP.getVolatile(this);
-        return "ExportRequest{spans=" + spanCount + ", bytes=" + requestBytes + ", seal=" + sealNumber
+        return "ExportRequest{signal=" + pool.signal + ", items=" + itemCount + ", bytes=" + requestBytes + ", number=" + number
                 + ", generation=" + generation(now) + ", state=" + state(now) + "}";
     }
 }

@@ -1,0 +1,211 @@
+package io.ringtrace.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.LogRecordWriter;
+import io.ringtrace.codec.Utf8Constant;
+import io.ringtrace.engine.export.DropReason;
+import io.ringtrace.engine.export.Signal;
+import io.ringtrace.engine.testing.InMemorySpanExporter;
+import io.ringtrace.engine.testing.LeakCheckingTestBase;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The log engine on the generic pipeline: ring API, logger API, correlation, batching, accounting, configuration. */
+class LogEngineTest extends LeakCheckingTestBase {
+
+    static final InstrumentationScope SCOPE = InstrumentationScope.of("com.example.orders");
+    static final InstrumentationScope OTHER = InstrumentationScope.of("com.example.billing");
+    static final Utf8Constant SEQ = Utf8Constant.of("seq");
+    static final Utf8Constant INFO = Utf8Constant.of("INFO");
+
+    private final InMemorySpanExporter exporter = new InMemorySpanExporter();
+
+    private LogEngine logs(LogEngineBuilder builder) {
+        return closeAfter(builder.exporter(exporter).build());
+    }
+
+    @Test
+    void ringApiRecordsArriveGroupedByScopeInBatches() {
+        LogEngine logs = logs(LogEngine.builder().ringSize(64).maxExportBatchSize(100).scheduleDelay(Duration.ofSeconds(30)));
+        StringBuilder message = new StringBuilder();
+        for (long i = 1; i <= 1000; i++) {
+            message.setLength(0);
+            message.append("order ").append(i).append(" placed"); // reused: encoded at record time
+            long seq = logs.claim();
+            try {
+                logs.record(seq).scope(i % 3 == 0 ? OTHER : SCOPE).timestamp(i * 1000).observedTimestamp(i * 1000 + 1)
+                        .severityNumber(9).severityText(INFO).body(message).attribute(SEQ, i)
+                        .traceId(7, i).spanId(i).traceFlags(1);
+            } finally {
+                logs.publish(seq);
+            }
+        }
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        List<ExportLogsServiceRequest> requests = exporter.decodedLogsRequests();
+        assertEquals(10, requests.size(), "1000 records in batches of 100");
+        Map<Long, LogRecord> bySeq = new HashMap<>();
+        for (ExportLogsServiceRequest request : requests) {
+            assertEquals(1, request.getResourceLogsCount());
+            for (ScopeLogs scopeLogs : request.getResourceLogs(0).getScopeLogsList()) {
+                for (LogRecord r : scopeLogs.getLogRecordsList()) {
+                    long i = r.getAttributes(0).getValue().getIntValue();
+                    assertEquals(i % 3 == 0 ? "com.example.billing" : "com.example.orders", scopeLogs.getScope().getName());
+                    assertEquals(null, bySeq.put(i, r), "record " + i + " once");
+                }
+            }
+        }
+        assertEquals(1000, bySeq.size());
+        LogRecord r = bySeq.get(42L);
+        assertEquals("order 42 placed", r.getBody().getStringValue());
+        assertEquals(42_000, r.getTimeUnixNano());
+        assertEquals(42_001, r.getObservedTimeUnixNano());
+        assertEquals(9, r.getSeverityNumberValue());
+        assertEquals("INFO", r.getSeverityText());
+        assertEquals(1, r.getFlags());
+        assertEquals(16, r.getTraceId().size());
+        assertEquals(42, r.getSpanId().asReadOnlyByteBuffer().getLong());
+        EngineStats stats = logs.stats(new EngineStats());
+        assertEquals(1000, stats.published());
+        assertEquals(1000, stats.exported());
+        assertEquals(0, stats.inFlight());
+    }
+
+    @Test
+    void loggerApiFillsTimeSeverityScopeAndTheCurrentSpan() {
+        TraceEngine traces = closeAfter(TraceEngine.builder().exporter(new InMemorySpanExporter()).build());
+        LogEngine logs = logs(LogEngine.builder().traceEngine(traces));
+        Logger logger = logs.logger(SCOPE);
+        long before = logs.nowEpochNanos();
+        logger.atWarn().body("outside any span").attribute(SEQ, 1L).emit();
+        Span span = traces.tracer(SCOPE).start(Utf8Constant.of("handle"));
+        try {
+            logger.atError().body("inside").attribute(SEQ, 2L).emit();
+        } finally {
+            span.end();
+        }
+        TraceContext explicit = new TraceContext().set(11, 12, 13, 1, false);
+        logger.atInfo().body(3L).context(explicit).emit();
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+
+        List<LogRecord> records = exporter.decodedLogRecords();
+        assertEquals(3, records.size());
+        LogRecord outside = records.get(0);
+        assertEquals(13, outside.getSeverityNumberValue());
+        assertEquals("WARN", outside.getSeverityText());
+        assertTrue(outside.getTimeUnixNano() >= before && outside.getObservedTimeUnixNano() == outside.getTimeUnixNano());
+        assertTrue(outside.getTraceId().isEmpty() && outside.getSpanId().isEmpty(), "no span: no ids");
+        LogRecord inside = records.get(1);
+        assertEquals("ERROR", inside.getSeverityText());
+        assertEquals(span.traceIdHigh(), inside.getTraceId().asReadOnlyByteBuffer().getLong(0));
+        assertEquals(span.traceIdLow(), inside.getTraceId().asReadOnlyByteBuffer().getLong(8));
+        assertEquals(span.spanId(), inside.getSpanId().asReadOnlyByteBuffer().getLong());
+        assertEquals(1, inside.getFlags(), "sampled");
+        LogRecord given = records.get(2);
+        assertEquals(3, given.getBody().getIntValue());
+        assertEquals(13, given.getSpanId().asReadOnlyByteBuffer().getLong());
+        assertEquals(Signal.LOGS, exporter.lastSignal());
+    }
+
+    @Test
+    void misuseIsIgnoredAndCountedAndAnUnemittedRecordIsDroppedNotSent() {
+        LogEngine logs = logs(LogEngine.builder());
+        Logger logger = logs.logger(SCOPE);
+        logger.atInfo().body((CharSequence) null).attribute(null, 1L).timestamp(-1).emit(); // 3 ignored calls
+        logger.at(99).body("no severity").emit();                                           // 1 ignored call
+        logger.atInfo().body("never emitted");                                             // given up by the next
+        LogRecordBuilder b = logger.atInfo().body("emitted");
+        b.emit();
+        b.emit(); // a second emit does nothing
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        List<LogRecord> records = exporter.decodedLogRecords();
+        assertEquals(3, records.size());
+        assertEquals(0, records.get(1).getSeverityNumberValue());
+        assertEquals("emitted", records.get(2).getBody().getStringValue());
+        EngineStats stats = logs.stats(new EngineStats());
+        assertEquals(5, stats.ignoredSpanCalls());
+        assertEquals(1, stats.dropped(DropReason.INVALID_SPAN), "the record given up");
+        assertEquals(4, stats.published());
+        assertEquals(stats.published(), stats.exported() + stats.droppedTotal() + stats.inFlight());
+    }
+
+    @Test
+    void ringApiMisuseAndFailuresAreCounted() {
+        LogEngine logs = logs(LogEngine.builder().logLimits(io.ringtrace.codec.LogLimits.of(8, 256, 64, 64)));
+        long first = logs.tryClaim();
+        LogRecordWriter record = logs.record(first);
+        assertThrows(IllegalArgumentException.class, () -> record.severityNumber(30));
+        logs.publish(first); // fill failed: INVALID
+        assertThrows(IllegalStateException.class, () -> logs.publish(first));
+        assertThrows(IllegalArgumentException.class, () -> logs.record(LogEngine.RING_FULL));
+        long seq = logs.tryClaim();
+        logs.record(seq).body("x".repeat(200)); // over the 64-byte body budget: too large
+        logs.publish(seq);
+        exporter.rejectPerRequest(1);
+        seq = logs.tryClaim();
+        logs.record(seq).body("ok");
+        logs.publish(seq);
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        EngineStats stats = logs.stats(new EngineStats());
+        assertEquals(1, stats.dropped(DropReason.INVALID_SPAN));
+        assertEquals(1, stats.dropped(DropReason.SPAN_TOO_LARGE));
+        assertEquals(1, stats.dropped(DropReason.REJECTED), "partial success: rejected_log_records");
+        assertEquals(0, stats.exported());
+        assertEquals(3, stats.published());
+        assertTrue(logs.close(Duration.ofSeconds(10)));
+        assertEquals(LogEngine.CLOSED, logs.tryClaim());
+        assertEquals(1, logs.dropped(DropReason.SHUTDOWN));
+        logs.logger(SCOPE).atInfo().body("after close").emit(); // no-op, counted SHUTDOWN by its claim
+        assertEquals(2, logs.dropped(DropReason.SHUTDOWN));
+        assertEquals(0, logs.offHeapBytesHeld());
+    }
+
+    @Test
+    void environmentIsReadThroughTheResolver() {
+        Map<String, String> env = new HashMap<>();
+        env.put("OTEL_BLRP_SCHEDULE_DELAY", "250");
+        env.put("OTEL_BLRP_MAX_QUEUE_SIZE", "3000");
+        env.put("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "64");
+        env.put("OTEL_BLRP_EXPORT_TIMEOUT", "5000");
+        env.put("OTEL_SERVICE_NAME", "checkout");
+        LogEngineBuilder b = LogEngine.builder().fromEnvironment(env::get);
+        assertEquals(Duration.ofMillis(250), b.pipeline.scheduleDelay);
+        assertEquals(4096, b.pipeline.ringSize);
+        assertEquals(64, b.pipeline.maxExportBatchSize);
+        assertEquals(Duration.ofMillis(5000), b.exportTimeout);
+        assertFalse(b.disabled);
+        LogEngine logs = logs(b);
+        assertEquals(4096, logs.ringSize());
+        assertTrue(new String(logs.resource().toProtobuf(), java.nio.charset.StandardCharsets.UTF_8).contains("checkout"));
+
+        assertTrue(LogEngine.builder().fromEnvironment(Map.of("OTEL_LOGS_EXPORTER", "none")::get).disabled);
+        assertTrue(LogEngine.builder().fromEnvironment(Map.of("OTEL_SDK_DISABLED", "true")::get).disabled);
+        assertFalse(LogEngine.builder().fromEnvironment(Map.of("OTEL_LOGS_EXPORTER", "otlp")::get).disabled);
+        assertMessage("OTEL_LOGS_EXPORTER", () -> LogEngine.builder().fromEnvironment(Map.of("OTEL_LOGS_EXPORTER", "console")::get));
+        assertMessage("OTEL_BLRP_MAX_QUEUE_SIZE", () -> LogEngine.builder().fromEnvironment(Map.of("OTEL_BLRP_MAX_QUEUE_SIZE", "-1")::get));
+        assertMessage("OTEL_BLRP_SCHEDULE_DELAY", () -> LogEngine.builder().fromEnvironment(Map.of("OTEL_BLRP_SCHEDULE_DELAY", "soon")::get));
+        assertMessage("OTEL_BLRP_EXPORT_TIMEOUT", () -> LogEngine.builder().fromEnvironment(Map.of("OTEL_BLRP_EXPORT_TIMEOUT", "x")::get));
+
+        InMemorySpanExporter unused = new InMemorySpanExporter();
+        LogEngine disabled = LogEngine.builder().disabled(true).exporter(unused).build();
+        assertEquals(LogEngine.DISABLED, disabled.tryClaim());
+        disabled.logger(SCOPE).atInfo().body("nothing").emit();
+        assertEquals(1, unused.shutdownCalls(), "a disabled engine shuts its exporter down");
+        assertEquals(0, disabled.stats(new EngineStats()).published());
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
