@@ -2,6 +2,7 @@ package io.ringtrace.log4j2;
 
 import io.ringtrace.codec.LogLimits;
 import io.ringtrace.codec.LogRecordWriter;
+import io.ringtrace.engine.EngineStats;
 
 /**
  * Where the appender writes its records: a ring of log slots with the claim, fill, publish
@@ -26,6 +27,12 @@ interface LogRecordSink {
 
     /** @return the limits of the sink's records */
     LogLimits limits();
+
+    /**
+     * @param into the snapshot to fill
+     * @return {@code into}, filled with the sink's counters (published, exported, dropped by reason)
+     */
+    EngineStats stats(EngineStats into);
 
     /**
      * Exports what was published and releases the sink, within {@code timeoutMillis}.

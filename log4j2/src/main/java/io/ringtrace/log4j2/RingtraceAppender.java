@@ -2,6 +2,7 @@ package io.ringtrace.log4j2;
 
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.LogRecordWriter;
+import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.Span;
 import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.Tracer;
@@ -13,6 +14,7 @@ import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 import org.apache.logging.log4j.core.config.plugins.Plugin;
+import org.apache.logging.log4j.core.config.plugins.PluginBuilderFactory;
 
 /**
  * The {@code Ringtrace} Log4j2 appender: each event is written in place into a claimed slot of
@@ -40,6 +42,16 @@ public final class RingtraceAppender extends AbstractAppender {
     private volatile Tracer currentSpans;
     /** How long {@link #stop(long, TimeUnit)} gives the sink to export what is left when Log4j2 gives no timeout. */
     private final long closeTimeoutMillis;
+
+    /**
+     * Log4j2 builds the appender of a {@code <Ringtrace>} element through this builder; code may use it too.
+     *
+     * @return a new builder
+     */
+    @PluginBuilderFactory
+    public static RingtraceAppenderBuilder newBuilder() {
+        return new RingtraceAppenderBuilder();
+    }
 
     RingtraceAppender(String name, Filter filter, boolean ignoreExceptions, LogRecordSink sink, LogEventMapper mapper,
                       long closeTimeoutMillis) {
@@ -121,6 +133,19 @@ public final class RingtraceAppender extends AbstractAppender {
         }
         setStopped();
         return stopped && drained;
+    }
+
+    /**
+     * The counters of the appender's pipeline, as {@code LogEngine.stats}: records published, exported,
+     * in flight and dropped by reason ({@code RING_FULL} when the ring was full under {@code DROP},
+     * {@code INVALID_SPAN} for an event the mapping refused, {@code SPAN_TOO_LARGE}, {@code SHUTDOWN}
+     * ...). Allocation-free.
+     *
+     * @param into the snapshot to fill
+     * @return {@code into}
+     */
+    public EngineStats stats(EngineStats into) {
+        return sink.stats(into);
     }
 
     /** @return records given the shared overflow scope because the logger-name bound was reached */

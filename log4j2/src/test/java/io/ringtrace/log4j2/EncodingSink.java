@@ -4,6 +4,7 @@ import io.ringtrace.codec.LogLimits;
 import io.ringtrace.codec.LogRecordWriter;
 import io.ringtrace.codec.LogsRequestEncoder;
 import io.ringtrace.codec.Resource;
+import io.ringtrace.engine.EngineStats;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
@@ -67,6 +68,11 @@ final class EncodingSink implements LogRecordSink {
         }
         encoder.begin(buffer);
         return out;
+    }
+
+    @Override
+    public EngineStats stats(EngineStats into) {
+        return into; // this sink keeps its own counts (encoded, refused)
     }
 
     @Override
