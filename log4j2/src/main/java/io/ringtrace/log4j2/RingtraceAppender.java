@@ -37,10 +37,10 @@ public final class RingtraceAppender extends AbstractAppender {
 
     private final LogRecordSink sink;
     private final LogEventMapper mapper;
-    private final AnchoredClock clock = new AnchoredClock();
+    private final AnchoredClock clock = AnchoredClock.SHARED;
     /** The span engine whose current span goes into each record, or null; written rarely, read per event. */
     private volatile Tracer currentSpans;
-    /** How long {@link #stop(long, TimeUnit)} gives the sink to export what is left when Log4j2 gives no timeout. */
+    /** The least time {@link #stop(long, TimeUnit)} gives the sink to export what is left. */
     private final long closeTimeoutMillis;
 
     /**
@@ -125,7 +125,9 @@ public final class RingtraceAppender extends AbstractAppender {
     public boolean stop(long timeout, TimeUnit timeUnit) {
         setStopping();
         boolean stopped = super.stop(timeout, timeUnit, false);
-        long millis = timeout > 0 ? timeUnit.toMillis(timeout) : closeTimeoutMillis;
+        // Log4j2 gives its appenders little time at shutdown (50 ms seen with LogManager.shutdown()): too
+        // little to ship the last batches over the network, so closeTimeoutMillis is the least we wait
+        long millis = Math.max(timeout > 0 ? timeUnit.toMillis(timeout) : 0, closeTimeoutMillis);
         boolean drained = sink.close(millis);
         if (!drained) {
             LOGGER.warn("Ringtrace appender {} could not export every record within {} ms; the rest were counted as lost",

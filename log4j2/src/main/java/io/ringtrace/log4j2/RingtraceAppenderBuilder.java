@@ -128,7 +128,7 @@ public final class RingtraceAppenderBuilder extends AbstractAppender.Builder<Rin
         return this;
     }
 
-    /** @param millis how long stopping waits for the records published before (30,000) @return this */
+    /** @param millis the least time stopping waits for the records published before (30,000) @return this */
     public RingtraceAppenderBuilder setCloseTimeoutMillis(long millis) {
         this.closeTimeoutMillis = millis;
         return this;

@@ -15,7 +15,7 @@ import org.apache.logging.log4j.core.time.PreciseClock;
  */
 public final class RingtraceClock implements PreciseClock {
 
-    private static final AnchoredClock CLOCK = new AnchoredClock();
+    private static final AnchoredClock CLOCK = AnchoredClock.SHARED;
 
     /** Log4j2 makes the clock by its class name. */
     public RingtraceClock() {

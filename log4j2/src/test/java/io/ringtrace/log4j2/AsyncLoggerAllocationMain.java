@@ -52,6 +52,12 @@ public final class AsyncLoggerAllocationMain {
             long loggingAfter = threads.getCurrentThreadAllocatedBytes();
             LogManager.shutdown(); // stops the appender: its engine exports what is left, then closes
             appender.stats(stats);
+            for (io.ringtrace.engine.export.DropReason reason : io.ringtrace.engine.export.DropReason.values()) {
+                if (stats.dropped(reason) != 0) {
+                    System.out.println("dropped " + reason + ": " + stats.dropped(reason));
+                }
+            }
+            System.out.println("receiver counted " + receiver.logRecordCount() + " log records");
             System.out.printf("RESULT logging=%.3f appending=%.3f published=%d exported=%d dropped=%d%n",
                     (loggingAfter - loggingBefore) / (double) measured, (backgroundAfter - backgroundBefore) / (double) measured,
                     stats.published(), stats.exported(), stats.droppedTotal());

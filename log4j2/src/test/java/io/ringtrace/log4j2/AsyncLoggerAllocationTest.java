@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +36,7 @@ class AsyncLoggerAllocationTest {
         assertTrue(Double.parseDouble(r.group(1)) < 0.1, "logging thread: " + r.group(1) + " B per record");
         assertTrue(Double.parseDouble(r.group(2)) < 0.1, "appending thread: " + r.group(2) + " B per record");
         assertEquals(WARM_UP + MEASURED, Long.parseLong(r.group(3)));
-        assertEquals(WARM_UP + MEASURED, Long.parseLong(r.group(4)), "every record exported");
+        assertEquals(WARM_UP + MEASURED, Long.parseLong(r.group(4)), () -> "every record exported: " + r.group(0));
         assertEquals(0, Long.parseLong(r.group(5)));
     }
 
@@ -78,6 +79,7 @@ class AsyncLoggerAllocationTest {
             }
             String log = tail(output);
             assertEquals(0, child.exitValue(), () -> "child failed:\n" + log);
+            System.out.println(log.lines().filter(l -> l.startsWith("dropped") || l.contains("WARN")).collect(Collectors.joining("\n")));
             Matcher m = RESULT.matcher(log);
             assertTrue(m.find(), () -> "no RESULT line:\n" + log);
             return m;

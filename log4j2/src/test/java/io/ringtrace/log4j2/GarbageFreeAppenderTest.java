@@ -23,18 +23,20 @@ import org.junit.jupiter.api.Test;
 /**
  * 0 B per record through the appender in Log4j2's garbage-free mode (the module's tests run with
  * {@code log4j2.enableThreadlocals}, {@code log4j2.enableDirectEncoders} and {@code
- * log4j2.garbagefreeThreadContextMap}, and {@link RingtraceClock}): a parameterized message with primitive parameters ({@link
- * Unbox}), three thread context entries, thread attributes, inside a ringtrace span whose ids the
- * appender reads on the appending thread, through a synchronous logger (the
- * logging thread maps and encodes) and an asynchronous one ({@link AsyncLoggerConfig}: its
+ * log4j2.garbagefreeThreadContextMap}, and {@link RingtraceClock}): a parameterized message with
+ * primitive parameters ({@link Unbox}), three thread context entries, thread attributes, inside a
+ * ringtrace span whose ids the appender reads on the appending thread, through a synchronous logger
+ * (the logging thread maps and encodes) and an asynchronous one ({@link AsyncLoggerConfig}: its
  * Disruptor thread maps and encodes), measured with {@code ThreadMXBean#getThreadAllocatedBytes}
- * over {@value #MEASURED} records after {@value #WARM_UP}. The control runs the same loop with a
- * context-key cache of 0 keys, which encodes each key per record, and must be seen allocating.
+ * over {@value #MEASURED} records after {@value #WARM_UP}, the least of {@value #ROUNDS} rounds.
+ * The control runs the same loop with a context-key cache of 0 keys, which encodes each key per
+ * record, and must be seen allocating.
  */
 class GarbageFreeAppenderTest {
 
     private static final int WARM_UP = 30_000;
     private static final int MEASURED = 20_000;
+    private static final int ROUNDS = 3;
 
     private static final Utf8Constant SPAN_NAME = Utf8Constant.of("request");
 
@@ -92,13 +94,19 @@ class GarbageFreeAppenderTest {
         Span span = traces.tracer(InstrumentationScope.of("gc")).start(SPAN_NAME); // current while logging
         log(logger, WARM_UP);
         long appenderThread = sink.publisherThreadId;
-        long logging = ThreadAllocation.current();
-        long appending = ThreadAllocation.of(appenderThread);
-        log(logger, MEASURED);
-        long appendingAfter = ThreadAllocation.of(appenderThread);
-        long loggingAfter = ThreadAllocation.current();
+        double appending = Double.MAX_VALUE;
+        double logging = Double.MAX_VALUE;
+        for (int round = 0; round < ROUNDS; round++) { // the least of the rounds: a JIT recompilation can land in one
+            long loggingBefore = ThreadAllocation.current();
+            long appendingBefore = ThreadAllocation.of(appenderThread);
+            log(logger, MEASURED);
+            long appendingAfter = ThreadAllocation.of(appenderThread);
+            long loggingAfter = ThreadAllocation.current();
+            appending = Math.min(appending, (appendingAfter - appendingBefore) / (double) MEASURED);
+            logging = Math.min(logging, (loggingAfter - loggingBefore) / (double) MEASURED);
+        }
         span.end();
-        return new double[] {(appendingAfter - appending) / (double) MEASURED, (loggingAfter - logging) / (double) MEASURED};
+        return new double[] {appending, logging};
     }
 
     @Test
