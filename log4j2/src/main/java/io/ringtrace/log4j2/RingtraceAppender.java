@@ -74,7 +74,7 @@ public final class RingtraceAppender extends AbstractAppender {
             if (spans != null) {
                 correlate(spans.currentSpan(), record);
             }
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             if (e instanceof IllegalArgumentException && record.fillFailed()) {
                 return; // a setter refused a value and marked the fill failed: dropped and counted (finally publishes)
             }
@@ -83,6 +83,9 @@ public final class RingtraceAppender extends AbstractAppender {
             if (!ignoreExceptions()) {
                 throw e;
             }
+        } catch (Error e) {
+            markFailed(record); // dropped and counted; an Error is never swallowed
+            throw e;
         } finally {
             sink.publish(sequence); // always: the ring cannot skip a claimed slot
         }
