@@ -63,7 +63,7 @@ final class EngineOperability implements AutoCloseable {
      * @param options what to run
      * @return this
      */
-    EngineOperability start(TraceEngine engine, OperabilityOptions options) {
+    EngineOperability start(PipelineEngine<?> engine, OperabilityOptions options) {
         try {
             if (options.gcMonitor()) {
                 GcMemoryMonitor.Builder b = GcMemoryMonitor.builder().name(engine.name())

@@ -20,6 +20,10 @@ import io.ringtrace.engine.ops.LatencyHistogram;
  * {@link TraceEngine#flush} or {@link TraceEngine#close}) {@code inFlight} is 0.
  *
  * <p>Unsampled spans are not published and not dropped: sampling is a decision, not a loss.
+ *
+ * <p>A {@link LogEngine} fills the same snapshot: where it says spans, read log records; the span
+ * API's counters ({@link #repeatedEnds()}, {@link #samplerErrors()}) stay 0, and {@link
+ * #ignoredSpanCalls()} counts the logger API's ignored calls.
  */
 public final class EngineStats {
 

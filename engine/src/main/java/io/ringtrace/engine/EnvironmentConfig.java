@@ -45,28 +45,40 @@ final class EnvironmentConfig {
         if (sdkDisabled(env)) {
             builder.disabled(true);
         }
-        String delay = value(env, BSP_SCHEDULE_DELAY);
-        if (delay != null) {
-            builder.scheduleDelay(Duration.ofMillis(nonNegativeInt(BSP_SCHEDULE_DELAY, delay)));
-        }
-        String queue = value(env, BSP_MAX_QUEUE_SIZE);
-        if (queue != null) {
-            builder.ringSize(ringSizeFor(BSP_MAX_QUEUE_SIZE, positiveInt(BSP_MAX_QUEUE_SIZE, queue)));
-        }
-        String batch = value(env, BSP_MAX_EXPORT_BATCH_SIZE);
-        if (batch != null) {
-            builder.maxExportBatchSize(positiveInt(BSP_MAX_EXPORT_BATCH_SIZE, batch));
-        }
+        applyBatching(env, BSP_SCHEDULE_DELAY, BSP_MAX_QUEUE_SIZE, BSP_MAX_EXPORT_BATCH_SIZE, builder.pipeline);
         String sampler = value(env, TRACES_SAMPLER);
         String samplerArg = value(env, TRACES_SAMPLER_ARG);
         if (sampler != null) {
             builder.sampler(sampler(sampler, samplerArg));
         }
+        Resource resource = resource(env);
+        if (resource != null) {
+            builder.resource(resource);
+        }
+    }
+
+    /** A batch processor's variables ({@code OTEL_BSP_*}, {@code OTEL_BLRP_*}), applied to its engine's pipeline. */
+    private static void applyBatching(Function<String, String> env, String delayVariable, String queueVariable,
+                                      String batchVariable, PipelineSettings settings) {
+        String delay = value(env, delayVariable);
+        if (delay != null) {
+            settings.scheduleDelay(Duration.ofMillis(nonNegativeInt(delayVariable, delay)));
+        }
+        String queue = value(env, queueVariable);
+        if (queue != null) {
+            settings.ringSize(ringSizeFor(queueVariable, positiveInt(queueVariable, queue)));
+        }
+        String batch = value(env, batchVariable);
+        if (batch != null) {
+            settings.maxExportBatchSize(positiveInt(batchVariable, batch));
+        }
+    }
+
+    /** @return the resource {@code OTEL_SERVICE_NAME} and {@code OTEL_RESOURCE_ATTRIBUTES} ask for, or null if neither is set */
+    private static Resource resource(Function<String, String> env) {
         String serviceName = value(env, SERVICE_NAME);
         String attributes = value(env, RESOURCE_ATTRIBUTES);
-        if (serviceName != null || attributes != null) {
-            builder.resource(defaultResource(serviceName, attributes));
-        }
+        return serviceName != null || attributes != null ? defaultResource(serviceName, attributes) : null;
     }
 
     /**
@@ -88,26 +100,14 @@ final class EnvironmentConfig {
         if (sdkDisabled(env)) {
             builder.disabled(true);
         }
-        String delay = value(env, BLRP_SCHEDULE_DELAY);
-        if (delay != null) {
-            builder.scheduleDelay(Duration.ofMillis(nonNegativeInt(BLRP_SCHEDULE_DELAY, delay)));
-        }
-        String queue = value(env, BLRP_MAX_QUEUE_SIZE);
-        if (queue != null) {
-            builder.ringSize(ringSizeFor(BLRP_MAX_QUEUE_SIZE, positiveInt(BLRP_MAX_QUEUE_SIZE, queue)));
-        }
-        String batch = value(env, BLRP_MAX_EXPORT_BATCH_SIZE);
-        if (batch != null) {
-            builder.maxExportBatchSize(positiveInt(BLRP_MAX_EXPORT_BATCH_SIZE, batch));
-        }
+        applyBatching(env, BLRP_SCHEDULE_DELAY, BLRP_MAX_QUEUE_SIZE, BLRP_MAX_EXPORT_BATCH_SIZE, builder.pipeline);
         String timeout = value(env, BLRP_EXPORT_TIMEOUT);
         if (timeout != null) {
             builder.exportTimeout(Duration.ofMillis(nonNegativeInt(BLRP_EXPORT_TIMEOUT, timeout)));
         }
-        String serviceName = value(env, SERVICE_NAME);
-        String attributes = value(env, RESOURCE_ATTRIBUTES);
-        if (serviceName != null || attributes != null) {
-            builder.resource(defaultResource(serviceName, attributes));
+        Resource resource = resource(env);
+        if (resource != null) {
+            builder.resource(resource);
         }
     }
 

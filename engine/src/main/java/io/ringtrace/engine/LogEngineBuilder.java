@@ -6,6 +6,7 @@ import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanSlot;
 import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.engine.ops.OperabilityOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -37,6 +38,7 @@ import java.util.function.Function;
  *   <tr><td>{@link #overflowBuffers(int)}</td><td>{@value #DEFAULT_OVERFLOW_BUFFERS}</td><td>-</td></tr>
  *   <tr><td>{@link #traceEngine(TraceEngine)}</td><td>none</td><td>-</td></tr>
  *   <tr><td>{@link #name(String)}</td><td>{@code "logs"}</td><td>-</td></tr>
+ *   <tr><td>{@link #operability(OperabilityOptions)}</td><td>MBean and JFR events, no GC monitor</td><td>-</td></tr>
  * </table>
  *
  * <p>Not thread-safe; build once.
@@ -66,6 +68,8 @@ public final class LogEngineBuilder {
     SpanExporter exporter;
     TraceEngine traceEngine;
     boolean disabled;
+    /** The MBean and JFR events; no GC monitor (the span engine's watches the same JVM) and no leak detector. */
+    OperabilityOptions operability = OperabilityOptions.builder().gcMonitor(false).build();
 
     LogEngineBuilder() {}
 
@@ -216,6 +220,20 @@ public final class LogEngineBuilder {
     }
 
     /**
+     * What the engine shows about itself: the JMX MBean {@code io.ringtrace:type=Engine,name=<name>}
+     * (the same attributes as the span engine's, counting log records) and JFR events; by default
+     * without the GC and memory monitor, which the span engine runs for the JVM. The open-span leak
+     * detector has nothing to watch here.
+     *
+     * @param options the options
+     * @return this
+     */
+    public LogEngineBuilder operability(OperabilityOptions options) {
+        this.operability = Objects.requireNonNull(options, "operability");
+        return this;
+    }
+
+    /**
      * Applies the standard OpenTelemetry variables that are set (see the table above), through the
      * one resolver ({@link OtelConfiguration}): a system property ({@code otel.blrp.schedule.delay})
      * wins over the variable.
@@ -266,7 +284,9 @@ public final class LogEngineBuilder {
         }
         if (disabled) {
             PipelineSettings.shutDownUnused(exporter, null);
+            return engine;
         }
+        engine.startOperability(operability); // MBean, JFR hook; if it fails, it closes the engine (and exporter)
         return engine;
     }
 }

@@ -3,6 +3,7 @@ package io.ringtrace.engine;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.LogRecordWriter;
 import io.ringtrace.codec.Utf8Constant;
+import java.lang.ref.WeakReference;
 
 /**
  * One thread's logger API flyweight: the log record being written, in place, into the ring slot
@@ -25,49 +26,49 @@ import io.ringtrace.codec.Utf8Constant;
  */
 public final class LogRecordBuilder {
 
-    private final LogEngine engine;
+    /**
+     * Weak: the builder is the value of a thread-local entry, so a strong reference would keep a
+     * closed engine (and its ring) alive as long as a pooled thread that logged once. While a record
+     * is open its {@link Logger}'s caller holds the engine. Only a long is stored per record (no
+     * reference store, no GC card mark); the slot's record is looked up by its sequence.
+     */
+    private final WeakReference<LogEngine> engine;
     /** The claimed slot, or -1: nothing claimed, calls do nothing. */
     private long sequence = -1;
-    /** The claimed slot's record (valid while {@link #sequence} is). */
-    private LogRecordWriter record;
 
     LogRecordBuilder(LogEngine engine) {
-        this.engine = engine;
+        this.engine = new WeakReference<>(engine);
     }
 
-    /** Claims a slot (per the overload policy) and writes the record's defaults; owner thread only. */
-    LogRecordBuilder begin(InstrumentationScope scope, int severity, Utf8Constant severityText) {
+    /** Claims a slot of {@code logs} (per its overload policy) and writes the record's defaults; owner thread only. */
+    LogRecordBuilder begin(LogEngine logs, InstrumentationScope scope, int severity, Utf8Constant severityText) {
         if (sequence >= 0) {
-            giveUp();
+            giveUp(logs);
         }
-        long claimed = engine.claimPerPolicy();
+        long claimed = logs.claimPerPolicy();
         if (claimed < 0) {
             return this; // counted by the claim (or disabled): the calls that follow do nothing
         }
         sequence = claimed;
-        LogRecordWriter r = engine.record(claimed);
-        record = r;
-        long now = engine.nowEpochNanos();
+        LogRecordWriter r = logs.record(claimed);
+        long now = logs.nowEpochNanos();
         r.scope(scope).timestamp(now).observedTimestamp(now);
         if (severity != 0) {
             r.severityNumber(severity).severityText(severityText);
         }
-        TraceEngine traces = engine.traceEngine();
-        if (traces != null) {
-            span(traces.currentSpan()); // the no-op span when none: then nothing is written
-        }
+        logs.correlate(r); // the current span's ids, if the engine has a span engine and there is one
         return this;
     }
 
     /** The previous record was never emitted: publish it as failed, so it is counted and never sent. */
-    private void giveUp() {
+    private void giveUp(LogEngine logs) {
         long abandoned = sequence;
         sequence = -1;
-        engine.callIgnored();
+        logs.callIgnored();
         try {
-            engine.abandon(abandoned);
+            logs.abandon(abandoned);
         } finally {
-            engine.publish(abandoned);
+            logs.publish(abandoned);
         }
     }
 
@@ -75,9 +76,14 @@ public final class LogRecordBuilder {
         return sequence >= 0;
     }
 
+    /** @return the open record (call only when {@link #open()}) */
+    private LogRecordWriter slot() {
+        return engine.get().record(sequence); // reachable: the caller's Logger holds the engine
+    }
+
     private boolean ignored() {
         if (open()) {
-            engine.callIgnored();
+            engine.get().callIgnored();
         }
         return false;
     }
@@ -85,7 +91,7 @@ public final class LogRecordBuilder {
     /** @param value the body, encoded now (a reused {@code StringBuilder} is fine); not null @return this */
     public LogRecordBuilder body(CharSequence value) {
         if (open() && (value != null || ignored())) {
-            record.body(value);
+            slot().body(value);
         }
         return this;
     }
@@ -93,7 +99,7 @@ public final class LogRecordBuilder {
     /** @param value the body @return this */
     public LogRecordBuilder body(long value) {
         if (open()) {
-            record.body(value);
+            slot().body(value);
         }
         return this;
     }
@@ -101,7 +107,7 @@ public final class LogRecordBuilder {
     /** @param value the body @return this */
     public LogRecordBuilder body(double value) {
         if (open()) {
-            record.body(value);
+            slot().body(value);
         }
         return this;
     }
@@ -109,7 +115,7 @@ public final class LogRecordBuilder {
     /** @param value the body @return this */
     public LogRecordBuilder body(boolean value) {
         if (open()) {
-            record.body(value);
+            slot().body(value);
         }
         return this;
     }
@@ -117,7 +123,7 @@ public final class LogRecordBuilder {
     /** @param key pre-encoded; not null @param value encoded now; not null @return this */
     public LogRecordBuilder attribute(Utf8Constant key, CharSequence value) {
         if (open() && ((key != null && value != null) || ignored())) {
-            record.attribute(key, value);
+            slot().attribute(key, value);
         }
         return this;
     }
@@ -125,7 +131,7 @@ public final class LogRecordBuilder {
     /** @param key pre-encoded; not null @param value the value @return this */
     public LogRecordBuilder attribute(Utf8Constant key, long value) {
         if (open() && (key != null || ignored())) {
-            record.attribute(key, value);
+            slot().attribute(key, value);
         }
         return this;
     }
@@ -133,7 +139,7 @@ public final class LogRecordBuilder {
     /** @param key pre-encoded; not null @param value the value @return this */
     public LogRecordBuilder attribute(Utf8Constant key, double value) {
         if (open() && (key != null || ignored())) {
-            record.attribute(key, value);
+            slot().attribute(key, value);
         }
         return this;
     }
@@ -141,7 +147,7 @@ public final class LogRecordBuilder {
     /** @param key pre-encoded; not null @param value the value @return this */
     public LogRecordBuilder attribute(Utf8Constant key, boolean value) {
         if (open() && (key != null || ignored())) {
-            record.attribute(key, value);
+            slot().attribute(key, value);
         }
         return this;
     }
@@ -149,7 +155,7 @@ public final class LogRecordBuilder {
     /** @param name the OTLP {@code event_name}, pre-encoded; not null @return this */
     public LogRecordBuilder eventName(Utf8Constant name) {
         if (open() && (name != null || ignored())) {
-            record.eventName(name);
+            slot().eventName(name);
         }
         return this;
     }
@@ -157,7 +163,7 @@ public final class LogRecordBuilder {
     /** @param epochNanos when the event occurred (default: at the claim), at least 0 @return this */
     public LogRecordBuilder timestamp(long epochNanos) {
         if (open() && (epochNanos >= 0 || ignored())) {
-            record.timestamp(epochNanos);
+            slot().timestamp(epochNanos);
         }
         return this;
     }
@@ -170,10 +176,10 @@ public final class LogRecordBuilder {
     public LogRecordBuilder context(TraceContext context) {
         if (open() && (context != null || ignored())) {
             if (context.isValid()) {
-                record.traceId(context.traceIdHigh(), context.traceIdLow()).spanId(context.spanId())
+                slot().traceId(context.traceIdHigh(), context.traceIdLow()).spanId(context.spanId())
                         .traceFlags(context.traceFlags() & 0xFF);
             } else {
-                record.traceId(0, 0).spanId(0).traceFlags(0);
+                slot().traceId(0, 0).spanId(0).traceFlags(0);
             }
         }
         return this;
@@ -196,7 +202,7 @@ public final class LogRecordBuilder {
      *     {@link #emit()}
      */
     public LogRecordWriter record() {
-        return open() ? record : null;
+        return open() ? slot() : null;
     }
 
     /** Publishes the record. Once per record: a second call does nothing. */
@@ -204,7 +210,7 @@ public final class LogRecordBuilder {
         if (open()) {
             long claimed = sequence;
             sequence = -1;
-            engine.publish(claimed);
+            engine.get().publish(claimed);
         }
     }
 

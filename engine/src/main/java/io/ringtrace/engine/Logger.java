@@ -86,7 +86,7 @@ public final class Logger {
         if (!valid) {
             engine.callIgnored();
         }
-        return engine.recordBuilder().begin(scope, valid ? severityNumber : 0, valid ? TEXTS[(severityNumber - 1) >> 2] : null);
+        return engine.recordBuilder().begin(engine, scope, valid ? severityNumber : 0, valid ? TEXTS[(severityNumber - 1) >> 2] : null);
     }
 
     /** @return the scope of this logger's records */

@@ -1,7 +1,6 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.codec.InstrumentationScope;
-import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.SpanFlags;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
@@ -42,7 +41,13 @@ import java.util.Objects;
  *   into an overflow buffer (see below). A negative result is a failure code
  *   ({@link #RING_FULL}, {@link #CLOSED}, {@link #DISABLED}), never an exception; a failed
  *   {@code tryClaim()} counts one span dropped ({@code RING_FULL} or {@code SHUTDOWN}), so call it
- *   once per span and give the span up on failure.
+ *   once per span and give the span up on failure. A published slot that is not a valid span is
+ *   not exported but counted as {@link DropReason#INVALID_SPAN}: one whose fill failed (a {@link
+ *   SpanRecord} setter threw: {@link SpanRecord#fillFailed()}), or that lacks valid trace and span
+ *   ids or positive start and end times. Fixed up as the OpenTelemetry SDK does: an empty or blank
+ *   name is sent as {@code <unspecified span name>}, an end before the start as the start. Set
+ *   {@code Span.flags} with {@link SpanFlags#of(int, boolean)} to send whether the parent is
+ *   remote, as the SDK does.
  *   <li>Span API: {@link #tracer(InstrumentationScope)}, then {@link Tracer#start}, and
  *   {@link Span#end()}, which claims (per the {@link OverloadPolicy}), copies the span's used bytes
  *   into the slot in one copy (into an overflow buffer if bigger than the slot) and publishes.
@@ -87,39 +92,17 @@ import java.util.Objects;
  * One daemon thread, {@code ringtrace-serializer-<name>}, from build to close; the exporter may
  * have its own. All public methods are thread-safe.
  */
-public final class TraceEngine implements AutoCloseable {
+public final class TraceEngine extends PipelineEngine<SpanRecord> {
 
-    /** {@link #tryClaim()} failure: the ring is full (counted as {@link DropReason#RING_FULL}). */
-    public static final long RING_FULL = SlotRing.RING_FULL;
-    /** Claim failure: the engine is closed (counted as {@link DropReason#SHUTDOWN}). */
-    public static final long CLOSED = SlotRing.CLOSED;
-    /** Claim failure: the engine is disabled (a no-op engine; nothing is counted). */
-    public static final long DISABLED = SlotRing.DISABLED;
     /** Timeout of {@link #close()}. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private static final System.Logger LOG = System.getLogger(TraceEngine.class.getName());
 
-    final String name;
     final SpanLimits limits;
-    final EpochClock clock = new EpochClock();
-
-    private final boolean disabled;
-    /** The generic machinery: ring, serializer, request pool, counters, flush and close. */
-    private final Pipeline<SpanRecord> pipeline;
-    /** The producers' side of the ring: claim, record, publish. */
-    private final SlotRing<SpanRecord> spanRing;
-    private final int ringSize;
-    private final OverloadPolicy overloadPolicy;
     private final Sampler sampler;
-    final EngineCounters counters; // package-private: tests look inside a seal
-    private final SpanExporter exporter;
     private final ThreadLocal<SpanPool> pools;
     private final Span noopSpan;
-    private final Resource resource;
-    private final String description;
-    /** The MBean, monitor, JFR hook and leak detector (null for a disabled engine). */
-    private final EngineOperability operability;
     /** The open-span leak detector, or null (off): span pools register with it. */
     final OpenSpanDetector leakDetector;
     /** Leak detector debug setting: capture each span's start stack (allocates per span). */
@@ -128,13 +111,10 @@ public final class TraceEngine implements AutoCloseable {
     private boolean loggedSamplerError;
 
     TraceEngine(TraceEngineBuilder b) {
-        this.name = b.name;
+        super(b.name, b.disabled, b.pipeline, new RecordFormat.Spans(b.spanLimits), b.resource, b.exporter,
+                "ringtrace-serializer-" + b.name, describe(b));
         this.limits = b.spanLimits;
-        this.disabled = b.disabled;
-        this.overloadPolicy = b.pipeline.overloadPolicy;
         this.sampler = b.sampler;
-        this.resource = b.resource;
-        this.exporter = b.exporter;
         this.noopSpan = new Span(null, -1, new SpanRecord(limits), Span.NOOP);
         int spansPerThread = b.spansPerThread;
         SpanPoolListener poolListener = b.spanPoolListener;
@@ -149,26 +129,15 @@ public final class TraceEngine implements AutoCloseable {
             }
             return pool;
         });
-        PipelineSettings settings = b.pipeline;
-        this.description = "TraceEngine{name=" + name + ", " + settings.describe() + ", sampler=" + sampler.description()
-                + ", spansPerThread=" + spansPerThread + (disabled ? ", DISABLED" : "") + "}";
-        if (disabled) {
-            this.pipeline = Pipeline.disabled(name);
-            this.ringSize = 0;
-            this.operability = null;
+        if (b.disabled) {
             this.leakDetector = null;
             this.leakStacks = false;
         } else {
-            this.pipeline = new Pipeline<>(name, "ringtrace-serializer-" + name, settings,
-                    new RecordFormat.Spans(limits), resource, exporter, this);
-            this.ringSize = settings.ringSize;
             this.operability = EngineOperability.startDetector(name, b.operability); // before any span starts
             this.leakDetector = operability.leakDetector();
             this.leakStacks = leakDetector != null && leakDetector.captureStacks();
             pipeline.lifecycle.closeLast(operability);
         }
-        this.spanRing = pipeline.slotRing;
-        this.counters = pipeline.counters;
         pipeline.start();
     }
 
@@ -176,85 +145,14 @@ public final class TraceEngine implements AutoCloseable {
         return leakDetector;
     }
 
-    /** Starts the MBean, the monitor and the JFR hook once the engine is complete (from build()). */
-    void startOperability(OperabilityOptions options) {
-        if (operability == null) {
-            return; // disabled engine: nothing to show
-        }
-        try {
-            operability.start(this, options);
-        } catch (RuntimeException | Error e) {
-            close(Duration.ZERO);
-            throw e;
-        }
-    }
-
     /** @return a builder with the defaults */
     public static TraceEngineBuilder builder() {
         return new TraceEngineBuilder();
     }
 
-    // ================================================================================ ring API
-
-    /**
-     * Claims a ring slot without waiting. Allocation-free and exception-free.
-     *
-     * @return the slot's sequence (&gt;= 0), or {@link #RING_FULL} (counted as a
-     *     {@code RING_FULL} drop), {@link #CLOSED} (counted as a {@code SHUTDOWN} drop) or
-     *     {@link #DISABLED}
-     */
-    public long tryClaim() {
-        return spanRing.tryClaim();
-    }
-
-    /**
-     * Claims a ring slot, waiting (spin, yield, then park) while the ring is full. Allocation-free.
-     * The wait ends when a slot frees up or the engine closes, not on an interrupt: an interrupted
-     * thread keeps waiting (parked, without spinning) and its interrupt status is kept.
-     *
-     * @return the slot's sequence (&gt;= 0), or {@link #CLOSED} if the engine closed meanwhile
-     *     (counted as a {@code SHUTDOWN} drop), or {@link #DISABLED}
-     */
-    public long claim() {
-        return spanRing.claim();
-    }
-
-    /**
-     * @param sequence a sequence returned by {@link #tryClaim()} or {@link #claim()} and not yet
-     *     published
-     * @return the slot's record, clean, to fill before {@link #publish(long)}
-     * @throws IllegalArgumentException if {@code sequence} is a failure code
-     */
-    public SpanRecord record(long sequence) {
-        return spanRing.record(sequence);
-    }
-
-    /**
-     * Publishes a filled slot to the serializer. Call exactly once per claimed sequence, also when
-     * filling failed. A slot that is not a valid span is not exported but counted as {@link
-     * DropReason#INVALID_SPAN}: one whose fill failed (a {@link SpanRecord} setter threw: {@link
-     * SpanRecord#fillFailed()}), or that lacks a required field (valid trace and span ids, positive
-     * start and end times). Fixed up as the OpenTelemetry SDK does: an empty or blank name is sent as
-     * {@code <unspecified span name>}, an end before the start as the start. Set {@code Span.flags}
-     * with {@link SpanFlags#of(int, boolean)} to send whether the parent is remote, as the SDK does.
-     *
-     * @param sequence a claimed sequence
-     * @throws IllegalArgumentException if {@code sequence} is a failure code
-     * @throws IllegalStateException if it was never claimed or is already published (detected
-     *     cheaply, on the ring's own bookkeeping)
-     */
-    public void publish(long sequence) {
-        spanRing.publish(sequence);
-    }
-
     /** Span API: hands an ended span's record to the ring (see {@link SlotRing#publishCopy}). */
     void publishSpan(SpanRecord source) {
-        spanRing.publishCopy(source);
-    }
-
-    /** @return the overflow buffers taken now (tests: every one comes back once its span is read) */
-    int overflowBuffersTaken() {
-        return pipeline.overflowBuffersTaken();
+        ring.publishCopy(source);
     }
 
     // ================================================================================ span API
@@ -312,28 +210,11 @@ public final class TraceEngine implements AutoCloseable {
     }
 
     Span currentSpan() {
-        if (spanRing.isClosed()) {
+        if (ring.isClosed()) {
             return noopSpan;
         }
         Span current = pools.get().current();
         return current != null ? current : noopSpan;
-    }
-
-    // ============================================================================== lifecycle
-
-    /**
-     * Waits until every span published before this call has been handed to the exporter and the
-     * exporter has completed it (or the deadline passes). Seals the partial batch at once rather
-     * than waiting for the schedule delay. A ring slot claimed and not yet published is not waited
-     * for, but the spans published after it are, and they cannot be exported before it is
-     * published. An interrupt does not end the wait early; the thread's interrupt status is kept.
-     *
-     * @param timeout how long to wait at most
-     * @return true if everything was completed in time (a closed or disabled engine: whether its
-     *     close was clean; false while a close is still under way when the timeout passes)
-     */
-    public boolean flush(Duration timeout) {
-        return pipeline.flush(timeout);
     }
 
     /** Closes with {@link #DEFAULT_CLOSE_TIMEOUT}. See {@link #close(Duration)}. */
@@ -342,81 +223,9 @@ public final class TraceEngine implements AutoCloseable {
         close(DEFAULT_CLOSE_TIMEOUT);
     }
 
-    /**
-     * Stops accepting spans (claims return {@link #CLOSED}, {@code start()} returns the no-op span),
-     * drains what was published, exports it, shuts the exporter down (giving it the rest of the
-     * deadline), stops the serializer thread and frees every off-heap buffer. Spans that could not be
-     * exported by the deadline are counted as {@link DropReason#SHUTDOWN}. Ring slots claimed before
-     * the call are waited for (their producers are filling them), but a slot the serializer has
-     * waited for longer than a second is given up: what came before it is exported, it and the
-     * slots after it are counted as {@code SHUTDOWN}. An interrupt does not cut the close short
-     * (nor the exporter's shutdown within it); the caller's interrupt status is kept. Idempotent:
-     * later calls return the first call's result; a call while another thread's close is under way
-     * waits for it, but at most its own {@code timeout} (then returns false).
-     *
-     * @param timeout how long to wait at most for draining and exporting
-     * @return true if everything published before the call was exported (or dropped for another
-     *     reason); false if spans were dropped as {@code SHUTDOWN}
-     */
-    public boolean close(Duration timeout) {
-        return pipeline.close(timeout);
-    }
-
-    // ================================================================================== stats
-
-    /**
-     * Fills {@code into} with a snapshot of the counters. Allocation-free.
-     *
-     * @param into the snapshot to fill
-     * @return {@code into}
-     */
-    public EngineStats stats(EngineStats into) {
-        return pipeline.stats(into);
-    }
-
-    /**
-     * Spans lost for one reason so far (allocation-free; e.g. for a JFR or metrics hook).
-     *
-     * @param reason the reason
-     * @return the count, as {@link EngineStats#dropped(DropReason)} would report it
-     */
-    public long dropped(DropReason reason) {
-        return pipeline.dropped(reason);
-    }
-
-    /** @return off-heap bytes held by the request buffers now (0 once closed); allocation-free */
-    public long offHeapBytesHeld() {
-        return pipeline.offHeapBytesHeld();
-    }
-
-    // ================================================================================ queries
-
-    /** @return the engine's name */
-    public String name() {
-        return name;
-    }
-
-    /** @return whether this is a no-op engine ({@code OTEL_SDK_DISABLED=true} or {@code disabled(true)}) */
-    public boolean isDisabled() {
-        return disabled;
-    }
-
-    /** @return whether {@link #close} has begun (always true for a disabled engine) */
-    public boolean isClosed() {
-        return spanRing.isClosed();
-    }
-
     /** @return the sampler (ring-API users decide sampling themselves with it) */
     public Sampler sampler() {
         return sampler;
-    }
-
-    /**
-     * @return what a full ring does to a producer: ring-API users that follow it call {@link
-     *     #claim()} under {@code BLOCK} and {@link #tryClaim()} under {@code DROP}
-     */
-    public OverloadPolicy overloadPolicy() {
-        return overloadPolicy;
     }
 
     /** @return the span limits that size every record */
@@ -424,23 +233,9 @@ public final class TraceEngine implements AutoCloseable {
         return limits;
     }
 
-    /** @return the resource of every exported span */
-    public Resource resource() {
-        return resource;
-    }
-
-    /** @return the number of ring slots (0 when disabled) */
-    public int ringSize() {
-        return ringSize;
-    }
-
-    /** @return the current time in epoch nanoseconds by the engine's (allocation-free) clock */
-    public long nowEpochNanos() {
-        return clock.nowEpochNanos();
-    }
-
-    @Override
-    public String toString() {
-        return description;
+    /** @return the engine's settings; before anything is allocated (a sampler's description may throw) */
+    private static String describe(TraceEngineBuilder b) {
+        return "TraceEngine{name=" + b.name + ", " + b.pipeline.describe() + ", sampler=" + b.sampler.description()
+                + ", spansPerThread=" + b.spansPerThread + (b.disabled ? ", DISABLED" : "") + "}";
     }
 }

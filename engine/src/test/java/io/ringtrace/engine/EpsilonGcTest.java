@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs 1,000,000 measured spans (after 100,000 warm-up spans) through the whole pipeline in a
- * forked JVM under {@code -XX:+UseEpsilonGC -Xmx64m}: Epsilon never frees anything, so any per-span
+ * Runs 1,000,000 measured spans (after 100,000 warm-up spans), and as many log records through the
+ * logger API, through the whole pipeline in a forked JVM under {@code -XX:+UseEpsilonGC -Xmx64m}: Epsilon never frees anything, so any per-span
  * allocation ends in an {@link OutOfMemoryError}. The child checks that every span arrived exactly
  * once with intact ids (without allocating) and reports how much heap the measured part used; the
  * test requires less than one byte per span. Bounded by a 3-minute timeout.
@@ -26,21 +26,37 @@ class EpsilonGcTest {
 
     @Test
     void millionSpansThroughThePipelineUnderEpsilonGcWithA64MbHeap() throws Exception {
-        ChildResult child = runChild(false);
+        assertAllocationFree(runChild(EpsilonPipelineMain.class, false), "spans");
+    }
+
+    @Test
+    void millionLogRecordsThroughTheLoggerApiUnderEpsilonGcWithA64MbHeap() throws Exception {
+        assertAllocationFree(runChild(EpsilonLogPipelineMain.class, false), "records");
+    }
+
+    @Test
+    void theLogRunFailsWhenEachRecordAllocates() throws Exception {
+        assertCaught(runChild(EpsilonLogPipelineMain.class, true));
+    }
+
+    private static void assertAllocationFree(ChildResult child, String items) {
         assertEquals(0, child.exitCode, () -> "child failed:\n" + child.log);
-        Matcher result = Pattern.compile("RESULT ok=true spans=(\\d+) measured=(\\d+) .* heapDeltaBytes=(-?\\d+)").matcher(child.log);
+        Matcher result = Pattern.compile("RESULT ok=true " + items + "=(\\d+) measured=(\\d+) .* heapDeltaBytes=(-?\\d+)").matcher(child.log);
         assertTrue(result.find(), () -> "no RESULT line:\n" + child.log);
         System.out.println(result.group(0));
         long measured = Long.parseLong(result.group(2));
         long heapDelta = Long.parseLong(result.group(3));
         assertTrue(measured >= SPANS);
-        assertTrue(heapDelta < measured, "heap used while publishing " + measured + " spans: " + heapDelta + " B");
+        assertTrue(heapDelta < measured, "heap used while publishing " + measured + " " + items + ": " + heapDelta + " B");
         assertTrue(!child.log.contains("OutOfMemoryError"), child.log);
     }
 
     @Test
     void theSameRunFailsWhenEachSpanAllocates() throws Exception {
-        ChildResult child = runChild(true);
+        assertCaught(runChild(EpsilonPipelineMain.class, true));
+    }
+
+    private static void assertCaught(ChildResult child) {
         Matcher result = Pattern.compile("heapDeltaBytes=(-?\\d+)").matcher(child.log);
         boolean outOfMemory = child.exitCode != 0 && child.log.contains("OutOfMemoryError");
         boolean heapGrew = result.find() && Long.parseLong(result.group(1)) >= SPANS;
@@ -57,7 +73,7 @@ class EpsilonGcTest {
         }
     }
 
-    private static ChildResult runChild(boolean allocating) throws Exception {
+    private static ChildResult runChild(Class<?> main, boolean allocating) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
@@ -73,7 +89,7 @@ class EpsilonGcTest {
         command.add("-Xmx64m");
         command.add("-cp");
         command.add(classPath);
-        command.add(EpsilonPipelineMain.class.getName());
+        command.add(main.getName());
         command.add(Integer.toString(SPANS));
         if (allocating) {
             command.add("allocating");

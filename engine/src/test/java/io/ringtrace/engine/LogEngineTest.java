@@ -91,15 +91,29 @@ class LogEngineTest extends LeakCheckingTestBase {
         Span span = traces.tracer(SCOPE).start(Utf8Constant.of("handle"));
         try {
             logger.atError().body("inside").attribute(SEQ, 2L).emit();
+            long seq = logs.tryClaim(); // the ring API asks for the same correlation explicitly
+            try {
+                logs.correlate(logs.record(seq).scope(SCOPE).body("ring API inside"));
+            } finally {
+                logs.publish(seq);
+            }
         } finally {
             span.end();
         }
         TraceContext explicit = new TraceContext().set(11, 12, 13, 1, false);
         logger.atInfo().body(3L).context(explicit).emit();
+        long seq = logs.tryClaim();
+        logs.correlate(logs.record(seq).scope(SCOPE).body("ring API outside")); // no current span: nothing written
+        logs.publish(seq);
         assertTrue(logs.flush(Duration.ofSeconds(10)));
 
         List<LogRecord> records = exporter.decodedLogRecords();
-        assertEquals(3, records.size());
+        assertEquals(5, records.size());
+        LogRecord ringInside = records.get(2);
+        assertEquals(inSpanIds(span), java.util.List.of(ringInside.getTraceId().asReadOnlyByteBuffer().getLong(0),
+                ringInside.getTraceId().asReadOnlyByteBuffer().getLong(8), ringInside.getSpanId().asReadOnlyByteBuffer().getLong()));
+        assertTrue(records.get(4).getTraceId().isEmpty() && records.get(4).getSpanId().isEmpty());
+        records.remove(2);
         LogRecord outside = records.get(0);
         assertEquals(13, outside.getSeverityNumberValue());
         assertEquals("WARN", outside.getSeverityText());
@@ -137,6 +151,24 @@ class LogEngineTest extends LeakCheckingTestBase {
         assertEquals(1, stats.dropped(DropReason.INVALID_SPAN), "the record given up");
         assertEquals(4, stats.published());
         assertEquals(stats.published(), stats.exported() + stats.droppedTotal() + stats.inFlight());
+    }
+
+    @Test
+    void aRecordBiggerThanItsSlotIsExportedWholeAndAGivenUpOneReturnsItsOverflowBuffer() {
+        LogEngine logs = logs(LogEngine.builder().slotBytes(256).overflowBuffers(2));
+        Logger logger = logs.logger(SCOPE);
+        LogRecordBuilder big = logger.atInfo().body("x".repeat(400)); // outgrows the 256-byte slot
+        assertEquals(1, logs.overflowBuffersTaken());
+        big.emit();
+        logger.atInfo().body("y".repeat(400));                          // never emitted: given up by the next
+        logger.atInfo().body("small").emit();
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        assertEquals(0, logs.overflowBuffersTaken(), "every overflow buffer back");
+        List<LogRecord> records = exporter.decodedLogRecords();
+        assertEquals(2, records.size());
+        assertEquals("x".repeat(400), records.get(0).getBody().getStringValue());
+        assertEquals(1, logs.stats(new EngineStats()).spansOverflowed());
+        assertEquals(1, logs.dropped(DropReason.INVALID_SPAN));
     }
 
     @Test
@@ -202,6 +234,59 @@ class LogEngineTest extends LeakCheckingTestBase {
         disabled.logger(SCOPE).atInfo().body("nothing").emit();
         assertEquals(1, unused.shutdownCalls(), "a disabled engine shuts its exporter down");
         assertEquals(0, disabled.stats(new EngineStats()).published());
+    }
+
+    @Test
+    void memoryIsTheDocumentedFormula() {
+        // heap: ringSize x (slotBytes + 56) + overflowBuffers x (maxRecordBytes + 24), plus bookkeeping
+        assertEquals(6_760, io.ringtrace.codec.LogSlot.maxRecordBytes(io.ringtrace.codec.LogLimits.defaults()));
+        assertEquals(5_087_568, RingSlots.heapBytes(8192, 512, 64, 6_760), "the defaults, as engine/README.md states");
+        assertEquals(1_016_144, RingSlots.heapBytes(1024, 512, 64, 6_760));
+        LogEngine logs = logs(LogEngine.builder().requestBuffers(5).maxRequestBytes(1 << 20));
+        assertEquals(5L * io.ringtrace.codec.LogsRequestEncoder.requiredCapacity(1 << 20), logs.offHeapBytesHeld());
+        assertEquals(11_141_440, logs.offHeapBytesHeld(), "off-heap with 5 buffers, as engine/README.md states");
+        assertTrue(logs.close(Duration.ofSeconds(10)));
+        assertEquals(0, logs.offHeapBytesHeld());
+    }
+
+    @Test
+    void theEngineShowsItsStatsOverJmxUntilClosed() throws Exception {
+        LogEngine logs = logs(LogEngine.builder().name("jmx-logs"));
+        logs.logger(SCOPE).atInfo().body("counted").emit();
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("io.ringtrace:type=Engine,name=jmx-logs");
+        assertTrue(server.isRegistered(name));
+        assertEquals(1L, server.getAttribute(name, "Exported"));
+        assertTrue(logs.close(Duration.ofSeconds(10)));
+        assertFalse(server.isRegistered(name), "unregistered by close");
+    }
+
+    @Test
+    void aClosedLogEngineIsCollectedWhileTheThreadThatLoggedLivesOn() throws Exception {
+        java.util.concurrent.ExecutorService longLived = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.lang.ref.WeakReference<LogEngine> ref = logOnAndClose(longLived);
+            assertTrue(EngineCollectionTest.collected(ref), "the closed log engine is still reachable (from the"
+                    + " logger API's thread-local builder?)");
+            assertTrue(longLived.submit(() -> Thread.currentThread().isAlive()).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            longLived.shutdownNow();
+            assertTrue(longLived.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    private static java.lang.ref.WeakReference<LogEngine> logOnAndClose(java.util.concurrent.ExecutorService thread)
+            throws Exception {
+        LogEngine logs = LogEngine.builder().name("log-collection").ringSize(64).exporter(new InMemorySpanExporter()).build();
+        Logger logger = logs.logger(SCOPE);
+        thread.submit(() -> logger.atInfo().body("from a pooled thread").emit()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(logs.close(Duration.ofSeconds(10)));
+        return new java.lang.ref.WeakReference<>(logs);
+    }
+
+    private static List<Long> inSpanIds(Span span) {
+        return List.of(span.traceIdHigh(), span.traceIdLow(), span.spanId());
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {

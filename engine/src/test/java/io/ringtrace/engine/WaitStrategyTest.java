@@ -45,11 +45,17 @@ class WaitStrategyTest extends LeakCheckingTestBase {
             engine.stats(stats);
             engine.dropped(DropReason.SHUTDOWN);
         }
-        long before = ThreadAllocation.current();
-        for (int i = 0; i < 20_000; i++) {
-            engine.stats(stats);
-            engine.dropped(DropReason.SHUTDOWN);
+        // the least of three rounds: a one-off (a JIT compilation landing in a round, and a deoptimization
+        // that rematerializes an object) can hit any round, an allocation per call shows in all of them
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long before = ThreadAllocation.current();
+            for (int i = 0; i < 20_000; i++) {
+                engine.stats(stats);
+                engine.dropped(DropReason.SHUTDOWN);
+            }
+            least = Math.min(least, ThreadAllocation.current() - before);
         }
-        assertEquals(0, ThreadAllocation.current() - before, "stats(into) and dropped(reason) allocate nothing");
+        assertEquals(0, least, "stats(into) and dropped(reason) allocate nothing");
     }
 }

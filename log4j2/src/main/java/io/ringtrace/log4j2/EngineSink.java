@@ -42,6 +42,11 @@ final class EngineSink implements LogRecordSink {
     }
 
     @Override
+    public void correlate(LogRecordWriter record) {
+        logs.correlate(record); // the engine's traceEngine(...), if it was built with one
+    }
+
+    @Override
     public LogLimits limits() {
         return logs.logLimits();
     }

@@ -25,6 +25,14 @@ interface LogRecordSink {
     /** @param sequence a claimed sequence, filled (or failed) */
     void publish(long sequence);
 
+    /**
+     * Puts the ids of the sink's own current span, if it has a span engine and a span is open on this
+     * thread, into the record; otherwise leaves it as it is.
+     *
+     * @param record a claimed record
+     */
+    void correlate(LogRecordWriter record);
+
     /** @return the limits of the sink's records */
     LogLimits limits();
 

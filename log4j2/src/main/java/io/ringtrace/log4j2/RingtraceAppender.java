@@ -73,6 +73,8 @@ public final class RingtraceAppender extends AbstractAppender {
             final Tracer spans = currentSpans;
             if (spans != null) {
                 correlate(spans.currentSpan(), record);
+            } else {
+                sink.correlate(record); // a given engine built with traceEngine(...) knows its spans
             }
         } catch (RuntimeException e) {
             if (e instanceof IllegalArgumentException && record.fillFailed()) {
@@ -100,7 +102,8 @@ public final class RingtraceAppender extends AbstractAppender {
     }
 
     /**
-     * Correlates records with {@code engine}'s spans: a record takes the trace id, span id and trace
+     * Correlates records with {@code engine}'s spans (an appender given a log engine built with {@code
+     * traceEngine(...)} does so already): a record takes the trace id, span id and trace
      * flags of the span that is current (the innermost open span of ringtrace's span API) on the
      * thread that runs the appender: the logging thread with a synchronous logger. With an
      * asynchronous logger that is Log4j2's background thread, where no span is open; there the

@@ -76,6 +76,11 @@ final class EncodingSink implements LogRecordSink {
     }
 
     @Override
+    public void correlate(LogRecordWriter record) {
+        // no span engine of its own
+    }
+
+    @Override
     public LogLimits limits() {
         return limits;
     }

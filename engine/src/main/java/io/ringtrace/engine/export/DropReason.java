@@ -1,6 +1,9 @@
 package io.ringtrace.engine.export;
 
-/** Why spans were lost. Every lost span is counted under exactly one reason. */
+/**
+ * Why spans (or log records, or data points) were lost. Every lost item is counted under exactly
+ * one reason; the names say span, and a log engine uses them for its records as they read.
+ */
 public enum DropReason {
     /** The ring was full and the producer's overload policy is {@code DROP}. */
     RING_FULL,

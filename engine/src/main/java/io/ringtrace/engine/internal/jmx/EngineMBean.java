@@ -1,7 +1,7 @@
 package io.ringtrace.engine.internal.jmx;
 
 import io.ringtrace.engine.EngineStats;
-import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.PipelineEngine;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.internal.leak.OpenSpanDetector;
 import io.ringtrace.engine.internal.monitor.CollectorReadings;
@@ -31,7 +31,7 @@ import javax.management.ReflectionException;
 
 /**
  * The engine's statistics as a read-only JMX MBean named {@code io.ringtrace:type=Engine,name=<engine
- * name>} ({@value #DOMAIN} domain): the {@link EngineStats} snapshot of {@link TraceEngine#stats}
+ * name>} ({@value #DOMAIN} domain): the {@link EngineStats} snapshot of {@link PipelineEngine#stats}
  * (published, exported, in flight, dropped per reason, requests, bytes, retries, export latency
  * summary, ring occupancy, ring slots held unpublished, request buffers in use, off-heap bytes,
  * rejected completions), plus the readings of the
@@ -40,7 +40,7 @@ import javax.management.ReflectionException;
  * <p>Every {@code getAttribute} call takes a fresh snapshot; a {@code getAttributes} call takes one
  * snapshot for all the attributes it asks for, so they agree with each other (a JMX client that
  * reads all attributes at once sees one coherent snapshot). Reads happen on the JMX client's thread,
- * never on a ringtrace thread, and cost one {@link TraceEngine#stats} call.
+ * never on a ringtrace thread, and cost one {@link PipelineEngine#stats} call.
  *
  * <p>Registered by the engine at build and unregistered at close ({@link #register}). If the name is
  * taken (two engines with one name in a JVM), the next free {@code name=<name>-2}, {@code -3} ... is
@@ -55,7 +55,7 @@ public final class EngineMBean implements DynamicMBean {
     private static final List<Attr> ATTRIBUTES = attributes();
     private static final Map<String, Attr> BY_NAME = byName(ATTRIBUTES);
 
-    private final TraceEngine engine;
+    private final PipelineEngine<?> engine;
     private final GcMemoryMonitor monitor;
     private final OpenSpanDetector detector;
     private final MBeanInfo info;
@@ -67,7 +67,7 @@ public final class EngineMBean implements DynamicMBean {
      * @param monitor the engine's GC and memory monitor, or null
      * @param detector the engine's open-span leak detector, or null (off)
      */
-    public EngineMBean(TraceEngine engine, GcMemoryMonitor monitor, OpenSpanDetector detector) {
+    public EngineMBean(PipelineEngine<?> engine, GcMemoryMonitor monitor, OpenSpanDetector detector) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.monitor = monitor;
         this.detector = detector;
