@@ -32,7 +32,8 @@ class ReleaseShapeTest {
             new String[] {"exporter", "ringtrace-exporter", "io.ringtrace.exporter"},
             new String[] {"testkit", "ringtrace-testkit", "io.ringtrace.testkit"},
             new String[] {"metrics", "ringtrace-metrics", "io.ringtrace.metrics"},
-            new String[] {"opentelemetry", "ringtrace-opentelemetry", "io.ringtrace.opentelemetry"});
+            new String[] {"opentelemetry", "ringtrace-opentelemetry", "io.ringtrace.opentelemetry"},
+            new String[] {"log4j2", "ringtrace-log4j2", "io.ringtrace.log4j2"});
 
     @Test
     void theLicenceIsApache2() throws IOException {
