@@ -24,6 +24,8 @@ public final class Attributes {
     private final byte[] numberPointFields;
     /** The pairs as {@code HistogramDataPoint.attributes} fields (9, LEN). */
     private final byte[] histogramPointFields;
+    /** The pairs as {@code ExponentialHistogramDataPoint.attributes} fields (1, LEN). */
+    private final byte[] exponentialPointFields;
     private final int size;
     private final int hash;
     private final String text;
@@ -31,6 +33,7 @@ public final class Attributes {
     private Attributes(byte[][] keyValues, int size, String text) {
         this.numberPointFields = fields(keyValues, 0x3A);
         this.histogramPointFields = fields(keyValues, 0x4A);
+        this.exponentialPointFields = fields(keyValues, 0x0A);
         this.size = size;
         this.hash = Arrays.hashCode(numberPointFields);
         this.text = text;
@@ -76,6 +79,10 @@ public final class Attributes {
 
     byte[] histogramPointFields() {
         return histogramPointFields;
+    }
+
+    byte[] exponentialPointFields() {
+        return exponentialPointFields;
     }
 
     /** Two sets are equal when their encoded attributes are. */

@@ -15,6 +15,9 @@ public final class InstrumentBuilder<T> {
     String unit = "";
     int cardinalityLimit;
     double[] boundaries;
+    /** Exponential aggregation: buckets per sign and the starting scale; 0 buckets for explicit buckets. */
+    int maxBuckets;
+    int maxScale;
     ObservableCallback callback;
 
     InstrumentBuilder(Meter meter, InstrumentKind kind, String name, int cardinalityLimit) {
@@ -68,7 +71,50 @@ public final class InstrumentBuilder<T> {
             throw new IllegalStateException("boundaries apply to histograms only, not " + kind);
         }
         this.boundaries = Histogram.checkBoundaries(boundaries);
+        this.maxBuckets = 0;
+        this.maxScale = 0;
         return this;
+    }
+
+    /**
+     * Histograms only: aggregate into base-2 exponential buckets ({@code ExponentialHistogram} on the
+     * wire) with OpenTelemetry's defaults, {@value Histogram#DEFAULT_MAX_BUCKETS} buckets per sign
+     * and starting scale {@value Histogram#DEFAULT_MAX_SCALE}, instead of explicit boundaries.
+     *
+     * @return this
+     * @throws IllegalStateException if this builder is not a histogram's
+     */
+    public InstrumentBuilder<T> exponential() {
+        return exponential(Histogram.DEFAULT_MAX_BUCKETS, Histogram.DEFAULT_MAX_SCALE);
+    }
+
+    /**
+     * Histograms only: aggregate into base-2 exponential buckets.
+     *
+     * @param maxBuckets buckets per sign (positive and negative values each), in [2, 16384]
+     * @param maxScale the starting, finest scale, in [-10, 20]; lowered as the range of values grows
+     * @return this
+     * @throws IllegalStateException if this builder is not a histogram's
+     */
+    public InstrumentBuilder<T> exponential(int maxBuckets, int maxScale) {
+        if (kind != InstrumentKind.HISTOGRAM) {
+            throw new IllegalStateException("exponential buckets apply to histograms only, not " + kind);
+        }
+        checkExponential(maxBuckets, maxScale);
+        this.maxBuckets = maxBuckets;
+        this.maxScale = maxScale;
+        this.boundaries = null;
+        return this;
+    }
+
+    static void checkExponential(int maxBuckets, int maxScale) {
+        if (maxBuckets < 2 || maxBuckets > 16384) {
+            throw new IllegalArgumentException("maxBuckets must be in [2, 16384], was " + maxBuckets);
+        }
+        if (maxScale < Base2Indexer.MIN_SCALE || maxScale > Base2Indexer.MAX_SCALE) {
+            throw new IllegalArgumentException("maxScale must be in [" + Base2Indexer.MIN_SCALE + ", " + Base2Indexer.MAX_SCALE
+                    + "], was " + maxScale);
+        }
     }
 
     /**

@@ -57,7 +57,11 @@ public final class Meter {
         return builder(InstrumentKind.DOUBLE_GAUGE, name);
     }
 
-    /** @param name the instrument name @return a builder of an explicit-bucket histogram */
+    /**
+     * @param name the instrument name
+     * @return a builder of a histogram: explicit buckets, or base-2 exponential buckets with {@link
+     *     InstrumentBuilder#exponential()}
+     */
     public InstrumentBuilder<Histogram> histogram(String name) {
         return builder(InstrumentKind.HISTOGRAM, name);
     }
@@ -96,6 +100,9 @@ public final class Meter {
     }
 
     synchronized Instrument register(InstrumentKind kind, InstrumentBuilder<?> b) {
+        if (kind == InstrumentKind.HISTOGRAM && b.maxBuckets > 0) {
+            kind = InstrumentKind.EXPONENTIAL_HISTOGRAM; // the aggregation decides the data type
+        }
         Instrument[] current = instruments;
         String key = b.name == null ? null : b.name.toLowerCase(Locale.ROOT);
         for (Instrument existing : current) {
@@ -126,7 +133,8 @@ public final class Meter {
                 created = new DoubleGauge(b, delta);
                 break;
             case HISTOGRAM:
-                created = new Histogram(b, delta, provider.stripes, provider.clock);
+            case EXPONENTIAL_HISTOGRAM:
+                created = new Histogram(b, kind, delta, provider.stripes, provider.clock);
                 break;
             default:
                 created = new ObservableInstrument(b, kind, delta);

@@ -8,6 +8,8 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -29,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Randomized, seeded: instruments of every kind, attribute sets of every value type, both
- * temporalities and histogram contents are recorded, collected and encoded; the bytes must equal
+ * Randomized, seeded: instruments of every kind (exponential histograms of several bucket counts and
+ * scales included), attribute sets of every value type, both temporalities and histogram contents are recorded, collected and encoded; the bytes must equal
  * protobuf-java's {@code toByteArray()} of the same request built with the official classes.
  */
 class EncodingFidelityTest {
@@ -49,6 +51,8 @@ class EncodingFidelityTest {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         long[] buckets;
+        /** Exponential histograms: the values of the interval. */
+        final List<Double> values = new ArrayList<>();
         /** Observable counters: the total reported at the previous collection. */
         long previousLong;
         double previousDouble;
@@ -67,6 +71,9 @@ class EncodingFidelityTest {
         final String unit;
         Object instrument;
         final double[] boundaries;
+        /** Exponential histograms: buckets per sign and starting scale. */
+        int maxBuckets;
+        int maxScale;
         final Map<Attributes, Model> series = new LinkedHashMap<>();
         /** Series in the order the instrument created them: first recording. */
         final List<Model> created = new ArrayList<>();
@@ -155,7 +162,9 @@ class EncodingFidelityTest {
     }
 
     private static void resetForDelta(InstrumentModel im, Model s) {
-        if (im.kind == InstrumentKind.LONG_COUNTER || im.kind == InstrumentKind.DOUBLE_COUNTER || im.kind == InstrumentKind.HISTOGRAM) {
+        if (im.kind == InstrumentKind.LONG_COUNTER || im.kind == InstrumentKind.DOUBLE_COUNTER || im.kind == InstrumentKind.HISTOGRAM
+                || im.kind == InstrumentKind.EXPONENTIAL_HISTOGRAM) {
+            s.values.clear();
             s.longValue = 0;
             s.doubleValue = 0;
             s.count = 0;
@@ -171,6 +180,7 @@ class EncodingFidelityTest {
         String unit = random.nextBoolean() ? "" : "ms";
         double[] boundaries = null;
         Object instrument = null;
+        int[] exponential = {160, 20};
         switch (kind) {
             case OBSERVABLE_LONG_COUNTER:
             case OBSERVABLE_DOUBLE_COUNTER:
@@ -193,6 +203,10 @@ class EncodingFidelityTest {
             case DOUBLE_GAUGE:
                 instrument = meter.doubleGauge(name).description(description).unit(unit).build();
                 break;
+            case EXPONENTIAL_HISTOGRAM:
+                exponential = new int[][] {{160, 20}, {8, 20}, {3, 4}, {20, 0}, {4, -2}}[random.nextInt(5)];
+                instrument = meter.histogram(name).description(description).unit(unit).exponential(exponential[0], exponential[1]).build();
+                break;
             case HISTOGRAM:
             default:
                 InstrumentBuilder<Histogram> b = meter.histogram(name).description(description).unit(unit);
@@ -210,6 +224,8 @@ class EncodingFidelityTest {
         }
         InstrumentModel im = new InstrumentModel(kind, name, description, unit, instrument,
                 boundaries == null ? new double[0] : boundaries);
+        im.maxBuckets = exponential[0];
+        im.maxScale = exponential[1];
         if (kind.observable()) {
             InstrumentBuilder<ObservableInstrument> ob;
             switch (kind) {
@@ -274,7 +290,7 @@ class EncodingFidelityTest {
 
     private static void record(Random random, InstrumentModel im) {
         for (Model s : im.series.values()) {
-            int records = random.nextInt(4);
+            int records = random.nextInt(im.kind == InstrumentKind.EXPONENTIAL_HISTOGRAM ? 30 : 4);
             boolean bound = random.nextBoolean();
             for (int r = 0; r < records; r++) {
                 switch (im.kind) {
@@ -328,7 +344,9 @@ class EncodingFidelityTest {
                         s.doubleValue = random.nextGaussian();
                         break;
                     default: {
-                        double v = random.nextInt(4) == 0 ? random.nextInt(20000) : (random.nextGaussian() * 100);
+                        int shape = random.nextInt(8);
+                        double v = shape == 0 ? random.nextInt(20000) : shape == 1 ? Math.exp(random.nextGaussian() * 10)
+                                : shape == 2 ? 0 : random.nextGaussian() * 100;
                         if (bound) {
                             ((Histogram) im.instrument).bind(s.attributes).record(v);
                         } else {
@@ -338,7 +356,11 @@ class EncodingFidelityTest {
                         s.count++;
                         s.min = Math.min(s.min, v);
                         s.max = Math.max(s.max, v);
-                        s.buckets[HistogramSeries.bucketOf(im.boundaries, v)]++;
+                        if (im.kind == InstrumentKind.EXPONENTIAL_HISTOGRAM) {
+                            s.values.add(v);
+                        } else {
+                            s.buckets[HistogramSeries.bucketOf(im.boundaries, v)]++;
+                        }
                     }
                 }
                 if (!s.recorded) {
@@ -462,6 +484,24 @@ class EncodingFidelityTest {
                     points++;
                 }
                 metric.setGauge(gauge);
+                break;
+            }
+            case EXPONENTIAL_HISTOGRAM: {
+                ExponentialHistogram.Builder h = ExponentialHistogram.newBuilder().setAggregationTemporality(temporality);
+                for (Model s : im.created) {
+                    if (!s.recorded || (delta && s.count == 0)) {
+                        continue;
+                    }
+                    ExponentialHistogramDataPoint.Builder p = ExponentialHistogramDataPoint.newBuilder().setStartTimeUnixNano(pointStart)
+                            .setTimeUnixNano(now).setCount(s.count).setSum(s.doubleValue).addAllAttributes(keyValues(s.attrs));
+                    ExponentialModel.fill(p, s.values, im.maxBuckets, im.maxScale);
+                    if (s.count > 0) {
+                        p.setMin(s.min).setMax(s.max);
+                    }
+                    h.addDataPoints(p);
+                    points++;
+                }
+                metric.setExponentialHistogram(h);
                 break;
             }
             default: {
