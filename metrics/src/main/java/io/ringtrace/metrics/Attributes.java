@@ -29,8 +29,13 @@ public final class Attributes {
     private final int size;
     private final int hash;
     private final String text;
+    /** The keys, sorted, and each key's encoded {@code AnyValue}: what {@link #retain} filters. */
+    private final String[] keys;
+    private final byte[][] anyValues;
 
-    private Attributes(byte[][] keyValues, int size, String text) {
+    private Attributes(String[] keys, byte[][] anyValues, byte[][] keyValues, int size, String text) {
+        this.keys = keys;
+        this.anyValues = anyValues;
         this.numberPointFields = fields(keyValues, 0x3A);
         this.histogramPointFields = fields(keyValues, 0x4A);
         this.exponentialPointFields = fields(keyValues, 0x0A);
@@ -83,6 +88,20 @@ public final class Attributes {
 
     byte[] exponentialPointFields() {
         return exponentialPointFields;
+    }
+
+    /**
+     * @param kept keys to keep (a view's attribute filter), sorted
+     * @return this set with only those keys: this set itself if it has no other key (setup path: allocates otherwise)
+     */
+    Attributes retain(String[] kept) {
+        Builder b = builder();
+        for (int i = 0; i < keys.length; i++) {
+            if (java.util.Arrays.binarySearch(kept, keys[i]) >= 0) {
+                b.values.put(keys[i], anyValues[i]);
+            }
+        }
+        return b.values.size() == keys.length ? this : b.build();
     }
 
     /** Two sets are equal when their encoded attributes are. */
@@ -169,9 +188,13 @@ public final class Attributes {
         /** @return the encoded, immutable set */
         public Attributes build() {
             byte[][] keyValues = new byte[values.size()][];
+            String[] keys = new String[values.size()];
+            byte[][] anyValues = new byte[values.size()][];
             StringBuilder text = new StringBuilder("{");
             int i = 0;
             for (Map.Entry<String, byte[]> e : values.entrySet()) {
+                keys[i] = e.getKey();
+                anyValues[i] = e.getValue();
                 byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
                 byte[] any = e.getValue();
                 ByteArrayOutputStream kv = new ByteArrayOutputStream();
@@ -186,7 +209,7 @@ public final class Attributes {
                 keyValues[i++] = kv.toByteArray();
                 text.append(i > 1 ? ", " : "").append(e.getKey());
             }
-            return new Attributes(keyValues, keyValues.length, text.append('}').toString());
+            return new Attributes(keys, anyValues, keyValues, keyValues.length, text.append('}').toString());
         }
     }
 }

@@ -19,12 +19,31 @@ public final class InstrumentBuilder<T> {
     int maxBuckets;
     int maxScale;
     ObservableCallback callback;
+    /** Set by a view: the exported name (null: {@link #name}), the kept attribute keys (null: all), drop. */
+    String exportedName;
+    String[] attributeKeys;
+    boolean drop;
 
     InstrumentBuilder(Meter meter, InstrumentKind kind, String name, int cardinalityLimit) {
         this.meter = meter;
         this.kind = kind;
         this.name = name;
         this.cardinalityLimit = cardinalityLimit;
+    }
+
+    /** @return a copy, for a view to change */
+    InstrumentBuilder<T> copy() {
+        InstrumentBuilder<T> c = new InstrumentBuilder<>(meter, kind, name, cardinalityLimit);
+        c.description = description;
+        c.unit = unit;
+        c.boundaries = boundaries;
+        c.maxBuckets = maxBuckets;
+        c.maxScale = maxScale;
+        c.callback = callback;
+        c.exportedName = exportedName;
+        c.attributeKeys = attributeKeys;
+        c.drop = drop;
+        return c;
     }
 
     /** @param description what the instrument measures; not null @return this */
@@ -138,10 +157,12 @@ public final class InstrumentBuilder<T> {
 
     /**
      * Registers the instrument, or returns the one registered before under the same name (case
-     * insensitive) if it has the same kind, unit, description and boundaries.
+     * insensitive) if it has the same kind, unit, description and aggregation. The provider's first
+     * {@link View} that selects it applies.
      *
      * @return the instrument
-     * @throws IllegalArgumentException if the name is invalid, or taken by a different instrument
+     * @throws IllegalArgumentException if the name is invalid, or taken by a different instrument (or,
+     *     renamed by a view, the name it exports under is)
      * @throws IllegalStateException if an observable instrument has no callback
      */
     @SuppressWarnings("unchecked")

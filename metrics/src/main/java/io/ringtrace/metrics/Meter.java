@@ -99,19 +99,26 @@ public final class Meter {
         return new InstrumentBuilder<>(this, kind, name, provider.cardinalityLimit);
     }
 
-    synchronized Instrument register(InstrumentKind kind, InstrumentBuilder<?> b) {
+    synchronized Instrument register(InstrumentKind kind, InstrumentBuilder<?> asked) {
+        View view = provider.viewFor(scope.name(), asked.name);
+        InstrumentBuilder<?> b = view == null ? asked : view.applyTo(asked, kind);
         if (kind == InstrumentKind.HISTOGRAM && b.maxBuckets > 0) {
             kind = InstrumentKind.EXPONENTIAL_HISTOGRAM; // the aggregation decides the data type
         }
         Instrument[] current = instruments;
         String key = b.name == null ? null : b.name.toLowerCase(Locale.ROOT);
+        String exported = b.exportedName != null ? b.exportedName : b.name;
         for (Instrument existing : current) {
-            if (existing.name.toLowerCase(Locale.ROOT).equals(key)) {
+            if (existing.registeredName.toLowerCase(Locale.ROOT).equals(key)) {
                 if (existing.sameDescriptor(kind, b)) {
                     return existing;
                 }
                 throw new IllegalArgumentException("instrument " + b.name + " is already registered in " + scope
                         + " as " + existing + " with other settings");
+            }
+            if (exported != null && existing.name.equalsIgnoreCase(exported)) {
+                throw new IllegalArgumentException("instrument " + b.name + " would export as " + exported + ", the name of "
+                        + existing + " in " + scope + (view == null ? "" : " (" + view + ")"));
             }
         }
         boolean delta = kind.delta(provider.temporality);
@@ -151,6 +158,9 @@ public final class Meter {
         out.beginScope(this);
         for (int i = all.length - 1; i >= 0; i--) {
             Instrument instrument = all[i];
+            if (instrument.dropped) {
+                continue; // a view's drop aggregation: not even an observable's callback runs
+            }
             out.beginMetric(instrument);
             instrument.collect(out, instrument.delta ? deltaStart : cumulativeStart, now);
             out.endMetric();

@@ -59,6 +59,7 @@ public final class MeterProvider implements AutoCloseable {
     private final PeriodicMetricReader reader;
     /** Copy-on-write: the collector reads the array it finds. */
     private volatile Meter[] meters = new Meter[0];
+    private final View[] views;
     private final long startEpochNanos;
     /** Collecting thread only (collections are serialized on {@code this}). */
     private long lastCollectEpochNanos;
@@ -68,6 +69,7 @@ public final class MeterProvider implements AutoCloseable {
 
     private MeterProvider(Builder b) {
         this.cardinalityLimit = b.cardinalityLimit;
+        this.views = b.views.toArray(new View[0]);
         this.temporality = b.temporality;
         this.stripes = b.stripes;
         this.clock = b.clock != null ? b.clock : wallClock();
@@ -122,6 +124,16 @@ public final class MeterProvider implements AutoCloseable {
         next[current.length] = created;
         meters = next;
         return created;
+    }
+
+    /** @return the first view that selects this instrument, or null */
+    View viewFor(String meterName, String instrumentName) {
+        for (View v : views) {
+            if (v.selects(meterName, instrumentName)) {
+                return v;
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------------ collection
@@ -284,8 +296,21 @@ public final class MeterProvider implements AutoCloseable {
         private int requestBuffers = DEFAULT_REQUEST_BUFFERS;
         private int stripes = Math.min(8, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 2 - 1)));
         private LongSupplier clock;
+        private final java.util.List<View> views = new java.util.ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Adds a view, applied to the instruments created from now on that it selects; of several
+         * views that select an instrument, the first one added applies.
+         *
+         * @param view the view; not null
+         * @return this
+         */
+        public Builder view(View view) {
+            views.add(require(view, "view"));
+            return this;
+        }
 
         /** @param resource the resource of every point; not null @return this */
         public Builder resource(Resource resource) {
