@@ -177,6 +177,17 @@ public final class Meter {
         return sum;
     }
 
+    /** @return observable instruments' callbacks that threw (collecting thread, or under the provider's collection lock) */
+    long callbackFailures() {
+        long sum = 0;
+        for (Instrument instrument : instruments) {
+            if (instrument instanceof ObservableInstrument) {
+                sum += ((ObservableInstrument) instrument).callbackFailures();
+            }
+        }
+        return sum;
+    }
+
     /** @return lookups of new attribute sets this meter's instruments sent to their overflow series */
     long overflowed() {
         long sum = 0;

@@ -46,6 +46,9 @@ public final class MeterProvider implements AutoCloseable {
     /** Smallest accepted request size. */
     public static final int MIN_REQUEST_BYTES = 4096;
 
+    /** {@code values()} clones its array at every call. */
+    private static final DropReason[] DROP_REASONS = DropReason.values();
+
     final int cardinalityLimit;
     final TemporalityPreference temporality;
     final int stripes;
@@ -65,6 +68,13 @@ public final class MeterProvider implements AutoCloseable {
     private long lastCollectEpochNanos;
     private long droppedBeforeExport;
     private long collections;
+    private long collectionNanosTotal;
+    private long collectionNanosLast;
+    private long collectionNanosMax;
+    /** How the exporter completed the requests. */
+    private final RequestOutcomes outcomes = new RequestOutcomes();
+    /** The provider's own instruments; null unless {@link Builder#selfMetrics(boolean)}. */
+    private final SelfMetrics selfMetrics;
     private final Object collectLock = new Object();
 
     private MeterProvider(Builder b) {
@@ -82,6 +92,7 @@ public final class MeterProvider implements AutoCloseable {
         this.encoder = new MetricsEncoder(b.resource.toProtobuf(), b.resource.schemaUrl(), b.maxRequestBytes);
         this.pool = new MetricRequestPool(b.requestBuffers, b.maxRequestBytes);
         this.reader = new PeriodicMetricReader(this, exportInterval);
+        this.selfMetrics = b.selfMetrics ? new SelfMetrics(this) : null;
     }
 
     /** @return a new builder */
@@ -144,6 +155,7 @@ public final class MeterProvider implements AutoCloseable {
      */
     void collect(MetricsEncoder.Sink sink) {
         synchronized (collectLock) {
+            long started = System.nanoTime();
             long now = clock.getAsLong();
             Meter[] all = meters;
             encoder.beginCollection(sink);
@@ -154,6 +166,13 @@ public final class MeterProvider implements AutoCloseable {
             lastCollectEpochNanos = now;
             droppedBeforeExport += encoder.droppedPoints();
             collections++;
+            long took = System.nanoTime() - started;
+            collectionNanosTotal += took;
+            collectionNanosLast = took;
+            collectionNanosMax = Math.max(collectionNanosMax, took);
+            if (selfMetrics != null) {
+                selfMetrics.collected(took);
+            }
         }
     }
 
@@ -168,9 +187,10 @@ public final class MeterProvider implements AutoCloseable {
         public void sealed(Bytes<?> buffer, int points) {
             io.ringtrace.engine.export.ExportRequest request = pool.lend(buffer, points);
             try {
-                exporter.export(request);
+                exporter.export(outcomes.track(request));
             } catch (RuntimeException e) {
                 pool.takeBack(request); // per the SPI a throw means "not taken": counted EXPORT_FAILED
+                outcomes.threw();
                 PeriodicMetricReader.LOG.log(System.Logger.Level.WARNING, "ringtrace metrics: export threw; "
                         + points + " points dropped: " + e);
             }
@@ -231,6 +251,39 @@ public final class MeterProvider implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------ statistics
+
+    /**
+     * Fills {@code into} with a snapshot of the provider's own counters. Allocation-free.
+     *
+     * @param into the snapshot to fill
+     * @return {@code into}
+     */
+    public MetricsStats stats(MetricsStats into) {
+        // downstream first: a point that completes while this runs is seen exported, or not yet sent
+        into.pointsExported = pool.exportedPoints.sum();
+        for (DropReason reason : DROP_REASONS) {
+            into.pointsDropped[reason.ordinal()] = pool.droppedPoints.get(reason.ordinal());
+        }
+        into.requestsSucceeded = outcomes.succeeded.sum();
+        into.requestsFailed = outcomes.failed.sum();
+        into.retries = pool.retries.sum();
+        into.requestsSent = pool.requestsSent.sum();
+        into.seriesOverflowed = overflowedLookups();
+        into.measurementsRefused = refusedMeasurements();
+        synchronized (collectLock) {
+            into.collections = collections;
+            into.collectionNanosTotal = collectionNanosTotal;
+            into.collectionNanosLast = collectionNanosLast;
+            into.collectionNanosMax = collectionNanosMax;
+            into.pointsDroppedBeforeExport = droppedBeforeExport;
+            long failed = 0;
+            for (Meter m : meters) {
+                failed += m.callbackFailures();
+            }
+            into.callbacksFailed = failed;
+        }
+        return into;
+    }
 
     /** @return data points the receiver accepted */
     public long exportedPoints() {
@@ -297,6 +350,7 @@ public final class MeterProvider implements AutoCloseable {
         private int stripes = Math.min(8, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 2 - 1)));
         private LongSupplier clock;
         private final java.util.List<View> views = new java.util.ArrayList<>();
+        private boolean selfMetrics;
 
         private Builder() {}
 
@@ -341,6 +395,16 @@ public final class MeterProvider implements AutoCloseable {
         public Builder sharedExporter(SpanExporter exporter) {
             this.exporter = require(exporter, "exporter");
             this.exporterOwned = false;
+            return this;
+        }
+
+        /**
+         * @param enabled whether to publish the provider's own health ({@link MetricsStats}) as
+         *     instruments of the {@code io.ringtrace.metrics} meter (default false)
+         * @return this
+         */
+        public Builder selfMetrics(boolean enabled) {
+            this.selfMetrics = enabled;
             return this;
         }
 
@@ -429,35 +493,8 @@ public final class MeterProvider implements AutoCloseable {
          * @throws IllegalArgumentException naming the variable whose value is invalid
          */
         public Builder fromEnvironment(Function<String, String> environment) {
-            String interval = environment.apply(EXPORT_INTERVAL_VARIABLE);
-            if (interval != null) {
-                exportInterval(Duration.ofMillis(millis(EXPORT_INTERVAL_VARIABLE, interval)));
-            }
-            String timeout = environment.apply(EXPORT_TIMEOUT_VARIABLE);
-            if (timeout != null) {
-                exportTimeout(Duration.ofMillis(millis(EXPORT_TIMEOUT_VARIABLE, timeout)));
-            }
-            String preference = environment.apply(TEMPORALITY_VARIABLE);
-            if (preference != null) {
-                try {
-                    temporality(TemporalityPreference.parse(preference));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(TEMPORALITY_VARIABLE + ": " + e.getMessage(), e);
-                }
-            }
+            MetricsEnvironment.apply(this, environment);
             return this;
-        }
-
-        private static long millis(String variable, String value) {
-            try {
-                long ms = Long.parseLong(value.trim());
-                if (ms <= 0) {
-                    throw new NumberFormatException();
-                }
-                return ms;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(variable + " must be a positive number of milliseconds, was '" + value + "'");
-            }
         }
 
         /**
