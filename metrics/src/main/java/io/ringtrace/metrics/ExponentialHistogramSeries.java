@@ -69,7 +69,7 @@ final class ExponentialHistogramSeries extends HistogramAggregate {
         this.maxBuckets = maxBuckets;
         this.maxScale = maxScale;
         this.stripes = stripes;
-        this.stride = (HEADER + 2 * maxBuckets + 15) & ~15;
+        this.stride = stride(maxBuckets);
         this.stripeMask = stripes - 1;
         this.cells = new long[PAD + stripes * stride];
         for (int s = 0; s < stripes; s++) {
@@ -87,6 +87,11 @@ final class ExponentialHistogramSeries extends HistogramAggregate {
         emptyRange(c, base + POSITIVE);
         emptyRange(c, base + NEGATIVE);
         Arrays.fill(c, base + HEADER, base + HEADER + 2 * maxBuckets, 0L);
+    }
+
+    /** @return longs per stripe: the header and both windows, rounded up to whole 128-byte blocks */
+    static int stride(int maxBuckets) {
+        return (HEADER + 2 * maxBuckets + 15) & ~15;
     }
 
     private static void emptyRange(long[] c, int range) {

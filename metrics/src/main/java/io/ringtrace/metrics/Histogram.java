@@ -55,8 +55,7 @@ public final class Histogram extends Instrument {
             this.maxScale = builder.maxScale;
             this.counts = new long[0];
             this.exemplarScratch = new long[ExemplarSlots.OUT_STRIDE * ExponentialHistogramSeries.EXEMPLAR_SLOTS];
-            ExponentialHistogramSeries shape = new ExponentialHistogramSeries(Attributes.empty(), maxBuckets, maxScale, stripes);
-            this.exponentialPoint = new ExponentialPoint(maxBuckets, maxScale, stripes, shape.stride);
+            this.exponentialPoint = new ExponentialPoint(maxBuckets, maxScale, stripes, ExponentialHistogramSeries.stride(maxBuckets));
             return;
         }
         this.boundaries = builder.boundaries == null ? DEFAULT_BOUNDARIES : builder.boundaries;
