@@ -151,6 +151,24 @@ public class MetricsCollectBenchmark {
                 }
             }
         }
+        checkBothSidesReportEverySeries();
+    }
+
+    /** Both sides must report every series of the one instrument, or the comparison is not like with like. */
+    private void checkBothSidesReportEverySeries() {
+        long points = probe.collect();
+        for (PullReader reader : new PullReader[] {reusableReader, immutableReader}) {
+            for (MetricData metric : reader.collect()) {
+                int sdkPoints = metric.getData().getPoints().size();
+                boolean active = metric.getName().equals(kind.equals("histogram") ? "latency" : "requests");
+                if (active && sdkPoints != series) {
+                    throw new IllegalStateException("the SDK reports " + sdkPoints + " points of " + metric.getName() + ", not " + series);
+                }
+            }
+        }
+        if (points != series) {
+            throw new IllegalStateException("ringtrace reports " + points + " points, not " + series);
+        }
     }
 
     private SdkMeterProvider sdk(PullReader reader) {
