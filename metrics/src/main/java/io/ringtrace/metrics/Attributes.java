@@ -24,13 +24,21 @@ public final class Attributes {
     private final byte[] numberPointFields;
     /** The pairs as {@code HistogramDataPoint.attributes} fields (9, LEN). */
     private final byte[] histogramPointFields;
+    /** The pairs as {@code ExponentialHistogramDataPoint.attributes} fields (1, LEN). */
+    private final byte[] exponentialPointFields;
     private final int size;
     private final int hash;
     private final String text;
+    /** The keys, sorted, and each key's encoded {@code AnyValue}: what {@link #retain} filters. */
+    private final String[] keys;
+    private final byte[][] anyValues;
 
-    private Attributes(byte[][] keyValues, int size, String text) {
+    private Attributes(String[] keys, byte[][] anyValues, byte[][] keyValues, int size, String text) {
+        this.keys = keys;
+        this.anyValues = anyValues;
         this.numberPointFields = fields(keyValues, 0x3A);
         this.histogramPointFields = fields(keyValues, 0x4A);
+        this.exponentialPointFields = fields(keyValues, 0x0A);
         this.size = size;
         this.hash = Arrays.hashCode(numberPointFields);
         this.text = text;
@@ -76,6 +84,24 @@ public final class Attributes {
 
     byte[] histogramPointFields() {
         return histogramPointFields;
+    }
+
+    byte[] exponentialPointFields() {
+        return exponentialPointFields;
+    }
+
+    /**
+     * @param kept keys to keep (a view's attribute filter), sorted
+     * @return this set with only those keys: this set itself if it has no other key (setup path: allocates otherwise)
+     */
+    Attributes retain(String[] kept) {
+        Builder b = builder();
+        for (int i = 0; i < keys.length; i++) {
+            if (java.util.Arrays.binarySearch(kept, keys[i]) >= 0) {
+                b.values.put(keys[i], anyValues[i]);
+            }
+        }
+        return b.values.size() == keys.length ? this : b.build();
     }
 
     /** Two sets are equal when their encoded attributes are. */
@@ -162,9 +188,13 @@ public final class Attributes {
         /** @return the encoded, immutable set */
         public Attributes build() {
             byte[][] keyValues = new byte[values.size()][];
+            String[] keys = new String[values.size()];
+            byte[][] anyValues = new byte[values.size()][];
             StringBuilder text = new StringBuilder("{");
             int i = 0;
             for (Map.Entry<String, byte[]> e : values.entrySet()) {
+                keys[i] = e.getKey();
+                anyValues[i] = e.getValue();
                 byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
                 byte[] any = e.getValue();
                 ByteArrayOutputStream kv = new ByteArrayOutputStream();
@@ -179,7 +209,7 @@ public final class Attributes {
                 keyValues[i++] = kv.toByteArray();
                 text.append(i > 1 ? ", " : "").append(e.getKey());
             }
-            return new Attributes(keyValues, keyValues.length, text.append('}').toString());
+            return new Attributes(keys, anyValues, keyValues, keyValues.length, text.append('}').toString());
         }
     }
 }

@@ -25,7 +25,7 @@ import java.lang.invoke.VarHandle;
  * <p>Memory per series: {@code 8 x (16 + stripes x roundUp(buckets + 3, 16))} bytes plus the array
  * header (16 buckets, 2 stripes: 640 B).
  */
-final class HistogramSeries extends Series {
+final class HistogramSeries extends HistogramAggregate {
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     /** Longs before the first stripe: keeps the array header's line out of stripe 0. */
@@ -38,18 +38,6 @@ final class HistogramSeries extends Series {
     private final int stride;
     private final int stripeMask;
     private final long[] cells;
-    /**
-     * Exemplars, one per bucket, created at the first one (null until then): per bucket {@value
-     * #EXEMPLAR_STRIDE} longs [version, trace id high, trace id low, span id, value bits, time,
-     * version reported last (collecting thread only)]. A writer claims a bucket's slot by CASing its
-     * version from even to odd, writes, and releases it even again; a writer that finds it taken skips
-     * (an exemplar is a sample: losing one is fine, tearing one is not). The collector reads the
-     * version, the fields, then the version again, and keeps the exemplar only if both are the same
-     * even number.
-     */
-    private volatile long[] exemplars;
-    static final int EXEMPLAR_STRIDE = 7;
-
     HistogramSeries(Attributes attributes, double[] boundaries, int stripes) {
         super(attributes);
         this.boundaries = boundaries;
@@ -63,7 +51,7 @@ final class HistogramSeries extends Series {
         }
     }
 
-    /** Records a finite value (the caller refuses NaN and infinities). */
+    @Override
     void record(double value) {
         @SuppressWarnings("deprecation") // Thread.getId: threadId() is Java 19+
         int stripe = (int) Thread.currentThread().getId() & stripeMask;
@@ -87,71 +75,14 @@ final class HistogramSeries extends Series {
         }
     }
 
-    /** Records a finite value measured inside the sampled span with these ids, and keeps it as its bucket's exemplar. */
-    void record(double value, long traceIdHigh, long traceIdLow, long spanId, long epochNanos) {
-        record(value);
-        long[] e = exemplars;
-        if (e == null) {
-            e = createExemplars();
-        }
-        int slot = EXEMPLAR_STRIDE * bucketOf(boundaries, value);
-        long version = (long) LONGS.getVolatile(e, slot);
-        if ((version & 1) != 0 || !LONGS.compareAndSet(e, slot, version, version + 1)) {
-            return; // another thread is writing this bucket's exemplar: keep theirs
-        }
-        LONGS.setOpaque(e, slot + 1, traceIdHigh);
-        LONGS.setOpaque(e, slot + 2, traceIdLow);
-        LONGS.setOpaque(e, slot + 3, spanId);
-        LONGS.setOpaque(e, slot + 4, Double.doubleToRawLongBits(value));
-        LONGS.setOpaque(e, slot + 5, epochNanos);
-        LONGS.setRelease(e, slot, version + 2); // the fields are visible before the even version
+    @Override
+    int exemplarSlot(double value) {
+        return bucketOf(boundaries, value);
     }
 
-    private synchronized long[] createExemplars() {
-        long[] e = exemplars;
-        if (e == null) {
-            e = new long[EXEMPLAR_STRIDE * buckets]; // once per series, at its first exemplar
-            exemplars = e;
-        }
-        return e;
-    }
-
-    /**
-     * Copies the buckets' exemplars into {@code out} (5 longs each: trace id high, low, span id, value
-     * bits, time), in bucket order; with {@code onlyNew}, only those recorded since the last call.
-     *
-     * @return how many
-     */
-    int collectExemplars(long[] out, boolean onlyNew) {
-        long[] e = exemplars;
-        if (e == null) {
-            return 0;
-        }
-        int n = 0;
-        for (int b = 0; b < buckets; b++) {
-            int slot = EXEMPLAR_STRIDE * b;
-            long version = (long) LONGS.getAcquire(e, slot);
-            if (version == 0 || (version & 1) != 0 || (onlyNew && version == e[slot + 6])) {
-                continue; // none yet, being written (it comes next time), or sent before
-            }
-            long high = (long) LONGS.getOpaque(e, slot + 1);
-            long low = (long) LONGS.getOpaque(e, slot + 2);
-            long span = (long) LONGS.getOpaque(e, slot + 3);
-            long value = (long) LONGS.getOpaque(e, slot + 4);
-            long time = (long) LONGS.getOpaque(e, slot + 5);
-            VarHandle.acquireFence(); // the field reads happen before the version is read again
-            if ((long) LONGS.getVolatile(e, slot) != version) {
-                continue; // rewritten while read: the new one comes next time
-            }
-            e[slot + 6] = version;
-            out[5 * n] = high;
-            out[5 * n + 1] = low;
-            out[5 * n + 2] = span;
-            out[5 * n + 3] = value;
-            out[5 * n + 4] = time;
-            n++;
-        }
-        return n;
+    @Override
+    int exemplarSlots() {
+        return buckets;
     }
 
     /** @return the bucket of {@code value}: the first boundary it is at most (upper bounds are inclusive), else the last */

@@ -15,6 +15,9 @@ abstract class Instrument {
     /** The specification's instrument name syntax. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_./-]{0,254}");
 
+    /** The name it was created with: its identity in its meter. */
+    final String registeredName;
+    /** The name it exports under: a view's, or the registered one. */
     final String name;
     final String description;
     final String unit;
@@ -25,6 +28,8 @@ abstract class Instrument {
     /** Delta temporality: each collection reports what was recorded since the previous one, then resets. */
     final boolean delta;
     final SeriesTable table;
+    /** A view's drop aggregation: nothing is aggregated per set, nothing is collected. */
+    final boolean dropped;
     /** Measurements refused at the hot path (a negative counter increment, a NaN): counted, never thrown. */
     final LongAdder refused = new LongAdder();
 
@@ -36,15 +41,17 @@ abstract class Instrument {
         if (b.unit.length() > 63 || !StandardCharsets.US_ASCII.newEncoder().canEncode(b.unit)) {
             throw new IllegalArgumentException("unit must be ASCII, at most 63 characters, was " + b.unit);
         }
-        this.name = b.name;
+        this.registeredName = b.name;
+        this.name = b.exportedName != null ? b.exportedName : b.name;
         this.description = b.description;
         this.unit = b.unit;
         this.kind = kind;
-        this.nameUtf8 = b.name.getBytes(StandardCharsets.UTF_8);
+        this.nameUtf8 = name.getBytes(StandardCharsets.UTF_8);
         this.descriptionUtf8 = b.description.getBytes(StandardCharsets.UTF_8);
         this.unitUtf8 = b.unit.getBytes(StandardCharsets.UTF_8);
         this.delta = delta;
-        this.table = new SeriesTable(b.cardinalityLimit, this::newSeries);
+        this.dropped = b.drop;
+        this.table = new SeriesTable(b.cardinalityLimit, b.attributeKeys, b.drop, this::newSeries);
     }
 
     /** Creates the state of one series (setup path: once per attribute set). */
@@ -70,10 +77,10 @@ abstract class Instrument {
         return utf8.length == 0 ? 0 : 1 + BackwardWriter.varintSize(utf8.length) + utf8.length;
     }
 
-    /** Whether a second registration with these settings may share this instrument. */
+    /** Whether a second registration with these settings (views applied) may share this instrument. */
     boolean sameDescriptor(InstrumentKind otherKind, InstrumentBuilder<?> b) {
         return kind == otherKind && unit.equals(b.unit) && description.equals(b.description)
-                && Arrays.equals(boundaries(), b.boundaries);
+                && Arrays.equals(boundaries(), b.boundaries == null && kind == InstrumentKind.HISTOGRAM ? Histogram.DEFAULT_BOUNDARIES : b.boundaries);
     }
 
     /** @return the histogram's bucket boundaries, null for other kinds */

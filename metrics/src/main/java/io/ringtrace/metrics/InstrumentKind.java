@@ -8,13 +8,14 @@ enum InstrumentKind {
     LONG_GAUGE(0x2A, false, false),
     DOUBLE_GAUGE(0x2A, false, false),
     HISTOGRAM(0x4A, false, true),
+    EXPONENTIAL_HISTOGRAM(0x52, false, true),
     OBSERVABLE_LONG_COUNTER(0x3A, true, true),
     OBSERVABLE_DOUBLE_COUNTER(0x3A, true, true),
     OBSERVABLE_LONG_UP_DOWN_COUNTER(0x3A, false, false),
     OBSERVABLE_LONG_GAUGE(0x2A, false, false),
     OBSERVABLE_DOUBLE_GAUGE(0x2A, false, false);
 
-    /** The {@code Metric} field of its data: gauge (5), sum (7), histogram (9), as a LEN tag. */
+    /** The {@code Metric} field of its data: gauge (5), sum (7), histogram (9), exponential_histogram (10), as a LEN tag. */
     final int dataTag;
     /** {@code Sum.is_monotonic}. */
     final boolean monotonic;

@@ -57,7 +57,11 @@ public final class Meter {
         return builder(InstrumentKind.DOUBLE_GAUGE, name);
     }
 
-    /** @param name the instrument name @return a builder of an explicit-bucket histogram */
+    /**
+     * @param name the instrument name
+     * @return a builder of a histogram: explicit buckets, or base-2 exponential buckets with {@link
+     *     InstrumentBuilder#exponential()}
+     */
     public InstrumentBuilder<Histogram> histogram(String name) {
         return builder(InstrumentKind.HISTOGRAM, name);
     }
@@ -95,16 +99,26 @@ public final class Meter {
         return new InstrumentBuilder<>(this, kind, name, provider.cardinalityLimit);
     }
 
-    synchronized Instrument register(InstrumentKind kind, InstrumentBuilder<?> b) {
+    synchronized Instrument register(InstrumentKind kind, InstrumentBuilder<?> asked) {
+        View view = provider.viewFor(scope.name(), asked.name);
+        InstrumentBuilder<?> b = view == null ? asked : view.applyTo(asked, kind);
+        if (kind == InstrumentKind.HISTOGRAM && b.maxBuckets > 0) {
+            kind = InstrumentKind.EXPONENTIAL_HISTOGRAM; // the aggregation decides the data type
+        }
         Instrument[] current = instruments;
         String key = b.name == null ? null : b.name.toLowerCase(Locale.ROOT);
+        String exported = b.exportedName != null ? b.exportedName : b.name;
         for (Instrument existing : current) {
-            if (existing.name.toLowerCase(Locale.ROOT).equals(key)) {
+            if (existing.registeredName.toLowerCase(Locale.ROOT).equals(key)) {
                 if (existing.sameDescriptor(kind, b)) {
                     return existing;
                 }
                 throw new IllegalArgumentException("instrument " + b.name + " is already registered in " + scope
                         + " as " + existing + " with other settings");
+            }
+            if (exported != null && existing.name.equalsIgnoreCase(exported)) {
+                throw new IllegalArgumentException("instrument " + b.name + " would export as " + exported + ", the name of "
+                        + existing + " in " + scope + (view == null ? "" : " (" + view + ")"));
             }
         }
         boolean delta = kind.delta(provider.temporality);
@@ -126,7 +140,8 @@ public final class Meter {
                 created = new DoubleGauge(b, delta);
                 break;
             case HISTOGRAM:
-                created = new Histogram(b, delta, provider.stripes, provider.clock);
+            case EXPONENTIAL_HISTOGRAM:
+                created = new Histogram(b, kind, delta, provider.stripes, provider.clock);
                 break;
             default:
                 created = new ObservableInstrument(b, kind, delta);
@@ -143,6 +158,9 @@ public final class Meter {
         out.beginScope(this);
         for (int i = all.length - 1; i >= 0; i--) {
             Instrument instrument = all[i];
+            if (instrument.dropped) {
+                continue; // a view's drop aggregation: not even an observable's callback runs
+            }
             out.beginMetric(instrument);
             instrument.collect(out, instrument.delta ? deltaStart : cumulativeStart, now);
             out.endMetric();
@@ -155,6 +173,17 @@ public final class Meter {
         long sum = 0;
         for (Instrument instrument : instruments) {
             sum += instrument.refused.sum();
+        }
+        return sum;
+    }
+
+    /** @return observable instruments' callbacks that threw (collecting thread, or under the provider's collection lock) */
+    long callbackFailures() {
+        long sum = 0;
+        for (Instrument instrument : instruments) {
+            if (instrument instanceof ObservableInstrument) {
+                sum += ((ObservableInstrument) instrument).callbackFailures();
+            }
         }
         return sum;
     }

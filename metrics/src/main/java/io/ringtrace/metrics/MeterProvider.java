@@ -50,6 +50,9 @@ public final class MeterProvider implements AutoCloseable {
     /** Smallest accepted request size. */
     public static final int MIN_REQUEST_BYTES = 4096;
 
+    /** {@code values()} clones its array at every call. */
+    private static final DropReason[] DROP_REASONS = DropReason.values();
+
     final int cardinalityLimit;
     final TemporalityPreference temporality;
     final int stripes;
@@ -64,15 +67,24 @@ public final class MeterProvider implements AutoCloseable {
     private final PeriodicMetricReader reader;
     /** Copy-on-write: the collector reads the array it finds. */
     private volatile Meter[] meters = new Meter[0];
+    private final View[] views;
     private final long startEpochNanos;
     /** Collecting thread only (collections are serialized on {@code this}). */
     private long lastCollectEpochNanos;
     private long droppedBeforeExport;
     private long collections;
+    private long collectionNanosTotal;
+    private long collectionNanosLast;
+    private long collectionNanosMax;
+    /** How the exporter completed the requests. */
+    private final RequestOutcomes outcomes = new RequestOutcomes();
+    /** The provider's own instruments; null unless {@link Builder#selfMetrics(boolean)}. */
+    private final SelfMetrics selfMetrics;
     private final Object collectLock = new Object();
 
     private MeterProvider(Builder b) {
         this.cardinalityLimit = b.cardinalityLimit;
+        this.views = b.views.toArray(new View[0]);
         this.temporality = b.temporality;
         this.stripes = b.stripes;
         this.clock = b.clock != null ? b.clock : wallClock();
@@ -85,6 +97,7 @@ public final class MeterProvider implements AutoCloseable {
         this.encoder = new MetricsEncoder(b.resource.toProtobuf(), b.resource.schemaUrl(), b.maxRequestBytes);
         this.pool = new RequestPool("metrics", Signal.METRICS, b.requestBuffers, b.maxRequestBytes);
         this.reader = new PeriodicMetricReader(this, exportInterval);
+        this.selfMetrics = b.selfMetrics ? new SelfMetrics(this) : null;
     }
 
     /** @return a new builder */
@@ -129,6 +142,16 @@ public final class MeterProvider implements AutoCloseable {
         return created;
     }
 
+    /** @return the first view that selects this instrument, or null */
+    View viewFor(String meterName, String instrumentName) {
+        for (View v : views) {
+            if (v.selects(meterName, instrumentName)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     // ------------------------------------------------------------------------ collection
 
     /**
@@ -137,6 +160,7 @@ public final class MeterProvider implements AutoCloseable {
      */
     void collect(MetricsEncoder.Sink sink) {
         synchronized (collectLock) {
+            long started = System.nanoTime();
             long now = clock.getAsLong();
             Meter[] all = meters;
             encoder.beginCollection(sink);
@@ -147,6 +171,13 @@ public final class MeterProvider implements AutoCloseable {
             lastCollectEpochNanos = now;
             droppedBeforeExport += encoder.droppedPoints();
             collections++;
+            long took = System.nanoTime() - started;
+            collectionNanosTotal += took;
+            collectionNanosLast = took;
+            collectionNanosMax = Math.max(collectionNanosMax, took);
+            if (selfMetrics != null) {
+                selfMetrics.collected(took);
+            }
         }
     }
 
@@ -175,9 +206,10 @@ public final class MeterProvider implements AutoCloseable {
             PooledExportRequest pooled = taken(buffer);
             ExportRequest request = pooled.lend(points, buffer.readRemaining());
             try {
-                exporter.export(request);
+                exporter.export(outcomes.track(request));
             } catch (RuntimeException e) {
                 pooled.takeBack(request); // per the SPI a throw means "not taken": counted EXPORT_FAILED
+                outcomes.threw();
                 PeriodicMetricReader.LOG.log(System.Logger.Level.WARNING, "ringtrace metrics: export threw; "
                         + points + " points dropped: " + e);
             }
@@ -238,6 +270,39 @@ public final class MeterProvider implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------ statistics
+
+    /**
+     * Fills {@code into} with a snapshot of the provider's own counters. Allocation-free.
+     *
+     * @param into the snapshot to fill
+     * @return {@code into}
+     */
+    public MetricsStats stats(MetricsStats into) {
+        // downstream first: a point that completes while this runs is seen exported, or not yet sent
+        into.pointsExported = pool.exported();
+        for (DropReason reason : DROP_REASONS) {
+            into.pointsDropped[reason.ordinal()] = pool.dropped(reason);
+        }
+        into.requestsSucceeded = outcomes.succeeded.sum();
+        into.requestsFailed = outcomes.failed.sum();
+        into.retries = pool.retries();
+        into.requestsSent = pool.lentCount();
+        into.seriesOverflowed = overflowedLookups();
+        into.measurementsRefused = refusedMeasurements();
+        synchronized (collectLock) {
+            into.collections = collections;
+            into.collectionNanosTotal = collectionNanosTotal;
+            into.collectionNanosLast = collectionNanosLast;
+            into.collectionNanosMax = collectionNanosMax;
+            into.pointsDroppedBeforeExport = droppedBeforeExport;
+            long failed = 0;
+            for (Meter m : meters) {
+                failed += m.callbackFailures();
+            }
+            into.callbacksFailed = failed;
+        }
+        return into;
+    }
 
     /** @return data points the receiver accepted */
     public long exportedPoints() {
@@ -303,8 +368,22 @@ public final class MeterProvider implements AutoCloseable {
         private int requestBuffers = DEFAULT_REQUEST_BUFFERS;
         private int stripes = Math.min(8, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 2 - 1)));
         private LongSupplier clock;
+        private final java.util.List<View> views = new java.util.ArrayList<>();
+        private boolean selfMetrics;
 
         private Builder() {}
+
+        /**
+         * Adds a view, applied to the instruments created from now on that it selects; of several
+         * views that select an instrument, the first one added applies.
+         *
+         * @param view the view; not null
+         * @return this
+         */
+        public Builder view(View view) {
+            views.add(require(view, "view"));
+            return this;
+        }
 
         /** @param resource the resource of every point; not null @return this */
         public Builder resource(Resource resource) {
@@ -335,6 +414,16 @@ public final class MeterProvider implements AutoCloseable {
         public Builder sharedExporter(SpanExporter exporter) {
             this.exporter = require(exporter, "exporter");
             this.exporterOwned = false;
+            return this;
+        }
+
+        /**
+         * @param enabled whether to publish the provider's own health ({@link MetricsStats}) as
+         *     instruments of the {@code io.ringtrace.metrics} meter (default false)
+         * @return this
+         */
+        public Builder selfMetrics(boolean enabled) {
+            this.selfMetrics = enabled;
             return this;
         }
 
@@ -423,35 +512,8 @@ public final class MeterProvider implements AutoCloseable {
          * @throws IllegalArgumentException naming the variable whose value is invalid
          */
         public Builder fromEnvironment(Function<String, String> environment) {
-            String interval = environment.apply(EXPORT_INTERVAL_VARIABLE);
-            if (interval != null) {
-                exportInterval(Duration.ofMillis(millis(EXPORT_INTERVAL_VARIABLE, interval)));
-            }
-            String timeout = environment.apply(EXPORT_TIMEOUT_VARIABLE);
-            if (timeout != null) {
-                exportTimeout(Duration.ofMillis(millis(EXPORT_TIMEOUT_VARIABLE, timeout)));
-            }
-            String preference = environment.apply(TEMPORALITY_VARIABLE);
-            if (preference != null) {
-                try {
-                    temporality(TemporalityPreference.parse(preference));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(TEMPORALITY_VARIABLE + ": " + e.getMessage(), e);
-                }
-            }
+            MetricsEnvironment.apply(this, environment);
             return this;
-        }
-
-        private static long millis(String variable, String value) {
-            try {
-                long ms = Long.parseLong(value.trim());
-                if (ms <= 0) {
-                    throw new NumberFormatException();
-                }
-                return ms;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(variable + " must be a positive number of milliseconds, was '" + value + "'");
-            }
         }
 
         /**

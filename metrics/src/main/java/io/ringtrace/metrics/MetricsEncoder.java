@@ -21,9 +21,10 @@ import net.openhft.chronicle.bytes.Bytes;
  * ExportMetricsServiceRequest  0A len ResourceMetrics
  *   ResourceMetrics            0A len Resource | 12 len ScopeMetrics ... | 1A schema_url
  *   ScopeMetrics               0A len InstrumentationScope | 12 len Metric ... | 1A schema_url
- *   Metric                     0A name | 12 description | 1A unit | 2A gauge / 3A sum / 4A histogram
+ *   Metric                     0A name | 12 description | 1A unit | 2A gauge / 3A sum / 4A histogram / 52 exponential
  *   Sum                        0A len NumberDataPoint ... | 10 temporality | 18 is_monotonic
  *   Histogram                  0A len HistogramDataPoint ... | 10 temporality
+ *   ExponentialHistogram       0A len ExponentialHistogramDataPoint ... | 10 temporality
  * </pre>
  * Single-threaded (the provider serializes collections); allocation-free.
  */
@@ -189,19 +190,7 @@ final class MetricsEncoder {
             w.fixed64Field(0x59, Double.doubleToRawLongBits(min)); // min (11)
         }
         w.putBytes(attrs); // attributes (9)
-        for (int x = exemplarCount - 1; x >= 0; x--) {
-            int exemplarEnd = w.pos;
-            w.putIdBytes(exemplars[5 * x + 1]);
-            w.putIdBytes(exemplars[5 * x]);
-            w.putByte(16);
-            w.putByte(0x2A); // Exemplar.trace_id (5)
-            w.putIdBytes(exemplars[5 * x + 2]);
-            w.putByte(8);
-            w.putByte(0x22); // Exemplar.span_id (4)
-            w.fixed64Field(0x19, exemplars[5 * x + 3]); // Exemplar.as_double (3)
-            w.fixed64Field(0x11, exemplars[5 * x + 4]); // Exemplar.time_unix_nano (2)
-            w.lengthAndTag(exemplarEnd, 0x42); // HistogramDataPoint.exemplars (8)
-        }
+        exemplars(exemplars, exemplarCount, 0x42); // HistogramDataPoint.exemplars (8)
         if (packedBoundaries.length != 0) {
             w.bytesField(0x3A, packedBoundaries); // explicit_bounds (7, packed double)
         }
@@ -216,6 +205,94 @@ final class MetricsEncoder {
         }
         times(startNanos, nowNanos);
         pointDone(end);
+    }
+
+    /** {@code ExponentialHistogramDataPoint}; min and max only when {@code count > 0}; both bucket ranges always. */
+    void exponentialHistogramPoint(Attributes attributes, long startNanos, long nowNanos, ExponentialPoint p, long[] exemplars,
+            int exemplarCount) {
+        byte[] attrs = attributes.exponentialPointFields();
+        int positive = bucketsSize(p.positiveOffset, p.positiveCounts, p.positiveLength);
+        int negative = bucketsSize(p.negativeOffset, p.negativeCounts, p.negativeLength);
+        int size = attrs.length + (startNanos != 0 ? 9 : 0) + (nowNanos != 0 ? 9 : 0) + (p.count != 0 ? 9 + 18 : 0) + 9
+                + 1 + 5 + (p.zeroCount != 0 ? 9 : 0)
+                + 1 + BackwardWriter.varintSize(positive) + positive + 1 + BackwardWriter.varintSize(negative) + negative
+                + EXEMPLAR_FIELD_BYTES * exemplarCount;
+        if (!room(size)) {
+            return;
+        }
+        int end = w.pos;
+        if (p.count != 0) {
+            w.fixed64Field(0x69, Double.doubleToRawLongBits(p.max)); // max (13)
+            w.fixed64Field(0x61, Double.doubleToRawLongBits(p.min)); // min (12)
+        }
+        exemplars(exemplars, exemplarCount, 0x5A); // exemplars (11)
+        buckets(p.negativeOffset, p.negativeCounts, p.negativeLength, 0x4A); // negative (9)
+        buckets(p.positiveOffset, p.positiveCounts, p.positiveLength, 0x42); // positive (8)
+        if (p.zeroCount != 0) {
+            w.fixed64Field(0x39, p.zeroCount); // zero_count (7, fixed64)
+        }
+        if (p.scale != 0) {
+            w.putVarint(zigZag(p.scale));
+            w.putByte(0x30); // scale (6, sint32)
+        }
+        w.fixed64Field(0x29, Double.doubleToRawLongBits(p.sum)); // sum (5, optional: always set)
+        if (p.count != 0) {
+            w.fixed64Field(0x21, p.count); // count (4, fixed64)
+        }
+        times(startNanos, nowNanos);
+        w.putBytes(attrs); // attributes (1)
+        pointDone(end);
+    }
+
+    /** sint32 on the wire: ZigZag, then a varint of the 32-bit result. */
+    private static long zigZag(long value) {
+        int v = (int) value;
+        return ((v << 1) ^ (v >> 31)) & 0xFFFFFFFFL;
+    }
+
+    private static int bucketsSize(long offset, long[] counts, int length) {
+        int size = offset != 0 ? 1 + BackwardWriter.varintSize(zigZag(offset)) : 0;
+        if (length > 0) {
+            int packed = 0;
+            for (int i = 0; i < length; i++) {
+                packed += BackwardWriter.varintSize(counts[i]);
+            }
+            size += 1 + BackwardWriter.varintSize(packed) + packed;
+        }
+        return size;
+    }
+
+    /** {@code ExponentialHistogramDataPoint.Buckets}: offset (1, sint32), bucket_counts (2, packed uint64). */
+    private void buckets(long offset, long[] counts, int length, int tag) {
+        int end = w.pos;
+        if (length > 0) {
+            for (int i = length - 1; i >= 0; i--) {
+                w.putVarint(counts[i]);
+            }
+            w.lengthAndTag(end, 0x12); // bucket_counts (2)
+        }
+        if (offset != 0) {
+            w.putVarint(zigZag(offset));
+            w.putByte(0x08); // offset (1)
+        }
+        w.lengthAndTag(end, tag);
+    }
+
+    /** Exemplar messages (5 longs each: trace id high, low, span id, value bits, time), last first. */
+    private void exemplars(long[] exemplars, int exemplarCount, int tag) {
+        for (int x = exemplarCount - 1; x >= 0; x--) {
+            int exemplarEnd = w.pos;
+            w.putIdBytes(exemplars[5 * x + 1]);
+            w.putIdBytes(exemplars[5 * x]);
+            w.putByte(16);
+            w.putByte(0x2A); // Exemplar.trace_id (5)
+            w.putIdBytes(exemplars[5 * x + 2]);
+            w.putByte(8);
+            w.putByte(0x22); // Exemplar.span_id (4)
+            w.fixed64Field(0x19, exemplars[5 * x + 3]); // Exemplar.as_double (3)
+            w.fixed64Field(0x11, exemplars[5 * x + 4]); // Exemplar.time_unix_nano (2)
+            w.lengthAndTag(exemplarEnd, tag);
+        }
     }
 
     private void times(long startNanos, long nowNanos) {
@@ -319,7 +396,7 @@ final class MetricsEncoder {
             return;
         }
         Instrument m = metric;
-        w.lengthAndTag(metricEnd, m.kind.dataTag); // Metric.gauge (5) / sum (7) / histogram (9)
+        w.lengthAndTag(metricEnd, m.kind.dataTag); // Metric.gauge (5) / sum (7) / histogram (9) / exponential_histogram (10)
         if (m.unitUtf8.length != 0) {
             w.bytesField(0x1A, m.unitUtf8); // unit (3)
         }

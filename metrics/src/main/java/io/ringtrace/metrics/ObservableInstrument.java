@@ -43,8 +43,9 @@ public final class ObservableInstrument extends Instrument {
             return;
         }
         ObservedSeries s = (ObservedSeries) table.get(orEmpty(attributes));
-        // the overflow series of a counter takes the sum of every set sent there; a gauge's, the last value
-        boolean add = s.reported && !kind.isGauge() && s.attributes == SeriesTable.OVERFLOW;
+        // a series reported more than once in a collection (the overflow series, or one set that a view's
+        // attribute filter made of several): a counter's takes the sum, a gauge's the last value
+        boolean add = s.reported && !kind.isGauge();
         s.value = add ? s.value + value : value;
         s.doubleValue = kind.doublePoints() ? (add ? s.doubleValue + doubleValue : doubleValue) : s.value;
         s.reported = true;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -32,6 +33,9 @@ class ConcurrentTotalsTest {
         double histogramSum;
         long bucketTotal;
         long lastCumulativeCounter = -1;
+        long exponentialCount;
+        long exponentialBuckets;
+        double exponentialSum;
 
         void add(byte[] request, boolean delta) throws Exception {
             for (ScopeMetrics scope : ExportMetricsServiceRequest.parseFrom(request).getResourceMetrics(0).getScopeMetricsList()) {
@@ -51,6 +55,21 @@ class ConcurrentTotalsTest {
                         case "doubles":
                             for (NumberDataPoint p : m.getSum().getDataPointsList()) {
                                 doubles = delta ? doubles + p.getAsDouble() : p.getAsDouble();
+                            }
+                            break;
+                        case "exponential":
+                            for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
+                                long buckets = p.getZeroCount();
+                                for (long b : p.getPositive().getBucketCountsList()) {
+                                    buckets += b;
+                                }
+                                for (long b : p.getNegative().getBucketCountsList()) {
+                                    buckets += b;
+                                }
+                                assertEquals(p.getCount(), buckets, "one consistent point: count is zero count plus bucket counts");
+                                exponentialCount = delta ? exponentialCount + p.getCount() : p.getCount();
+                                exponentialBuckets = delta ? exponentialBuckets + buckets : buckets;
+                                exponentialSum = delta ? exponentialSum + p.getSum() : p.getSum();
                             }
                             break;
                         default:
@@ -89,12 +108,14 @@ class ConcurrentTotalsTest {
             LongCounter counter = meter.longCounter("counter").build();
             DoubleCounter doubles = meter.doubleCounter("doubles").build();
             Histogram histogram = meter.histogram("histogram").build();
+            Histogram exponential = meter.histogram("exponential").exponential(20, 20).build();
             CountDownLatch start = new CountDownLatch(1);
             Thread[] writers = new Thread[WRITERS];
             for (int w = 0; w < WRITERS; w++) {
                 writers[w] = new Thread(() -> {
                     LongCounter.Bound bound = counter.bind(SHARED);
                     Histogram.Bound boundHistogram = histogram.bind(SHARED);
+                    Histogram.Bound boundExponential = exponential.bind(SHARED);
                     try {
                         start.await();
                     } catch (InterruptedException e) {
@@ -109,6 +130,8 @@ class ConcurrentTotalsTest {
                             histogram.record(7, SHARED);
                         }
                         doubles.add(0.5, SHARED); // exact in binary: the double sum has no rounding
+                        // 0, -1 and powers of two up to 2^15, exact sums; a range that makes 20 buckets downscale
+                        boundExponential.record((i & 15) == 15 ? -1 : (i & 15) == 14 ? 0 : 1 << (i & 15));
                     }
                 }, "writer-" + w);
                 writers[w].start();
@@ -139,6 +162,10 @@ class ConcurrentTotalsTest {
             assertEquals(n, totals.histogramCount, temporality + " histogram count");
             assertEquals(n, totals.bucketTotal, temporality + " histogram buckets");
             assertEquals(7.0 * n, totals.histogramSum, temporality + " histogram sum");
+            assertEquals(n, totals.exponentialCount, temporality + " exponential histogram count");
+            assertEquals(n, totals.exponentialBuckets, temporality + " exponential histogram buckets");
+            double perSixteen = -1 + ((1 << 14) - 1);
+            assertEquals(n / 16 * perSixteen, totals.exponentialSum, temporality + " exponential histogram sum");
         }
     }
 }

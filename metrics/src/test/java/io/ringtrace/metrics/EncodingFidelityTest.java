@@ -5,22 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
-import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.metrics.v1.Sum;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Resource;
 import io.ringtrace.codec.Utf8Constant;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Randomized, seeded: instruments of every kind, attribute sets of every value type, both
- * temporalities and histogram contents are recorded, collected and encoded; the bytes must equal
+ * Randomized, seeded: instruments of every kind (exponential histograms of several bucket counts and
+ * scales included), attribute sets of every value type, both temporalities and histogram contents are recorded, collected and encoded; the bytes must equal
  * protobuf-java's {@code toByteArray()} of the same request built with the official classes.
  */
 class EncodingFidelityTest {
@@ -38,48 +30,6 @@ class EncodingFidelityTest {
     private static final String[] KEYS = {"http.method", "route", "ü-key", "k", "status", "", "peer.\uD83D\uDE00"};
     private static final String[] STRINGS = {"GET", "/a/b", "", "ä€\uD83D\uDE00", "x\uD800y", "a longer value with spaces"};
 
-    /** The expected state of one series, kept by the test independently of the instruments. */
-    private static final class Model {
-        final Map<String, Object> attrs;
-        final Attributes attributes;
-        long longValue;
-        double doubleValue;
-        boolean recorded;
-        long count;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        long[] buckets;
-        /** Observable counters: the total reported at the previous collection. */
-        long previousLong;
-        double previousDouble;
-
-        Model(Map<String, Object> attrs, Attributes attributes, int buckets) {
-            this.attrs = attrs;
-            this.attributes = attributes;
-            this.buckets = new long[buckets];
-        }
-    }
-
-    private static final class InstrumentModel {
-        final InstrumentKind kind;
-        final String name;
-        final String description;
-        final String unit;
-        Object instrument;
-        final double[] boundaries;
-        final Map<Attributes, Model> series = new LinkedHashMap<>();
-        /** Series in the order the instrument created them: first recording. */
-        final List<Model> created = new ArrayList<>();
-
-        InstrumentModel(InstrumentKind kind, String name, String description, String unit, Object instrument, double[] boundaries) {
-            this.kind = kind;
-            this.name = name;
-            this.description = description;
-            this.unit = unit;
-            this.instrument = instrument;
-            this.boundaries = boundaries;
-        }
-    }
 
     @Test
     void randomRequestsAreByteIdenticalToProtobufJava() throws Exception {
@@ -100,7 +50,7 @@ class EncodingFidelityTest {
                 CapturingSink sink = new CapturingSink(1 << 20, true)) {
             long start = clock.get();
             List<InstrumentationScope> scopes = new ArrayList<>();
-            List<List<InstrumentModel>> models = new ArrayList<>();
+            List<List<FidelityModel.InstrumentModel>> models = new ArrayList<>();
             int meterCount = 1 + random.nextInt(3);
             for (int m = 0; m < meterCount; m++) {
                 InstrumentationScope.Builder sb = InstrumentationScope.builder("lib" + m);
@@ -116,7 +66,7 @@ class EncodingFidelityTest {
                 InstrumentationScope scope = sb.build();
                 Meter meter = provider.meter(scope);
                 scopes.add(scope);
-                List<InstrumentModel> instruments = new ArrayList<>();
+                List<FidelityModel.InstrumentModel> instruments = new ArrayList<>();
                 int n = 1 + random.nextInt(4);
                 for (int i = 0; i < n; i++) {
                     instruments.add(newInstrument(random, meter, "m" + i));
@@ -125,10 +75,10 @@ class EncodingFidelityTest {
             }
             long previous = start;
             for (int round = 0; round < 2; round++) {
-                for (List<InstrumentModel> instruments : models) {
-                    for (InstrumentModel im : instruments) {
+                for (List<FidelityModel.InstrumentModel> instruments : models) {
+                    for (FidelityModel.InstrumentModel im : instruments) {
                         if (delta) {
-                            for (Model s : im.series.values()) {
+                            for (FidelityModel.Model s : im.series.values()) {
                                 resetForDelta(im, s);
                             }
                         }
@@ -139,7 +89,7 @@ class EncodingFidelityTest {
                 long now = clock.get();
                 sink.requests.clear();
                 provider.collect(sink);
-                ExportMetricsServiceRequest expected = expected(resource, scopes, models, delta, start, previous, now);
+                ExportMetricsServiceRequest expected = FidelityModel.expected(resource, scopes, models, delta, start, previous, now);
                 if (expected.getResourceMetricsCount() == 0) {
                     assertEquals(0, sink.requests.size(), "case " + caseNumber + ": nothing to send");
                 } else {
@@ -154,8 +104,10 @@ class EncodingFidelityTest {
         }
     }
 
-    private static void resetForDelta(InstrumentModel im, Model s) {
-        if (im.kind == InstrumentKind.LONG_COUNTER || im.kind == InstrumentKind.DOUBLE_COUNTER || im.kind == InstrumentKind.HISTOGRAM) {
+    private static void resetForDelta(FidelityModel.InstrumentModel im, FidelityModel.Model s) {
+        if (im.kind == InstrumentKind.LONG_COUNTER || im.kind == InstrumentKind.DOUBLE_COUNTER || im.kind == InstrumentKind.HISTOGRAM
+                || im.kind == InstrumentKind.EXPONENTIAL_HISTOGRAM) {
+            s.values.clear();
             s.longValue = 0;
             s.doubleValue = 0;
             s.count = 0;
@@ -165,12 +117,13 @@ class EncodingFidelityTest {
         }
     }
 
-    private static InstrumentModel newInstrument(Random random, Meter meter, String name) {
+    private static FidelityModel.InstrumentModel newInstrument(Random random, Meter meter, String name) {
         InstrumentKind kind = InstrumentKind.values()[random.nextInt(InstrumentKind.values().length)];
         String description = random.nextBoolean() ? "" : "the " + name + " ✓";
         String unit = random.nextBoolean() ? "" : "ms";
         double[] boundaries = null;
         Object instrument = null;
+        int[] exponential = {160, 20};
         switch (kind) {
             case OBSERVABLE_LONG_COUNTER:
             case OBSERVABLE_DOUBLE_COUNTER:
@@ -193,6 +146,10 @@ class EncodingFidelityTest {
             case DOUBLE_GAUGE:
                 instrument = meter.doubleGauge(name).description(description).unit(unit).build();
                 break;
+            case EXPONENTIAL_HISTOGRAM:
+                exponential = new int[][] {{160, 20}, {8, 20}, {3, 4}, {20, 0}, {4, -2}}[random.nextInt(5)];
+                instrument = meter.histogram(name).description(description).unit(unit).exponential(exponential[0], exponential[1]).build();
+                break;
             case HISTOGRAM:
             default:
                 InstrumentBuilder<Histogram> b = meter.histogram(name).description(description).unit(unit);
@@ -208,8 +165,10 @@ class EncodingFidelityTest {
                 }
                 instrument = b.build();
         }
-        InstrumentModel im = new InstrumentModel(kind, name, description, unit, instrument,
+        FidelityModel.InstrumentModel im = new FidelityModel.InstrumentModel(kind, name, description, unit, instrument,
                 boundaries == null ? new double[0] : boundaries);
+        im.maxBuckets = exponential[0];
+        im.maxScale = exponential[1];
         if (kind.observable()) {
             InstrumentBuilder<ObservableInstrument> ob;
             switch (kind) {
@@ -230,7 +189,7 @@ class EncodingFidelityTest {
             }
             boolean isDouble = kind.doublePoints();
             im.instrument = ob.description(description).unit(unit).callback(m -> {
-                for (Model s : im.created) {
+                for (FidelityModel.Model s : im.created) {
                     if (isDouble) {
                         m.record(s.doubleValue, s.attributes);
                     } else {
@@ -267,14 +226,14 @@ class EncodingFidelityTest {
                 attrs.put(key, value);
             }
             Attributes attributes = ab.build();
-            im.series.putIfAbsent(attributes, new Model(attrs, attributes, im.boundaries.length + 1));
+            im.series.putIfAbsent(attributes, new FidelityModel.Model(attrs, attributes, im.boundaries.length + 1));
         }
         return im;
     }
 
-    private static void record(Random random, InstrumentModel im) {
-        for (Model s : im.series.values()) {
-            int records = random.nextInt(4);
+    private static void record(Random random, FidelityModel.InstrumentModel im) {
+        for (FidelityModel.Model s : im.series.values()) {
+            int records = random.nextInt(im.kind == InstrumentKind.EXPONENTIAL_HISTOGRAM ? 30 : 4);
             boolean bound = random.nextBoolean();
             for (int r = 0; r < records; r++) {
                 switch (im.kind) {
@@ -328,7 +287,9 @@ class EncodingFidelityTest {
                         s.doubleValue = random.nextGaussian();
                         break;
                     default: {
-                        double v = random.nextInt(4) == 0 ? random.nextInt(20000) : (random.nextGaussian() * 100);
+                        int shape = random.nextInt(8);
+                        double v = shape == 0 ? random.nextInt(20000) : shape == 1 ? Math.exp(random.nextGaussian() * 10)
+                                : shape == 2 ? 0 : random.nextGaussian() * 100;
                         if (bound) {
                             ((Histogram) im.instrument).bind(s.attributes).record(v);
                         } else {
@@ -338,7 +299,11 @@ class EncodingFidelityTest {
                         s.count++;
                         s.min = Math.min(s.min, v);
                         s.max = Math.max(s.max, v);
-                        s.buckets[HistogramSeries.bucketOf(im.boundaries, v)]++;
+                        if (im.kind == InstrumentKind.EXPONENTIAL_HISTOGRAM) {
+                            s.values.add(v);
+                        } else {
+                            s.buckets[HistogramSeries.bucketOf(im.boundaries, v)]++;
+                        }
                     }
                 }
                 if (!s.recorded) {
@@ -349,166 +314,6 @@ class EncodingFidelityTest {
         }
     }
 
-    private static ExportMetricsServiceRequest expected(Resource resource, List<InstrumentationScope> scopes,
-            List<List<InstrumentModel>> models, boolean delta, long start, long previous, long now) throws Exception {
-        ResourceMetrics.Builder rm = ResourceMetrics.newBuilder()
-                .setResource(io.opentelemetry.proto.resource.v1.Resource.parseFrom(resource.toProtobuf()))
-                .setSchemaUrl(resource.schemaUrl());
-        for (int m = 0; m < scopes.size(); m++) {
-            ScopeMetrics.Builder sm = ScopeMetrics.newBuilder()
-                    .setScope(io.opentelemetry.proto.common.v1.InstrumentationScope.parseFrom(scopes.get(m).toProtobuf()))
-                    .setSchemaUrl(scopes.get(m).schemaUrl());
-            for (InstrumentModel im : models.get(m)) {
-                Metric metric = metric(im, delta, start, previous, now);
-                if (metric != null) {
-                    sm.addMetrics(metric);
-                }
-            }
-            if (sm.getMetricsCount() > 0) {
-                rm.addScopeMetrics(sm);
-            }
-        }
-        ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
-        if (rm.getScopeMetricsCount() > 0) {
-            request.addResourceMetrics(rm);
-        }
-        return request.build();
-    }
-
-    private static Metric metric(InstrumentModel im, boolean deltaPreference, long start, long previous, long now) {
-        Metric.Builder metric = Metric.newBuilder().setName(im.name).setDescription(im.description).setUnit(im.unit);
-        boolean delta = im.kind.delta(deltaPreference ? TemporalityPreference.DELTA : TemporalityPreference.CUMULATIVE);
-        AggregationTemporality temporality = delta ? AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
-                : AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
-        long pointStart = delta ? previous : start;
-        int points = 0;
-        switch (im.kind) {
-            case OBSERVABLE_LONG_COUNTER:
-            case OBSERVABLE_DOUBLE_COUNTER:
-            case OBSERVABLE_LONG_UP_DOWN_COUNTER: {
-                Sum.Builder sum = Sum.newBuilder().setAggregationTemporality(temporality).setIsMonotonic(im.kind.monotonic);
-                for (Model s : im.created) {
-                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setStartTimeUnixNano(pointStart).setTimeUnixNano(now)
-                            .addAllAttributes(keyValues(s.attrs));
-                    if (im.kind.doublePoints()) {
-                        p.setAsDouble(delta ? s.doubleValue - s.previousDouble : s.doubleValue);
-                        s.previousDouble = s.doubleValue;
-                    } else {
-                        p.setAsInt(delta ? s.longValue - s.previousLong : s.longValue);
-                        s.previousLong = s.longValue;
-                    }
-                    sum.addDataPoints(p);
-                    points++;
-                }
-                metric.setSum(sum);
-                break;
-            }
-            case OBSERVABLE_LONG_GAUGE:
-            case OBSERVABLE_DOUBLE_GAUGE: {
-                Gauge.Builder gauge = Gauge.newBuilder();
-                for (Model s : im.created) {
-                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(now).addAllAttributes(keyValues(s.attrs));
-                    if (im.kind.doublePoints()) {
-                        p.setAsDouble(s.doubleValue);
-                    } else {
-                        p.setAsInt(s.longValue);
-                    }
-                    gauge.addDataPoints(p);
-                    points++;
-                }
-                metric.setGauge(gauge);
-                break;
-            }
-            case LONG_COUNTER:
-            case DOUBLE_COUNTER:
-            case LONG_UP_DOWN_COUNTER: {
-                Sum.Builder sum = Sum.newBuilder().setAggregationTemporality(temporality).setIsMonotonic(im.kind.monotonic);
-                for (Model s : im.created) {
-                    boolean isLong = im.kind != InstrumentKind.DOUBLE_COUNTER;
-                    boolean zero = isLong ? s.longValue == 0 : s.doubleValue == 0;
-                    if (delta && zero) {
-                        continue;
-                    }
-                    if (!s.recorded) {
-                        continue;
-                    }
-                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setStartTimeUnixNano(pointStart).setTimeUnixNano(now)
-                            .addAllAttributes(keyValues(s.attrs));
-                    if (isLong) {
-                        p.setAsInt(s.longValue);
-                    } else {
-                        p.setAsDouble(s.doubleValue);
-                    }
-                    sum.addDataPoints(p);
-                    points++;
-                }
-                metric.setSum(sum);
-                break;
-            }
-            case LONG_GAUGE:
-            case DOUBLE_GAUGE: {
-                Gauge.Builder gauge = Gauge.newBuilder();
-                for (Model s : im.created) {
-                    if (!s.recorded) {
-                        continue;
-                    }
-                    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(now).addAllAttributes(keyValues(s.attrs));
-                    if (im.kind == InstrumentKind.LONG_GAUGE) {
-                        p.setAsInt(s.longValue);
-                    } else {
-                        p.setAsDouble(s.doubleValue);
-                    }
-                    gauge.addDataPoints(p);
-                    points++;
-                }
-                metric.setGauge(gauge);
-                break;
-            }
-            default: {
-                io.opentelemetry.proto.metrics.v1.Histogram.Builder h = io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
-                        .setAggregationTemporality(temporality);
-                for (Model s : im.created) {
-                    if (!s.recorded || (delta && s.count == 0)) {
-                        continue;
-                    }
-                    HistogramDataPoint.Builder p = HistogramDataPoint.newBuilder().setStartTimeUnixNano(pointStart).setTimeUnixNano(now)
-                            .setCount(s.count).setSum(s.doubleValue).addAllAttributes(keyValues(s.attrs));
-                    for (long b : s.buckets) {
-                        p.addBucketCounts(b);
-                    }
-                    for (double b : im.boundaries) {
-                        p.addExplicitBounds(b);
-                    }
-                    if (s.count > 0) {
-                        p.setMin(s.min).setMax(s.max);
-                    }
-                    h.addDataPoints(p);
-                    points++;
-                }
-                metric.setHistogram(h);
-            }
-        }
-        return points == 0 ? null : metric.build();
-    }
-
-    private static List<KeyValue> keyValues(Map<String, Object> attrs) {
-        List<KeyValue> list = new ArrayList<>();
-        for (Map.Entry<String, Object> e : attrs.entrySet()) {
-            Object v = e.getValue();
-            AnyValue.Builder any = AnyValue.newBuilder();
-            if (v instanceof String) {
-                any.setStringValue((String) v);
-            } else if (v instanceof Long) {
-                any.setIntValue((Long) v);
-            } else if (v instanceof Double) {
-                any.setDoubleValue((Double) v);
-            } else {
-                any.setBoolValue((Boolean) v);
-            }
-            list.add(KeyValue.newBuilder().setKey(e.getKey()).setValue(any).build());
-        }
-        return list;
-    }
 
     @Test
     void aCollectionLargerThanOneRequestIsSplitAndLosesNothing() throws Exception {

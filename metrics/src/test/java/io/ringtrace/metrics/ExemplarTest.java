@@ -82,6 +82,45 @@ class ExemplarTest {
     }
 
     @Test
+    void exponentialHistogramsKeepTheLatestExemplarPerPowerOfTwo() throws Exception {
+        AtomicLong clock = new AtomicLong(1_800_000_000_000_000_000L);
+        TraceEngine engine = TraceEngine.builder().exporter(new NoopExporter()).build();
+        try (MeterProvider provider = MeterProvider.builder().exporter(new NoopExporter()).exportInterval(Duration.ofHours(1))
+                .maxRequestBytes(1 << 16).temporality(TemporalityPreference.DELTA).clock(clock::get).build();
+                CapturingSink sink = new CapturingSink(1 << 16, true)) {
+            Tracer tracer = engine.tracer(InstrumentationScope.of("t"));
+            Histogram latency = provider.meter("m").histogram("latency").exponential().build();
+            Histogram.Bound bound = latency.bind(Attributes.empty());
+            Span span = tracer.start(OP);
+            clock.addAndGet(5);
+            bound.record(3, span);       // magnitude 2^1: slot 1
+            clock.addAndGet(5);
+            bound.record(3.5, span);     // same magnitude: replaces it
+            bound.record(-100, span);    // magnitude 2^6: slot 6
+            bound.record(0.5, null);     // no span: no exemplar
+            long time = clock.get();
+            provider.collect(sink);
+            ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(sink.requests.get(0));
+            assertArrayEquals(request.toByteArray(), sink.requests.get(0), "byte-identical to protobuf-java");
+            io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint point = request.getResourceMetrics(0)
+                    .getScopeMetrics(0).getMetrics(0).getExponentialHistogram().getDataPoints(0);
+            assertEquals(4, point.getCount());
+            Exemplar.Builder exemplar = Exemplar.newBuilder().setTimeUnixNano(time).setSpanId(id(span.spanId()))
+                    .setTraceId(id(span.traceIdHigh(), span.traceIdLow()));
+            assertEquals(java.util.List.of(exemplar.setAsDouble(3.5).build(), exemplar.setAsDouble(-100).build()), point.getExemplarsList());
+            span.end();
+
+            bound.record(7, null);
+            sink.requests.clear();
+            provider.collect(sink);
+            assertEquals(0, ExportMetricsServiceRequest.parseFrom(sink.requests.get(0)).getResourceMetrics(0).getScopeMetrics(0)
+                    .getMetrics(0).getExponentialHistogram().getDataPoints(0).getExemplarsCount(), "delta: only new exemplars");
+        } finally {
+            engine.close();
+        }
+    }
+
+    @Test
     void recordingInASampledSpanAllocatesNothing() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         TraceEngine engine = TraceEngine.builder().exporter(new NoopExporter()).build();
@@ -89,11 +128,13 @@ class ExemplarTest {
                 .maxRequestBytes(1 << 16).build()) {
             Histogram latency = provider.meter("m").histogram("latency").build();
             Histogram.Bound bound = latency.bind(Attributes.empty());
+            Histogram exponential = provider.meter("m").histogram("latency.exp").exponential().build();
             Attributes known = Attributes.of(OP, "x");
             Span span = engine.tracer(InstrumentationScope.of("t")).start(OP);
             for (int i = 0; i < 200_000; i++) {
                 bound.record(i % 1000, span);
                 latency.record(i % 1000, known, span);
+                exponential.record(i % 1000, known, span);
             }
             // up to 5 windows: a one-off JIT deoptimization re-materializes a few objects on this thread
             long bytes = -1;
@@ -102,6 +143,7 @@ class ExemplarTest {
                 for (int i = 0; i < 100_000; i++) {
                     bound.record(i % 1000, span);
                     latency.record(i % 1000, known, span);
+                    exponential.record(i % 1000, known, span);
                 }
                 bytes = threads.getCurrentThreadAllocatedBytes() - before;
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -58,11 +59,13 @@ class GrpcEndToEndTest {
                 Meter meter = provider.meter(InstrumentationScope.builder("io.example.http").version("2.1").build());
                 LongCounter requests = meter.longCounter("http.server.requests").unit("{request}").build();
                 Histogram latency = meter.histogram("http.server.duration").unit("ms").boundaries(1, 10, 100).build();
+                Histogram sizes = meter.histogram("http.server.response.size").unit("By").exponential(4, 20).build();
                 Attributes get = Attributes.of(ROUTE, "/get");
                 LongCounter.Bound getRequests = requests.bind(get);
                 for (int i = 0; i < 10; i++) {
                     getRequests.add(1);
                     latency.record(i * 20, get);
+                    sizes.record(1 << i, get); // 1 B .. 512 B in at most four buckets: scale -2, base 16
                 }
                 assertTrue(provider.flush(Duration.ofSeconds(20)), "flush completes");
                 List<ExportMetricsServiceRequest> received = receiver.metricsRequests();
@@ -86,19 +89,24 @@ class GrpcEndToEndTest {
                 assertEquals(List.of(1L, 0L, 5L, 4L), h.getBucketCountsList()); // 0 | 20..100 | 120..180
                 assertEquals(0, h.getMin());
                 assertEquals(180, h.getMax());
-                assertEquals(2, provider.exportedPoints());
+                ExponentialHistogramDataPoint e = metrics.get(2).getExponentialHistogram().getDataPoints(0);
+                assertEquals(10, e.getCount());
+                assertEquals(-2, e.getScale(), "(16^i, 16^(i+1)] buckets: at scale -1, 1 .. 512 would span six");
+                assertEquals(-1, e.getPositive().getOffset());
+                assertEquals(List.of(1L, 4L, 4L, 1L), e.getPositive().getBucketCountsList()); // 1 | 2..16 | 32..256 | 512
+                assertEquals(3, provider.exportedPoints());
 
                 getRequests.add(5); // recorded after the flush: the close collects it
             } finally {
                 provider.close();
             }
             List<Metric> afterClose = metrics(receiver.metricsRequests());
-            assertEquals(3, afterClose.size(), "close collected once more: only the counter changed");
-            Metric last = afterClose.get(2);
+            assertEquals(4, afterClose.size(), "close collected once more: only the counter changed");
+            Metric last = afterClose.get(3);
             assertEquals(5, last.getSum().getDataPoints(0).getAsInt());
             assertEquals(afterClose.get(0).getSum().getDataPoints(0).getTimeUnixNano(),
                     last.getSum().getDataPoints(0).getStartTimeUnixNano(), "a delta point starts where the previous ended");
-            assertEquals(3, provider.exportedPoints());
+            assertEquals(4, provider.exportedPoints());
             assertEquals(2, provider.requestsSent());
             for (Thread t : Thread.getAllStackTraces().keySet()) {
                 assertFalse(t.getName().equals("ringtrace-metrics-reader") && t.isAlive(), "close joined the reader thread");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bytes allocated by the recording thread (every instrument, bound and with a known attribute set)
- * and by the collecting thread (collection + encoding of 1,000 series), measured with {@link
+ * and by the collecting thread (collection + encoding of 1,100 series, 100 of them exponential histograms), measured with {@link
  * com.sun.management.ThreadMXBean}; each check has a control that must allocate.
  */
 class ZeroAllocationTest {
@@ -62,12 +62,14 @@ class ZeroAllocationTest {
             LongGauge gauge = meter.longGauge("g").build();
             DoubleGauge doubleGauge = meter.doubleGauge("dg").build();
             Histogram histogram = meter.histogram("h").build();
+            Histogram exponential = meter.histogram("e").exponential().build();
             LongCounter.Bound boundCounter = counter.bind(get);
             DoubleCounter.Bound boundDoubles = doubles.bind(get);
             LongUpDownCounter.Bound boundUpDown = upDown.bind(get);
             LongGauge.Bound boundGauge = gauge.bind(get);
             DoubleGauge.Bound boundDoubleGauge = doubleGauge.bind(get);
             Histogram.Bound boundHistogram = histogram.bind(get);
+            Histogram.Bound boundExponential = exponential.bind(get);
 
             assertEquals(0, bytesOf(i -> boundCounter.add(1)), "bound counter add");
             assertEquals(0, bytesOf(i -> boundDoubles.add(0.5)), "bound double counter add");
@@ -75,6 +77,7 @@ class ZeroAllocationTest {
             assertEquals(0, bytesOf(i -> boundGauge.set(i)), "bound gauge set");
             assertEquals(0, bytesOf(i -> boundDoubleGauge.set(i * 0.5)), "bound double gauge set");
             assertEquals(0, bytesOf(i -> boundHistogram.record(i % 12_000)), "bound histogram record");
+            assertEquals(0, bytesOf(i -> boundExponential.record((i % 12_000) - 2_000)), "bound exponential histogram record");
             assertEquals(0, bytesOf(i -> counter.add(1, known[i % 100])), "counter add, one of 100 known sets");
             assertEquals(0, bytesOf(i -> counter.add(1, equalCopies[i % 100])), "counter add, equal copies of known sets");
             assertEquals(0, bytesOf(i -> doubles.add(1.5, known[i % 100])), "double counter add, known sets");
@@ -82,6 +85,7 @@ class ZeroAllocationTest {
             assertEquals(0, bytesOf(i -> gauge.set(i, known[i % 100])), "gauge set, known sets");
             assertEquals(0, bytesOf(i -> doubleGauge.set(i, known[i % 100])), "double gauge set, known sets");
             assertEquals(0, bytesOf(i -> histogram.record(i % 3000, known[i % 100])), "histogram record, known sets");
+            assertEquals(0, bytesOf(i -> exponential.record(i % 3000 * 0.001, known[i % 100])), "exponential record, known sets");
             assertEquals(0, bytesOf(i -> counter.add(-1)), "a refused increment");
 
             // control: building the attribute set at each record allocates, and the check sees it
@@ -99,6 +103,7 @@ class ZeroAllocationTest {
                 Meter meter = provider.meter("collect");
                 LongCounter counter = meter.longCounter("requests").build();
                 Histogram histogram = meter.histogram("latency").unit("ms").build();
+                Histogram exponential = meter.histogram("latency.exponential").unit("ms").exponential().build();
                 DoubleGauge gauge = meter.doubleGauge("depth").build();
                 Attributes[] observed = new Attributes[50];
                 long[] totals = new long[50];
@@ -112,12 +117,16 @@ class ZeroAllocationTest {
                 }).build();
                 LongCounter.Bound[] counters = new LongCounter.Bound[500];
                 Histogram.Bound[] histograms = new Histogram.Bound[300];
+                Histogram.Bound[] exponentials = new Histogram.Bound[100];
                 DoubleGauge.Bound[] gauges = new DoubleGauge.Bound[200];
                 for (int i = 0; i < 500; i++) {
                     Attributes a = Attributes.builder().put(ID, i).put(ROUTE, "/route/" + i).build();
                     counters[i] = counter.bind(a);
                     if (i < 300) {
                         histograms[i] = histogram.bind(a);
+                    }
+                    if (i < 100) {
+                        exponentials[i] = exponential.bind(a);
                     }
                     if (i < 200) {
                         gauges[i] = gauge.bind(a);
@@ -133,12 +142,15 @@ class ZeroAllocationTest {
                     for (int i = 0; i < 200; i++) {
                         gauges[i].set(r);
                     }
+                    for (int i = 0; i < 100; i++) {
+                        exponentials[i].record(r % 7 == 0 ? -(i + r) * 1e-3 : (i + r) * (1 + r % 5) * 10.0); // both signs, a range that moves
+                    }
                 };
                 for (int r = 0; r < 300; r++) {
                     recordAll.run(r);
                     provider.collect(reused);
                 }
-                assertEquals(300L * 1050, reused.points, temporality + ": every collection writes 1,050 points");
+                assertEquals(300L * 1150, reused.points, temporality + ": every collection writes 1,150 points");
                 // up to 5 windows of 100 collections: a JIT deoptimization re-materializes scalar-replaced
                 // objects on the thread once (a few KB); steady state is a window that allocates nothing
                 long bytes = -1;

@@ -1,13 +1,20 @@
 package io.ringtrace.bench.jmh;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.metrics.Aggregation;
 import io.opentelemetry.sdk.metrics.ExemplarFilter;
+import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.View;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
@@ -33,11 +40,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One measurement recorded: a counter add and a histogram record, bound and with one of 100 known
- * attribute sets, ringtrace against the OpenTelemetry SDK's metrics (1.68, {@code
- * MemoryMode.REUSABLE_DATA}, exemplars off, as in its own comparison). Run with {@code -t 1} and
- * {@code -t 2} (two threads on the same series) and {@code -prof gc}. Both sides have a reader whose
- * interval is an hour: recording only, no collection during the run.
+ * One measurement recorded: a counter add and a histogram record (explicit buckets, and base-2
+ * exponential), bound and with one of 100 known attribute sets, ringtrace against the OpenTelemetry
+ * SDK's metrics (1.68, {@code MemoryMode.REUSABLE_DATA}, exemplars off, as in its own comparison)
+ * and Micrometer 1.17 ({@code SimpleMeterRegistry}, cumulative: a {@code Counter} and a {@code
+ * DistributionSummary} with OpenTelemetry's default boundaries but 0 as service-level objectives, held
+ * by the caller = bound, or looked up by name and one of 100 prebuilt {@code Tags}). Run with {@code
+ * -t 1} and {@code -t 2} (two threads on the same series) and {@code -prof gc}. Every side has a
+ * reader whose interval is an hour (Micrometer has none): recording only, no collection during the run.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -56,13 +66,21 @@ public class MetricsRecordBenchmark {
         io.ringtrace.metrics.LongCounter.Bound boundCounter;
         Histogram histogram;
         Histogram.Bound boundHistogram;
+        Histogram exponential;
+        Histogram.Bound boundExponential;
         Attributes[] sets = new Attributes[SETS];
 
         SdkMeterProvider sdk;
         LongCounter sdkCounter;
         DoubleHistogram sdkHistogram;
+        DoubleHistogram sdkExponential;
         io.opentelemetry.api.common.Attributes sdkConstant;
         io.opentelemetry.api.common.Attributes[] sdkSets = new io.opentelemetry.api.common.Attributes[SETS];
+
+        SimpleMeterRegistry micrometer;
+        Counter micrometerCounter;
+        DistributionSummary micrometerSummary;
+        Tags[] micrometerTags = new Tags[SETS];
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -76,26 +94,47 @@ public class MetricsRecordBenchmark {
             }
             boundCounter = counter.bind(sets[0]);
             boundHistogram = histogram.bind(sets[0]);
+            exponential = meter.histogram("latency.exponential").unit("ms").exponential().build();
+            boundExponential = exponential.bind(sets[0]);
 
             sdk = SdkMeterProvider.builder()
                     .setExemplarFilter(ExemplarFilter.alwaysOff())
+                    .registerView(InstrumentSelector.builder().setName("latency.exponential").build(),
+                            View.builder().setAggregation(Aggregation.base2ExponentialBucketHistogram()).build())
                     .registerMetricReader(PeriodicMetricReader.builder(new DiscardingMetricExporter())
                             .setInterval(Duration.ofHours(1)).build())
                     .build();
             io.opentelemetry.api.metrics.Meter sdkMeter = sdk.get("bench");
             sdkCounter = sdkMeter.counterBuilder("requests").build();
             sdkHistogram = sdkMeter.histogramBuilder("latency").setUnit("ms").build();
+            sdkExponential = sdkMeter.histogramBuilder("latency.exponential").setUnit("ms").build();
             AttributeKey<String> sdkRoute = AttributeKey.stringKey("route");
             for (int i = 0; i < SETS; i++) {
                 sdkSets[i] = io.opentelemetry.api.common.Attributes.of(sdkRoute, "/route/" + i);
             }
             sdkConstant = sdkSets[0];
+
+            micrometer = new SimpleMeterRegistry();
+            for (int i = 0; i < SETS; i++) {
+                micrometerTags[i] = Tags.of("route", "/route/" + i);
+                micrometer.counter("requests", micrometerTags[i]);
+                summary(micrometer, micrometerTags[i]);
+            }
+            micrometerCounter = micrometer.counter("requests", micrometerTags[0]);
+            micrometerSummary = summary(micrometer, micrometerTags[0]);
+        }
+
+        static DistributionSummary summary(SimpleMeterRegistry registry, Tags tags) {
+            return DistributionSummary.builder("latency").baseUnit("ms").tags(tags)
+                    .serviceLevelObjectives(5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000) // Micrometer refuses 0
+                    .register(registry);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             ringtrace.close();
             sdk.close();
+            micrometer.close();
         }
     }
 
@@ -130,6 +169,49 @@ public class MetricsRecordBenchmark {
     public void ringtraceHistogramOneOf100Sets(Instruments s, Cursor c) {
         int i = c.nextSet();
         s.histogram.record(i * 13, s.sets[i]);
+    }
+
+    @Benchmark
+    public void ringtraceExponentialBound(Instruments s, Cursor c) {
+        s.boundExponential.record(c.nextSet() * 13);
+    }
+
+    @Benchmark
+    public void ringtraceExponentialOneOf100Sets(Instruments s, Cursor c) {
+        int i = c.nextSet();
+        s.exponential.record(i * 13, s.sets[i]);
+    }
+
+    @Benchmark
+    public void sdkExponentialConstantSet(Instruments s, Cursor c) {
+        s.sdkExponential.record(c.nextSet() * 13, s.sdkConstant);
+    }
+
+    @Benchmark
+    public void sdkExponentialOneOf100Sets(Instruments s, Cursor c) {
+        int i = c.nextSet();
+        s.sdkExponential.record(i * 13, s.sdkSets[i]);
+    }
+
+    @Benchmark
+    public void micrometerCounterBound(Instruments s) {
+        s.micrometerCounter.increment();
+    }
+
+    @Benchmark
+    public void micrometerCounterOneOf100Tags(Instruments s, Cursor c) {
+        s.micrometer.counter("requests", s.micrometerTags[c.nextSet()]).increment();
+    }
+
+    @Benchmark
+    public void micrometerSummaryBound(Instruments s, Cursor c) {
+        s.micrometerSummary.record(c.nextSet() * 13);
+    }
+
+    @Benchmark
+    public void micrometerSummaryOneOf100Tags(Instruments s, Cursor c) {
+        int i = c.nextSet();
+        Instruments.summary(s.micrometer, s.micrometerTags[i]).record(i * 13);
     }
 
     @Benchmark
