@@ -45,8 +45,11 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
     private final boolean gzip;
     private final ScheduledThreadPoolExecutor executor;
     private final OwnedThreads ownThreads = new OwnedThreads();
+    /** The JDK client's transport, or null when the socket client sends. */
     private final HttpTransport transport;
-    private final InFlightRequests<HttpTransport.SlotState> requests;
+    /** The socket client's transport, or null when the JDK client sends. */
+    private final SocketHttpTransport socketTransport;
+    private final InFlightRequests<?> requests;
 
     OtlpHttpSpanExporter(OtlpHttpSpanExporterBuilder builder) {
         this.uris = new URI[Signal.values().length];
@@ -64,8 +67,16 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
         SSLContext sslContext = tls && (builder.trustedCertificates != null || builder.clientCertificate != null)
                 ? PemTls.context(builder.trustedCertificates, builder.clientCertificate, builder.clientKey)
                 : null;
+        boolean socket = builder.client == OtlpHttpSpanExporterBuilder.Client.SOCKET
+                || builder.client == OtlpHttpSpanExporterBuilder.Client.AUTO && !tls && !gzip;
+        if (socket && (tls || gzip)) {
+            throw new IllegalArgumentException("client(SOCKET) sends plain-text http:// without compression only; "
+                    + (tls ? "the URL is https://" : "compression is gzip") + ": use client(JDK) or client(AUTO)");
+        }
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ScheduledThreadPoolExecutor(2, ownThreads.recording(task -> {
+        // The socket client's attempts run on its own I/O threads: one executor thread is enough
+        // for retry timers and the timeout watchdog. The JDK client also runs callbacks here.
+        this.executor = new ScheduledThreadPoolExecutor(socket ? 1 : 2, ownThreads.recording(task -> {
             Thread thread = new Thread(task, "ringtrace-otlp-http-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -73,6 +84,20 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
         // Retry timers cut by shutdown must not stay queued.
         this.executor.setRemoveOnCancelPolicy(true);
         this.executor.prestartAllCoreThreads();
+        if (socket) {
+            this.transport = null;
+            this.socketTransport = new SocketHttpTransport(uris, builder.timeout.toNanos(), builder.headers,
+                    builder.maxInFlight, ownThreads.recording(task -> {
+                        Thread thread = new Thread(task, "ringtrace-otlp-http-io-" + threadNumber.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    }));
+            this.requests = new InFlightRequests<>(socketTransport, builder.maxInFlight, builder.retryPolicy, executor, false, LOG);
+            executor.scheduleWithFixedDelay(socketTransport::cutOverdueAttempts, SocketHttpTransport.WATCHDOG_INTERVAL_MILLIS,
+                    SocketHttpTransport.WATCHDOG_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        this.socketTransport = null;
         HttpClient.Builder clientBuilder = HttpClient.newBuilder()
                 // HTTP/1.1: one request per connection at a time, so maxInFlight bounds the connections;
                 // no h2c upgrade dance on plain text.
@@ -100,12 +125,15 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
 
     @Override
     void stopTransport(long deadlineNanoTime) {
-        HttpClient last = transport.detachClient();
+        HttpClient last = transport == null ? null : transport.detachClient();
         if (last != null) {
             shutdownNowIfSupported(last);
         }
         executor.shutdownNow();
         try {
+            if (socketTransport != null) {
+                socketTransport.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+            }
             executor.awaitTermination(2, TimeUnit.SECONDS);
             ownThreads.join(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
         } catch (InterruptedException e) {
@@ -143,11 +171,12 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
 
     /** @return body chunks made because the client still held a slot's chunk (0 in steady state) */
     int extraChunks() {
-        return transport.extraChunks.get();
+        return transport == null ? 0 : transport.extraChunks.get();
     }
 
     @Override
     public String toString() {
-        return "OtlpHttpSpanExporter[" + endpoint() + ", gzip=" + gzip + ", " + requests + "]";
+        return "OtlpHttpSpanExporter[" + endpoint() + ", gzip=" + gzip + ", client=" + (transport == null ? "socket" : "jdk")
+                + ", " + requests + "]";
     }
 }
