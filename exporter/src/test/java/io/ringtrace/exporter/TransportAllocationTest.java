@@ -53,7 +53,7 @@ class TransportAllocationTest extends ExporterTestBase {
         OtlpReceiver receiver = track(OtlpReceiver.builder().countOnly().start());
         OtlpGrpcSpanExporter exporter = exporterTo(receiver);
 
-        long[] perRequest = measure("grpc", exporter, name -> name.startsWith("ringtrace-otlp"), 3);
+        long[] perRequest = measure(this, "grpc", exporter, name -> name.startsWith("ringtrace-otlp"), 3);
 
         report("OTLP/gRPC", perRequest);
         assertBounds(perRequest, GRPC_MAX_BYTES_PER_SPAN_AT_16384);
@@ -64,7 +64,7 @@ class TransportAllocationTest extends ExporterTestBase {
         OtlpHttpReceiver receiver = closeAfterTest(OtlpHttpReceiver.builder().countOnly().start());
         OtlpHttpSpanExporter exporter = httpExporterTo(receiver);
 
-        long[] perRequest = measure("http", exporter,
+        long[] perRequest = measure(this, "http", exporter,
                 name -> name.startsWith("ringtrace-otlp-http") || name.startsWith("HttpClient-"), 2);
 
         report("OTLP/HTTP", perRequest);
@@ -78,7 +78,7 @@ class TransportAllocationTest extends ExporterTestBase {
         OtlpGrpcSpanExporter exporter = exporterTo(receiver);
         SpanExporter copyingVariant = AllocationMeter.copyingEachRequest(exporter);
 
-        long[] perRequest = measure("copying", copyingVariant, name -> name.startsWith("ringtrace-otlp"), 3);
+        long[] perRequest = measure(this, "copying", copyingVariant, name -> name.startsWith("ringtrace-otlp"), 3);
 
         assertThrows(AssertionError.class, () -> assertBounds(perRequest, GRPC_MAX_BYTES_PER_SPAN_AT_16384));
     }
@@ -106,10 +106,11 @@ class TransportAllocationTest extends ExporterTestBase {
      *     {@value #ROUNDS} rounds, so that a one-off allocation of the transport's libraries (a pool
      *     growing, a lazily made helper) does not count as a per-request cost
      */
-    long[] measure(String name, SpanExporter path, Predicate<String> transportThread, int expectedThreads) throws Exception {
+    static long[] measure(ExporterTestBase test, String name, SpanExporter path, Predicate<String> transportThread,
+                          int expectedThreads) throws Exception {
         ReusableExportRequest[] requests = new ReusableExportRequest[SPANS_PER_REQUEST.length];
         for (int i = 0; i < requests.length; i++) {
-            requests[i] = new ReusableExportRequest(offHeap(otlpRequest(SPANS_PER_REQUEST[i])), SPANS_PER_REQUEST[i]);
+            requests[i] = new ReusableExportRequest(test.offHeap(otlpRequest(SPANS_PER_REQUEST[i])), SPANS_PER_REQUEST[i]);
         }
         for (int i = 0; i < WARMUP_REQUESTS; i++) {
             AllocationMeter.exportAndWait(path, requests[i % requests.length]);
@@ -118,7 +119,7 @@ class TransportAllocationTest extends ExporterTestBase {
         assertTrue(threads.length >= expectedThreads + 1, "the calling thread and the transport's threads");
         long[] least = new long[requests.length];
         java.util.Arrays.fill(least, Long.MAX_VALUE);
-        try (AllocationProfile profile = AllocationProfile.startIfAsked(getClass().getSimpleName() + "-" + name)) {
+        try (AllocationProfile profile = AllocationProfile.startIfAsked(test.getClass().getSimpleName() + "-" + name)) {
             for (int round = 0; round < ROUNDS; round++) {
                 for (int i = 0; i < requests.length; i++) {
                     least[i] = Math.min(least[i], AllocationMeter.allocatedPerRequest(path, requests[i], threads, MEASURED_REQUESTS));
