@@ -200,11 +200,18 @@ final class SocketHttpTransport implements Transport<SocketHttpTransport.Connect
         }
 
         void cutIfOverdue(long now) {
-            long deadline = deadlineNanos;
-            if (deadline != 0 && now - deadline > 0) {
-                timedOut = true;
-                closeChannel();
+            synchronized (this) { // with begin(): an attempt that starts meanwhile is never cut for its predecessor
+                long deadline = deadlineNanos;
+                if (deadline != 0 && now - deadline > 0) {
+                    timedOut = true;
+                    closeChannel();
+                }
             }
+        }
+
+        private synchronized void begin() {
+            timedOut = false;
+            deadlineNanos = System.nanoTime() + timeoutNanos;
         }
 
         private synchronized void closeChannel() {
@@ -233,8 +240,7 @@ final class SocketHttpTransport implements Transport<SocketHttpTransport.Connect
         }
 
         private void attempt(ExportSlot<Connection> slot, long attemptId, Signal signal) {
-            timedOut = false;
-            deadlineNanos = System.nanoTime() + timeoutNanos;
+            begin();
             int status;
             try {
                 slot.track(attemptId, this);
