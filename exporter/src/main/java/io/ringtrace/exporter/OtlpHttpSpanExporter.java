@@ -17,21 +17,28 @@ import javax.net.ssl.SSLContext;
  * the OTLP spec's retries for HTTP.
  *
  * <p>The in-flight bound, the waiting list, the retry schedule, completion exactly once and the
- * drain at shutdown are {@link InFlightRequests}'s, the same as OTLP/gRPC's; one attempt is a
- * {@code POST} on the JDK's {@link HttpClient} over HTTP/1.1 on the exporter's own executor
- * ({@link HttpTransport}), which also says which replies are retried. Each slot owns one prepared
- * request per signal, built once, whose body streams the slot's current request from off-heap
- * memory through the slot's four reused 64 KiB chunks ({@link HttpSlotBody}; gzip: deflated into
- * them as the client asks for more), so no {@code byte[]} of the request is ever made.
+ * drain at shutdown are {@link InFlightRequests}'s, the same as OTLP/gRPC's. One attempt is a
+ * {@code POST} over HTTP/1.1 on one of two clients ({@link OtlpHttpSpanExporterBuilder.Client}):
+ * <ul>
+ *   <li>plain text without compression: ringtrace's socket client ({@link SocketHttpTransport}), one
+ *       keep-alive connection and one I/O thread per slot, the body written from a direct view of
+ *       the off-heap buffer; no heap allocated per request beyond ~140 B;
+ *   <li>TLS, mTLS or gzip: the JDK's {@link HttpClient} on the exporter's own executor
+ *       ({@link HttpTransport}); each slot owns one prepared request per signal whose body streams
+ *       the slot's current request through the slot's four reused 64 KiB chunks
+ *       ({@link HttpSlotBody}; gzip: deflated into them as the client asks for more).
+ * </ul>
+ * Neither makes a {@code byte[]} of the request. Both map replies the same way.
  *
  * <h2>Bounds</h2>
  * At most {@code maxInFlight} requests in flight; a waiting list bounded by the engine's request
- * buffers; at most {@link #MAX_REPLY_BYTES} of a reply read. Threads: two executor threads
- * ({@code ringtrace-otlp-http-*}: the client's callbacks, body chunks, retry timers), plus the JDK
- * client's one selector thread; no thread is created per connection or per request.
- * {@link #shutdown(long)} stops and joins the executor and lets the client go: on JDK 21 and later
- * its {@code shutdownNow()} is called, on JDK 17 its selector thread ends once the client is
- * unreachable (the exporter drops its reference).
+ * buffers; at most {@link #MAX_REPLY_BYTES} of a reply read. Threads, no thread per connection or
+ * per request: socket client, one executor thread (retry timers, the timeout watchdog) and one
+ * I/O thread per slot ({@code ringtrace-otlp-http-io-*}); JDK client, two executor threads
+ * ({@code ringtrace-otlp-http-*}: the client's callbacks, body chunks, retry timers) plus the
+ * client's one selector thread. {@link #shutdown(long)} stops and joins them and lets the JDK client
+ * go: on JDK 21 and later its {@code shutdownNow()} is called, on JDK 17 its selector thread ends
+ * once the client is unreachable (the exporter drops its reference).
  */
 public final class OtlpHttpSpanExporter extends TransportExporter {
 
