@@ -165,7 +165,7 @@ final class HttpTransport implements Transport<HttpTransport.SlotState> {
                     slot.cancelled(attemptId);
                 } else {
                     slot.failed(attemptId, cause instanceof IOException, RetryableStatus.NO_RETRY_INFO,
-                            (request, decision) -> describeFailure(request, decision, 0, null, cause));
+                            (request, decision) -> describeFailure(uris[request.signal().ordinal()], request, decision, 0, null, cause));
                 }
                 return;
             }
@@ -173,15 +173,15 @@ final class HttpTransport implements Transport<HttpTransport.SlotState> {
             HttpReply body = response.body();
             if (status >= 200 && status < 300) {
                 if (body.overLimit) {
-                    slot.deliveredUnread(attemptId, SUCCESS_ANSWERS[status - 200]);
+                    slot.deliveredUnread(attemptId, successAnswer(status));
                 } else {
-                    slot.delivered(attemptId, body.exportResponse(), SUCCESS_ANSWERS[status - 200]);
+                    slot.delivered(attemptId, body.exportResponse(), successAnswer(status));
                 }
                 return;
             }
             long serverDelayNanos = retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null));
             slot.failed(attemptId, isRetryable(status), serverDelayNanos,
-                    (request, decision) -> describeFailure(request, decision, status, body, null));
+                    (request, decision) -> describeFailure(uris[request.signal().ordinal()], request, decision, status, body, null));
         }
     }
 
@@ -219,8 +219,16 @@ final class HttpTransport implements Transport<HttpTransport.SlotState> {
         }
     }
 
-    private String describeFailure(ExportRequest request, String decision, int status, HttpReply body, Throwable cause) {
-        URI uri = uris[request.signal().ordinal()];
+    /**
+     * @param status a 2xx status
+     * @return "HTTP 200" and so on, made once
+     */
+    static String successAnswer(int status) {
+        return SUCCESS_ANSWERS[status - 200];
+    }
+
+    /** The log line of a dropped request: the URL (no user-info), the status or the error, a hint. */
+    static String describeFailure(URI uri, ExportRequest request, String decision, int status, HttpReply body, Throwable cause) {
         StringBuilder message = new StringBuilder(160)
                 .append("OTLP/HTTP export of ").append(request.spanCount()).append(' ')
                 .append(ExportMethod.itemsOf(request.signal())).append(" to ").append(uri)

@@ -8,12 +8,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.WriteBufferWaterMark;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringtrace.engine.export.DropReason;
@@ -74,6 +76,15 @@ public final class OtlpGrpcSpanExporter extends TransportExporter {
      */
     static final int MAX_REPLY_BYTES = ExportResponse.MAX_REPLY_BYTES;
 
+    /**
+     * The channel's write buffer high-water mark. Netty's HTTP/2 flow controller hands a stream at
+     * most what the channel takes before it turns unwritable (64 KiB by default) per write, and each
+     * write makes a promise, an aggregator and slices: ~100 B per 64 KiB, 1.5 B per KiB sent. At
+     * 1 MiB a request of a few MB goes out in a few writes. It bounds no memory of ours: the bytes
+     * are gRPC's pooled message buffers either way, queued in the flow controller or in the channel.
+     */
+    static final int WRITE_BUFFER_HIGH_WATER_MARK = 1 << 20;
+
     private final String target;
     private final EventLoopGroup eventLoopGroup;
     private final ScheduledThreadPoolExecutor executor;
@@ -131,6 +142,8 @@ public final class OtlpGrpcSpanExporter extends TransportExporter {
                     .executor(executor)
                     .offloadExecutor(offloadExecutor)
                     .maxInboundMessageSize(MAX_REPLY_BYTES)
+                    .withOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(WRITE_BUFFER_HIGH_WATER_MARK / 2, WRITE_BUFFER_HIGH_WATER_MARK))
                     .defaultLoadBalancingPolicy(balancing)
                     // We retry per the OTLP spec ourselves; gRPC's retry layer would also buffer
                     // and re-read the request body.

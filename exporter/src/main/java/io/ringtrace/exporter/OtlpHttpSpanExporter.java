@@ -17,21 +17,28 @@ import javax.net.ssl.SSLContext;
  * the OTLP spec's retries for HTTP.
  *
  * <p>The in-flight bound, the waiting list, the retry schedule, completion exactly once and the
- * drain at shutdown are {@link InFlightRequests}'s, the same as OTLP/gRPC's; one attempt is a
- * {@code POST} on the JDK's {@link HttpClient} over HTTP/1.1 on the exporter's own executor
- * ({@link HttpTransport}), which also says which replies are retried. Each slot owns one prepared
- * request per signal, built once, whose body streams the slot's current request from off-heap
- * memory through the slot's four reused 64 KiB chunks ({@link HttpSlotBody}; gzip: deflated into
- * them as the client asks for more), so no {@code byte[]} of the request is ever made.
+ * drain at shutdown are {@link InFlightRequests}'s, the same as OTLP/gRPC's. One attempt is a
+ * {@code POST} over HTTP/1.1 on one of two clients ({@link OtlpHttpSpanExporterBuilder.Client}):
+ * <ul>
+ *   <li>plain text without compression: ringtrace's socket client ({@link SocketHttpTransport}), one
+ *       keep-alive connection and one I/O thread per slot, the body written from a direct view of
+ *       the off-heap buffer; no heap allocated per request beyond ~140 B;
+ *   <li>TLS, mTLS or gzip: the JDK's {@link HttpClient} on the exporter's own executor
+ *       ({@link HttpTransport}); each slot owns one prepared request per signal whose body streams
+ *       the slot's current request through the slot's four reused 64 KiB chunks
+ *       ({@link HttpSlotBody}; gzip: deflated into them as the client asks for more).
+ * </ul>
+ * Neither makes a {@code byte[]} of the request. Both map replies the same way.
  *
  * <h2>Bounds</h2>
  * At most {@code maxInFlight} requests in flight; a waiting list bounded by the engine's request
- * buffers; at most {@link #MAX_REPLY_BYTES} of a reply read. Threads: two executor threads
- * ({@code ringtrace-otlp-http-*}: the client's callbacks, body chunks, retry timers), plus the JDK
- * client's one selector thread; no thread is created per connection or per request.
- * {@link #shutdown(long)} stops and joins the executor and lets the client go: on JDK 21 and later
- * its {@code shutdownNow()} is called, on JDK 17 its selector thread ends once the client is
- * unreachable (the exporter drops its reference).
+ * buffers; at most {@link #MAX_REPLY_BYTES} of a reply read. Threads, no thread per connection or
+ * per request: socket client, one executor thread (retry timers, the timeout watchdog) and one
+ * I/O thread per slot ({@code ringtrace-otlp-http-io-*}); JDK client, two executor threads
+ * ({@code ringtrace-otlp-http-*}: the client's callbacks, body chunks, retry timers) plus the
+ * client's one selector thread. {@link #shutdown(long)} stops and joins them and lets the JDK client
+ * go: on JDK 21 and later its {@code shutdownNow()} is called, on JDK 17 its selector thread ends
+ * once the client is unreachable (the exporter drops its reference).
  */
 public final class OtlpHttpSpanExporter extends TransportExporter {
 
@@ -45,8 +52,11 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
     private final boolean gzip;
     private final ScheduledThreadPoolExecutor executor;
     private final OwnedThreads ownThreads = new OwnedThreads();
+    /** The JDK client's transport, or null when the socket client sends. */
     private final HttpTransport transport;
-    private final InFlightRequests<HttpTransport.SlotState> requests;
+    /** The socket client's transport, or null when the JDK client sends. */
+    private final SocketHttpTransport socketTransport;
+    private final InFlightRequests<?> requests;
 
     OtlpHttpSpanExporter(OtlpHttpSpanExporterBuilder builder) {
         this.uris = new URI[Signal.values().length];
@@ -64,8 +74,16 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
         SSLContext sslContext = tls && (builder.trustedCertificates != null || builder.clientCertificate != null)
                 ? PemTls.context(builder.trustedCertificates, builder.clientCertificate, builder.clientKey)
                 : null;
+        boolean socket = builder.client == OtlpHttpSpanExporterBuilder.Client.SOCKET
+                || builder.client == OtlpHttpSpanExporterBuilder.Client.AUTO && !tls && !gzip;
+        if (socket && (tls || gzip)) {
+            throw new IllegalArgumentException("client(SOCKET) sends plain-text http:// without compression only; "
+                    + (tls ? "the URL is https://" : "compression is gzip") + ": use client(JDK) or client(AUTO)");
+        }
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ScheduledThreadPoolExecutor(2, ownThreads.recording(task -> {
+        // The socket client's attempts run on its own I/O threads: one executor thread is enough
+        // for retry timers and the timeout watchdog. The JDK client also runs callbacks here.
+        this.executor = new ScheduledThreadPoolExecutor(socket ? 1 : 2, ownThreads.recording(task -> {
             Thread thread = new Thread(task, "ringtrace-otlp-http-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -73,6 +91,20 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
         // Retry timers cut by shutdown must not stay queued.
         this.executor.setRemoveOnCancelPolicy(true);
         this.executor.prestartAllCoreThreads();
+        if (socket) {
+            this.transport = null;
+            this.socketTransport = new SocketHttpTransport(uris, builder.timeout.toNanos(), builder.headers,
+                    builder.maxInFlight, ownThreads.recording(task -> {
+                        Thread thread = new Thread(task, "ringtrace-otlp-http-io-" + threadNumber.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    }));
+            this.requests = new InFlightRequests<>(socketTransport, builder.maxInFlight, builder.retryPolicy, executor, false, LOG);
+            executor.scheduleWithFixedDelay(socketTransport::cutOverdueAttempts, SocketHttpTransport.WATCHDOG_INTERVAL_MILLIS,
+                    SocketHttpTransport.WATCHDOG_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        this.socketTransport = null;
         HttpClient.Builder clientBuilder = HttpClient.newBuilder()
                 // HTTP/1.1: one request per connection at a time, so maxInFlight bounds the connections;
                 // no h2c upgrade dance on plain text.
@@ -102,12 +134,15 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
 
     @Override
     void stopTransport(long deadlineNanoTime) {
-        HttpClient last = transport.detachClient();
+        HttpClient last = transport == null ? null : transport.detachClient();
         if (last != null) {
             shutdownNowIfSupported(last);
         }
         executor.shutdownNow();
         try {
+            if (socketTransport != null) {
+                socketTransport.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+            }
             executor.awaitTermination(2, TimeUnit.SECONDS);
             ownThreads.join(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
         } catch (InterruptedException e) {
@@ -145,11 +180,12 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
 
     /** @return body chunks made because the client still held a slot's chunk (0 in steady state) */
     int extraChunks() {
-        return transport.extraChunks.get();
+        return transport == null ? 0 : transport.extraChunks.get();
     }
 
     @Override
     public String toString() {
-        return "OtlpHttpSpanExporter[" + endpoint() + ", gzip=" + gzip + ", " + requests + "]";
+        return "OtlpHttpSpanExporter[" + endpoint() + ", gzip=" + gzip + ", client=" + (transport == null ? "socket" : "jdk")
+                + ", " + requests + "]";
     }
 }

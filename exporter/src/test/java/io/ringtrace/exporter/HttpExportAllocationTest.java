@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The OTLP/HTTP transport allocates per request (the JDK client's exchange objects), never per span
+ * The OTLP/HTTP transport on the JDK client (TLS and gzip use it) allocates per request (the client's
+ * exchange objects), never per span
  * or per request byte: the body streams from off-heap memory through the slot's reused chunks.
  * Measured with {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes} over the export
  * path's threads (the calling thread, the exporter's two executor threads and the JDK client's
@@ -29,7 +30,7 @@ class HttpExportAllocationTest extends ExporterTestBase {
     @Test
     void bytesAllocatedPerRequestDoNotGrowWithTheRequest() {
         OtlpHttpReceiver receiver = closeAfterTest(OtlpHttpReceiver.builder().countOnly().start());
-        OtlpHttpSpanExporter exporter = httpExporterTo(receiver);
+        OtlpHttpSpanExporter exporter = jdkClientExporterTo(receiver);
 
         long[] perRequest = measure(exporter);
 
@@ -44,12 +45,17 @@ class HttpExportAllocationTest extends ExporterTestBase {
     @Test
     void theCheckFailsOnAVariantThatCopiesEachRequestToTheHeap() {
         OtlpHttpReceiver receiver = closeAfterTest(OtlpHttpReceiver.builder().countOnly().start());
-        OtlpHttpSpanExporter exporter = httpExporterTo(receiver);
+        OtlpHttpSpanExporter exporter = jdkClientExporterTo(receiver);
         SpanExporter copyingVariant = AllocationMeter.copyingEachRequest(exporter);
 
         long[] perRequest = measure(copyingVariant);
 
         assertThrows(AssertionError.class, () -> assertIndependentOfRequestSize(perRequest));
+    }
+
+    private OtlpHttpSpanExporter jdkClientExporterTo(OtlpHttpReceiver receiver) {
+        return track(OtlpHttpSpanExporter.builder().endpoint(receiver.tracesUrl())
+                .client(OtlpHttpSpanExporterBuilder.Client.JDK).retryPolicy(FAST_RETRIES).build());
     }
 
     private static void assertIndependentOfRequestSize(long[] perRequest) {

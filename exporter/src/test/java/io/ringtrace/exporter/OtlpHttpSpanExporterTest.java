@@ -8,7 +8,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.testing.Await;
 import io.ringtrace.testkit.OtlpHttpReceiver;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -221,40 +220,6 @@ class OtlpHttpSpanExporterTest extends ExporterTestBase {
         TestRequest late = request(otlpRequest(1));
         exporter.export(late);
         assertEquals(DropReason.SHUTDOWN, late.await(Duration.ofSeconds(1)).failure());
-    }
-
-    @Test
-    void threadsStayBoundedOverTwentyReconnects() throws InterruptedException {
-        OtlpHttpReceiver receiver = receiver();
-        OtlpHttpSpanExporter exporter = httpExporterTo(receiver);
-        exportAndAwait(exporter, 1);
-        int baseline = ManagementFactory.getThreadMXBean().getThreadCount();
-
-        for (int cycle = 0; cycle < 20; cycle++) {
-            receiver.stop();
-            if (cycle % 5 == 4) {
-                TestRequest request = request(otlpRequest(2)); // sent while down: retried until it is back
-                exporter.export(request);
-                Await.until("a retry while the receiver is down", WAIT, () -> request.retries() > 0);
-                receiver.startServing();
-                assertTrue(request.await(WAIT).succeeded());
-            } else {
-                receiver.startServing();
-                exportAndAwait(exporter, 2);
-            }
-        }
-
-        // the receiver's stopped servers' dispatcher and timer threads take a moment to end
-        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        int after = ManagementFactory.getThreadMXBean().getThreadCount();
-        while (after > baseline && System.nanoTime() < settle) {
-            Thread.sleep(50);
-            after = ManagementFactory.getThreadMXBean().getThreadCount();
-        }
-        assertTrue(after <= baseline, "threads grew from " + baseline + " to " + after + ": "
-                + Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().collect(java.util.stream.Collectors.toList()));
-        assertEquals(2, exporterThreads(), exporterThreadNames().toString());
-        assertEquals(1 + 20 * 2, receiver.spanCount());
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.OtlpReceiver;
@@ -15,98 +14,118 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Bytes allocated per request by each transport on the export path's threads, at the request sizes
- * that matter for throughput: 512 spans (86 KB) and 4096 spans (690 KB). Measured with
- * {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes} over the calling thread and every
- * thread of the transport (gRPC: event loop, executor, offload; HTTP: the two executor threads and
- * the JDK client's selector thread), after a warm-up, against receivers in the same JVM whose own
- * threads are not counted. Deterministic up to a few percent: the bytes depend on how the kernel
- * splits the stream into reads, not on timing.
+ * that matter for throughput: 512 spans (86 KB), 4096 spans (690 KB) and 16,384 spans (2.8 MB).
+ * Measured with {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes} over the calling
+ * thread and every thread of the transport (every {@code ringtrace-otlp*} thread, and the JDK
+ * client's selector thread where that client is used), after a warm-up, against receivers in the
+ * same JVM whose own threads are not counted. Deterministic up to a few percent: the bytes depend on
+ * how the kernel splits the stream into reads, not on timing.
  *
- * <p>The bounds, per span at 4096 spans per request: gRPC at most {@value #GRPC_MAX_BYTES_PER_SPAN}
- * on Linux's epoll transport (what is left is Netty's HTTP/2 encoder, ~110 B per 16 KiB DATA frame;
- * NIO, used where epoll is not available, also wraps each frame in two {@code ByteBuffer}s, so it gets
- * {@value #GRPC_NIO_MAX_BYTES_PER_SPAN}); HTTP at most {@value #HTTP_MAX_BYTES_PER_SPAN} (the JDK
- * client's ~19.5 KB of exchange objects per request, whatever its size). The same check fails on a
- * variant that copies each request into a {@code byte[]}.
+ * <p>The bounds: at most {@value #MAX_BYTES_PER_SPAN_AT_4096} B per span with 4096-span requests
+ * for both transports; below {@value #MAX_BYTES_PER_SPAN_AT_16384} B per span with 16k-span requests
+ * for HTTP (its default client, ringtrace's socket client for plain text), below
+ * {@value #GRPC_MAX_BYTES_PER_SPAN_AT_16384} for gRPC. The same check fails on a variant that copies
+ * each request into a {@code byte[]}.
+ *
+ * <p>{@code -Dringtrace.allocation.jfr=<dir>} records JFR's allocation samples
+ * ({@code jdk.ObjectAllocationSample} with stack traces) of the measured rounds into that directory,
+ * one file per test, to see where the bytes go.
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TransportAllocationTest extends ExporterTestBase {
 
-    static final double GRPC_MAX_BYTES_PER_SPAN = 3.0;
-    static final double GRPC_NIO_MAX_BYTES_PER_SPAN = 6.0;
-    static final double HTTP_MAX_BYTES_PER_SPAN = 5.5;
+    static final double MAX_BYTES_PER_SPAN_AT_4096 = 3.0;
+    static final double MAX_BYTES_PER_SPAN_AT_16384 = 1.0;
+    /**
+     * gRPC at 16k spans per request (2.8 MB): Netty's HTTP/2 writer still costs ~80 B per 16 KiB DATA
+     * frame (the receiver's {@code SETTINGS_MAX_FRAME_SIZE}) on top of the call's ~5.5 KB, and the
+     * leak detector's sampled records add a few KB at random, and how the writes fall between the
+     * receiver's flow-control window updates varies with timing: measured 20-31 KB, 1.2-1.9 B/span.
+     * The 1 B/span target is not met for gRPC: this bound keeps what is.
+     */
+    static final double GRPC_MAX_BYTES_PER_SPAN_AT_16384 = 2.5;
+    static final int[] SPANS_PER_REQUEST = {512, 4096, 16384};
     private static final int WARMUP_REQUESTS = 600;
-    private static final int MEASURED_REQUESTS = 200;
+    private static final int MEASURED_REQUESTS = 100;
     private static final int ROUNDS = 3;
 
     @Test
-    void grpcAllocatesLittlePerRequestAndNothingPerSpan() {
+    void grpcAllocatesLittlePerRequestAndNothingPerSpan() throws Exception {
         OtlpReceiver receiver = track(OtlpReceiver.builder().countOnly().start());
         OtlpGrpcSpanExporter exporter = exporterTo(receiver);
 
-        long[] perRequest = measure(exporter, name -> name.startsWith("ringtrace-otlp"), 3);
+        long[] perRequest = measure(this, "grpc", exporter, name -> name.startsWith("ringtrace-otlp"), 3);
 
         report("OTLP/gRPC", perRequest);
-        assertBound(perRequest, grpcBound());
+        assertBounds(perRequest, GRPC_MAX_BYTES_PER_SPAN_AT_16384);
     }
 
     @Test
-    void httpAllocatesLittlePerRequestAndNothingPerSpan() {
+    void httpAllocatesLittlePerRequestAndNothingPerSpan() throws Exception {
         OtlpHttpReceiver receiver = closeAfterTest(OtlpHttpReceiver.builder().countOnly().start());
         OtlpHttpSpanExporter exporter = httpExporterTo(receiver);
 
-        long[] perRequest = measure(exporter,
-                name -> name.startsWith("ringtrace-otlp-http") || name.startsWith("HttpClient-"), 3);
+        long[] perRequest = measure(this, "http", exporter,
+                name -> name.startsWith("ringtrace-otlp-http") || name.startsWith("HttpClient-"), 2);
 
         report("OTLP/HTTP", perRequest);
-        assertBound(perRequest, HTTP_MAX_BYTES_PER_SPAN);
+        assertBounds(perRequest, MAX_BYTES_PER_SPAN_AT_16384);
         assertEquals(0, exporter.extraChunks(), "every body chunk was reused");
     }
 
     @Test
-    void theBoundFailsOnAVariantThatCopiesEachRequestToTheHeap() {
+    void theBoundFailsOnAVariantThatCopiesEachRequestToTheHeap() throws Exception {
         OtlpReceiver receiver = track(OtlpReceiver.builder().countOnly().start());
         OtlpGrpcSpanExporter exporter = exporterTo(receiver);
         SpanExporter copyingVariant = AllocationMeter.copyingEachRequest(exporter);
 
-        long[] perRequest = measure(copyingVariant, name -> name.startsWith("ringtrace-otlp"), 3);
+        long[] perRequest = measure(this, "copying", copyingVariant, name -> name.startsWith("ringtrace-otlp"), 3);
 
-        assertThrows(AssertionError.class, () -> assertBound(perRequest, grpcBound()));
+        assertThrows(AssertionError.class, () -> assertBounds(perRequest, GRPC_MAX_BYTES_PER_SPAN_AT_16384));
     }
 
-    private static void report(String transport, long[] perRequest) {
-        System.out.printf("%s transport allocation: %d B/request at 512 spans (%.2f B/span), %d B/request at 4096"
-                        + " spans (%.2f B/span)%n",
-                transport, perRequest[0], perRequest[0] / 512.0, perRequest[1], perRequest[1] / 4096.0);
+    static void report(String transport, long[] perRequest) {
+        StringBuilder line = new StringBuilder(transport).append(" transport allocation:");
+        for (int i = 0; i < SPANS_PER_REQUEST.length; i++) {
+            line.append(String.format(" %d B/request at %d spans (%.2f B/span)%s", perRequest[i], SPANS_PER_REQUEST[i],
+                    perRequest[i] / (double) SPANS_PER_REQUEST[i], i + 1 < SPANS_PER_REQUEST.length ? "," : ""));
+        }
+        System.out.println(line);
     }
 
-    private static double grpcBound() {
-        return Epoll.isAvailable() ? GRPC_MAX_BYTES_PER_SPAN : GRPC_NIO_MAX_BYTES_PER_SPAN;
-    }
-
-    private static void assertBound(long[] perRequest, double maxBytesPerSpan) {
-        double perSpan = perRequest[1] / 4096.0;
-        assertTrue(perSpan <= maxBytesPerSpan, "allocation per span at 4096 spans per request: " + perSpan
-                + " B (" + perRequest[0] + " B/request at 512 spans, " + perRequest[1] + " at 4096)");
+    static void assertBounds(long[] perRequest, double maxBytesPerSpanAt16384) {
+        double at4096 = perRequest[1] / 4096.0;
+        double at16384 = perRequest[2] / 16384.0;
+        String measured = " (" + perRequest[0] + " B/request at 512 spans, " + perRequest[1] + " at 4096, "
+                + perRequest[2] + " at 16384)";
+        assertTrue(at4096 <= MAX_BYTES_PER_SPAN_AT_4096, "allocation per span at 4096 spans per request: " + at4096 + " B" + measured);
+        assertTrue(at16384 < maxBytesPerSpanAt16384, "allocation per span at 16384 spans per request: " + at16384 + " B" + measured);
     }
 
     /**
-     * @return bytes allocated per request at 512 and at 4096 spans per request: the least of
+     * @return bytes allocated per request at each of {@link #SPANS_PER_REQUEST}: the least of
      *     {@value #ROUNDS} rounds, so that a one-off allocation of the transport's libraries (a pool
      *     growing, a lazily made helper) does not count as a per-request cost
      */
-    private long[] measure(SpanExporter path, Predicate<String> transportThread, int expectedThreads) {
-        ReusableExportRequest medium = new ReusableExportRequest(offHeap(otlpRequest(512)), 512);
-        ReusableExportRequest large = new ReusableExportRequest(offHeap(otlpRequest(4096)), 4096);
+    static long[] measure(ExporterTestBase test, String name, SpanExporter path, Predicate<String> transportThread,
+                          int expectedThreads) throws Exception {
+        ReusableExportRequest[] requests = new ReusableExportRequest[SPANS_PER_REQUEST.length];
+        for (int i = 0; i < requests.length; i++) {
+            requests[i] = new ReusableExportRequest(test.offHeap(otlpRequest(SPANS_PER_REQUEST[i])), SPANS_PER_REQUEST[i]);
+        }
         for (int i = 0; i < WARMUP_REQUESTS; i++) {
-            AllocationMeter.exportAndWait(path, i % 2 == 0 ? medium : large);
+            AllocationMeter.exportAndWait(path, requests[i % requests.length]);
         }
         long[] threads = AllocationMeter.callingThreadAnd(transportThread);
         assertTrue(threads.length >= expectedThreads + 1, "the calling thread and the transport's threads");
-        long[] least = {Long.MAX_VALUE, Long.MAX_VALUE};
-        for (int round = 0; round < ROUNDS; round++) {
-            least[0] = Math.min(least[0], AllocationMeter.allocatedPerRequest(path, medium, threads, MEASURED_REQUESTS));
-            least[1] = Math.min(least[1], AllocationMeter.allocatedPerRequest(path, large, threads, MEASURED_REQUESTS));
+        long[] least = new long[requests.length];
+        java.util.Arrays.fill(least, Long.MAX_VALUE);
+        try (AllocationProfile profile = AllocationProfile.startIfAsked(test.getClass().getSimpleName() + "-" + name)) {
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int i = 0; i < requests.length; i++) {
+                    least[i] = Math.min(least[i], AllocationMeter.allocatedPerRequest(path, requests[i], threads, MEASURED_REQUESTS));
+                }
+            }
         }
         return least;
     }

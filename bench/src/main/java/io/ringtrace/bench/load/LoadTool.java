@@ -45,6 +45,7 @@ import java.util.TimerTask;
  *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs a receiver: otlp or http)
  *   --systems=ringtrace,otel-sdk  --producers=1  --warmup=10  --measure=20  --outage=10 (seconds)
  *   --transport=otlp|http|none  --api=span|ring|ring-given|otel-processor|otel-api  --ring-size=8192  --batch=N  --policy=drop|block
+ *   --http-client=auto|jdk|socket   (ringtrace's OTLP/HTTP client; auto: the socket client for plain text)
  *   --max-request-bytes=N  --pacing=spin|park  --events=1|0  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
  * </pre>
  */
@@ -99,8 +100,8 @@ public final class LoadTool {
                     + "work. \"exported\" counts what each discarding exporter completed.\n\n");
         } else {
             md.append(options.http()
-                    ? "- transport: **http** (OTLP/HTTP, `http/protobuf`; ringtrace `OtlpHttpSpanExporter`, SDK "
-                    + "`OtlpHttpSpanExporter` with its default sender). Receiver: testkit `OtlpHttpReceiver`"
+                    ? "- transport: **http** (OTLP/HTTP, `http/protobuf`; ringtrace `OtlpHttpSpanExporter` with client `"
+                    + options.httpClient + "`, SDK `OtlpHttpSpanExporter` with its default sender). Receiver: testkit `OtlpHttpReceiver`"
                     : "- transport: **otlp** (OTLP/gRPC). Receiver: testkit `OtlpReceiver`")
                     .append(" (count-only; decodes every request with the official opentelemetry-proto classes) in ")
                     .append(options.inProcess ? "this JVM" : "its own JVM")
@@ -438,6 +439,8 @@ public final class LoadTool {
         String pacing = RunSpec.PACING_SPIN;
         /** Events per span: 1 (the typical span) or 0 (the minimal span: "name, 4 attributes"). */
         int events = 1;
+        /** ringtrace's OTLP/HTTP client: auto, jdk or socket ({@code OtlpHttpSpanExporterBuilder.Client}). */
+        String httpClient = RunSpec.HTTP_CLIENT_DEFAULT;
         /** 0: ringtrace's default (1 MiB). */
         int maxRequestBytes;
         Path out = Path.of("bench", "results",
@@ -456,7 +459,7 @@ public final class LoadTool {
         /** @return the spec of one run with these options */
         RunSpec spec(String system, Scenario scenario, int producerThreads, long warmup, long measure, String endpoint) {
             return new RunSpec(system, scenario, producerThreads, warmup, measure, endpoint, api, ringSize,
-                    transport, batch, policy, maxRequestBytes, pacing, events);
+                    transport, batch, policy, maxRequestBytes, pacing, events, httpClient);
         }
 
         static Options parse(String[] args) {
@@ -532,6 +535,12 @@ public final class LoadTool {
                                     + value + "'");
                         }
                         o.transport = value;
+                        break;
+                    case "--http-client":
+                        if (!value.equals("auto") && !value.equals("jdk") && !value.equals("socket")) {
+                            throw new IllegalArgumentException("--http-client must be auto, jdk or socket, got '" + value + "'");
+                        }
+                        o.httpClient = value;
                         break;
                     case "--batch":
                         o.batch = positive(key, Integer.parseInt(value));

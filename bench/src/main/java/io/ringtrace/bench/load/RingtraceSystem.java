@@ -13,6 +13,7 @@ import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.exporter.OtlpGrpcSpanExporter;
 import io.ringtrace.exporter.OtlpHttpSpanExporter;
+import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
 import io.ringtrace.opentelemetry.RingtraceOpenTelemetry;
 import io.ringtrace.opentelemetry.sdk.RingtraceSpanProcessor;
 import java.time.Duration;
@@ -71,7 +72,9 @@ final class RingtraceSystem implements TracingSystem {
             builder.exporter(discardingExporter);
         } else if (spec.httpTransport()) {
             discardingExporter = null;
-            builder.exporter(OtlpHttpSpanExporter.builder().endpoint(spec.endpoint()).build());
+            builder.exporter(OtlpHttpSpanExporter.builder().endpoint(spec.endpoint())
+                    .client(OtlpHttpSpanExporterBuilder.Client.valueOf(spec.httpClient().toUpperCase(java.util.Locale.ROOT)))
+                    .build());
         } else {
             discardingExporter = null;
             builder.exporter(OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint()).build());

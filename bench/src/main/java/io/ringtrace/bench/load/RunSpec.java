@@ -42,7 +42,7 @@ import java.util.Map;
 public record RunSpec(String system, Scenario scenario, int producers, long warmupMillis,
                       long measureMillis, String endpoint, String api, int ringSize,
                       String transport, int batch, String policy, int maxRequestBytes, String pacing,
-                      int events) {
+                      int events, String httpClient) {
 
     /** ringtrace's system name. */
     public static final String RINGTRACE = "ringtrace";
@@ -58,6 +58,8 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
     public static final String TRANSPORT_OTLP = "otlp";
     /** Transport: OTLP/HTTP ({@code http/protobuf}) to the loopback receiver. */
     public static final String TRANSPORT_HTTP = "http";
+    /** ringtrace's OTLP/HTTP client: its default ({@code AUTO}: the socket client for plain text). */
+    public static final String HTTP_CLIENT_DEFAULT = "auto";
     /** Transport: none; every batch is serialized to OTLP in memory and discarded (engine level). */
     public static final String TRANSPORT_NONE = "none";
     /** Pacing: park while the next start is far away, then spin (the default). */
@@ -110,6 +112,7 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
         args.add("maxRequestBytes=" + maxRequestBytes);
         args.add("pacing=" + pacing);
         args.add("events=" + events);
+        args.add("httpClient=" + httpClient);
         return args;
     }
 
@@ -130,6 +133,6 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
                 Long.parseLong(map.get("measureMillis")), map.get("endpoint"), map.get("api"),
                 Integer.parseInt(map.get("ringSize")), map.get("transport"), Integer.parseInt(map.get("batch")),
                 map.get("policy"), Integer.parseInt(map.get("maxRequestBytes")), map.get("pacing"),
-                Integer.parseInt(map.getOrDefault("events", "1")));
+                Integer.parseInt(map.getOrDefault("events", "1")), map.getOrDefault("httpClient", HTTP_CLIENT_DEFAULT));
     }
 }

@@ -119,12 +119,14 @@ class LoadToolSmokeTest {
     @Test
     void httpTransportDeliversBothSystemsToTheHttpReceiver(@TempDir Path out) throws Exception {
         LoadTool.Outcome outcome = LoadTool.run(new String[] {"--smoke", "--out=" + out, "--systems=" + SYSTEMS,
-            "--transport=http", "--scenarios=rate=25k,max", "--policy=block", "--warmup=0.3", "--measure=1"}, System.out);
+            "--transport=http", "--http-client=jdk", "--scenarios=rate=25k,max", "--policy=block", "--warmup=0.3", "--measure=1"},
+            System.out);
 
         assertEquals(4, outcome.results().size(), "2 scenarios x 2 systems");
         for (RunResult result : outcome.results()) {
             String run = result.spec.scenario().label() + "/" + result.spec.system();
             assertEquals(RunSpec.TRANSPORT_HTTP, result.spec.transport(), run);
+            assertEquals("jdk", result.spec.httpClient(), run + ": the run names the HTTP client");
             assertTrue(result.spec.endpoint().matches("http://127\\.0\\.0\\.1:\\d+/v1/traces"), run + ": " + result.spec.endpoint());
             assertTrue(result.windowDelivered > 0, run + ": the HTTP receiver decoded nothing in the window");
             assertTrue(result.delivered > 0 && result.delivered <= result.published, run + ": received " + result.delivered
@@ -138,6 +140,7 @@ class LoadToolSmokeTest {
         }
         String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
         assertTrue(report.contains("transport: **http**"), "report does not say which transport ran");
+        assertTrue(report.contains("with client `jdk`"), "report does not say which HTTP client ran");
         assertTrue(report.contains("Receiver: testkit `OtlpHttpReceiver`"), "report does not name the HTTP receiver");
         assertTrue(report.contains("| export latency, p99 (ms, power-of-two bucket bound) |"), "no export latency rows");
         assertTrue(report.contains("| delivered spans/s (window, decoded by the receiver) |"), "no delivered row");

@@ -25,7 +25,10 @@ import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
+import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.OtlpReceiver;
+import io.ringtrace.testkit.ReceiverBuilder;
+import io.ringtrace.testkit.RecordingReceiver;
 import io.ringtrace.testkit.TestCertificates;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,18 +36,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import net.openhft.chronicle.bytes.Bytes;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Spans published through a {@link TraceEngine} arrive at a real OTLP receiver (decoded with the
- * official classes) once each, equal to what was published, through faults; and in every case the
- * engine's accounting holds: {@code published = exported + dropped(by reason)} with nothing in
- * flight once the engine is closed.
+ * official classes) once each, equal to what was published, over each transport ({@link Wire}:
+ * OTLP/gRPC, and OTLP/HTTP with its default client), plain, gzip, TLS and mTLS, and through the
+ * faults each receiver can script; in every case the engine's accounting holds:
+ * {@code published = exported + dropped(by reason)} with nothing in flight once the engine is closed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class EndToEndTest extends LeakCheckingTestBase {
+class TransportEndToEndTest extends LeakCheckingTestBase {
 
     private static final InstrumentationScope SCOPE = InstrumentationScope.builder("io.ringtrace.e2e").version("2.0").build();
     private static final Utf8Constant NAME = Utf8Constant.of("GET /orders/{id}");
@@ -55,18 +61,115 @@ class EndToEndTest extends LeakCheckingTestBase {
     private static final Utf8Constant RETRY = Utf8Constant.of("retry");
     private static final Utf8Constant ATTEMPT = Utf8Constant.of("attempt");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final RetryPolicy RETRIES = RetryPolicy.builder()
+            .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200)).maxAttempts(10).build();
+
+    /** A transport under test: its receiver, its exporter, and how its receiver scripts a fault. */
+    enum Wire {
+        GRPC {
+            @Override
+            ReceiverBuilder<?, ?> receiverBuilder() {
+                return OtlpReceiver.builder();
+            }
+
+            @Override
+            SpanExporter exporter(RecordingReceiver<?, ?> receiver, UnaryOperator<OtlpExporterBuilder<?>> options) {
+                return ((OtlpGrpcSpanExporterBuilder) options.apply(OtlpGrpcSpanExporter.builder()
+                        .endpoint(((OtlpReceiver) receiver).endpoint()).timeout(Duration.ofSeconds(10))
+                        .retryPolicy(RETRIES))).build();
+            }
+
+            @Override
+            int failRetryably(RecordingReceiver<?, ?> receiver) {
+                ((OtlpReceiver) receiver).failNext(3, Status.Code.UNAVAILABLE);
+                return 3;
+            }
+
+            @Override
+            void refuseNext(RecordingReceiver<?, ?> receiver) {
+                ((OtlpReceiver) receiver).failNext(1, Status.Code.INVALID_ARGUMENT);
+            }
+
+            @Override
+            boolean answerUnreadablyNext(RecordingReceiver<?, ?> receiver) {
+                return false; // UnreadableReplyTest sends gRPC's unreadable replies from a raw HTTP/2 server
+            }
+
+            @Override
+            String path() {
+                return null;
+            }
+        },
+        HTTP {
+            @Override
+            ReceiverBuilder<?, ?> receiverBuilder() {
+                return OtlpHttpReceiver.builder();
+            }
+
+            @Override
+            SpanExporter exporter(RecordingReceiver<?, ?> receiver, UnaryOperator<OtlpExporterBuilder<?>> options) {
+                return ((OtlpHttpSpanExporterBuilder) options.apply(OtlpHttpSpanExporter.builder()
+                        .endpoint(((OtlpHttpReceiver) receiver).tracesUrl()).timeout(Duration.ofSeconds(10))
+                        .retryPolicy(RETRIES))).build();
+            }
+
+            @Override
+            int failRetryably(RecordingReceiver<?, ?> receiver) {
+                ((OtlpHttpReceiver) receiver).failNext(1, 429, "0").failNext(1, 502).failNext(1, 503).failNext(1, 504)
+                        .resetNext(1);
+                return 5;
+            }
+
+            @Override
+            void refuseNext(RecordingReceiver<?, ?> receiver) {
+                ((OtlpHttpReceiver) receiver).failNextWithStatus(1, 400, "bad request");
+            }
+
+            @Override
+            boolean answerUnreadablyNext(RecordingReceiver<?, ?> receiver) {
+                ((OtlpHttpReceiver) receiver).unparseableReplyNext(1);
+                return true;
+            }
+
+            @Override
+            String path() {
+                return "/v1/traces";
+            }
+        };
+
+        abstract ReceiverBuilder<?, ?> receiverBuilder();
+
+        /** The exporter to {@code receiver}: 10 s per attempt (no case relies on a timeout but one), fast retries, then {@code options}. */
+        abstract SpanExporter exporter(RecordingReceiver<?, ?> receiver, UnaryOperator<OtlpExporterBuilder<?>> options);
+
+        /** Scripts retryable failures (every kind the transport has) for the next calls; returns how many. */
+        abstract int failRetryably(RecordingReceiver<?, ?> receiver);
+
+        /** Scripts a not-retryable refusal of the next call. */
+        abstract void refuseNext(RecordingReceiver<?, ?> receiver);
+
+        /** Scripts an unreadable 2xx/OK reply to the next call, if this receiver can; returns whether it did. */
+        abstract boolean answerUnreadablyNext(RecordingReceiver<?, ?> receiver);
+
+        /** The path every traces request must arrive on, or null where the receiver records none. */
+        abstract String path();
+    }
 
     private final StringBuilder route = new StringBuilder();
 
     // ------------------------------------------------------------------ plumbing
 
-    private OtlpReceiver receiver(OtlpReceiver.Builder builder) {
-        return closeAfter(builder.start());
+    private RecordingReceiver<?, ?> started(Wire wire, UnaryOperator<ReceiverBuilder<?, ?>> security) {
+        return closeAfter(security.apply(wire.receiverBuilder()).start());
     }
 
-    /** The engine with the exporter behind a recorder of the exact bytes it was handed. */
-    private TraceEngine engine(OtlpGrpcSpanExporterBuilder exporter, PayloadRecorder recorder) {
-        return engine(exporter, recorder, Duration.ofMillis(50));
+    private RecordingReceiver<?, ?> started(Wire wire) {
+        return started(wire, builder -> builder);
+    }
+
+    private TraceEngine engine(Wire wire, RecordingReceiver<?, ?> receiver, UnaryOperator<OtlpExporterBuilder<?>> options,
+                               PayloadRecorder recorder) {
+        return engine(wire, receiver, options, recorder, Duration.ofMillis(50));
     }
 
     /**
@@ -74,12 +177,13 @@ class EndToEndTest extends LeakCheckingTestBase {
      *     long one, so that a batch of 100 is one request however slowly the machine publishes it
      *     (each of them seals with flush or close)
      */
-    private TraceEngine engine(OtlpGrpcSpanExporterBuilder exporter, PayloadRecorder recorder, Duration linger) {
-        recorder.delegate = exporter.build();
+    private TraceEngine engine(Wire wire, RecordingReceiver<?, ?> receiver, UnaryOperator<OtlpExporterBuilder<?>> options,
+                               PayloadRecorder recorder, Duration linger) {
+        recorder.delegate = wire.exporter(receiver, options);
         return closeAfter(engineExportingTo(recorder, linger).build());
     }
 
-    /** The engine of both transports' end-to-end tests, exporting through {@code recorder}. */
+    /** The engine of the end-to-end tests, exporting through {@code recorder}. */
     static TraceEngineBuilder engineExportingTo(PayloadRecorder recorder, Duration linger) {
         return TraceEngine.builder()
                 .resource(Resource.builder().attribute("service.name", "e2e").build())
@@ -88,17 +192,6 @@ class EndToEndTest extends LeakCheckingTestBase {
                 .requestBuffers(8)
                 .scheduleDelay(linger)
                 .exporter(recorder);
-    }
-
-    private static OtlpGrpcSpanExporterBuilder exporterTo(OtlpReceiver receiver) {
-        return OtlpGrpcSpanExporter.builder()
-                .endpoint(receiver.endpoint())
-                // Generous per-attempt deadline: on a loaded machine a timed-out attempt that the
-                // receiver did process would be sent again (OTLP is at-least-once) and blur the
-                // exactly-once checks; no case here relies on a timeout.
-                .timeout(Duration.ofSeconds(10))
-                .retryPolicy(RetryPolicy.builder()
-                        .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200)).maxAttempts(10).build());
     }
 
     private void publish(TraceEngine engine, long firstId, long count) {
@@ -178,10 +271,6 @@ class EndToEndTest extends LeakCheckingTestBase {
     }
 
     /** Spans received, by span id, with how often each arrived. */
-    private static Map<Long, List<Span>> bySpanId(OtlpReceiver receiver) {
-        return bySpanId(receiver.requests());
-    }
-
     /** Spans in {@code requests}, by span id, with how often each arrived. */
     static Map<Long, List<Span>> bySpanId(List<ExportTraceServiceRequest> requests) {
         Map<Long, List<Span>> spans = new HashMap<>();
@@ -202,8 +291,8 @@ class EndToEndTest extends LeakCheckingTestBase {
     }
 
     /** Every id in [1, count] arrived exactly once and equals what was published. */
-    private static void assertEachArrivedOnceIntact(OtlpReceiver receiver, long count) {
-        Map<Long, List<Span>> received = bySpanId(receiver);
+    private static void assertEachArrivedOnceIntact(RecordingReceiver<?, ?> receiver, long count) {
+        Map<Long, List<Span>> received = bySpanId(receiver.requests());
         assertEquals(count, received.size(), "distinct spans received");
         for (long id = 1; id <= count; id++) {
             List<Span> copies = received.get(id);
@@ -264,9 +353,11 @@ class EndToEndTest extends LeakCheckingTestBase {
         }
     }
 
-    private void deliversEverythingIntact(OtlpReceiver receiver, OtlpGrpcSpanExporterBuilder exporter) throws Exception {
+
+    private void deliversEverythingIntact(Wire wire, RecordingReceiver<?, ?> receiver,
+                                          UnaryOperator<OtlpExporterBuilder<?>> options) throws Exception {
         PayloadRecorder recorder = new PayloadRecorder();
-        TraceEngine engine = engine(exporter, recorder);
+        TraceEngine engine = engine(wire, receiver, options, recorder);
 
         publish(engine, 1, 2000);
         assertTrue(engine.flush(WAIT));
@@ -275,46 +366,51 @@ class EndToEndTest extends LeakCheckingTestBase {
         assertEachArrivedOnceIntact(receiver, 2000);
         assertEquals(counts(recorder.decoded()), counts(receiver.requests()),
                 "the receiver got exactly the engine's requests (in any order: 4 calls in flight)");
-        EngineStats stats = assertAccounting(engine, 2000);
-        assertEquals(2000, stats.exported());
+        assertEquals(2000, assertAccounting(engine, 2000).exported());
+        if (wire.path() != null) {
+            assertTrue(receiver.paths().stream().allMatch(wire.path()::equals), receiver.paths().toString());
+        }
     }
 
     // ------------------------------------------------------------------ the cases
 
-    @Test
-    void plainText() throws Exception {
-        OtlpReceiver receiver = receiver(OtlpReceiver.builder());
-        deliversEverythingIntact(receiver, exporterTo(receiver));
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void plainText(Wire wire) throws Exception {
+        deliversEverythingIntact(wire, started(wire), options -> options);
     }
 
-    @Test
-    void gzip() throws Exception {
-        OtlpReceiver receiver = receiver(OtlpReceiver.builder());
-        deliversEverythingIntact(receiver, exporterTo(receiver).compression("gzip"));
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void gzip(Wire wire) throws Exception {
+        deliversEverythingIntact(wire, started(wire), options -> options.compression("gzip"));
     }
 
-    @Test
-    void tls() throws Exception {
-        OtlpReceiver receiver = receiver(OtlpReceiver.builder().tls());
-        deliversEverythingIntact(receiver,
-                exporterTo(receiver).trustedCertificates(receiver.certificates().caCertificate()));
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void tls(Wire wire) throws Exception {
+        RecordingReceiver<?, ?> receiver = started(wire, ReceiverBuilder::tls);
+        deliversEverythingIntact(wire, receiver, options -> options.trustedCertificates(receiver.certificates().caCertificate()));
     }
 
-    @Test
-    void mtlsWithGzip() throws Exception {
-        OtlpReceiver receiver = receiver(OtlpReceiver.builder().mtls());
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void mtlsWithGzip(Wire wire) throws Exception {
+        RecordingReceiver<?, ?> receiver = started(wire, ReceiverBuilder::mtls);
         TestCertificates certs = receiver.certificates();
-        deliversEverythingIntact(receiver, exporterTo(receiver)
+        deliversEverythingIntact(wire, receiver, options -> options
                 .trustedCertificates(certs.caCertificate())
                 .clientCertificate(certs.clientCertificate(), certs.clientKey())
                 .compression("gzip"));
     }
 
-    @Test
-    void receiverNotStartedYet() throws Exception {
-        OtlpReceiver receiver = closeAfter(OtlpReceiver.builder().build());
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void receiverDownThenUp(Wire wire) throws Exception {
+        RecordingReceiver<?, ?> receiver = started(wire);
+        receiver.stop();
         PayloadRecorder recorder = new PayloadRecorder();
-        TraceEngine engine = engine(exporterTo(receiver), recorder);
+        TraceEngine engine = engine(wire, receiver, options -> options, recorder);
 
         publish(engine, 1, 500);
         // the exporter has met the absent receiver once it retries; nothing can have been exported
@@ -330,12 +426,13 @@ class EndToEndTest extends LeakCheckingTestBase {
         assertEquals(500, assertAccounting(engine, 500).exported());
     }
 
-    @Test
-    void unavailableNTimesThenSuccess() throws Exception {
-        OtlpReceiver receiver = receiver(OtlpReceiver.builder());
-        receiver.failNext(3, Status.Code.UNAVAILABLE);
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void retryableFailuresThenSuccess(Wire wire) throws Exception {
+        RecordingReceiver<?, ?> receiver = started(wire);
+        int failures = wire.failRetryably(receiver);
         PayloadRecorder recorder = new PayloadRecorder();
-        TraceEngine engine = engine(exporterTo(receiver).maxInFlight(1), recorder);
+        TraceEngine engine = engine(wire, receiver, options -> options.maxInFlight(1), recorder);
 
         publish(engine, 1, 300);
         assertTrue(engine.flush(WAIT));
@@ -344,16 +441,17 @@ class EndToEndTest extends LeakCheckingTestBase {
         assertEachArrivedOnceIntact(receiver, 300);
         EngineStats stats = assertAccounting(engine, 300);
         assertEquals(300, stats.exported());
-        assertEquals(3, stats.retries());
-        assertEquals(3, receiver.failedCallCount());
+        assertEquals(failures, stats.retries());
+        assertEquals(failures, receiver.failedCallCount());
     }
 
-    @Test
-    void killedAndRestartedMidStream() throws Exception {
-        OtlpReceiver receiver = receiver(OtlpReceiver.builder());
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void killedAndRestartedMidStream(Wire wire) throws Exception {
+        RecordingReceiver<?, ?> receiver = started(wire);
         receiver.responseDelay(Duration.ofMillis(5));
         PayloadRecorder recorder = new PayloadRecorder();
-        TraceEngine engine = engine(exporterTo(receiver), recorder);
+        TraceEngine engine = engine(wire, receiver, options -> options, recorder);
 
         publish(engine, 1, 1500);
         long retriesBeforeStop = engine.stats(new EngineStats()).retries();
@@ -379,7 +477,7 @@ class EndToEndTest extends LeakCheckingTestBase {
 
         EngineStats stats = assertAccounting(engine, 4000);
         assertEquals(4000, stats.exported(), "nothing lost: " + stats);
-        Map<Long, List<Span>> received = bySpanId(receiver);
+        Map<Long, List<Span>> received = bySpanId(receiver.requests());
         assertEquals(4000, received.size(), "every span arrived");
         long duplicated = received.values().stream().filter(copies -> copies.size() > 1).count();
         // OTLP is at-least-once: a request whose answer died with the connection is sent again. The
@@ -390,32 +488,60 @@ class EndToEndTest extends LeakCheckingTestBase {
         }
     }
 
-    @Test
-    void rejectedAndFailedRequestsAreCountedByReason() throws Exception {
-        OtlpReceiver receiver = receiver(OtlpReceiver.builder());
-        receiver.partialSuccessNext(1, 7, "7 spans rejected").failNext(1, Status.Code.INVALID_ARGUMENT);
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void rejectedFailedAndUnreadableRepliesAreCountedByReason(Wire wire) throws Exception {
+        RecordingReceiver<?, ?> receiver = started(wire);
+        receiver.partialSuccessNext(1, 7, "7 spans rejected");
+        wire.refuseNext(receiver);
+        boolean unreadable = wire.answerUnreadablyNext(receiver);
         PayloadRecorder recorder = new PayloadRecorder();
-        TraceEngine engine = engine(exporterTo(receiver).maxInFlight(1), recorder, Duration.ofSeconds(30));
+        TraceEngine engine = engine(wire, receiver, options -> options.maxInFlight(1), recorder, Duration.ofSeconds(30));
 
         publish(engine, 1, 100); // one request of 100: partially rejected
         assertTrue(engine.flush(WAIT));
-        publish(engine, 101, 100); // one request of 100: refused
+        publish(engine, 101, 100); // one request of 100: refused, not retried
         assertTrue(engine.flush(WAIT));
-        publish(engine, 201, 100); // accepted
+        publish(engine, 201, 100); // accepted; where scripted, its reply unreadable: delivered, never resent
+        assertTrue(engine.flush(WAIT));
+        publish(engine, 301, 100); // accepted
         assertTrue(engine.close(WAIT));
 
-        EngineStats stats = assertAccounting(engine, 300);
+        EngineStats stats = assertAccounting(engine, 400);
         assertEquals(7, stats.dropped(DropReason.REJECTED), stats.toString());
         assertEquals(100, stats.dropped(DropReason.EXPORT_FAILED), stats.toString());
-        assertEquals(193, stats.exported(), stats.toString());
-        assertEquals(200, receiver.spanCount(), "the partially rejected request did reach the receiver");
+        assertEquals(293, stats.exported(), stats.toString());
+        assertEquals(0, stats.retries(), "nothing was sent twice (unreadable reply scripted: " + unreadable + ")");
+        assertEquals(4, receiver.callCount(), "nothing was sent twice");
+        assertEquals(300, receiver.spanCount(), "the partially rejected request did reach the receiver");
     }
 
-    @Test
-    void closeWithTheReceiverDownCountsWhatCouldNotBeSentAsShutdown() throws Exception {
-        OtlpReceiver receiver = closeAfter(OtlpReceiver.builder().build()); // never started
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void slowReplyPastTheTimeoutIsRetried(Wire wire) throws Exception {
+        RecordingReceiver<?, ?> receiver = started(wire);
+        receiver.delayNext(1, Duration.ofMillis(1500));
         PayloadRecorder recorder = new PayloadRecorder();
-        TraceEngine engine = engine(exporterTo(receiver), recorder);
+        TraceEngine engine = engine(wire, receiver, options -> options.maxInFlight(1).timeout(Duration.ofMillis(500)), recorder);
+
+        publish(engine, 1, 100);
+        assertTrue(engine.flush(WAIT));
+        assertTrue(engine.close(WAIT));
+
+        EngineStats stats = assertAccounting(engine, 100);
+        assertEquals(100, stats.exported(), stats.toString());
+        assertTrue(stats.retries() >= 1, stats.toString());
+        // at-least-once: the slow receiver may have kept the first copy, the retry delivered one
+        assertEquals(100, bySpanId(receiver.requests()).size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void closeWithTheReceiverDownCountsWhatCouldNotBeSentAsShutdown(Wire wire) throws Exception {
+        RecordingReceiver<?, ?> receiver = started(wire);
+        receiver.stop();
+        PayloadRecorder recorder = new PayloadRecorder();
+        TraceEngine engine = engine(wire, receiver, options -> options, recorder);
 
         publish(engine, 1, 400);
         long start = System.nanoTime();
