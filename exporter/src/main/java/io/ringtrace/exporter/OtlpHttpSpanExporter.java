@@ -91,6 +91,7 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
         // Retry timers cut by shutdown must not stay queued.
         this.executor.setRemoveOnCancelPolicy(true);
         this.executor.prestartAllCoreThreads();
+        Spool spool = builder.openSpool(executor::shutdownNow); // before the client's threads: a refused spool stops only these
         if (socket) {
             this.transport = null;
             this.socketTransport = new SocketHttpTransport(uris, builder.timeout.toNanos(), builder.headers,
@@ -99,7 +100,8 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
                         thread.setDaemon(true);
                         return thread;
                     }));
-            this.requests = new InFlightRequests<>(socketTransport, builder.maxInFlight, builder.retryPolicy, executor, false, LOG);
+            this.requests = new InFlightRequests<>(socketTransport, builder.maxInFlight, builder.retryPolicy, executor, false, LOG,
+                    spool);
             executor.scheduleWithFixedDelay(socketTransport::cutOverdueAttempts, SocketHttpTransport.WATCHDOG_INTERVAL_MILLIS,
                     SocketHttpTransport.WATCHDOG_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
             return;
@@ -117,7 +119,6 @@ public final class OtlpHttpSpanExporter extends TransportExporter {
         }
         this.transport = new HttpTransport(clientBuilder.build(), uris, builder.timeout, builder.headers, gzip);
         // The client sends asynchronously and streams the body on its own threads: start inline.
-        Spool spool = builder.openSpool(executor::shutdownNow);
         this.requests = new InFlightRequests<>(transport, builder.maxInFlight, builder.retryPolicy, executor, false, LOG,
                 spool);
     }
