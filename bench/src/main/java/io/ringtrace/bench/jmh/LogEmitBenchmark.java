@@ -46,7 +46,9 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * Emit cost of one log record (a string body and two string attributes, keys pre-built where the API
  * has them), one producer thread flat out, each system's pipeline running behind it. Run with
- * {@code -prof gc} for bytes per record. Each variant runs in a fork of its own, so Log4j2's system
+ * {@code -prof gc} for bytes per record: JMH 1.37 counts the bytes every thread of the JVM allocated,
+ * so the score includes the pipeline's own threads (serializer, Log4j2's background thread, the
+ * SDK's worker), not only the producer. Each variant runs in a fork of its own, so Log4j2's system
  * properties reach only its two variants. Each trial prints a {@code [delivery]} line and its
  * tear-down fails the run if a variant that must not lose records lost one.
  *
