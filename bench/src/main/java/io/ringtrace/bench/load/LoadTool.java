@@ -147,9 +147,10 @@ public final class LoadTool {
                             result.serviceTime.getValueAtPercentile(99.9) / 1000.0,
                             result.exportLatency.percentileNanos(99) / 1e6, result.gcCount, result.windowPublished == 0 ? 0.0 : (double) result.allocatedBytes / result.windowPublished);
                     if (result.outageServiceTime != null) {
-                        console.printf(Locale.ROOT, "   %s outage: spooled at the receiver's return %,d, drain %s, "
+                        console.printf(Locale.ROOT, "   %s outage: spooled at the receiver's return %s, drain %s, "
                                         + "service p99.9 %.2f us during the outage, %.2f us during the drain%n",
-                                system, result.spooledAtOutageEnd,
+                                system, result.spooledAtOutageEnd < 0 ? "n/a"
+                                        : String.format(Locale.ROOT, "%,d", result.spooledAtOutageEnd),
                                 result.drainNanos >= 0 ? String.format(Locale.ROOT, "%.2f s", result.drainNanos / 1e9) : "n/a",
                                 result.outageServiceTime.getValueAtPercentile(99.9) / 1000.0,
                                 result.drainServiceTime.getValueAtPercentile(99.9) / 1000.0);
