@@ -120,8 +120,9 @@ public final class LoadRun {
         long t0 = System.nanoTime() + 50_000_000L; // let every producer thread start first
         long measureStart = t0 + spec.warmupMillis() * 1_000_000L;
         long measureEnd = measureStart + spec.measureMillis() * 1_000_000L;
+        OutagePhases phases = OutagePhases.of(spec, measureStart);
         for (int i = 0; i < producers.length; i++) {
-            producers[i] = new Producer(system, spec, i, t0, measureStart, measureEnd);
+            producers[i] = new Producer(system, spec, i, t0, measureStart, measureEnd, phases);
             producers[i].thread.start();
         }
 
@@ -159,7 +160,11 @@ public final class LoadRun {
                 lastProgress = now;
                 lastPublished = published;
             }
+            phases.poll(system, now);
             long next = Math.min(started ? measureEnd : measureStart, lastProgress + 1_000_000_000L);
+            if (phases.active()) {
+                next = Math.min(next, now + OutagePhases.POLL_NANOS);
+            }
             LockSupport.parkNanos(Math.max(1_000_000L, next - System.nanoTime()));
         }
         if (before == null) { // zero-length warm-up and window
@@ -177,6 +182,7 @@ public final class LoadRun {
         for (Producer producer : producers) {
             producer.thread.join();
         }
+        phases.awaitDrain(system);
         system.close(Duration.ofSeconds(30));
 
         RunResult result = new RunResult();
@@ -194,6 +200,16 @@ public final class LoadRun {
             result.windowRefused += producer.windowRefused;
             result.latency.add(producer.latency);
             result.serviceTime.add(producer.serviceTime);
+        }
+        if (phases.active()) {
+            result.outageServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
+            result.drainServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
+            for (Producer producer : producers) {
+                result.outageServiceTime.add(producer.outageServiceTime);
+                result.drainServiceTime.add(producer.drainServiceTime);
+            }
+            result.spooledAtOutageEnd = phases.spooledAtOutageEnd();
+            result.drainNanos = phases.drainNanos();
         }
         // the nominal window: spans are attributed to it by their scheduled start time, not by when the snapshots ran
         result.windowNanos = spec.measureMillis() * 1_000_000L;
@@ -225,6 +241,11 @@ public final class LoadRun {
         final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
         /** Service time: each call's own duration, nanoTime right before and after publishSpan(). */
         final Histogram serviceTime = new Histogram(MAX_LATENCY_NANOS, 3);
+        /** Service time of the spans scheduled while the receiver was down (outage scenarios). */
+        final Histogram outageServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
+        /** Service time of the spans scheduled during the drain (see {@link OutagePhases}). */
+        final Histogram drainServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
+        final OutagePhases phases;
         /** Progress counters: written with lazySet (a plain store on x86), read by the run thread. */
         final AtomicLong progressPublished = new AtomicLong();
         final AtomicLong progressRefused = new AtomicLong();
@@ -239,7 +260,9 @@ public final class LoadRun {
         long cpuAtWindowStart;
         long cpuAtWindowEnd;
 
-        Producer(TracingSystem system, RunSpec spec, int index, long t0, long measureStart, long measureEnd) {
+        Producer(TracingSystem system, RunSpec spec, int index, long t0, long measureStart, long measureEnd,
+                 OutagePhases phases) {
+            this.phases = phases;
             this.system = system;
             this.spec = spec;
             this.index = index;
@@ -343,6 +366,12 @@ public final class LoadRun {
                 }
                 latency.recordValue(Math.min(latencyNanos, MAX_LATENCY_NANOS));
                 serviceTime.recordValue(Math.min(serviceNanos, MAX_LATENCY_NANOS));
+                int phase = phases.phaseOf(scheduledAt);
+                if (phase == OutagePhases.OUTAGE) {
+                    outageServiceTime.recordValue(Math.min(serviceNanos, MAX_LATENCY_NANOS));
+                } else if (phase == OutagePhases.DRAIN) {
+                    drainServiceTime.recordValue(Math.min(serviceNanos, MAX_LATENCY_NANOS));
+                }
             }
             if ((published & 1023) == 0) {
                 progressPublished.lazySet(published);

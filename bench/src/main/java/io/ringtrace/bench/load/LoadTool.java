@@ -47,7 +47,12 @@ import java.util.TimerTask;
  *   --transport=otlp|http|none  --api=span|ring|ring-given|otel-processor|otel-api  --ring-size=8192  --batch=N  --policy=drop|block
  *   --http-client=auto|jdk|socket   (ringtrace's OTLP/HTTP client; auto: the socket client for plain text)
  *   --max-request-bytes=N  --pacing=spin|park  --events=1|0  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
+ *   --spool=on|DIR   (ringtrace's on-disk spool: "on" is a fresh temporary directory per run, deleted after it)
  * </pre>
+ *
+ * <p>System {@code ringtrace-spool} is ringtrace with the spool ({@code --spool}'s directory, else a
+ * temporary one), so {@code --systems=ringtrace,ringtrace-spool,otel-sdk} compares all three in one
+ * report.
  */
 public final class LoadTool {
 
@@ -142,6 +147,15 @@ public final class LoadTool {
                             result.serviceTime.getValueAtPercentile(50) / 1000.0,
                             result.serviceTime.getValueAtPercentile(99.9) / 1000.0,
                             result.exportLatency.percentileNanos(99) / 1e6, result.gcCount, result.windowPublished == 0 ? 0.0 : (double) result.allocatedBytes / result.windowPublished);
+                    if (result.outageServiceTime != null) {
+                        console.printf(Locale.ROOT, "   %s outage: spooled at the receiver's return %s, drain %s, "
+                                        + "service p99.9 %.2f us during the outage, %.2f us during the drain%n",
+                                system, result.spooledAtOutageEnd < 0 ? "n/a"
+                                        : String.format(Locale.ROOT, "%,d", result.spooledAtOutageEnd),
+                                result.drainNanos >= 0 ? String.format(Locale.ROOT, "%.2f s", result.drainNanos / 1e9) : "n/a",
+                                result.outageServiceTime.getValueAtPercentile(99.9) / 1000.0,
+                                result.drainServiceTime.getValueAtPercentile(99.9) / 1000.0);
+                    }
                 }
                 md.append(Report.scenarioTable(scenario, results, options.noTransport()));
                 drawChart(options.out.resolve("latency-" + scenario.label() + ".png"),
@@ -187,6 +201,14 @@ public final class LoadTool {
                 .append(", max request bytes ")
                 .append(options.maxRequestBytes == 0 ? "1 MiB (default)" : String.format(Locale.ROOT, "%,d", options.maxRequestBytes))
                 .append(", overload policy ").append(options.policy.toUpperCase(Locale.ROOT)).append('\n');
+        if (!options.spool.isEmpty() || options.systems.contains(RunSpec.RINGTRACE_SPOOL)) {
+            md.append("- on-disk spool (").append(options.spool.isEmpty() ? "`" + RunSpec.RINGTRACE_SPOOL + "` only" : "ringtrace")
+                    .append("): `SpoolOptions` defaults in ")
+                    .append(options.spool.isEmpty() || options.spool.equals(RunSpec.SPOOL_TEMP)
+                            ? "a fresh temporary directory per run, deleted after it" : "`" + options.spool + "`")
+                    .append("; after the window the run waits up to ").append(OutagePhases.DRAIN_BOUND.toSeconds())
+                    .append(" s for the spool to empty before it closes the engine\n");
+        }
         md.append("- OpenTelemetry SDK: `BatchSpanProcessor` max export batch ")
                 .append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
                 .append(", queue ").append(RunSpec.sdkQueueSize(options.batch))
@@ -381,7 +403,7 @@ public final class LoadTool {
             }
             windowStartCount = receiver.spanCount();
             if (spec.scenario().kind() == Scenario.Kind.OUTAGE) {
-                long stopAfter = Math.max(0, (spec.measureMillis() - outageMillis) / 2);
+                long stopAfter = spec.outageStartMillis(); // the run splits its phases on the same schedule
                 outageTimer = new Timer("receiver-outage", true);
                 outageTimer.schedule(new TimerTask() {
                     @Override
@@ -437,6 +459,8 @@ public final class LoadTool {
         int batch;
         String policy = "drop";
         String pacing = RunSpec.PACING_SPIN;
+        /** ringtrace's spool: empty for none, {@value RunSpec#SPOOL_TEMP} or a directory. */
+        String spool = "";
         /** Events per span: 1 (the typical span) or 0 (the minimal span: "name, 4 attributes"). */
         int events = 1;
         /** ringtrace's OTLP/HTTP client: auto, jdk or socket ({@code OtlpHttpSpanExporterBuilder.Client}). */
@@ -458,8 +482,10 @@ public final class LoadTool {
 
         /** @return the spec of one run with these options */
         RunSpec spec(String system, Scenario scenario, int producerThreads, long warmup, long measure, String endpoint) {
+            String systemSpool = system.equals(RunSpec.RINGTRACE_SPOOL) && spool.isEmpty() ? RunSpec.SPOOL_TEMP
+                    : system.equals(RunSpec.SDK) ? "" : spool;
             return new RunSpec(system, scenario, producerThreads, warmup, measure, endpoint, api, ringSize,
-                    transport, batch, policy, maxRequestBytes, pacing, events, httpClient);
+                    transport, batch, policy, maxRequestBytes, pacing, events, httpClient, outageMillis, systemSpool);
         }
 
         static Options parse(String[] args) {
@@ -488,9 +514,10 @@ public final class LoadTool {
                     case "--systems":
                         o.systems = Arrays.asList(value.split(","));
                         for (String system : o.systems) {
-                            if (!system.equals(RunSpec.RINGTRACE) && !system.equals(RunSpec.SDK)) {
+                            if (!system.equals(RunSpec.RINGTRACE) && !system.equals(RunSpec.RINGTRACE_SPOOL)
+                                    && !system.equals(RunSpec.SDK)) {
                                 throw new IllegalArgumentException("unknown system '" + system + "': expected "
-                                        + RunSpec.RINGTRACE + " or " + RunSpec.SDK);
+                                        + RunSpec.RINGTRACE + ", " + RunSpec.RINGTRACE_SPOOL + " or " + RunSpec.SDK);
                             }
                         }
                         break;
@@ -571,6 +598,12 @@ public final class LoadTool {
                                     + TraceRequestEncoder.MIN_REQUEST_BYTES + ", " + TraceEngineBuilder.MAX_REQUEST_BYTES
                                     + "], got " + value);
                         }
+                        break;
+                    case "--spool":
+                        if (value.isBlank()) {
+                            throw new IllegalArgumentException("--spool needs 'on' (a temporary directory per run) or a directory");
+                        }
+                        o.spool = value;
                         break;
                     case "--out":
                         o.out = Path.of(value);

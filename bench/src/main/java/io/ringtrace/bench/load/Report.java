@@ -31,7 +31,9 @@ final class Report {
         md.append("### ").append(scenario.label()).append("\n\n").append(scenario.describe()).append(".\n\n");
         md.append("| metric |");
         for (RunResult r : results) {
-            md.append(' ').append(r.spec.system()).append(" |");
+            md.append(' ').append(r.spec.system())
+                    .append(r.spec.system().equals(RunSpec.RINGTRACE) && !r.spec.spool().isEmpty() ? " (spool)" : "")
+                    .append(" |");
         }
         md.append(ratio ? " ringtrace vs SDK |\n|---|" : "\n|---|");
         md.append("---:|".repeat(results.size())).append(ratio ? "---:|\n" : "\n");
@@ -55,6 +57,9 @@ final class Report {
         rows.add(new Row("dropped in the window, % of the window's calls",
                 r -> r.windowCountedDrops < 0 || r.windowPublished == 0 ? Double.NaN
                         : 100.0 * r.windowCountedDrops / r.windowPublished, "%.2f", Better.NONE));
+        if (scenario.kind() == Scenario.Kind.OUTAGE) {
+            addOutageRows(rows);
+        }
         double[] percentiles = {50, 99, 99.9, 99.99};
         for (double p : percentiles) {
             rows.add(new Row("service time: the call itself, p" + percentileName(p) + " (us)",
@@ -107,8 +112,38 @@ final class Report {
         return md.append('\n').toString();
     }
 
-    /** A value in the row's format; NaN (not measured for that system) reads "n/a". */
+    /**
+     * The outage's own rows: the spool at the receiver's return, the drain, and the service time by
+     * phase (split by each span's scheduled start, see {@link OutagePhases}).
+     */
+    private static void addOutageRows(List<Row> rows) {
+        rows.add(new Row("spooled spans when the receiver came back",
+                r -> r.spooledAtOutageEnd < 0 ? Double.NaN : r.spooledAtOutageEnd, "%,.0f", Better.NONE));
+        rows.add(new Row("drain: receiver back until the spool is empty (s)",
+                r -> r.drainNanos == -2 ? Double.POSITIVE_INFINITY : r.drainNanos < 0 ? Double.NaN : r.drainNanos / 1e9,
+                "%,.2f", Better.NONE));
+        for (double p : new double[] {99, 99.9}) {
+            rows.add(new Row("service time during the outage, p" + percentileName(p) + " (us)",
+                    r -> percentileMicros(r.outageServiceTime, p), "%,.3f", Better.LOWER));
+            rows.add(new Row("service time during the drain (no spool: the rest of the window), p" + percentileName(p)
+                    + " (us)", r -> percentileMicros(r.drainServiceTime, p), "%,.3f", Better.LOWER));
+        }
+    }
+
+    /** @return the percentile in us; NaN for no histogram or no values */
+    private static double percentileMicros(org.HdrHistogram.Histogram histogram, double percentile) {
+        return histogram == null || histogram.getTotalCount() == 0 ? Double.NaN
+                : histogram.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /**
+     * A value in the row's format; NaN (not measured for that system) reads "n/a", infinity (a
+     * drain that did not end within its bound) "not within N s".
+     */
     private static String format(Row row, double value) {
+        if (Double.isInfinite(value)) {
+            return "not within " + OutagePhases.DRAIN_BOUND.toSeconds() + " s after the window";
+        }
         return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, row.format, value);
     }
 

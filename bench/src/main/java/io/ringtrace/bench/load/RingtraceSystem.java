@@ -12,15 +12,23 @@ import io.ringtrace.engine.TraceEngineBuilder;
 import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.exporter.OtlpGrpcSpanExporter;
+import io.ringtrace.exporter.OtlpGrpcSpanExporterBuilder;
 import io.ringtrace.exporter.OtlpHttpSpanExporter;
 import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
+import io.ringtrace.exporter.SpoolOptions;
 import io.ringtrace.opentelemetry.RingtraceOpenTelemetry;
 import io.ringtrace.opentelemetry.sdk.RingtraceSpanProcessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * ringtrace with its defaults (ring 8192, overload policy DROP, batch 512, 1 MiB requests, unless
@@ -50,9 +58,17 @@ final class RingtraceSystem implements TracingSystem {
     private final boolean withEvent;
     private final DiscardingSpanExporter discardingExporter;
     private final EngineStats stats = new EngineStats();
+    private final String name;
+    /** The exporter's spool directory, null without a spool. */
+    private final Path spoolDir;
+    /** True when {@link #spoolDir} is a temporary directory this run created (deleted at close). */
+    private final boolean spoolDirTemporary;
 
     /** @param spec the run: api, ring size, transport, batch, policy and request bytes are used */
     RingtraceSystem(RunSpec spec) {
+        name = spec.system();
+        spoolDirTemporary = spec.spool().equals(RunSpec.SPOOL_TEMP);
+        spoolDir = spec.spool().isEmpty() || spec.noTransport() ? null : spoolDirectory(spec.spool());
         givenTimes = spec.api().equals(RunSpec.RING_GIVEN_TIMES);
         ringApi = givenTimes || spec.api().equals("ring");
         block = spec.policy().equals("block");
@@ -72,12 +88,19 @@ final class RingtraceSystem implements TracingSystem {
             builder.exporter(discardingExporter);
         } else if (spec.httpTransport()) {
             discardingExporter = null;
-            builder.exporter(OtlpHttpSpanExporter.builder().endpoint(spec.endpoint())
-                    .client(OtlpHttpSpanExporterBuilder.Client.valueOf(spec.httpClient().toUpperCase(java.util.Locale.ROOT)))
-                    .build());
+            OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().endpoint(spec.endpoint())
+                    .client(OtlpHttpSpanExporterBuilder.Client.valueOf(spec.httpClient().toUpperCase(java.util.Locale.ROOT)));
+            if (spoolDir != null) {
+                exporter.spool(SpoolOptions.builder(spoolDir).build());
+            }
+            builder.exporter(exporter.build());
         } else {
             discardingExporter = null;
-            builder.exporter(OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint()).build());
+            OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint());
+            if (spoolDir != null) {
+                exporter.spool(SpoolOptions.builder(spoolDir).build());
+            }
+            builder.exporter(exporter.build());
         }
         if (spec.api().equals(RunSpec.OTEL_PROCESSOR)) {
             RingtraceSpanProcessor processor = RingtraceSpanProcessor.builder(builder).resource(SdkShape.resource()).build();
@@ -95,9 +118,18 @@ final class RingtraceSystem implements TracingSystem {
         givenStart = engine.nowEpochNanos();
     }
 
+    /** @return {@code dir}, or a fresh temporary directory for {@value RunSpec#SPOOL_TEMP} */
+    private static Path spoolDirectory(String dir) {
+        try {
+            return dir.equals(RunSpec.SPOOL_TEMP) ? Files.createTempDirectory("ringtrace-load-spool") : Path.of(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary spool directory", e);
+        }
+    }
+
     @Override
     public String name() {
-        return RunSpec.RINGTRACE;
+        return name;
     }
 
     @Override
@@ -135,6 +167,28 @@ final class RingtraceSystem implements TracingSystem {
         }
         engine.close(deadline);
         engine.stats(stats);
+        if (spoolDirTemporary && spoolDir != null) {
+            deleteTree(spoolDir); // what close() spooled is reported by the stats, not kept for a next run
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.err.println("warning: could not delete the temporary spool " + dir + ": " + e);
+        }
+    }
+
+    @Override
+    public long spooledSpans() {
+        if (spoolDir == null) {
+            return -1;
+        }
+        engine.stats(stats); // allocation-free, run thread only
+        return stats.spooled();
     }
 
     @Override
@@ -166,6 +220,9 @@ final class RingtraceSystem implements TracingSystem {
         counters.put("ringtrace spans per request (mean, exported / requests sent)",
                 stats.requestsSent() == 0 ? 0 : Math.round((double) stats.exported() / stats.requestsSent()));
         counters.put("ringtrace retries", stats.retries());
+        if (spoolDir != null) {
+            counters.put("ringtrace spooled at close (spans)", stats.spooled());
+        }
         return counters;
     }
 }

@@ -47,6 +47,20 @@ public final class RunResult {
     public Histogram latency;
     /** Service time of the producer call, ns: the call itself, in every scenario. */
     public Histogram serviceTime;
+    /** Outage scenarios: service time of the spans scheduled while the receiver was down; else null. */
+    public Histogram outageServiceTime;
+    /**
+     * Outage scenarios: service time of the spans scheduled from the receiver's return until the
+     * spool was empty (to the window's end without a spool); else null. See {@link OutagePhases}.
+     */
+    public Histogram drainServiceTime;
+    /** Outage scenarios: spans in the spool when the receiver came back; -1 without a spool. */
+    public long spooledAtOutageEnd = -1;
+    /**
+     * Outage scenarios: ns from the receiver's return until the spool was empty; -1 without a
+     * spool, -2 when it did not empty within the window plus {@link OutagePhases#DRAIN_BOUND}.
+     */
+    public long drainNanos = -1;
     /**
      * Spans the system itself counted as dropped, summed over its reasons (ringtrace's engine
      * stats after close); -1 when the system does not count its drops (the SDK drops silently).
@@ -93,6 +107,12 @@ public final class RunResult {
         p.setProperty("producerCpuNanos", Long.toString(producerCpuNanos));
         p.setProperty("latency", encode(latency));
         p.setProperty("serviceTime", encode(serviceTime));
+        if (outageServiceTime != null) {
+            p.setProperty("outageServiceTime", encode(outageServiceTime));
+            p.setProperty("drainServiceTime", encode(drainServiceTime));
+        }
+        p.setProperty("spooledAtOutageEnd", Long.toString(spooledAtOutageEnd));
+        p.setProperty("drainNanos", Long.toString(drainNanos));
         p.setProperty("countedDrops", Long.toString(countedDrops));
         p.setProperty("windowCountedDrops", Long.toString(windowCountedDrops));
         p.setProperty("windowDelivered", Long.toString(windowDelivered));
@@ -130,6 +150,12 @@ public final class RunResult {
         r.producerCpuNanos = Long.parseLong(p.getProperty("producerCpuNanos"));
         r.latency = decode(p, "latency");
         r.serviceTime = decode(p, "serviceTime");
+        if (p.getProperty("outageServiceTime") != null) {
+            r.outageServiceTime = decode(p, "outageServiceTime");
+            r.drainServiceTime = decode(p, "drainServiceTime");
+        }
+        r.spooledAtOutageEnd = Long.parseLong(p.getProperty("spooledAtOutageEnd", "-1"));
+        r.drainNanos = Long.parseLong(p.getProperty("drainNanos", "-1"));
         r.countedDrops = Long.parseLong(p.getProperty("countedDrops"));
         r.windowCountedDrops = Long.parseLong(p.getProperty("windowCountedDrops", "-1"));
         r.windowDelivered = Long.parseLong(p.getProperty("windowDelivered"));

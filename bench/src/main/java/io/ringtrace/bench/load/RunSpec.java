@@ -38,11 +38,15 @@ import java.util.Map;
  *     park, then catch up: leaves the CPU to the pipeline and the receiver, for throughput)
  * @param events events per span, 1 (the {@link io.ringtrace.bench.SpanShape typical span}) or 0
  *     (the minimal span: "name, 4 attributes"), the same for both systems
+ * @param outageMillis how long the receiver is down in the middle of the window of an outage
+ *     scenario (the run splits its service times by phase with it)
+ * @param spool ringtrace's on-disk spool: empty for none, {@value #SPOOL_TEMP} for a fresh temporary
+ *     directory deleted after the run, else the spool directory
  */
 public record RunSpec(String system, Scenario scenario, int producers, long warmupMillis,
                       long measureMillis, String endpoint, String api, int ringSize,
                       String transport, int batch, String policy, int maxRequestBytes, String pacing,
-                      int events, String httpClient) {
+                      int events, String httpClient, long outageMillis, String spool) {
 
     /** ringtrace's system name. */
     public static final String RINGTRACE = "ringtrace";
@@ -52,6 +56,10 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
     public static final String OTEL_PROCESSOR = "otel-processor";
     /** The OpenTelemetry API implemented on the ring ({@code RingtraceOpenTelemetry}), no SDK. */
     public static final String OTEL_API = "otel-api";
+    /** ringtrace with its on-disk spool (its own column beside plain ringtrace). */
+    public static final String RINGTRACE_SPOOL = "ringtrace-spool";
+    /** Spool option: a fresh temporary directory per run, deleted after it. */
+    public static final String SPOOL_TEMP = "on";
     /** The OpenTelemetry SDK's system name. */
     public static final String SDK = "otel-sdk";
     /** Transport: OTLP/gRPC to the loopback receiver. */
@@ -72,6 +80,16 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
     /** @return true for a run over OTLP/HTTP */
     public boolean httpTransport() {
         return TRANSPORT_HTTP.equals(transport);
+    }
+
+    /** @return true when the run's phases include a receiver outage */
+    public boolean outage() {
+        return scenario.kind() == Scenario.Kind.OUTAGE;
+    }
+
+    /** @return when the receiver goes down, ms after the window's start (0 when the outage fills the window) */
+    public long outageStartMillis() {
+        return Math.max(0, (measureMillis - outageMillis) / 2);
     }
 
     /** @return true for an engine-level run without a receiver */
@@ -113,6 +131,8 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
         args.add("pacing=" + pacing);
         args.add("events=" + events);
         args.add("httpClient=" + httpClient);
+        args.add("outageMillis=" + outageMillis);
+        args.add("spool=" + spool);
         return args;
     }
 
@@ -133,6 +153,7 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
                 Long.parseLong(map.get("measureMillis")), map.get("endpoint"), map.get("api"),
                 Integer.parseInt(map.get("ringSize")), map.get("transport"), Integer.parseInt(map.get("batch")),
                 map.get("policy"), Integer.parseInt(map.get("maxRequestBytes")), map.get("pacing"),
-                Integer.parseInt(map.getOrDefault("events", "1")), map.getOrDefault("httpClient", HTTP_CLIENT_DEFAULT));
+                Integer.parseInt(map.getOrDefault("events", "1")), map.getOrDefault("httpClient", HTTP_CLIENT_DEFAULT),
+                Long.parseLong(map.getOrDefault("outageMillis", "0")), map.getOrDefault("spool", ""));
     }
 }

@@ -11,10 +11,11 @@ final class SystemFactory {
             case RunSpec.SDK:
                 return new SdkSystem(spec);
             case RunSpec.RINGTRACE:
+            case RunSpec.RINGTRACE_SPOOL:
                 return new RingtraceSystem(spec);
             default:
                 throw new IllegalArgumentException("unknown system '" + spec.system() + "': expected "
-                        + RunSpec.RINGTRACE + " or " + RunSpec.SDK);
+                        + RunSpec.RINGTRACE + ", " + RunSpec.RINGTRACE_SPOOL + " or " + RunSpec.SDK);
         }
     }
 }

@@ -54,6 +54,16 @@ public interface TracingSystem {
      */
     ExportLatency exportLatency();
 
+    /**
+     * Called by the run thread only.
+     *
+     * @return spans the system holds in its on-disk spool for later delivery; -1 when it has no
+     *     spool
+     */
+    default long spooledSpans() {
+        return -1;
+    }
+
     /** @return system-specific counters for the report (e.g. drops by reason), read after close */
     Map<String, Long> counters();
 }

@@ -56,6 +56,47 @@ class LoadToolSmokeTest {
     }
 
     /**
+     * The outage scenario with the spool: the receiver is down longer than the spool's 1 s
+     * {@code spoolAfter}, so the spool column spools, drains after the receiver's return and loses
+     * nothing; plain ringtrace has no spool to report. Both split their service time by phase, and
+     * the temporary spool directories are gone afterwards.
+     */
+    @Test
+    void outageWithTheSpoolReportsSpooledSpansDrainAndPhases(@TempDir Path out) throws Exception {
+        long spoolDirsBefore = temporarySpoolDirs();
+        LoadTool.Outcome outcome = LoadTool.run(new String[] {"--smoke", "--out=" + out,
+            "--systems=" + RunSpec.RINGTRACE + "," + RunSpec.RINGTRACE_SPOOL, "--scenarios=outage=5k",
+            "--warmup=0.3", "--measure=3", "--outage=1.5"}, System.out);
+
+        RunResult plain = outcome.results().get(0);
+        RunResult spooled = outcome.results().get(1);
+        assertEquals(RunSpec.RINGTRACE_SPOOL, spooled.spec.system());
+        assertEquals(-1, plain.spooledAtOutageEnd, "plain ringtrace has no spool");
+        assertEquals(-1, plain.drainNanos, "plain ringtrace has no drain time");
+        assertTrue(spooled.spooledAtOutageEnd > 0, "nothing spooled during a 1.5 s outage");
+        assertTrue(spooled.drainNanos >= 0, "the spool did not drain: " + spooled.drainNanos);
+        assertEquals(0, spooled.countedDrops, "the spool dropped spans");
+        assertEquals(spooled.published, spooled.delivered, "with the spool every published span arrives");
+        for (RunResult result : outcome.results()) {
+            long outage = result.outageServiceTime.getTotalCount();
+            long drain = result.drainServiceTime.getTotalCount();
+            assertTrue(outage > 0, result.spec.system() + ": no service time during the outage");
+            assertTrue(outage + drain <= result.serviceTime.getTotalCount(), "phases hold more calls than the window");
+        }
+        assertEquals(spoolDirsBefore, temporarySpoolDirs(), "a temporary spool directory was left behind");
+        String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
+        assertTrue(report.contains("| spooled spans when the receiver came back |"), "report lacks the spool row");
+        assertTrue(report.contains("| drain: receiver back until the spool is empty (s) |"), "report lacks the drain row");
+        assertTrue(report.contains("| service time during the outage, p99.9 (us) |"), "report lacks the outage phase");
+    }
+
+    private static long temporarySpoolDirs() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return dirs.filter(dir -> dir.getFileName().toString().startsWith("ringtrace-load-spool")).count();
+        }
+    }
+
+    /**
      * The engine-level path: transport none, no receiver, 2 producer threads, ring API
      * under the BLOCK policy with a non-default batch, the minimal span (no event). Exported spans are
      * counted by the discarding exporters, and ringtrace's accounting closes exactly.
