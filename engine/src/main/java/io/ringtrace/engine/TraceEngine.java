@@ -60,7 +60,7 @@ import java.util.Objects;
  *   <li>heap: {@code ringSize x (slotBytes + 56)} (the slots, one array, and a 48-byte flyweight
  *   per slot with the ring's reference and availability flag) plus {@code overflowBuffers x
  *   (SpanSlot.maxSpanBytes(spanLimits) + 24)} (8,344 + 24 bytes each with the default limits):
- *   5,188,944 bytes for the defaults (8,192 slots of 512 bytes, 64 overflow buffers), 1,117,520
+ *   9,842,000 bytes for the defaults (16,384 slots of 512 bytes, 64 overflow buffers), 1,117,520
  *   for 1,024 slots, 37,760,336 for 65,536; {@code build()} rejects more than 2 GiB of slots or a
  *   ring that would take more than three quarters of the maximum heap;
  *   <li>off-heap: {@code requestBuffers x TraceRequestEncoder.requiredCapacity(maxRequestBytes)}

@@ -19,7 +19,7 @@ package io.ringtrace.engine;
  *       anything: publishing is a plain ordered store. Costs: an idle serializer wakes about 1,000
  *       times a second, and a span may wait up to {@value #MAX_SLEEP_MICROS} us before it is encoded,
  *       which is irrelevant next to the batch linger (seconds) and which the ring absorbs (1 ms at
- *       500k spans/s is 500 of the default 8192 slots; above about 500k spans/s the naps shorten).
+ *       500k spans/s is 500 of the default 16,384 slots; above about 500k spans/s the naps shorten).
  *   <li>{@link #YIELDING}: spins, then {@link Thread#yield()} in a loop: an idle serializer keeps a
  *       core busy whenever another thread could use it. For hosts with a spare core.
  *   <li>{@link #BUSY_SPIN}: spins with {@link Thread#onSpinWait()}: burns a core permanently. Only

@@ -2,6 +2,7 @@ package io.ringtrace.examples;
 
 import io.ringtrace.codec.SpanSlot;
 import io.ringtrace.engine.OverloadPolicy;
+import io.ringtrace.engine.TraceEngineBuilder;
 import java.util.Locale;
 
 /**
@@ -19,7 +20,7 @@ final class DemoOptions {
             "  --threads=N     producer threads [2]",
             "  --rate=N        offered spans per second over all threads, 0 = as fast as possible [30000]",
             "  --policy=P      ring full: drop (count and move on) or block (wait) [drop]",
-            "  --ring-size=N   ring slots, a power of two [8192]",
+            "  --ring-size=N   ring slots, a power of two [" + TraceEngineBuilder.DEFAULT_RING_SIZE + "]",
             "  --slot-bytes=N  bytes per ring slot, a power of two in [256, 65536] [512]; the summary shows",
             "                  how many spans outgrew their slot",
             "  --warmup=N      spans published first, flat out with waiting claims, so the JIT has compiled the",
@@ -36,7 +37,7 @@ final class DemoOptions {
     int threads = 2;
     long rate = 30_000;
     OverloadPolicy policy = OverloadPolicy.DROP;
-    int ringSize = 8192;
+    int ringSize = TraceEngineBuilder.DEFAULT_RING_SIZE;
     int slotBytes = SpanSlot.DEFAULT_SLOT_BYTES;
     long warmupSpans = 30_000;
     String endpoint;

@@ -125,7 +125,7 @@ public final class ShutdownExample {
         Thread hook = new Thread(() -> engine.close(Duration.ofSeconds(5)), "close-ringtrace");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            // 5,000 spans per phase fit the default ring (8,192 slots) even before the first export is
+            // 5,000 spans per phase fit the default ring (16,384 slots) even before the first export is
             // acknowledged, so nothing is dropped as RING_FULL (the overload policy is DROP by default)
             run(engine, 5_000, Duration.ofSeconds(10), Duration.ofSeconds(10), System.out);
         } finally {

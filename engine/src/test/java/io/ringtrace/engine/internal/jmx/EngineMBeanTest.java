@@ -9,6 +9,7 @@ import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.Span;
 import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.TraceEngineBuilder;
 import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
@@ -101,7 +102,7 @@ class EngineMBeanTest extends LeakCheckingTestBase {
         TraceEngine engine = closeAfter(TraceEngine.builder().name("mbean-life").exporter(new InMemorySpanExporter()).build());
         assertTrue(SERVER.isRegistered(name));
         assertEquals("mbean-life", SERVER.getAttribute(name, "EngineName"));
-        assertEquals(8192, SERVER.getAttribute(name, "RingCapacity"));
+        assertEquals(TraceEngineBuilder.DEFAULT_RING_SIZE, SERVER.getAttribute(name, "RingCapacity"));
 
         // A second engine with the same name gets the next free name instead of failing.
         TraceEngine twin = closeAfter(TraceEngine.builder().name("mbean-life").exporter(new InMemorySpanExporter()).build());
