@@ -1,5 +1,6 @@
 package io.ringtrace.engine;
 
+import io.ringtrace.engine.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,20 +48,7 @@ class RingHeapCheckTest {
     }
 
     private static List<String> runChild(String... queueSizes) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        for (String flag : System.getProperty("ringtrace.jvm.flags", "").trim().split("\\s+")) {
-            if (!flag.isEmpty()) {
-                command.add(flag);
-            }
-        }
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(classPath);
-        command.add(RingHeapCheckMain.class.getName());
-        command.addAll(List.of(queueSizes));
+        List<String> command = ChildJvm.command(List.of(), RingHeapCheckMain.class, queueSizes);
         Path output = Files.createTempFile("ringtrace-heap-check", ".log");
         try {
             Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();

@@ -1,5 +1,6 @@
 package io.ringtrace.exporter;
 
+import io.ringtrace.engine.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,21 +117,7 @@ class SpoolCrashTest extends LeakCheckingTestBase {
     }
 
     private Process startChild(String endpoint) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        for (String flag : System.getProperty("ringtrace.jvm.flags", "").trim().split("\\s+")) {
-            if (!flag.isEmpty()) {
-                command.add(flag);
-            }
-        }
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(classPath);
-        command.add(SpoolCrashChild.class.getName());
-        command.add(dir.toString());
-        command.add(endpoint);
+        List<String> command = ChildJvm.command(List.of(), SpoolCrashChild.class, dir.toString(), endpoint);
         return new ProcessBuilder(command).redirectError(childErrors.toFile()).start();
     }
 }

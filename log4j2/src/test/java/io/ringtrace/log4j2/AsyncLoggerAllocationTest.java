@@ -1,12 +1,12 @@
 package io.ringtrace.log4j2;
 
+import io.ringtrace.engine.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -50,28 +50,15 @@ class AsyncLoggerAllocationTest {
     }
 
     private static Matcher runChild(int maxContextKeys) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        for (String flag : System.getProperty("ringtrace.jvm.flags", "").trim().split("\\s+")) {
-            if (!flag.isEmpty()) {
-                command.add(flag);
-            }
-        }
-        command.add("-Xmx256m");
-        command.add("-Dlog4j2.contextSelector=org.apache.logging.log4j.core.async.AsyncLoggerContextSelector");
-        command.add("-Dlog4j2.configurationFile=log4j2-async-garbage-free.xml");
-        command.add("-Dlog4j2.enableThreadlocals=true");
-        command.add("-Dlog4j2.enableDirectEncoders=true");
-        command.add("-Dlog4j2.garbagefreeThreadContextMap=true");
-        command.add("-Dlog4j2.clock=io.ringtrace.log4j2.RingtraceClock");
-        command.add("-Dringtrace.test.maxContextKeys=" + maxContextKeys);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(AsyncLoggerAllocationMain.class.getName());
-        command.add(Integer.toString(WARM_UP));
-        command.add(Integer.toString(MEASURED));
+        List<String> command = ChildJvm.command(List.of(
+                        "-Dlog4j2.contextSelector=org.apache.logging.log4j.core.async.AsyncLoggerContextSelector",
+                        "-Dlog4j2.configurationFile=log4j2-async-garbage-free.xml",
+                        "-Dlog4j2.enableThreadlocals=true",
+                        "-Dlog4j2.enableDirectEncoders=true",
+                        "-Dlog4j2.garbagefreeThreadContextMap=true",
+                        "-Dlog4j2.clock=io.ringtrace.log4j2.RingtraceClock",
+                        "-Dringtrace.test.maxContextKeys=" + maxContextKeys),
+                AsyncLoggerAllocationMain.class, Integer.toString(WARM_UP), Integer.toString(MEASURED));
         Path output = Files.createTempFile("ringtrace-log4j2-async", ".log");
         try {
             Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
