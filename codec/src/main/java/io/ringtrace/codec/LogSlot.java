@@ -77,7 +77,7 @@ public final class LogSlot {
     static final int ATTRIBUTES = 2;
 
     /** The slot bookkeeping of this format, for the shared writer. */
-    static final SlotFormat FORMAT = new SlotFormat(HEADER_BYTES, STATE_BITS, TEXT_END, ATTRIBUTES, CAPACITY,
+    static final SlotFormat FORMAT = SlotFormat.of(HEADER_BYTES, STATE_BITS, TEXT_END, ATTRIBUTES, CAPACITY,
             OVERFLOW_INDEX, KEYS_SEEN, ATTRIBUTES, ATTRIBUTE_COUNT, DROPPED_ATTRIBUTES, TRACE_ID_HIGH, SPAN_ID, FLAGS);
 
     private LogSlot() {}

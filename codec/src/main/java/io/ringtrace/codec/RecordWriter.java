@@ -96,32 +96,32 @@ public abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter
 
     /** @return the trace id's first 8 bytes */
     public final long traceIdHigh() {
-        return getLong(format().traceIdHigh);
+        return getLong(format().traceIdHigh());
     }
 
     /** @return the trace id's last 8 bytes */
     public final long traceIdLow() {
-        return getLong(format().traceIdHigh + 8);
+        return getLong(format().traceIdHigh() + 8);
     }
 
     /** @return the span id */
     public final long spanId() {
-        return getLong(format().spanId);
+        return getLong(format().spanId());
     }
 
     /** @return the OTLP flags as set (W3C trace flags in bits 0-7) */
     public final int traceFlags() {
-        return get(format().flags);
+        return get(format().flags());
     }
 
     /** @return attributes kept */
     public final int attributeCount() {
-        return get(format().attributeCount);
+        return get(format().attributeCount());
     }
 
     /** @return attributes dropped (OTLP {@code dropped_attributes_count}) */
     public final int droppedAttributesCount() {
-        return get(format().droppedAttributes);
+        return get(format().droppedAttributes());
     }
 
     // ---------------------------------------------------------------- texts (region 0 of every format)

@@ -46,7 +46,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
      *     without overflow buffers must hold that much
      */
     SlotWriter(SlotFormat format, int maxRecordBytes, byte[] area, int base, int capacity, SpanOverflow overflow) {
-        if (area == null || base < 0 || capacity < format.headerBytes || base > area.length - capacity) {
+        if (area == null || base < 0 || capacity < format.headerBytes() || base > area.length - capacity) {
             throw new IllegalArgumentException("slot [" + base + ", +" + capacity + ") outside its area");
         }
         if (overflow == null && capacity < maxRecordBytes) {
@@ -60,7 +60,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         this.area = area;
         this.base = base;
         format.clear(area, base);
-        set(format.capacity, capacity);
+        set(format.capacity(), capacity);
     }
 
     /** @return {@code limits}, checked at a record's constructor @throws IllegalArgumentException if null */
@@ -134,9 +134,9 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
      */
     private void releaseHeld() {
         if (area != homeArea) { // moved into an overflow buffer since the last goHome()
-            int index = SlotFormat.getInt(homeArea, homeBase + format().overflowIndex);
+            int index = SlotFormat.getInt(homeArea, homeBase + format().overflowIndex());
             if (index >= 0) {
-                SlotFormat.putInt(homeArea, homeBase + format().overflowIndex, -1);
+                SlotFormat.putInt(homeArea, homeBase + format().overflowIndex(), -1);
                 overflow.release(index);
             }
         }
@@ -157,7 +157,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         releaseHeld();
         goHome();
         format().clear(area, base);
-        set(format().capacity, homeCapacity);
+        set(format().capacity(), homeCapacity);
     }
 
     /**
@@ -170,14 +170,14 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         goHome();
         if (used <= homeCapacity) {
             System.arraycopy(src, srcBase, area, base, used);
-            set(format().capacity, homeCapacity);
-            set(format().overflowIndex, -1);
+            set(format().capacity(), homeCapacity);
+            set(format().overflowIndex(), -1);
             return;
         }
         int index = overflow == null ? -1 : overflow.claim();
         if (index < 0) {
             clearHome();
-            area[base + format().stateBits] |= TOO_LARGE;
+            area[base + format().stateBits()] |= TOO_LARGE;
             return;
         }
         moveInto(index, src, srcBase, used);
@@ -190,11 +190,11 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
     private void moveInto(int index, byte[] src, int srcBase, int used) {
         byte[] buffer = overflow.buffer(index);
         System.arraycopy(src, srcBase, buffer, 0, used);
-        SlotFormat.putInt(homeArea, homeBase + format().overflowIndex, index); // the slot points at its record
+        SlotFormat.putInt(homeArea, homeBase + format().overflowIndex(), index); // the slot points at its record
         area = buffer;
         base = 0;
-        set(format().capacity, buffer.length);
-        set(format().overflowIndex, -1);
+        set(format().capacity(), buffer.length);
+        set(format().overflowIndex(), -1);
     }
 
     /**
@@ -235,11 +235,11 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
     }
 
     final boolean bit(int bit) {
-        return (area[base + format().stateBits] & bit) != 0;
+        return (area[base + format().stateBits()] & bit) != 0;
     }
 
     final void bit(int bit, boolean on) {
-        int i = base + format().stateBits;
+        int i = base + format().stateBits();
         area[i] = (byte) (on ? area[i] | bit : area[i] & ~bit);
     }
 
@@ -256,11 +256,11 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
 
     /** @return where region {@code r} ends (relative to the record's start) */
     final int end(int r) {
-        return get(format().regionEnds + 4 * r);
+        return get(format().regionEnds() + 4 * r);
     }
 
     final int start(int r) {
-        return r == 0 ? format().headerBytes : end(r - 1);
+        return r == 0 ? format().headerBytes() : end(r - 1);
     }
 
     /** @return the bytes region {@code r} may still grow by, within its byte budget */
@@ -270,8 +270,8 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
 
     /** Adds {@code delta} to the ends of regions {@code r} and after (the bytes behind {@code from} moved). */
     private void shifted(int r, int from, int delta) {
-        for (int i = r; i <= format().lastRegion; i++) {
-            set(format().regionEnds + 4 * i, end(i) + delta);
+        for (int i = r; i <= format().lastRegion(); i++) {
+            set(format().regionEnds() + 4 * i, end(i) + delta);
         }
         shiftedMarks(r, from, delta);
     }
@@ -332,7 +332,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         if (written > 0) {
             set(countField, get(countField) + 1);
             if (target == TOP) {
-                setLong(format().keysSeen, getLong(format().keysSeen) | key.keyBit());
+                setLong(format().keysSeen(), getLong(format().keysSeen()) | key.keyBit());
             }
             if (prefix >= 0) {
                 set(prefix + PREFIX_BODY_LENGTH, get(prefix + PREFIX_BODY_LENGTH) + written);
@@ -427,8 +427,8 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
     /** @return where a new top-level attribute with keys-seen {@code bit} may be appended (relative), or -1 */
     private int topAppendAt(long bit) {
         final SlotFormat f = format();
-        int at = end(f.attributeRegion);
-        if ((getLong(f.keysSeen) & bit) != 0 || at != usedBytes() || get(f.attributeCount) >= maxAttributes(TOP)) {
+        int at = end(f.attributeRegion());
+        if ((getLong(f.keysSeen()) & bit) != 0 || at != usedBytes() || get(f.attributeCount()) >= maxAttributes(TOP)) {
             return -1;
         }
         return at;
@@ -436,18 +436,18 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
 
     /** @return how far (absolute) an appended top-level attribute may reach: its byte budget, within the slot */
     private int topAppendLimit() {
-        return base + Math.min(start(format().attributeRegion) + topAttributeBytes(), capacity());
+        return base + Math.min(start(format().attributeRegion()) + topAttributeBytes(), capacity());
     }
 
     /** Records an appended top-level attribute that ends at {@code end} (absolute). @return true */
     private boolean appendedTop(int end, long bit) {
         final SlotFormat f = format();
         int relative = end - base;
-        for (int r = f.attributeRegion; r <= f.lastRegion; r++) { // the regions behind are empty
-            set(f.regionEnds + 4 * r, relative);
+        for (int r = f.attributeRegion(); r <= f.lastRegion(); r++) { // the regions behind are empty
+            set(f.regionEnds() + 4 * r, relative);
         }
-        increment(f.attributeCount);
-        setLong(f.keysSeen, getLong(f.keysSeen) | bit);
+        increment(f.attributeCount());
+        setLong(f.keysSeen(), getLong(f.keysSeen()) | bit);
         return true;
     }
 

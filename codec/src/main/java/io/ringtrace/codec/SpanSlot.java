@@ -127,7 +127,7 @@ public final class SpanSlot {
     public static final int MAX_SLOT_BYTES = 64 * 1024;
 
     /** The slot bookkeeping of this format, for the shared writer. */
-    static final SlotFormat FORMAT = new SlotFormat(HEADER_BYTES, STATE_BITS, TEXT_END, 3, CAPACITY, OVERFLOW_INDEX,
+    static final SlotFormat FORMAT = SlotFormat.of(HEADER_BYTES, STATE_BITS, TEXT_END, 3, CAPACITY, OVERFLOW_INDEX,
             KEYS_SEEN, 1, ATTRIBUTE_COUNT, DROPPED_ATTRIBUTES, TRACE_ID_HIGH, SPAN_ID, FLAGS);
 
     private SpanSlot() {}
