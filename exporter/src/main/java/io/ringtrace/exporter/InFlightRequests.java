@@ -294,7 +294,10 @@ final class InFlightRequests<S> {
             } else if (!retryable) {
                 failure = DropReason.EXPORT_FAILED;
                 decision = "not retryable";
-            } else if (canSpool && live && (spool.outage() || now - slot.firstAttemptNanos >= spool.spoolAfterNanos())) {
+            } else if (canSpool && live && (spool.outage() || now - slot.firstAttemptNanos >= spool.spoolAfterNanos()
+                    || !waiting.isEmpty())) {
+                // requests queued behind this one: a retry would keep its buffer while the engine's
+                // pool runs dry and the ring fills; on disk it holds nothing the live traffic needs
                 failure = DropReason.EXPORT_FAILED; // the fallback, should the spool not take it
                 toSpool = true;
             } else if (slot.attempts >= retryPolicy.maxAttempts()) {

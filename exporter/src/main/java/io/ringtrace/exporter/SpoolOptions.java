@@ -14,8 +14,9 @@ import java.util.function.Function;
  *
  * <p>Defaults: {@value #DEFAULT_MAX_BYTES_MIB} MiB at most on disk, records dropped after
  * {@value #DEFAULT_MAX_AGE_HOURS} hours, segment files of 1/16 of the maximum (1 to 64 MiB),
- * {@link WhenFull#DROP_OLDEST}, {@link Fsync#PERIODIC} (once a second), and a request is spooled
- * once it has been in flight {@value #DEFAULT_SPOOL_AFTER_MILLIS} ms without being delivered.
+ * {@link WhenFull#DROP_OLDEST}, {@link Fsync#PERIODIC} (once a second), and a request that failed
+ * is spooled once it has been in flight {@value #DEFAULT_SPOOL_AFTER_MILLIS} ms without being
+ * delivered, or at once if other requests wait behind it.
  */
 public final class SpoolOptions {
 
@@ -226,7 +227,8 @@ public final class SpoolOptions {
 
         /**
          * @param spoolAfter how long a request may be in flight undelivered (the receiver unavailable,
-         *     or every request buffer busy that long) before it is spooled, &gt; 0
+         *     or every request buffer busy that long) before it is spooled, &gt; 0; a failed request
+         *     with others waiting behind it is spooled at once, whatever this says
          * @return this builder
          */
         public Builder spoolAfter(Duration spoolAfter) {
