@@ -178,7 +178,7 @@ class SocketHttpClientTest extends ExporterTestBase {
             String soon = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
                     .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2)); // whole seconds: at least 1 s from now
             server.replies.add("HTTP/1.1 503 Service Unavailable\r\nretry-after: " + soon + "\r\nContent-Length: 0\r\n\r\n");
-            server.replies.add("HTTP/1.1 200 OK\r\nX-Filler: " + "x".repeat(SocketHttpTransport.MAX_HEAD_BYTES) + "\r\n\r\n");
+            server.replies.add("HTTP/1.1 200 OK\r\nX-Filler: " + "x".repeat(HttpReplyReader.MAX_HEAD_BYTES) + "\r\n\r\n");
             server.replies.add("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
             OtlpHttpSpanExporter exporter = exporterTo(server, Duration.ofSeconds(10));
 
