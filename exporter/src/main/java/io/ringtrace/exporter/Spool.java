@@ -5,7 +5,6 @@ import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.ExportRequest;
 import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpoolLedger;
-import io.ringtrace.engine.internal.monitor.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -36,6 +35,13 @@ import net.openhft.chronicle.bytes.Bytes;
  * the spool, and a single replay probes the receiver (with the retry policy's backoff) until a
  * delivery ends the outage.
  *
+ * <h2>Disk errors</h2>
+ * A request the spool cannot write (the disk full, the process's file-size limit, any other I/O
+ * error) is dropped, counted {@link DropReason#SPOOL_IO_ERROR}, as are the requests queued behind
+ * it; the outage ends and for {@link SpoolWriteErrors#PAUSE_NANOS} the spool takes no new request, so the
+ * stage behaves as without a spool (retries, then its own drops), then the spool tries again. Replays
+ * of what is on disk go on meanwhile.
+ *
  * <h2>Allocation</h2>
  * None per request in steady state: the queues are reused, the payload is copied through a cached
  * {@link java.nio.ByteBuffer} view of the engine's buffer, replays reuse their buffers.
@@ -53,7 +59,7 @@ final class Spool implements SpoolStore.DroppedRecords {
     private final long spoolAfterNanos;
     private final long replayBackoffNanos;
     private final int replayShare;
-    private final RateLimitedLog errors = new RateLimitedLog(LOG, TimeUnit.SECONDS.toNanos(10));
+    private final SpoolWriteErrors writeErrors = new SpoolWriteErrors();
     private final AtomicReferenceArray<SpoolLedger> ledgers = new AtomicReferenceArray<>(SpoolSignals.COUNT);
     private final RequestBufferViews views = new RequestBufferViews(); // spool thread only
     private final Thread thread;
@@ -85,7 +91,6 @@ final class Spool implements SpoolStore.DroppedRecords {
 
     private volatile boolean outage;
     private volatile boolean bound;
-    private volatile long ioErrors;
 
     /**
      * Opens the spool's directory (lock, recovery) and starts its thread.
@@ -132,7 +137,7 @@ final class Spool implements SpoolStore.DroppedRecords {
 
     /** @return whether the receiver is considered away: new requests go to the spool at once */
     boolean outage() {
-        return outage && !stopped;
+        return outage && !stopped && !writeErrors.paused();
     }
 
     /** A request was delivered: the receiver is back. */
@@ -144,7 +149,8 @@ final class Spool implements SpoolStore.DroppedRecords {
 
     /** @return whether {@code request} can be spooled: a replay, or a signal an engine bound */
     boolean accepts(ExportRequest request) {
-        return request instanceof SpooledRequest || (!stopped && ledgers.get(request.signal().ordinal()) != null);
+        return request instanceof SpooledRequest
+                || (!stopped && !writeErrors.paused() && ledgers.get(request.signal().ordinal()) != null);
     }
 
     /**
@@ -165,7 +171,8 @@ final class Spool implements SpoolStore.DroppedRecords {
 
     /**
      * Takes {@code request} to write it to disk; it completes later as spooled, or failed with
-     * {@code fallback} when the spool cannot take it (closed, I/O error), or {@code SPOOL_FULL}.
+     * {@code fallback} when the spool cannot take it (closed), {@code SPOOL_IO_ERROR} (a write failed)
+     * or {@code SPOOL_FULL}.
      * Never blocks, never throws.
      *
      * @param startsOutage whether the request could not be delivered (not merely cut by shutdown)
@@ -218,9 +225,9 @@ final class Spool implements SpoolStore.DroppedRecords {
         }
     }
 
-    /** @return I/O errors met (appends that failed, each request then dropped as it would have been without a spool) */
+    /** @return I/O errors met (appends that failed, each request dropped {@code SPOOL_IO_ERROR}) */
     long ioErrors() {
-        return ioErrors;
+        return writeErrors.count();
     }
 
     // ------------------------------------------------------------------ the spool's thread
@@ -300,6 +307,10 @@ final class Spool implements SpoolStore.DroppedRecords {
     }
 
     private void write(ExportRequest request, DropReason fallback) {
+        if (writeErrors.paused()) {
+            failQuietly(request, DropReason.SPOOL_IO_ERROR); // queued behind a failed write: the disk is not tried again yet
+            return;
+        }
         Bytes<?> payload;
         long start;
         long end;
@@ -345,10 +356,9 @@ final class Spool implements SpoolStore.DroppedRecords {
                 break;
             default:
                 store.discardLast(); // written but not forced (EVERY_REQUEST): never replayed
-                ioErrors++;
-                errors.log(Level.WARNING, "spool " + store.directory() + ": cannot write a request of " + items
-                        + " items (" + store.lastError + "); dropped as " + fallback);
-                failQuietly(request, fallback);
+                writeErrors.failed(store.directory(), items, store.lastError);
+                outage = false; // the stage sends every request itself again while the spool pauses
+                failQuietly(request, DropReason.SPOOL_IO_ERROR);
                 break;
         }
     }

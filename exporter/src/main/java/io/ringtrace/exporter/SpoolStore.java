@@ -184,6 +184,7 @@ final class SpoolStore {
                     return Appended.FULL;
                 }
             }
+            SpoolSegment previous = active;
             try {
                 active = SpoolSegment.create(directory, nextSequence++, (int) needed, nowMillis);
             } catch (IOException | RuntimeException e) {
@@ -192,6 +193,9 @@ final class SpoolStore {
             }
             segments.add(active);
             fileBytes += active.fileBytes();
+            if (previous != null) {
+                deleteIfDrained(previous); // replayed while it was the one appended to: nothing else deletes it
+            }
         }
         try {
             lastAt = active.append(payload, items, signal, nowMillis, crc);
@@ -306,8 +310,9 @@ final class SpoolStore {
     }
 
     private void deleteIfDrained(SpoolSegment segment) {
-        if (segment.pendingRecords() == 0 && segment.replaysOut == 0 && segment != activeSegment()) {
-            segments.remove(segment);
+        // remove() last: a segment dropped for room meanwhile is gone already and counted off once
+        if (segment.pendingRecords() == 0 && segment.replaysOut == 0 && segment != activeSegment()
+                && segments.remove(segment)) {
             fileBytes -= segment.fileBytes();
             deleteQuietly(segment);
         }

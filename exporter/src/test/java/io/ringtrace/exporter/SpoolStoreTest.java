@@ -232,6 +232,22 @@ class SpoolStoreTest {
     }
 
     @Test
+    void aSegmentDrainedWhileItWasTheNewestGoesWhenTheNextOneStarts() throws IOException {
+        SpoolStore store = SpoolStore.open(options(2 << 20, 512 << 10, SpoolOptions.WhenFull.DROP_OLDEST));
+        try {
+            fill(store, 10, 50_000); // one segment of ten records, full
+            assertEquals(range(0, 10), drain(store)); // replayed while it is still the one appended to
+            assertEquals(1, segmentFiles().size());
+            fill(store, 1, 50_000); // starts the next segment
+            assertEquals(1, segmentFiles().size(), "the drained one went: " + segmentFiles());
+            assertEquals(512 << 10, store.fileBytes(), "the bound counts only what is on disk");
+            assertTrue(drops.isEmpty(), drops.toString());
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void refuseNewestKeepsTheOldestAndRefusesTheRest() {
         SpoolStore store = SpoolStore.open(options(2 << 20, 512 << 10, SpoolOptions.WhenFull.REFUSE_NEWEST));
         try {

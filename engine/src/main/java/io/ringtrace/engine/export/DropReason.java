@@ -31,5 +31,11 @@ public enum DropReason {
      */
     SPOOL_FULL,
     /** A record stayed in the exporter's on-disk spool longer than its maximum age. */
-    SPOOL_EXPIRED
+    SPOOL_EXPIRED,
+    /**
+     * The exporter's on-disk spool could not write the request: the disk is full, the process's
+     * file-size limit was reached, or another I/O error. The spool then stays out of the way for a
+     * while and the exporter behaves as without one.
+     */
+    SPOOL_IO_ERROR
 }

@@ -35,7 +35,7 @@ public final class DropBurstEvent extends Event {
     String engine;
 
     @Label("Reason")
-    @Description("The DropReason: RING_FULL, POOL_EXHAUSTED, SPAN_TOO_LARGE, INVALID_SPAN, SHUTDOWN, EXPORT_FAILED, REJECTED, SPOOL_FULL, SPOOL_EXPIRED")
+    @Description("The DropReason: RING_FULL, POOL_EXHAUSTED, SPAN_TOO_LARGE, INVALID_SPAN, SHUTDOWN, EXPORT_FAILED, REJECTED, SPOOL_FULL, SPOOL_EXPIRED, SPOOL_IO_ERROR")
     String reason;
 
     @Label("Dropped Spans")
