@@ -24,10 +24,15 @@ import io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator;
  *
  * <p>Bound: direct memory, in {@value #CHUNK_BYTES} B chunks, allocated when first needed; what is
  * in use is the requests being written and the replies being read (at most {@code maxInFlight}
- * requests and their consolidated writes). Heap buffers are not pooled (the channel uses none on
- * its hot path).
+ * requests per exporter and their consolidated writes). One instance serves every gRPC exporter of
+ * the process ({@link #SHARED}), as gRPC's own allocator does, so building exporters again does
+ * not add chunks (Netty's pool has no close; it frees its chunks only when collected). Heap
+ * buffers are not pooled (the channel uses none on its hot path).
  */
 final class ExportBufferAllocator extends PooledByteBufAllocator {
+
+    /** The one pool of every gRPC exporter's channel; its first chunk is allocated at the first request. */
+    static final ExportBufferAllocator SHARED = new ExportBufferAllocator();
 
     private static final int PAGE_BYTES = 8192;
     /** Chunk = page << order: 16 MiB. */
