@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>In flight: at most {@code maxInFlight} calls (default 4), each with its own copy chunk
  *       (64 KiB, 1 MiB once a request over 1 MiB has used it); a waiting list bounded by the
  *       engine's request buffers (see {@link InFlightRequests}).
- *   <li>Netty buffers: a direct pool shared by the gRPC exporters of the process, in 16 MiB chunks
+ *   <li>Netty buffers: a direct pool shared by the gRPC exporters of the process, in 4 MiB chunks
  *       allocated when first needed ({@link ExportBufferAllocator}).
  *   <li>Retrying: at most {@link RetryPolicy#maxAttempts()} attempts per request, within
  *       {@link RetryPolicy#maxElapsed()} from its first attempt; each attempt has the configured

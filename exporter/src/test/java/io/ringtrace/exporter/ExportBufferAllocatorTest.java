@@ -49,7 +49,7 @@ class ExportBufferAllocatorTest {
     @Test
     void itPoolsDirectBuffersInSixteenMebibyteChunks() {
         ExportBufferAllocator allocator = new ExportBufferAllocator();
-        assertEquals(16 << 20, allocator.metric().chunkSize());
+        assertEquals(4 << 20, allocator.metric().chunkSize());
         assertEquals(1, allocator.metric().numDirectArenas());
         ByteBuf buffer = allocator.buffer(1 << 20, 1 << 20);
         try {
