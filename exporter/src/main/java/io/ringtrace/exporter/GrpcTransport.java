@@ -34,8 +34,8 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
     /**
      * @param channel the channel calls go out on (owned by the exporter)
      * @param target the channel's target, for log lines
-     * @param headers sent with every call (merged into a fresh {@link Metadata} per call)
-     * @param callOptions compression and wait-for-ready; each call adds its deadline
+     * @param headers sent with every call (copied into each slot's own {@link Metadata})
+     * @param callOptions compression and wait-for-ready; each slot adds its stream tracer, each call its deadline
      * @param timeoutNanos each attempt's deadline
      */
     GrpcTransport(ManagedChannel channel, String target, Metadata headers, CallOptions callOptions, long timeoutNanos) {
@@ -46,21 +46,40 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** A slot's reusable 64 KiB copy chunk and its current attempt's body. */
+    /**
+     * What a slot reuses from attempt to attempt: its copy chunk, its reply watch and the call
+     * options that carry it, and its request headers. A slot has one attempt at a time, and each
+     * attempt's stream is done with these (headers sent, tracer events reported) before its
+     * {@code onClose}, after which alone the slot's next attempt is armed.
+     */
     static final class SlotState {
         final PayloadStream.CopyChunk chunk = new PayloadStream.CopyChunk();
+        final ReplyWatch reply = new ReplyWatch();
+        /** The exporter's call options with {@link #reply} as stream tracer; each call adds its deadline. */
+        final CallOptions callOptions;
+        /**
+         * The request headers: gRPC adds its own (encodings, timeout) to the {@link Metadata} it is
+         * given, replacing them on the next call, so one per slot keeps the exporter's unchanged.
+         */
+        final Metadata headers = new Metadata();
         /** The current attempt's body; written under the stage's lock, read by the thread that sends it. */
         PayloadStream body;
+
+        SlotState(CallOptions exporterOptions, Metadata exporterHeaders) {
+            this.callOptions = exporterOptions.withStreamTracerFactory(reply);
+            this.headers.merge(exporterHeaders);
+        }
     }
 
     @Override
     public SlotState newSlotState() {
-        return new SlotState();
+        return new SlotState(callOptions, headers);
     }
 
     @Override
     public void arm(SlotState state, ExportSlot<SlotState> slot, long attemptId) {
         state.body = new PayloadStream(state.chunk, slot.payload(), slot.payloadStart(), slot.payloadEnd());
+        state.reply.reset();
     }
 
     @Override
@@ -84,16 +103,13 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
 
     @Override
     public void send(ExportSlot<SlotState> slot, long attemptId, ExportRequest request) {
-        PayloadStream body = slot.state().body; // armed for this attempt by this thread, under the stage's lock
-        ReplyWatch reply = new ReplyWatch();
+        SlotState state = slot.state();
+        PayloadStream body = state.body; // armed for this attempt by this thread, under the stage's lock
+        ReplyWatch reply = state.reply;
         ClientCall<PayloadStream, ExportResponse> call;
-        Metadata callHeaders;
         try {
-            call = channel.newCall(ExportMethod.forSignal(request.signal()), callOptions
-                    .withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)
-                    .withStreamTracerFactory(reply));
-            callHeaders = new Metadata(); // gRPC adds to the headers it is given: one per call
-            callHeaders.merge(headers);
+            call = channel.newCall(ExportMethod.forSignal(request.signal()),
+                    state.callOptions.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "could not create an OTLP export call", e);
             slot.failed(attemptId, false, RetryableStatus.NO_RETRY_INFO,
@@ -103,7 +119,7 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
         AttemptListener listener = new AttemptListener(slot, attemptId, body, reply);
         boolean started = false;
         try {
-            call.start(listener, callHeaders);
+            call.start(listener, state.headers);
             started = true;
             listener.call = call;
             slot.track(attemptId, listener);
@@ -124,9 +140,10 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
 
     /**
      * What the transport saw of one attempt's reply, reported by a stream tracer on the event loop:
-     * whether the receiver's response headers arrived, and which trailers the receiver sent.
+     * whether the receiver's response headers arrived, and which trailers the receiver sent. One
+     * per slot, reset when an attempt is armed.
      */
-    private static final class ReplyWatch extends ClientStreamTracer.Factory {
+    static final class ReplyWatch extends ClientStreamTracer.Factory {
         // Volatile: written on the event loop, read in onClose on the executor. gRPC also orders
         // them (it queues onClose after these events), so the volatile only makes that explicit.
         private volatile boolean headersReceived;
@@ -142,6 +159,12 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
                 receiverTrailers = trailers;
             }
         };
+
+        /** Forgets the previous attempt's reply; called under the stage's lock before the attempt starts. */
+        void reset() {
+            headersReceived = false;
+            receiverTrailers = null;
+        }
 
         @Override
         public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {

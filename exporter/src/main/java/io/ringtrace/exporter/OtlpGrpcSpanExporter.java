@@ -43,8 +43,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Bounds</h2>
  * <ul>
- *   <li>In flight: at most {@code maxInFlight} calls (default 4), each with its own 64 KiB copy chunk;
- *       a waiting list bounded by the engine's request buffers (see {@link InFlightRequests}).
+ *   <li>In flight: at most {@code maxInFlight} calls (default 4), each with its own copy chunk
+ *       (64 KiB, 1 MiB once a request over 1 MiB has used it); a waiting list bounded by the
+ *       engine's request buffers (see {@link InFlightRequests}).
+ *   <li>Netty buffers: a direct pool shared by the gRPC exporters of the process, in 4 MiB chunks
+ *       allocated when first needed ({@link ExportBufferAllocator}).
  *   <li>Retrying: at most {@link RetryPolicy#maxAttempts()} attempts per request, within
  *       {@link RetryPolicy#maxElapsed()} from its first attempt; each attempt has the configured
  *       timeout as its deadline.
@@ -144,6 +147,8 @@ public final class OtlpGrpcSpanExporter extends TransportExporter {
                     .maxInboundMessageSize(MAX_REPLY_BYTES)
                     .withOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(WRITE_BUFFER_HIGH_WATER_MARK / 2, WRITE_BUFFER_HIGH_WATER_MARK))
+                    // DATA frames written by address, and no chunk churn: see ExportBufferAllocator
+                    .withOption(ChannelOption.ALLOCATOR, ExportBufferAllocator.SHARED)
                     .defaultLoadBalancingPolicy(balancing)
                     // We retry per the OTLP spec ourselves; gRPC's retry layer would also buffer
                     // and re-read the request body.

@@ -14,7 +14,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * request in its off-heap buffer, read with absolute reads (the buffer's positions never move).
  *
  * <p>gRPC's message framer sees {@link KnownLength} and {@link Drainable} and calls
- * {@link #drainTo(OutputStream)}, which copies the bytes through the slot's reusable 64 KiB
+ * {@link #drainTo(OutputStream)}, which copies the bytes through the slot's reusable
  * {@link CopyChunk} into the framer's pooled Netty buffers. No {@code byte[]} of the whole request
  * and no protobuf message is made. The framer usually drains on the thread that calls
  * {@code sendMessage}, but a call made while the connection is still being set up is drained later
@@ -27,14 +27,37 @@ import net.openhft.chronicle.bytes.Bytes;
  */
 final class PayloadStream extends InputStream implements KnownLength, Drainable {
 
-    /** Size of the reusable copy chunk: also the size of most Netty buffers gRPC allocates for us. */
+    /** Size of the reusable copy chunk for requests up to {@link #LARGE_CHUNK_BYTES}. */
     static final int CHUNK_BYTES = 64 * 1024;
+    /**
+     * Size of the copy chunk once a larger request has used it: gRPC's largest message buffer. The
+     * framer sizes its first buffer to the whole message (at most 1 MiB) and each later one to the
+     * write that needs it, so a request over 1 MiB copied in 64 KiB writes lands in one 1 MiB buffer
+     * and many 64 KiB ones, and almost every flow-controlled write of it spans two buffers (each
+     * such write is then copied once more, see {@link ExportBufferAllocator}). Copied in 1 MiB
+     * writes, a 2.8 MB request is three buffers.
+     */
+    static final int LARGE_CHUNK_BYTES = 1 << 20;
 
-    /** A slot's copy buffer, lent to one drain at a time. */
+    /** A slot's copy buffer, lent to one drain at a time; 64 KiB, or 1 MiB once a large request needed it. */
     static final class CopyChunk {
-        final byte[] bytes = new byte[CHUNK_BYTES];
+        /** Read and replaced only by the drain that holds the loan. */
+        private byte[] bytes = new byte[CHUNK_BYTES];
         /** Set while a drain copies through {@link #bytes}; a CAS makes the loan exclusive. */
         final AtomicBoolean lent = new AtomicBoolean();
+
+        /** @return the chunk for a request of {@code requestBytes}, grown once (for good) for a large one */
+        byte[] bytesFor(long requestBytes) {
+            if (requestBytes > LARGE_CHUNK_BYTES && bytes.length < LARGE_CHUNK_BYTES) {
+                bytes = new byte[LARGE_CHUNK_BYTES];
+            }
+            return bytes;
+        }
+    }
+
+    /** @return the chunk size that suits a request of {@code requestBytes} */
+    private static int chunkBytesFor(long requestBytes) {
+        return requestBytes > LARGE_CHUNK_BYTES ? LARGE_CHUNK_BYTES : CHUNK_BYTES;
     }
 
     private final CopyChunk chunk;
@@ -63,7 +86,8 @@ final class PayloadStream extends InputStream implements KnownLength, Drainable 
     /**
      * Marks the attempt as ended; returns once no copy out of the payload is in progress, and none
      * can start (see {@link #state}). A copy holds the state for one chunk of at most
-     * {@value #CHUNK_BYTES} bytes, a memory copy of microseconds, so the wait is that short.
+     * {@value #LARGE_CHUNK_BYTES} bytes, a memory copy of at most a few hundred microseconds, so the
+     * wait is that short.
      */
     void abandon() {
         while (!state.compareAndSet(OPEN, ABANDONED)) {
@@ -124,10 +148,10 @@ final class PayloadStream extends InputStream implements KnownLength, Drainable 
         // Normally free: a second drain of the same slot only overlaps in a gRPC race, and then
         // pays for its own chunk rather than corrupting the other's bytes.
         boolean own = chunk.lent.compareAndSet(false, true);
-        byte[] copy = own ? chunk.bytes : new byte[CHUNK_BYTES];
+        byte[] copy = own ? chunk.bytesFor(total) : new byte[chunkBytesFor(total)];
         try {
             while (position < end) {
-                int count = (int) Math.min(CHUNK_BYTES, end - position);
+                int count = (int) Math.min(copy.length, end - position);
                 if (!beginCopy()) {
                     throw new IOException("the export attempt has already ended");
                 }

@@ -39,6 +39,48 @@ class WireFormatTest extends ExporterTestBase {
         assertEquals(0, stream.available());
     }
 
+    /**
+     * gRPC's framer sizes each message buffer after the first to the write that fills it: a request
+     * over 1 MiB goes in 1 MiB writes (so it lands in few buffers), a smaller one through a fresh
+     * chunk in 64 KiB writes (its first buffer holds it whole anyway).
+     */
+    @Test
+    void aRequestOverOneMebibyteIsDrainedInOneMebibyteWrites() throws IOException {
+        ExportTraceServiceRequest large = otlpRequest(8192); // ~1.4 MB
+        ExportTraceServiceRequest small = otlpRequest(1500); // ~250 KB
+        assertTrue(large.getSerializedSize() > PayloadStream.LARGE_CHUNK_BYTES);
+        PayloadStream.CopyChunk chunk = new PayloadStream.CopyChunk();
+
+        java.util.List<Integer> smallWrites = drainRecordingWrites(small, chunk);
+        java.util.List<Integer> largeWrites = drainRecordingWrites(large, chunk);
+
+        assertEquals(PayloadStream.CHUNK_BYTES, smallWrites.get(0), "a request under 1 MiB: 64 KiB writes");
+        assertEquals(java.util.List.of(PayloadStream.LARGE_CHUNK_BYTES, large.getSerializedSize() - PayloadStream.LARGE_CHUNK_BYTES),
+                largeWrites);
+    }
+
+    private java.util.List<Integer> drainRecordingWrites(ExportTraceServiceRequest message, PayloadStream.CopyChunk chunk)
+            throws IOException {
+        Bytes<?> buffer = offHeap(message);
+        PayloadStream stream = new PayloadStream(chunk, buffer, buffer.readPosition(), buffer.readLimit());
+        java.util.List<Integer> writes = new java.util.ArrayList<>();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        stream.drainTo(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new AssertionError("the drain writes whole chunks");
+            }
+
+            @Override
+            public void write(byte[] chunkBytes, int offset, int length) {
+                writes.add(length);
+                bytes.write(chunkBytes, offset, length);
+            }
+        });
+        assertArrayEquals(message.toByteArray(), bytes.toByteArray());
+        return writes;
+    }
+
     @Test
     void payloadStreamAlsoReadsLikeAnyInputStream() throws IOException {
         ExportTraceServiceRequest message = otlpRequest(3);
