@@ -1,6 +1,7 @@
 package io.ringtrace.bench.load;
 
 import io.ringtrace.bench.ChronicleFlags;
+import io.ringtrace.bench.logs.LogShape;
 import io.ringtrace.codec.TraceRequestEncoder;
 import io.ringtrace.engine.TraceEngineBuilder;
 import java.io.BufferedReader;
@@ -79,6 +80,9 @@ public final class LoadTool {
      */
     public static Outcome run(String[] args, PrintStream console) throws Exception {
         Options options = Options.parse(args);
+        if (options.inProcess && options.signal == LoadSignal.LOGS) {
+            LogShape.applyLog4j2Flags(); // before Log4j2's first use in this JVM, as the run JVMs get them as flags
+        }
         Files.createDirectories(options.out);
         Files.createDirectories(rawFolder(options));
         String loadBefore = MachineInfo.loadAverage();
@@ -87,7 +91,8 @@ public final class LoadTool {
 
         List<RunResult> allResults = new ArrayList<>();
         StringBuilder md = new StringBuilder();
-        md.append("# ringtrace vs OpenTelemetry Java SDK: end-to-end load\n\n");
+        md.append(options.signal == LoadSignal.LOGS ? "# ringtrace vs OpenTelemetry logs SDK and Log4j2: log records under load\n\n"
+                : "# ringtrace vs OpenTelemetry Java SDK: end-to-end load\n\n");
         md.append("Produced by `io.ringtrace.bench.load.LoadTool ").append(String.join(" ", args)).append("` on ")
                 .append(LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)).append(" UTC.\n\n");
         md.append("## Machine\n\n").append(MachineInfo.describe());
@@ -96,7 +101,8 @@ public final class LoadTool {
                 .append(", flags `").append(String.join(" ", options.jvmArgs)).append("`\n");
         md.append("- producers: ").append(options.producers).append(" thread(s), warm-up ").append(options.warmupMillis)
                 .append(" ms (excluded), measured window ").append(options.measureMillis).append(" ms\n");
-        md.append(configuration(options));
+        md.append(options.signal == LoadSignal.LOGS ? LogSystems.describe(options.ringSize, options.batch, options.policy)
+                : configuration(options));
         if (options.noTransport()) {
             md.append("- transport: **none** (engine level, no receiver, no network). ringtrace: the serializer encodes "
                     + "every span into off-heap OTLP requests and `DiscardingSpanExporter` completes each request at once. "
@@ -139,14 +145,15 @@ public final class LoadTool {
                     writeHistogram(rawFolder(options).resolve(scenario.label() + "-" + system + "-service.hgrm"), result.serviceTime);
                     console.printf(Locale.ROOT, "   %s: offered %,.0f/s, %s %,.0f/s, lost %,d of %,d, counted drops %s, "
                                     + "response p50 %.2f us p99.9 %.2f us, service p50 %.2f us p99.9 %.2f us, "
-                                    + "export p99 <= %.2f ms, GC %d, %.1f B/span%n",
+                                    + "export p99 <= %.2f ms, GC %d, %.1f B/%s%n",
                             system, result.offeredPerSecond(), options.noTransport() ? "exported" : "received",
                             result.deliveredPerSecond(), result.lost(), result.published,
                             result.countedDrops < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", result.countedDrops),
                             result.latency.getValueAtPercentile(50) / 1000.0, result.latency.getValueAtPercentile(99.9) / 1000.0,
                             result.serviceTime.getValueAtPercentile(50) / 1000.0,
                             result.serviceTime.getValueAtPercentile(99.9) / 1000.0,
-                            result.exportLatency.percentileNanos(99) / 1e6, result.gcCount, result.windowPublished == 0 ? 0.0 : (double) result.allocatedBytes / result.windowPublished);
+                            result.exportLatency.percentileNanos(99) / 1e6, result.gcCount, result.windowPublished == 0 ? 0.0 : (double) result.allocatedBytes / result.windowPublished,
+                            options.signal.item());
                     if (result.outageServiceTime != null) {
                         console.printf(Locale.ROOT, "   %s outage: spooled at the receiver's return %s, drain %s, "
                                         + "service p99.9 %.2f us during the outage, %.2f us during the drain%n",
@@ -157,7 +164,7 @@ public final class LoadTool {
                                 result.drainServiceTime.getValueAtPercentile(99.9) / 1000.0);
                     }
                 }
-                md.append(Report.scenarioTable(scenario, results, options.noTransport()));
+                md.append(Report.scenarioTable(scenario, results, options.noTransport(), options.signal));
                 drawChart(options.out.resolve("latency-" + scenario.label() + ".png"),
                         scenario.label() + ": response time from intended start, by percentile", responseSeries, md, console);
                 drawChart(options.out.resolve("service-" + scenario.label() + ".png"),
@@ -238,8 +245,9 @@ public final class LoadTool {
         String delivered = options.noTransport()
                 ? "what the discarding exporter completed (exported)" : "what the receiver decoded";
         return "## How to read it\n\n"
-                + "Each producer call records and hands off one typical span. Two times per call, in every scenario:\n\n"
-                + "- **service time: the call itself**: `System.nanoTime()` right before and right after `publishSpan()`.\n"
+                + "Each producer call records and hands off one typical " + options.signal.item()
+                + ". Two times per call, in every scenario:\n\n"
+                + "- **service time: the call itself**: `System.nanoTime()` right before and right after `publish()`.\n"
                 + "- **response time from intended start**: in paced scenarios (`rate`, `outage`) every span has an intended "
                 + "start time on a fixed schedule and the response time counts from it, so a stall is charged to every span "
                 + "it delayed (no coordinated omission). In `max` and `burst` there is no schedule and it equals the service "
@@ -291,14 +299,29 @@ public final class LoadTool {
             public void progress(String line) {
             }
         };
-        for (String system : options.systems) {
+        for (String system : warmUpSystems(options)) {
             LoadRun.run(options.spec(system, Scenario.parse("max"), 1, 0, millis, receiver.endpoint()), silent);
         }
     }
 
+    /**
+     * @return the systems that warm the receiver up: those of the run, but for logs the two without
+     *     Log4j2 (whose flags this JVM may lack; the Log4j2 appender sends what the logger API sends)
+     */
+    private static List<String> warmUpSystems(Options options) {
+        if (options.signal != LoadSignal.LOGS) {
+            return options.systems;
+        }
+        List<String> systems = new ArrayList<>(List.of(LogSystems.RINGTRACE_LOGGER));
+        if (options.systems.contains(LogSystems.OTEL_LOGS_SDK)) {
+            systems.add(LogSystems.OTEL_LOGS_SDK);
+        }
+        return systems;
+    }
+
     private static RunResult runOne(RunSpec spec, Options options, Receiver receiver, PrintStream console)
             throws Exception {
-        long receivedBefore = receiver == null ? 0 : receiver.spanCount();
+        long receivedBefore = receiver == null ? 0 : spec.loadSignal().received(receiver);
         WindowTracker window = new WindowTracker(spec, receiver, console, options.outageMillis);
         RunResult result;
         try {
@@ -310,9 +333,9 @@ public final class LoadTool {
         } finally {
             window.cancelOutage();
         }
-        if (receiver != null) { // with transport none the run counted its exporter's spans itself
+        if (receiver != null && result.delivered < 0) { // else the run counted its deliveries itself (none, a file)
             result.windowDelivered = window.windowReceived;
-            result.delivered = receiver.spanCount() - receivedBefore;
+            result.delivered = spec.loadSignal().received(receiver) - receivedBefore;
         }
         return result;
     }
@@ -327,6 +350,9 @@ public final class LoadTool {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(options.jvmArgs);
+        if (LogSystems.usesLog4j2(spec.system())) {
+            command.addAll(LogShape.log4j2Flags()); // Log4j2 reads them once, at its first use
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(LoadRun.class.getName());
@@ -401,7 +427,7 @@ public final class LoadTool {
             if (receiver == null) {
                 return;
             }
-            windowStartCount = receiver.spanCount();
+            windowStartCount = spec.loadSignal().received(receiver);
             if (spec.scenario().kind() == Scenario.Kind.OUTAGE) {
                 long stopAfter = spec.outageStartMillis(); // the run splits its phases on the same schedule
                 outageTimer = new Timer("receiver-outage", true);
@@ -427,7 +453,7 @@ public final class LoadTool {
             if (receiver == null) {
                 return;
             }
-            windowReceived = receiver.spanCount() - windowStartCount;
+            windowReceived = spec.loadSignal().received(receiver) - windowStartCount;
         }
 
         @Override
@@ -446,6 +472,7 @@ public final class LoadTool {
 
     /** The tool's options. */
     static final class Options {
+        LoadSignal signal = LoadSignal.SPANS;
         List<String> systems = List.of(RunSpec.RINGTRACE, RunSpec.SDK);
         List<Scenario> scenarios = parseScenarios("max,rate=100k,rate=1m,outage=20k,burst=32768");
         int producers = 1;
@@ -483,9 +510,10 @@ public final class LoadTool {
         /** @return the spec of one run with these options */
         RunSpec spec(String system, Scenario scenario, int producerThreads, long warmup, long measure, String endpoint) {
             String systemSpool = system.equals(RunSpec.RINGTRACE_SPOOL) && spool.isEmpty() ? RunSpec.SPOOL_TEMP
-                    : system.equals(RunSpec.SDK) ? "" : spool;
+                    : system.equals(RunSpec.SDK) || signal != LoadSignal.SPANS ? "" : spool;
             return new RunSpec(system, scenario, producerThreads, warmup, measure, endpoint, api, ringSize,
-                    transport, batch, policy, maxRequestBytes, pacing, events, httpClient, outageMillis, systemSpool);
+                    transport, batch, policy, maxRequestBytes, pacing, events, httpClient, outageMillis, systemSpool,
+                    signal.label());
         }
 
         static Options parse(String[] args) {
@@ -493,12 +521,15 @@ public final class LoadTool {
             List<String> extraJvmArgs = new ArrayList<>(List.of("-Xmx256m"));
             boolean scenariosGiven = false;
             boolean timesGiven = false;
+            boolean systemsGiven = false;
+            boolean smoke = false;
             for (String arg : args) {
                 String key = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
                 switch (key) {
                     case "--smoke":
                         o.inProcess = true;
+                        smoke = true;
                         if (!timesGiven) {
                             o.warmupMillis = 300;
                             o.measureMillis = 1_500;
@@ -513,13 +544,10 @@ public final class LoadTool {
                         break;
                     case "--systems":
                         o.systems = Arrays.asList(value.split(","));
-                        for (String system : o.systems) {
-                            if (!system.equals(RunSpec.RINGTRACE) && !system.equals(RunSpec.RINGTRACE_SPOOL)
-                                    && !system.equals(RunSpec.SDK)) {
-                                throw new IllegalArgumentException("unknown system '" + system + "': expected "
-                                        + RunSpec.RINGTRACE + ", " + RunSpec.RINGTRACE_SPOOL + " or " + RunSpec.SDK);
-                            }
-                        }
+                        systemsGiven = true; // checked against the signal below, whatever the options' order
+                        break;
+                    case "--signal":
+                        o.signal = LoadSignal.of(value);
                         break;
                     case "--scenarios":
                         o.scenarios = parseScenarios(value);
@@ -614,6 +642,12 @@ public final class LoadTool {
                     default:
                         throw new IllegalArgumentException("unknown option '" + arg + "'; see the LoadTool javadoc or bench/README.md");
                 }
+            }
+            if (o.signal == LoadSignal.LOGS) {
+                LogOptions.apply(o, systemsGiven, scenariosGiven, smoke);
+            }
+            for (String system : o.systems) {
+                o.signal.checkSystem(system);
             }
             if (o.noTransport()) {
                 boolean outage = o.scenarios.stream().anyMatch(s -> s.kind() == Scenario.Kind.OUTAGE);
