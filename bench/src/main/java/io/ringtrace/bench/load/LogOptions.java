@@ -26,7 +26,7 @@ final class LogOptions {
      * @param smoke whether {@code --smoke} was given
      * @throws IllegalArgumentException for an option logs do not have
      */
-    static void apply(LoadTool.Options options, boolean systemsGiven, boolean scenariosGiven, boolean smoke) {
+    static void apply(LoadOptions options, boolean systemsGiven, boolean scenariosGiven, boolean smoke) {
         if (!systemsGiven) {
             options.systems = LogSystems.ALL;
         }

@@ -59,13 +59,13 @@ class LogLoadSmokeTest {
 
     @Test
     void spanOnlyOptionsAndUnknownSystemsAreRefusedForLogs() {
-        assertThrows(IllegalArgumentException.class, () -> LoadTool.Options.parse(
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(
                 new String[] {"--signal=logs", "--systems=ringtrace"}));
-        assertThrows(IllegalArgumentException.class, () -> LoadTool.Options.parse(
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(
                 new String[] {"--systems=ringtrace-logger"}));
-        assertThrows(IllegalArgumentException.class, () -> LoadTool.Options.parse(
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(
                 new String[] {"--signal=logs", "--spool=on"}));
-        LoadTool.Options defaults = LoadTool.Options.parse(new String[] {"--signal=logs"});
+        LoadOptions defaults = LoadOptions.parse(new String[] {"--signal=logs"});
         assertEquals(LogSystems.ALL, defaults.systems);
         assertEquals(3, defaults.scenarios.size(), "rate=100k, rate=500k, max");
     }
