@@ -17,7 +17,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Runs one {@link RunSpec} in this JVM: starts the system, drives P producer threads through a
- * warm-up and a measured window, closes the system, and returns what it measured. Also the main
+ * warm-up and a measured window, closes the system, and returns what it measured. The same for
+ * every {@link LoadSystem}: each call emits one item, a span or a log record (the text below says
+ * span for either). Also the main
  * class of the forked run JVMs the {@link LoadTool} starts (one per system and scenario, so GC,
  * allocation and CPU belong to one system only).
  *
