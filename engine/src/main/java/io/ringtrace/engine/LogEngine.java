@@ -44,7 +44,9 @@ import java.util.Objects;
  * <h2>Trace correlation</h2>
  * Built with {@link LogEngineBuilder#traceEngine(TraceEngine)}, the logger API fills in the trace
  * id, span id and trace flags of that engine's current span on the emitting thread (the span
- * API's innermost open span), unless the record is given a context explicitly ({@link
+ * API's innermost open span); built with {@link LogEngineBuilder#correlation(TraceCorrelation)},
+ * those of the span that source finds current (the interop module's reads OpenTelemetry's
+ * {@code Span.current()}), when the span engine has none; unless the record is given a context explicitly ({@link
  * LogRecordBuilder#context(TraceContext)}, {@link LogRecordBuilder#span(Span)}). The ring API sets
  * them itself.
  *
@@ -72,8 +74,8 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
 
     private final LogLimits limits;
     private final Duration exportTimeout;
-    /** The engine whose current span the logger API correlates with, or null. */
-    private final TraceEngine traceEngine;
+    /** Where each record's trace context comes from (the span engine's current span, then the given source), or null. */
+    private final TraceCorrelation correlation;
     /** Each thread's logger API flyweight, created at its first record. */
     private final ThreadLocal<LogRecordBuilder> builders;
 
@@ -83,7 +85,7 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
                         + ", logLimits=" + b.logLimits + (b.disabled ? ", DISABLED" : "") + "}");
         this.limits = b.logLimits;
         this.exportTimeout = b.exportTimeout;
-        this.traceEngine = b.traceEngine;
+        this.correlation = b.effectiveCorrelation();
         this.builders = ThreadLocal.withInitial(() -> new LogRecordBuilder(this));
         if (!b.disabled) {
             this.operability = EngineOperability.startDetector(name, b.operability);
@@ -125,22 +127,23 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
     }
 
     /**
-     * Writes the trace id, span id and trace flags of the current span on this thread (of the
-     * engine given to {@link LogEngineBuilder#traceEngine}) into {@code record}, for the ring API
-     * (an appender): what the logger API does by itself. Nothing is written when there is no such
-     * engine or no current span. Allocation-free.
+     * Writes the trace id, span id and trace flags of the current span on this thread into {@code
+     * record}, for the ring API (an appender): what the logger API does by itself. The span comes
+     * from the engine given to {@link LogEngineBuilder#traceEngine}, else from the source given to
+     * {@link LogEngineBuilder#correlation}. Nothing is written when neither is set or neither finds
+     * a current span; a source that throws is counted as an ignored call and the record stays
+     * uncorrelated. Allocation-free as far as the source is.
      *
      * @param record a claimed slot's record ({@link #record(long)}); not null
      * @return {@code record}
      */
     public LogRecordWriter correlate(LogRecordWriter record) {
         Objects.requireNonNull(record, "record");
-        if (traceEngine != null) {
-            Span span = traceEngine.currentSpan(); // the no-op span when none: not valid
-            if (span.isValid()) {
-                TraceContext context = span.context();
-                record.traceId(context.traceIdHigh(), context.traceIdLow()).spanId(context.spanId())
-                        .traceFlags(context.traceFlags() & 0xFF);
+        if (correlation != null) {
+            try {
+                correlation.correlate(record);
+            } catch (RuntimeException e) {
+                counters.spanCallIgnored(); // never into the producer: the record goes out uncorrelated
             }
         }
         return record;

@@ -37,6 +37,7 @@ import java.util.function.Function;
  *   <tr><td>{@link #slotBytes(int)}</td><td>{@value #DEFAULT_SLOT_BYTES}</td><td>-</td></tr>
  *   <tr><td>{@link #overflowBuffers(int)}</td><td>{@value #DEFAULT_OVERFLOW_BUFFERS}</td><td>-</td></tr>
  *   <tr><td>{@link #traceEngine(TraceEngine)}</td><td>none</td><td>-</td></tr>
+ *   <tr><td>{@link #correlation(TraceCorrelation)}</td><td>none</td><td>-</td></tr>
  *   <tr><td>{@link #name(String)}</td><td>{@code "logs"}</td><td>-</td></tr>
  *   <tr><td>{@link #operability(OperabilityOptions)}</td><td>MBean and JFR events, no GC monitor</td><td>-</td></tr>
  * </table>
@@ -67,6 +68,7 @@ public final class LogEngineBuilder {
     Duration exportTimeout = DEFAULT_EXPORT_TIMEOUT;
     SpanExporter exporter;
     TraceEngine traceEngine;
+    TraceCorrelation correlation;
     boolean disabled;
     /** The MBean and JFR events; no GC monitor (the span engine's watches the same JVM) and no leak detector. */
     OperabilityOptions operability = OperabilityOptions.builder().gcMonitor(false).build();
@@ -206,6 +208,28 @@ public final class LogEngineBuilder {
     public LogEngineBuilder traceEngine(TraceEngine engine) {
         this.traceEngine = engine;
         return this;
+    }
+
+    /**
+     * A further source of the current trace context, asked when the {@link #traceEngine} has no
+     * current span on the emitting thread (or there is no span engine): e.g. the interop module's
+     * {@code OpenTelemetryCorrelation}, which reads OpenTelemetry's current span.
+     *
+     * @param source the source, or null for none
+     * @return this
+     */
+    public LogEngineBuilder correlation(TraceCorrelation source) {
+        this.correlation = source;
+        return this;
+    }
+
+    /** @return the span engine's current span, then the correlation source; null when neither is set */
+    TraceCorrelation effectiveCorrelation() {
+        if (traceEngine == null) {
+            return correlation;
+        }
+        TraceCorrelation spans = TraceCorrelation.currentSpanOf(traceEngine);
+        return correlation == null ? spans : spans.orElse(correlation);
     }
 
     /**

@@ -20,7 +20,8 @@ import java.lang.ref.WeakReference;
  * #emit()} holds the slot, and every record behind it, until this thread's next record.
  *
  * <p>Written at the claim: the timestamp and the observed timestamp (the engine's clock), the
- * severity number and text, the logger's scope and, with {@link LogEngineBuilder#traceEngine}, the
+ * severity number and text, the logger's scope and, with {@link LogEngineBuilder#traceEngine} (or a
+ * {@link LogEngineBuilder#correlation} source), the
  * trace id, span id and flags of that engine's current span on this thread (replaced by {@link
  * #context(TraceContext)} or {@link #span(Span)}).
  */

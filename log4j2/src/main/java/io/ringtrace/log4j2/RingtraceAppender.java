@@ -4,6 +4,7 @@ import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.LogRecordWriter;
 import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.Span;
+import io.ringtrace.engine.TraceCorrelation;
 import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.Tracer;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,13 @@ import org.apache.logging.log4j.core.config.plugins.PluginBuilderFactory;
  * ringtrace's log ring and published, and the ring's serializer ships the records as OTLP logs.
  * With Log4j2's garbage-free mode (and an asynchronous logger) nothing on the way allocates per
  * event. Configured in {@code log4j2.xml} like any appender (see the module README).
+ *
+ * <p>Trace correlation, on the thread that runs the appender: the span engine given to {@link
+ * #traceEngine(TraceEngine)}, else the builder's {@code traceCorrelation} source (such as the
+ * interop module's {@code io.ringtrace.opentelemetry.OpenTelemetryCorrelation}, which reads
+ * OpenTelemetry's current span), else the given log engine's own. With an asynchronous logger that
+ * thread is Log4j2's background thread, where no span is current: the thread context map's
+ * {@code trace_id}, {@code span_id} and {@code trace_flags} carry the context instead.
  *
  * <p>{@link #append(LogEvent)} never throws into the logging thread for a full ring (the record
  * is dropped and counted by the pipeline, or waits under the {@code BLOCK} policy) or for an
@@ -42,6 +50,10 @@ public final class RingtraceAppender extends AbstractAppender {
     private volatile Tracer currentSpans;
     /** The least time {@link #stop(long, TimeUnit)} gives the sink to export what is left. */
     private final long closeTimeoutMillis;
+    /** Asked after {@link #currentSpans} (e.g. OpenTelemetry's current span), before the sink's engine; or null. */
+    private final TraceCorrelation correlation;
+    /** Set at the source's first failure: it is reported once, not once per record. */
+    private volatile boolean correlationFailureReported;
 
     /**
      * Log4j2 builds the appender of a {@code <Ringtrace>} element through this builder; code may use it too.
@@ -55,10 +67,16 @@ public final class RingtraceAppender extends AbstractAppender {
 
     RingtraceAppender(String name, Filter filter, boolean ignoreExceptions, LogRecordSink sink, LogEventMapper mapper,
                       long closeTimeoutMillis) {
+        this(name, filter, ignoreExceptions, sink, mapper, closeTimeoutMillis, null);
+    }
+
+    RingtraceAppender(String name, Filter filter, boolean ignoreExceptions, LogRecordSink sink, LogEventMapper mapper,
+                      long closeTimeoutMillis, TraceCorrelation correlation) {
         super(name, filter, null, ignoreExceptions, Property.EMPTY_ARRAY);
         this.sink = sink;
         this.mapper = mapper;
         this.closeTimeoutMillis = closeTimeoutMillis;
+        this.correlation = correlation;
     }
 
     @Override
@@ -71,10 +89,8 @@ public final class RingtraceAppender extends AbstractAppender {
         try {
             mapper.map(event, record, clock.nowEpochNanos());
             final Tracer spans = currentSpans;
-            if (spans != null) {
-                correlate(spans.currentSpan(), record);
-            } else {
-                sink.correlate(record); // a given engine built with traceEngine(...) knows its spans
+            if ((spans == null || !correlate(spans.currentSpan(), record)) && !correlateFromSource(record)) {
+                sink.correlate(record); // a given engine built with traceEngine(...) or a correlation knows its spans
             }
         } catch (RuntimeException e) {
             if (e instanceof IllegalArgumentException && record.fillFailed()) {
@@ -94,10 +110,32 @@ public final class RingtraceAppender extends AbstractAppender {
     }
 
     /** Puts the span's ids into the record; the no-op span (none open on this thread) leaves it as it is. */
-    private static void correlate(Span span, LogRecordWriter record) {
-        if (span.isValid()) {
-            record.traceId(span.traceIdHigh(), span.traceIdLow()).spanId(span.spanId())
-                    .traceFlags(span.context().traceFlags());
+    private static boolean correlate(Span span, LogRecordWriter record) {
+        if (!span.isValid()) {
+            return false;
+        }
+        record.traceId(span.traceIdHigh(), span.traceIdLow()).spanId(span.spanId())
+                .traceFlags(span.context().traceFlags());
+        return true;
+    }
+
+    /**
+     * Asks the appender's correlation source; one that throws leaves the record uncorrelated (the
+     * event is still sent) and is reported once to Log4j2's status logger.
+     */
+    private boolean correlateFromSource(LogRecordWriter record) {
+        if (correlation == null) {
+            return false;
+        }
+        try {
+            return correlation.correlate(record);
+        } catch (RuntimeException e) {
+            if (!correlationFailureReported) {
+                correlationFailureReported = true;
+                LOGGER.warn("Ringtrace appender {}: trace correlation {} failed; records it fails for go out uncorrelated",
+                        getName(), correlation, e);
+            }
+            return true; // do not let the engine's source overwrite what this one may have half-written
         }
     }
 

@@ -5,6 +5,7 @@ import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.engine.LogEngine;
 import io.ringtrace.engine.LogEngineBuilder;
 import io.ringtrace.engine.OverloadPolicy;
+import io.ringtrace.engine.TraceCorrelation;
 import io.ringtrace.engine.config.OtelConfiguration;
 import io.ringtrace.engine.export.Signal;
 import io.ringtrace.engine.export.SpanExporter;
@@ -55,8 +56,11 @@ public final class RingtraceAppenderBuilder extends AbstractAppender.Builder<Rin
     private int maxContextKeys = LogEventMapper.DEFAULT_MAX_CONTEXT_KEYS;
     @PluginBuilderAttribute
     private long closeTimeoutMillis = LogEngineBuilder.DEFAULT_EXPORT_TIMEOUT.toMillis();
+    @PluginBuilderAttribute
+    private String traceCorrelation;
 
     private LogEngine logEngine;
+    private TraceCorrelation correlation;
     private Function<String, String> environment = OtelConfiguration.system();
 
     RingtraceAppenderBuilder() {
@@ -135,6 +139,27 @@ public final class RingtraceAppenderBuilder extends AbstractAppender.Builder<Rin
     }
 
     /**
+     * @param className a {@link TraceCorrelation} class with a public no-argument constructor, made
+     *     once at build (e.g. {@code io.ringtrace.opentelemetry.OpenTelemetryCorrelation}: each record
+     *     carries OpenTelemetry's current span); null or blank for none
+     * @return this
+     */
+    public RingtraceAppenderBuilder setTraceCorrelation(String className) {
+        this.traceCorrelation = className;
+        return this;
+    }
+
+    /**
+     * @param source where each record's trace context comes from, asked on the appender's thread
+     *     (wins over {@link #setTraceCorrelation(String)}); null for none
+     * @return this
+     */
+    public RingtraceAppenderBuilder setCorrelation(TraceCorrelation source) {
+        this.correlation = source;
+        return this;
+    }
+
+    /**
      * @param engine a log engine to write into instead of building one: the appender flushes it
      *     when it stops and leaves closing it to its owner; its limits bound the records (the
      *     OTLP, ring and body attributes do not apply)
@@ -182,18 +207,45 @@ public final class RingtraceAppenderBuilder extends AbstractAppender.Builder<Rin
         if (maxStackTraceBytes < 0 || maxBodyBytes < 0 || closeTimeoutMillis < 0) {
             throw new IllegalArgumentException("maxStackTraceBytes, maxBodyBytes and closeTimeoutMillis must be at least 0");
         }
+        TraceCorrelation source = correlation != null ? correlation : loadCorrelation(traceCorrelation);
         boolean owned = logEngine == null;
         LogEngine engine = owned ? buildEngine() : logEngine;
         try {
             LogEventMapper mapper = new LogEventMapper(engine.logLimits(), threadInfo, maxStackTraceBytes, maxScopes,
                     maxContextKeys);
             return new RingtraceAppender(getName(), getFilter(), isIgnoreExceptions(), new EngineSink(engine, owned),
-                    mapper, closeTimeoutMillis);
+                    mapper, closeTimeoutMillis, source);
         } catch (RuntimeException e) {
             if (owned) {
                 engine.close(java.time.Duration.ZERO);
             }
             throw e;
+        }
+    }
+
+    /** @return an instance of the named {@link TraceCorrelation} class, or null for none */
+    static TraceCorrelation loadCorrelation(String className) {
+        if (className == null || className.isBlank()) {
+            return null;
+        }
+        String name = className.trim();
+        Class<?> type;
+        try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            type = Class.forName(name, true, loader != null ? loader : RingtraceAppenderBuilder.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException("traceCorrelation: class " + name + " not found (" + e
+                    + "); for OpenTelemetry's current span add io.ringtrace:ringtrace-opentelemetry and the"
+                    + " OpenTelemetry API to the class path");
+        }
+        if (!TraceCorrelation.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException("traceCorrelation: " + name + " does not implement " + TraceCorrelation.class.getName());
+        }
+        try {
+            return (TraceCorrelation) type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalArgumentException("traceCorrelation: cannot make a " + name
+                    + " with its public no-argument constructor: " + e);
         }
     }
 

@@ -59,6 +59,26 @@ final class RingtraceSpanContext implements SpanContext {
         return into;
     }
 
+    /** @return the trace id's high 8 bytes (no string made) */
+    long traceIdHigh() {
+        return traceIdHigh;
+    }
+
+    /** @return the trace id's low 8 bytes */
+    long traceIdLow() {
+        return traceIdLow;
+    }
+
+    /** @return the span id */
+    long spanIdValue() {
+        return spanId;
+    }
+
+    /** @return the W3C trace flags */
+    byte traceFlagsByte() {
+        return traceFlags;
+    }
+
     @Override
     public String getTraceId() {
         String id = traceId;

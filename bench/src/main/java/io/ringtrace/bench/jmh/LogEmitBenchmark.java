@@ -2,15 +2,16 @@ package io.ringtrace.bench.jmh;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.Severity;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
-import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
-import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.ringtrace.bench.ChronicleFlags;
 import io.ringtrace.bench.DiscardingSpanExporter;
 import io.ringtrace.bench.RingtraceShape;
+import io.ringtrace.bench.logs.AsyncLog4j2;
+import io.ringtrace.bench.logs.LogFile;
+import io.ringtrace.bench.logs.LogShape;
+import io.ringtrace.bench.sdk.CountingLogExporter;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.EngineStats;
@@ -19,18 +20,9 @@ import io.ringtrace.engine.Logger;
 import io.ringtrace.engine.OverloadPolicy;
 import io.ringtrace.log4j2.RingtraceAppender;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.ThreadContext;
-import org.apache.logging.log4j.core.appender.RandomAccessFileAppender;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -78,26 +70,19 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class LogEmitBenchmark {
 
-    static final String BODY = "order accepted";
-    static final String KEY_ORDER = "order.id";
-    static final String KEY_TIER = "customer.tier";
-    static final String ORDER = "A-10427";
-    static final String TIER = "gold";
-    static final String LOGGER = "io.ringtrace.bench.orders";
-
-    /** Log4j2 as the log4j2 module's README prescribes: asynchronous loggers, garbage-free, ringtrace's clock. */
-    static final String ASYNC_SELECTOR =
-            "-Dlog4j2.contextSelector=org.apache.logging.log4j.core.async.AsyncLoggerContextSelector";
-    static final String THREADLOCALS = "-Dlog4j2.enableThreadlocals=true";
-    static final String GC_FREE_CONTEXT = "-Dlog4j2.garbagefreeThreadContextMap=true";
-    static final String CLOCK = "-Dlog4j2.clock=io.ringtrace.log4j2.RingtraceClock";
+    static final String BODY = LogShape.BODY;
+    static final String KEY_ORDER = LogShape.KEY_ORDER;
+    static final String KEY_TIER = LogShape.KEY_TIER;
+    static final String ORDER = LogShape.ORDER;
+    static final String TIER = LogShape.TIER;
+    static final String LOGGER = LogShape.LOGGER;
 
     /** OpenTelemetry's logs SDK with its batch processor and a counting, discarding exporter. */
     @State(Scope.Benchmark)
     public static class OtelSdk {
         final AttributeKey<String> order = AttributeKey.stringKey(KEY_ORDER);
         final AttributeKey<String> tier = AttributeKey.stringKey(KEY_TIER);
-        final AtomicLong exported = new AtomicLong();
+        final CountingLogExporter exporter = new CountingLogExporter();
         SdkLoggerProvider provider;
         io.opentelemetry.api.logs.Logger logger;
         long published;
@@ -108,7 +93,7 @@ public class LogEmitBenchmark {
         public void start() {
             provider = SdkLoggerProvider.builder()
                     .setResource(Resource.getDefault())
-                    .addLogRecordProcessor(BatchLogRecordProcessor.builder(new CountingExporter(exported)).build())
+                    .addLogRecordProcessor(BatchLogRecordProcessor.builder(exporter).build())
                     .build();
             logger = provider.get(LOGGER);
             startNanos = System.nanoTime();
@@ -118,9 +103,9 @@ public class LogEmitBenchmark {
         @TearDown(Level.Trial)
         public void stop() {
             provider.forceFlush().join(30, TimeUnit.SECONDS);
-            DeliveryReport.print("otel-sdk logs", published, exported.get(), System.nanoTime() - startNanos);
+            DeliveryReport.print("otel-sdk logs", published, exporter.exported(), System.nanoTime() - startNanos);
             provider.shutdown().join(30, TimeUnit.SECONDS);
-            if (exported.get() == 0) {
+            if (exporter.exported() == 0) {
                 throw new IllegalStateException("the logs SDK exported nothing");
             }
         }
@@ -185,8 +170,7 @@ public class LogEmitBenchmark {
     /** Log4j2's asynchronous logger writing formatted lines to a file in a temporary directory. */
     @State(Scope.Benchmark)
     public static class Log4j2File {
-        Path directory;
-        Path file;
+        LogFile file;
         AsyncLog4j2 log4j2;
         org.apache.logging.log4j.Logger logger;
         long published;
@@ -199,16 +183,8 @@ public class LogEmitBenchmark {
          */
         @Setup(Level.Trial)
         public void start() throws IOException {
-            directory = Files.createTempDirectory("ringtrace-logbench");
-            file = directory.resolve("bench.log");
-            PatternLayout layout = PatternLayout.newBuilder()
-                    .withPattern("%d{ISO8601} %-5level [%t] %c %X{" + KEY_ORDER + "} %X{" + KEY_TIER + "} %m%n")
-                    .build();
-            RandomAccessFileAppender appender = RandomAccessFileAppender.newBuilder()
-                    .setName("file").setFileName(file.toString()).setLayout(layout)
-                    .setImmediateFlush(false) // the asynchronous logger flushes at the end of each batch
-                    .build();
-            log4j2 = new AsyncLog4j2(appender, LOGGER);
+            file = LogFile.createTemporary();
+            log4j2 = new AsyncLog4j2(file.appender("file"), LOGGER);
             logger = log4j2.logger();
             startNanos = System.nanoTime();
         }
@@ -222,10 +198,9 @@ public class LogEmitBenchmark {
         @TearDown(Level.Trial)
         public void stop() throws IOException {
             log4j2.stop();
-            long lines = countLines(file);
+            long lines = file.countLines();
             DeliveryReport.print("log4j2 async + file", published, lines, System.nanoTime() - startNanos);
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(directory);
+            file.delete();
             if (lines != published) {
                 throw new IllegalStateException("log4j2 wrote " + lines + " lines for " + published + " events");
             }
@@ -267,7 +242,7 @@ public class LogEmitBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {ChronicleFlags.OPENS_REFLECT, ChronicleFlags.EXPORTS_REF,
             ChronicleFlags.EXPORTS_NIO_CH, ChronicleFlags.NO_ANALYTICS,
-            ASYNC_SELECTOR, THREADLOCALS, GC_FREE_CONTEXT, CLOCK})
+            LogShape.ASYNC_SELECTOR, LogShape.THREADLOCALS, LogShape.GC_FREE_CONTEXT, LogShape.CLOCK})
     public void log4j2Ringtrace(Log4j2Ringtrace log4j2) {
         ThreadContext.put(KEY_ORDER, ORDER);
         ThreadContext.put(KEY_TIER, TIER);
@@ -283,7 +258,7 @@ public class LogEmitBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {ChronicleFlags.OPENS_REFLECT, ChronicleFlags.EXPORTS_REF,
             ChronicleFlags.EXPORTS_NIO_CH, ChronicleFlags.NO_ANALYTICS,
-            ASYNC_SELECTOR, THREADLOCALS, GC_FREE_CONTEXT, CLOCK})
+            LogShape.ASYNC_SELECTOR, LogShape.THREADLOCALS, LogShape.GC_FREE_CONTEXT, LogShape.CLOCK})
     public void log4j2File(Log4j2File log4j2) {
         ThreadContext.put(KEY_ORDER, ORDER);
         ThreadContext.put(KEY_TIER, TIER);
@@ -311,48 +286,6 @@ public class LogEmitBenchmark {
         if (published == 0 || exporter.exportedSpans() != published || stats.droppedTotal() != 0) {
             throw new IllegalStateException(system + ": " + published + " records emitted, "
                     + exporter.exportedSpans() + " exported, " + stats.droppedTotal() + " dropped");
-        }
-    }
-
-    static long countLines(Path file) throws IOException {
-        long lines = 0;
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (channel.read(buffer) > 0) {
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    if (buffer.get() == '\n') {
-                        lines++;
-                    }
-                }
-                buffer.clear();
-            }
-        }
-        return lines;
-    }
-
-    /** Counts the records of each batch and discards them. */
-    static final class CountingExporter implements LogRecordExporter {
-        private final AtomicLong exported;
-
-        CountingExporter(AtomicLong exported) {
-            this.exported = exported;
-        }
-
-        @Override
-        public CompletableResultCode export(Collection<LogRecordData> logs) {
-            exported.addAndGet(logs.size());
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
         }
     }
 }

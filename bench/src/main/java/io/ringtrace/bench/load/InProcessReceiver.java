@@ -43,6 +43,11 @@ final class InProcessReceiver implements Receiver {
     }
 
     @Override
+    public long logRecordCount() {
+        return receiver.logRecordCount();
+    }
+
+    @Override
     public void stop() {
         receiver.stop();
     }

@@ -17,7 +17,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Runs one {@link RunSpec} in this JVM: starts the system, drives P producer threads through a
- * warm-up and a measured window, closes the system, and returns what it measured. Also the main
+ * warm-up and a measured window, closes the system, and returns what it measured. The same for
+ * every {@link LoadSystem}: each call emits one item, a span or a log record (the text below says
+ * span for either). Also the main
  * class of the forked run JVMs the {@link LoadTool} starts (one per system and scenario, so GC,
  * allocation and CPU belong to one system only).
  *
@@ -115,7 +117,7 @@ public final class LoadRun {
      * @throws InterruptedException if interrupted
      */
     public static RunResult run(RunSpec spec, Events events) throws InterruptedException {
-        TracingSystem system = SystemFactory.create(spec);
+        LoadSystem system = SystemFactory.create(spec);
         Producer[] producers = new Producer[spec.producers()];
         long t0 = System.nanoTime() + 50_000_000L; // let every producer thread start first
         long measureStart = t0 + spec.warmupMillis() * 1_000_000L;
@@ -128,7 +130,7 @@ public final class LoadRun {
 
         Snapshot before = null;
         ExportLatency exportLatencyAtWindowStart = null;
-        long exportedAtWindowStart = -1; // transport none: the discarding exporter's count
+        long exportedAtWindowStart = -1; // transport none: the discarding exporter's count (the file reference: its lines)
         long dropsAtWindowStart = -1; // ringtrace: its engine's counted drops
         long lastProgress = t0;
         long lastPublished = 0;
@@ -138,7 +140,7 @@ public final class LoadRun {
             if (!started && now >= measureStart) {
                 exportLatencyAtWindowStart = system.exportLatency(); // before the snapshot: its garbage is not the window's
                 before = Snapshot.take(producers);
-                exportedAtWindowStart = system.exportedSpans();
+                exportedAtWindowStart = system.exported();
                 dropsAtWindowStart = system.countedDrops();
                 events.measureStarted();
                 started = true;
@@ -170,13 +172,13 @@ public final class LoadRun {
         if (before == null) { // zero-length warm-up and window
             exportLatencyAtWindowStart = system.exportLatency();
             before = Snapshot.take(producers);
-            exportedAtWindowStart = system.exportedSpans();
+            exportedAtWindowStart = system.exported();
             dropsAtWindowStart = system.countedDrops();
             events.measureStarted();
         }
         Snapshot after = Snapshot.take(producers);
         ExportLatency exportLatencyAtWindowEnd = system.exportLatency();
-        long exportedAtWindowEnd = system.exportedSpans();
+        long exportedAtWindowEnd = system.exported();
         long dropsAtWindowEnd = system.countedDrops();
         events.measureEnded();
         for (Producer producer : producers) {
@@ -221,9 +223,10 @@ public final class LoadRun {
         result.countedDrops = system.countedDrops();
         result.exportLatency = exportLatencyAtWindowEnd.since(exportLatencyAtWindowStart);
         result.windowCountedDrops = dropsAtWindowStart < 0 ? -1 : dropsAtWindowEnd - dropsAtWindowStart;
-        if (spec.noTransport()) { // otherwise the LoadTool fills these in from the receiver
+        long exportedAfterClose = system.exported();
+        if (exportedAfterClose >= 0) { // the system counts its own deliveries; otherwise the LoadTool asks the receiver
             result.windowDelivered = exportedAtWindowEnd - exportedAtWindowStart;
-            result.delivered = system.exportedSpans();
+            result.delivered = exportedAfterClose;
         }
         return result;
     }
@@ -231,7 +234,7 @@ public final class LoadRun {
     /** One producer thread and what it counted; fields are read by the run thread after join(). */
     private static final class Producer implements Runnable {
         final Thread thread;
-        final TracingSystem system;
+        final LoadSystem system;
         final RunSpec spec;
         final int index;
         final long t0;
@@ -239,7 +242,7 @@ public final class LoadRun {
         final long measureEnd;
         /** Response time: from the intended start (paced) or the call's start (otherwise) to its return. */
         final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
-        /** Service time: each call's own duration, nanoTime right before and after publishSpan(). */
+        /** Service time: each call's own duration, nanoTime right before and after publish(). */
         final Histogram serviceTime = new Histogram(MAX_LATENCY_NANOS, 3);
         /** Service time of the spans scheduled while the receiver was down (outage scenarios). */
         final Histogram outageServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
@@ -260,7 +263,7 @@ public final class LoadRun {
         long cpuAtWindowStart;
         long cpuAtWindowEnd;
 
-        Producer(TracingSystem system, RunSpec spec, int index, long t0, long measureStart, long measureEnd,
+        Producer(LoadSystem system, RunSpec spec, int index, long t0, long measureStart, long measureEnd,
                  OutagePhases phases) {
             this.phases = phases;
             this.system = system;
@@ -315,7 +318,7 @@ public final class LoadRun {
                 waitUntil(intended);
                 enterWindowIfDue(intended);
                 long start = System.nanoTime();
-                boolean accepted = system.publishSpan();
+                boolean accepted = system.publish();
                 long done = System.nanoTime();
                 count(intended, done - intended, done - start, accepted);
             }
@@ -329,7 +332,7 @@ public final class LoadRun {
                     return;
                 }
                 enterWindowIfDue(start);
-                boolean accepted = system.publishSpan();
+                boolean accepted = system.publish();
                 long took = System.nanoTime() - start;
                 count(start, took, took, accepted);
             }
@@ -347,7 +350,7 @@ public final class LoadRun {
                 enterWindowIfDue(burstStart);
                 for (long i = 0; i < share; i++) {
                     long start = System.nanoTime();
-                    boolean accepted = system.publishSpan();
+                    boolean accepted = system.publish();
                     long took = System.nanoTime() - start;
                     count(burstStart, took, took, accepted);
                 }

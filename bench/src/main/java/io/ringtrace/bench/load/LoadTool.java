@@ -1,8 +1,7 @@
 package io.ringtrace.bench.load;
 
 import io.ringtrace.bench.ChronicleFlags;
-import io.ringtrace.codec.TraceRequestEncoder;
-import io.ringtrace.engine.TraceEngineBuilder;
+import io.ringtrace.bench.logs.LogShape;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +14,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -48,7 +46,22 @@ import java.util.TimerTask;
  *   --http-client=auto|jdk|socket   (ringtrace's OTLP/HTTP client; auto: the socket client for plain text)
  *   --max-request-bytes=N  --pacing=spin|park  --events=1|0  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
  *   --spool=on|DIR   (ringtrace's on-disk spool: "on" is a fresh temporary directory per run, deleted after it)
+ *   --signal=spans|logs   (what each producer call emits; default spans)
  * </pre>
+ *
+ * <p>{@code --signal=logs}: each call emits one typical log record ({@code bench.logs.LogShape}) on
+ * the systems {@code --systems=otel-logs-sdk,ringtrace-logger,log4j2-ringtrace,log4j2-file} (the
+ * default: all four), with the scenarios {@code rate=100k,rate=500k,max} unless {@code --scenarios}
+ * names others. {@code otel-logs-sdk}: OpenTelemetry's logs SDK ({@code BatchLogRecordProcessor} +
+ * its OTLP exporter); {@code ringtrace-logger}: ringtrace's logger API on a {@code LogEngine};
+ * {@code log4j2-ringtrace}: Log4j2's asynchronous garbage-free logger into {@code RingtraceAppender}
+ * over such an engine; {@code log4j2-file}: the same logger writing a formatted line to a file in a
+ * temporary directory, the reference, whose "delivered" is the lines written (no receiver). The
+ * receiver counts log records; the report names records instead of spans and its ratio column
+ * compares {@code ringtrace-logger} with {@code otel-logs-sdk}. {@code --ring-size}, {@code --batch},
+ * {@code --policy}, {@code --max-request-bytes}, {@code --transport} and {@code --pacing} apply;
+ * {@code --spool} and {@code --api} are for spans only. The JVMs of the Log4j2 systems get Log4j2's
+ * flags ({@code LogShape.log4j2Flags()}).
  *
  * <p>System {@code ringtrace-spool} is ringtrace with the spool ({@code --spool}'s directory, else a
  * temporary one), so {@code --systems=ringtrace,ringtrace-spool,otel-sdk} compares all three in one
@@ -78,7 +91,10 @@ public final class LoadTool {
      * @throws Exception if a run fails
      */
     public static Outcome run(String[] args, PrintStream console) throws Exception {
-        Options options = Options.parse(args);
+        LoadOptions options = LoadOptions.parse(args);
+        if (options.inProcess && options.signal == LoadSignal.LOGS) {
+            LogShape.applyLog4j2Flags(); // before Log4j2's first use in this JVM, as the run JVMs get them as flags
+        }
         Files.createDirectories(options.out);
         Files.createDirectories(rawFolder(options));
         String loadBefore = MachineInfo.loadAverage();
@@ -87,7 +103,8 @@ public final class LoadTool {
 
         List<RunResult> allResults = new ArrayList<>();
         StringBuilder md = new StringBuilder();
-        md.append("# ringtrace vs OpenTelemetry Java SDK: end-to-end load\n\n");
+        md.append(options.signal == LoadSignal.LOGS ? "# ringtrace vs OpenTelemetry logs SDK and Log4j2: log records under load\n\n"
+                : "# ringtrace vs OpenTelemetry Java SDK: end-to-end load\n\n");
         md.append("Produced by `io.ringtrace.bench.load.LoadTool ").append(String.join(" ", args)).append("` on ")
                 .append(LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)).append(" UTC.\n\n");
         md.append("## Machine\n\n").append(MachineInfo.describe());
@@ -96,7 +113,8 @@ public final class LoadTool {
                 .append(", flags `").append(String.join(" ", options.jvmArgs)).append("`\n");
         md.append("- producers: ").append(options.producers).append(" thread(s), warm-up ").append(options.warmupMillis)
                 .append(" ms (excluded), measured window ").append(options.measureMillis).append(" ms\n");
-        md.append(configuration(options));
+        md.append(options.signal == LoadSignal.LOGS ? LogSystems.describe(options.ringSize, options.batch, options.policy)
+                : configuration(options));
         if (options.noTransport()) {
             md.append("- transport: **none** (engine level, no receiver, no network). ringtrace: the serializer encodes "
                     + "every span into off-heap OTLP requests and `DiscardingSpanExporter` completes each request at once. "
@@ -139,14 +157,15 @@ public final class LoadTool {
                     writeHistogram(rawFolder(options).resolve(scenario.label() + "-" + system + "-service.hgrm"), result.serviceTime);
                     console.printf(Locale.ROOT, "   %s: offered %,.0f/s, %s %,.0f/s, lost %,d of %,d, counted drops %s, "
                                     + "response p50 %.2f us p99.9 %.2f us, service p50 %.2f us p99.9 %.2f us, "
-                                    + "export p99 <= %.2f ms, GC %d, %.1f B/span%n",
+                                    + "export p99 <= %.2f ms, GC %d, %.1f B/%s%n",
                             system, result.offeredPerSecond(), options.noTransport() ? "exported" : "received",
                             result.deliveredPerSecond(), result.lost(), result.published,
                             result.countedDrops < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", result.countedDrops),
                             result.latency.getValueAtPercentile(50) / 1000.0, result.latency.getValueAtPercentile(99.9) / 1000.0,
                             result.serviceTime.getValueAtPercentile(50) / 1000.0,
                             result.serviceTime.getValueAtPercentile(99.9) / 1000.0,
-                            result.exportLatency.percentileNanos(99) / 1e6, result.gcCount, result.windowPublished == 0 ? 0.0 : (double) result.allocatedBytes / result.windowPublished);
+                            result.exportLatency.percentileNanos(99) / 1e6, result.gcCount, result.windowPublished == 0 ? 0.0 : (double) result.allocatedBytes / result.windowPublished,
+                            options.signal.item());
                     if (result.outageServiceTime != null) {
                         console.printf(Locale.ROOT, "   %s outage: spooled at the receiver's return %s, drain %s, "
                                         + "service p99.9 %.2f us during the outage, %.2f us during the drain%n",
@@ -157,7 +176,7 @@ public final class LoadTool {
                                 result.drainServiceTime.getValueAtPercentile(99.9) / 1000.0);
                     }
                 }
-                md.append(Report.scenarioTable(scenario, results, options.noTransport()));
+                md.append(Report.scenarioTable(scenario, results, options.noTransport(), options.signal));
                 drawChart(options.out.resolve("latency-" + scenario.label() + ".png"),
                         scenario.label() + ": response time from intended start, by percentile", responseSeries, md, console);
                 drawChart(options.out.resolve("service-" + scenario.label() + ".png"),
@@ -191,7 +210,7 @@ public final class LoadTool {
     }
 
     /** The report's lines on how each system was configured. */
-    private static String configuration(Options options) {
+    private static String configuration(LoadOptions options) {
         StringBuilder md = new StringBuilder();
         md.append("- span: name, 4 attributes").append(options.events == 1 ? ", 1 event (the typical span)" : ", no event (the minimal span)")
                 .append(", the same on both systems\n");
@@ -234,12 +253,13 @@ public final class LoadTool {
     }
 
     /** The report's "How to read it" section. */
-    private static String howToRead(Options options) {
+    private static String howToRead(LoadOptions options) {
         String delivered = options.noTransport()
                 ? "what the discarding exporter completed (exported)" : "what the receiver decoded";
         return "## How to read it\n\n"
-                + "Each producer call records and hands off one typical span. Two times per call, in every scenario:\n\n"
-                + "- **service time: the call itself**: `System.nanoTime()` right before and right after `publishSpan()`.\n"
+                + "Each producer call records and hands off one typical " + options.signal.item()
+                + ". Two times per call, in every scenario:\n\n"
+                + "- **service time: the call itself**: `System.nanoTime()` right before and right after `publish()`.\n"
                 + "- **response time from intended start**: in paced scenarios (`rate`, `outage`) every span has an intended "
                 + "start time on a fixed schedule and the response time counts from it, so a stall is charged to every span "
                 + "it delayed (no coordinated omission). In `max` and `burst` there is no schedule and it equals the service "
@@ -275,7 +295,7 @@ public final class LoadTool {
      * first would face a slower receiver. So before the first run both systems publish flat out
      * into it for a while (from this JVM; not measured, not reported).
      */
-    private static void warmUpReceiver(Receiver receiver, Options options, PrintStream console) throws Exception {
+    private static void warmUpReceiver(Receiver receiver, LoadOptions options, PrintStream console) throws Exception {
         long millis = options.inProcess ? 300 : 4_000;
         console.println("== warming up the receiver (" + millis + " ms per system, not measured)");
         LoadRun.Events silent = new LoadRun.Events() {
@@ -291,14 +311,29 @@ public final class LoadTool {
             public void progress(String line) {
             }
         };
-        for (String system : options.systems) {
+        for (String system : warmUpSystems(options)) {
             LoadRun.run(options.spec(system, Scenario.parse("max"), 1, 0, millis, receiver.endpoint()), silent);
         }
     }
 
-    private static RunResult runOne(RunSpec spec, Options options, Receiver receiver, PrintStream console)
+    /**
+     * @return the systems that warm the receiver up: those of the run, but for logs the two without
+     *     Log4j2 (whose flags this JVM may lack; the Log4j2 appender sends what the logger API sends)
+     */
+    private static List<String> warmUpSystems(LoadOptions options) {
+        if (options.signal != LoadSignal.LOGS) {
+            return options.systems;
+        }
+        List<String> systems = new ArrayList<>(List.of(LogSystems.RINGTRACE_LOGGER));
+        if (options.systems.contains(LogSystems.OTEL_LOGS_SDK)) {
+            systems.add(LogSystems.OTEL_LOGS_SDK);
+        }
+        return systems;
+    }
+
+    private static RunResult runOne(RunSpec spec, LoadOptions options, Receiver receiver, PrintStream console)
             throws Exception {
-        long receivedBefore = receiver == null ? 0 : receiver.spanCount();
+        long receivedBefore = receiver == null ? 0 : spec.loadSignal().received(receiver);
         WindowTracker window = new WindowTracker(spec, receiver, console, options.outageMillis);
         RunResult result;
         try {
@@ -310,23 +345,26 @@ public final class LoadTool {
         } finally {
             window.cancelOutage();
         }
-        if (receiver != null) { // with transport none the run counted its exporter's spans itself
+        if (receiver != null && result.delivered < 0) { // else the run counted its deliveries itself (none, a file)
             result.windowDelivered = window.windowReceived;
-            result.delivered = receiver.spanCount() - receivedBefore;
+            result.delivered = spec.loadSignal().received(receiver) - receivedBefore;
         }
         return result;
     }
 
     /** @return where the raw dumps of a run go (ignored by git: see the class comment) */
-    static Path rawFolder(Options options) {
+    static Path rawFolder(LoadOptions options) {
         return options.out.resolve("raw");
     }
 
-    private static RunResult runForked(RunSpec spec, Options options, WindowTracker window) throws Exception {
+    private static RunResult runForked(RunSpec spec, LoadOptions options, WindowTracker window) throws Exception {
         Path resultFile = rawFolder(options).resolve("run-" + spec.scenario().label() + "-" + spec.system() + ".properties");
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(options.jvmArgs);
+        if (LogSystems.usesLog4j2(spec.system())) {
+            command.addAll(LogShape.log4j2Flags()); // Log4j2 reads them once, at its first use
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(LoadRun.class.getName());
@@ -401,7 +439,7 @@ public final class LoadTool {
             if (receiver == null) {
                 return;
             }
-            windowStartCount = receiver.spanCount();
+            windowStartCount = spec.loadSignal().received(receiver);
             if (spec.scenario().kind() == Scenario.Kind.OUTAGE) {
                 long stopAfter = spec.outageStartMillis(); // the run splits its phases on the same schedule
                 outageTimer = new Timer("receiver-outage", true);
@@ -427,7 +465,7 @@ public final class LoadTool {
             if (receiver == null) {
                 return;
             }
-            windowReceived = receiver.spanCount() - windowStartCount;
+            windowReceived = spec.loadSignal().received(receiver) - windowStartCount;
         }
 
         @Override
@@ -441,215 +479,6 @@ public final class LoadTool {
                 outageTimer.cancel();
                 receiver.start(); // a no-op when it came back on schedule
             }
-        }
-    }
-
-    /** The tool's options. */
-    static final class Options {
-        List<String> systems = List.of(RunSpec.RINGTRACE, RunSpec.SDK);
-        List<Scenario> scenarios = parseScenarios("max,rate=100k,rate=1m,outage=20k,burst=32768");
-        int producers = 1;
-        long warmupMillis = 10_000;
-        long measureMillis = 20_000;
-        long outageMillis = 10_000;
-        String api = "span";
-        int ringSize = 8192;
-        String transport = RunSpec.TRANSPORT_OTLP;
-        /** 0: each system's default (512). */
-        int batch;
-        String policy = "drop";
-        String pacing = RunSpec.PACING_SPIN;
-        /** ringtrace's spool: empty for none, {@value RunSpec#SPOOL_TEMP} or a directory. */
-        String spool = "";
-        /** Events per span: 1 (the typical span) or 0 (the minimal span: "name, 4 attributes"). */
-        int events = 1;
-        /** ringtrace's OTLP/HTTP client: auto, jdk or socket ({@code OtlpHttpSpanExporterBuilder.Client}). */
-        String httpClient = RunSpec.HTTP_CLIENT_DEFAULT;
-        /** 0: ringtrace's default (1 MiB). */
-        int maxRequestBytes;
-        Path out = Path.of("bench", "results",
-                LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        List<String> jvmArgs;
-        boolean inProcess;
-
-        boolean noTransport() {
-            return RunSpec.TRANSPORT_NONE.equals(transport);
-        }
-
-        boolean http() {
-            return RunSpec.TRANSPORT_HTTP.equals(transport);
-        }
-
-        /** @return the spec of one run with these options */
-        RunSpec spec(String system, Scenario scenario, int producerThreads, long warmup, long measure, String endpoint) {
-            String systemSpool = system.equals(RunSpec.RINGTRACE_SPOOL) && spool.isEmpty() ? RunSpec.SPOOL_TEMP
-                    : system.equals(RunSpec.SDK) ? "" : spool;
-            return new RunSpec(system, scenario, producerThreads, warmup, measure, endpoint, api, ringSize,
-                    transport, batch, policy, maxRequestBytes, pacing, events, httpClient, outageMillis, systemSpool);
-        }
-
-        static Options parse(String[] args) {
-            Options o = new Options();
-            List<String> extraJvmArgs = new ArrayList<>(List.of("-Xmx256m"));
-            boolean scenariosGiven = false;
-            boolean timesGiven = false;
-            for (String arg : args) {
-                String key = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-                String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
-                switch (key) {
-                    case "--smoke":
-                        o.inProcess = true;
-                        if (!timesGiven) {
-                            o.warmupMillis = 300;
-                            o.measureMillis = 1_500;
-                            o.outageMillis = 500;
-                        }
-                        if (!scenariosGiven) {
-                            o.scenarios = parseScenarios("max,rate=20k,outage=20k,burst=4096");
-                        }
-                        break;
-                    case "--in-process":
-                        o.inProcess = true;
-                        break;
-                    case "--systems":
-                        o.systems = Arrays.asList(value.split(","));
-                        for (String system : o.systems) {
-                            if (!system.equals(RunSpec.RINGTRACE) && !system.equals(RunSpec.RINGTRACE_SPOOL)
-                                    && !system.equals(RunSpec.SDK)) {
-                                throw new IllegalArgumentException("unknown system '" + system + "': expected "
-                                        + RunSpec.RINGTRACE + ", " + RunSpec.RINGTRACE_SPOOL + " or " + RunSpec.SDK);
-                            }
-                        }
-                        break;
-                    case "--scenarios":
-                        o.scenarios = parseScenarios(value);
-                        scenariosGiven = true;
-                        break;
-                    case "--producers":
-                        o.producers = positive(key, Integer.parseInt(value));
-                        break;
-                    case "--warmup":
-                        o.warmupMillis = seconds(key, value);
-                        timesGiven = true;
-                        break;
-                    case "--measure":
-                        o.measureMillis = Math.max(1, seconds(key, value));
-                        timesGiven = true;
-                        break;
-                    case "--outage":
-                        o.outageMillis = seconds(key, value);
-                        timesGiven = true;
-                        break;
-                    case "--api":
-                        if (!value.equals("span") && !value.equals("ring") && !value.equals(RunSpec.RING_GIVEN_TIMES)
-                                && !value.equals(RunSpec.OTEL_PROCESSOR) && !value.equals(RunSpec.OTEL_API)) {
-                            throw new IllegalArgumentException("--api must be span, ring, " + RunSpec.RING_GIVEN_TIMES
-                                    + ", " + RunSpec.OTEL_PROCESSOR + " or " + RunSpec.OTEL_API
-                                    + ", got '" + value + "'");
-                        }
-                        o.api = value;
-                        break;
-                    case "--ring-size":
-                        o.ringSize = positive(key, Integer.parseInt(value));
-                        break;
-                    case "--transport":
-                        if (value.equals("grpc")) {
-                            value = RunSpec.TRANSPORT_OTLP; // the same transport, by the protocol's other name
-                        }
-                        if (!value.equals(RunSpec.TRANSPORT_OTLP) && !value.equals(RunSpec.TRANSPORT_HTTP)
-                                && !value.equals(RunSpec.TRANSPORT_NONE)) {
-                            throw new IllegalArgumentException("--transport must be otlp (or grpc), http or none, got '"
-                                    + value + "'");
-                        }
-                        o.transport = value;
-                        break;
-                    case "--http-client":
-                        if (!value.equals("auto") && !value.equals("jdk") && !value.equals("socket")) {
-                            throw new IllegalArgumentException("--http-client must be auto, jdk or socket, got '" + value + "'");
-                        }
-                        o.httpClient = value;
-                        break;
-                    case "--batch":
-                        o.batch = positive(key, Integer.parseInt(value));
-                        break;
-                    case "--pacing":
-                        if (!value.equals(RunSpec.PACING_SPIN) && !value.equals(RunSpec.PACING_PARK)) {
-                            throw new IllegalArgumentException("--pacing must be spin or park, got '" + value + "'");
-                        }
-                        o.pacing = value;
-                        break;
-                    case "--events":
-                        if (!value.equals("0") && !value.equals("1")) {
-                            throw new IllegalArgumentException("--events must be 0 or 1, got '" + value + "'");
-                        }
-                        o.events = Integer.parseInt(value);
-                        break;
-                    case "--policy":
-                        if (!value.equals("drop") && !value.equals("block")) {
-                            throw new IllegalArgumentException("--policy must be drop or block, got '" + value + "'");
-                        }
-                        o.policy = value;
-                        break;
-                    case "--max-request-bytes":
-                        o.maxRequestBytes = Integer.parseInt(value);
-                        if (o.maxRequestBytes < TraceRequestEncoder.MIN_REQUEST_BYTES
-                                || o.maxRequestBytes > TraceEngineBuilder.MAX_REQUEST_BYTES) {
-                            throw new IllegalArgumentException("--max-request-bytes must be in ["
-                                    + TraceRequestEncoder.MIN_REQUEST_BYTES + ", " + TraceEngineBuilder.MAX_REQUEST_BYTES
-                                    + "], got " + value);
-                        }
-                        break;
-                    case "--spool":
-                        if (value.isBlank()) {
-                            throw new IllegalArgumentException("--spool needs 'on' (a temporary directory per run) or a directory");
-                        }
-                        o.spool = value;
-                        break;
-                    case "--out":
-                        o.out = Path.of(value);
-                        break;
-                    case "--jvm-args":
-                        extraJvmArgs = value.isBlank() ? List.of() : Arrays.asList(value.trim().split("\\s+"));
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown option '" + arg + "'; see the LoadTool javadoc or bench/README.md");
-                }
-            }
-            if (o.noTransport()) {
-                boolean outage = o.scenarios.stream().anyMatch(s -> s.kind() == Scenario.Kind.OUTAGE);
-                if (outage && scenariosGiven) {
-                    throw new IllegalArgumentException("an outage scenario stops the receiver: it needs --transport=otlp or http");
-                }
-                o.scenarios.removeIf(s -> s.kind() == Scenario.Kind.OUTAGE); // the defaults' outage: nothing to stop
-            }
-            o.jvmArgs = new ArrayList<>(ChronicleFlags.all());
-            o.jvmArgs.addAll(extraJvmArgs);
-            return o;
-        }
-
-        private static long seconds(String key, String value) {
-            double seconds = Double.parseDouble(value.endsWith("s") ? value.substring(0, value.length() - 1) : value);
-            if (seconds < 0) {
-                throw new IllegalArgumentException(key + " must not be negative: " + value);
-            }
-            return Math.round(seconds * 1000);
-        }
-
-        private static int positive(String key, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(key + " must be >= 1, got " + value);
-            }
-            return value;
-        }
-
-        private static List<Scenario> parseScenarios(String text) {
-            List<Scenario> list = new ArrayList<>();
-            for (String part : text.split(",")) {
-                if (!part.isBlank()) {
-                    list.add(Scenario.parse(part));
-                }
-            }
-            return list;
         }
     }
 }

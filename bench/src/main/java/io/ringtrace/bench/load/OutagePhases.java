@@ -82,11 +82,11 @@ final class OutagePhases {
      * @param system the system under load
      * @param now nanoTime
      */
-    void poll(TracingSystem system, long now) {
+    void poll(LoadSystem system, long now) {
         if (now < outageEnd || drainEnd != NEVER) {
             return;
         }
-        long spooled = system.spooledSpans();
+        long spooled = system.spooled();
         if (!outageEndSeen) {
             outageEndSeen = true;
             spooledAtOutageEnd = spooled;
@@ -102,8 +102,8 @@ final class OutagePhases {
      *
      * @param system the system under load
      */
-    void awaitDrain(TracingSystem system) {
-        if (!active() || system.spooledSpans() < 0) {
+    void awaitDrain(LoadSystem system) {
+        if (!active() || system.spooled() < 0) {
             return;
         }
         long deadline = System.nanoTime() + DRAIN_BOUND.toNanos();

@@ -2,7 +2,7 @@ package io.ringtrace.bench.load;
 
 /**
  * The load tool's receiver: testkit's {@code OtlpReceiver} (OTLP/gRPC) or {@code OtlpHttpReceiver}
- * (OTLP/HTTP) in count-only mode, which decode every request with the official
+ * (OTLP/HTTP) in count-only mode (spans and log records), which decode every request with the official
  * {@code opentelemetry-proto} classes.
  */
 interface Receiver extends AutoCloseable {
@@ -12,6 +12,9 @@ interface Receiver extends AutoCloseable {
 
     /** @return spans decoded and accepted so far */
     long spanCount();
+
+    /** @return log records decoded and accepted so far */
+    long logRecordCount();
 
     /** Stops serving, like a killed collector (same port kept). */
     void stop();

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * allocates and burns CPU) is not charged to the system under test. Serves a count-only testkit
  * receiver ({@link InProcessReceiver}) for the transport named by its one argument ({@code otlp}, the
  * default, or {@code http}) on 127.0.0.1 and a free port and obeys one command per line on stdin:
- * {@code count}, {@code stop}, {@code start}, {@code exit}; each answered by one line on stdout.
+ * {@code count} (spans), {@code logs} (log records), {@code stop}, {@code start}, {@code exit}; each answered by one line on stdout.
  * The first line it prints is {@code endpoint <url>}. It exits when stdin closes.
  */
 public final class ReceiverMain {
@@ -22,6 +22,8 @@ public final class ReceiverMain {
         switch (command) {
             case "count":
                 return "count " + receiver.spanCount();
+            case "logs":
+                return "logs " + receiver.logRecordCount();
             case "stop":
                 receiver.stop();
                 return "stopped";

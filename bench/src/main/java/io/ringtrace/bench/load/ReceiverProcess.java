@@ -60,6 +60,12 @@ final class ReceiverProcess implements Receiver {
     }
 
     @Override
+    public synchronized long logRecordCount() {
+        String answer = command("logs");
+        return Long.parseLong(answer.substring("logs ".length()));
+    }
+
+    @Override
     public synchronized void stop() {
         command("stop");
     }

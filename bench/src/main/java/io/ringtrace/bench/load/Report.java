@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The Markdown table of one scenario: one column per system, and a ratio column (how many times
  * better ringtrace is than the SDK: SDK / ringtrace for costs, ringtrace / SDK for throughput) when
- * both ran.
+ * both ran (spans: {@code ringtrace} and {@code otel-sdk}; logs: {@code ringtrace-logger} and
+ * {@code otel-logs-sdk}).
  */
 final class Report {
 
@@ -24,25 +25,39 @@ final class Report {
      * @return a Markdown section
      */
     static String scenarioTable(Scenario scenario, List<RunResult> results, boolean noTransport) {
-        RunResult ringtrace = find(results, RunSpec.RINGTRACE);
-        RunResult sdk = find(results, RunSpec.SDK);
+        return scenarioTable(scenario, results, noTransport, LoadSignal.SPANS);
+    }
+
+    /**
+     * @param scenario the scenario
+     * @param results its runs, in the order they ran
+     * @param noTransport see {@link #scenarioTable(Scenario, List, boolean)}
+     * @param signal what the runs emitted: names the items, picks the ratio column's two systems
+     * @return a Markdown section
+     */
+    static String scenarioTable(Scenario scenario, List<RunResult> results, boolean noTransport, LoadSignal signal) {
+        RunResult ringtrace = find(results, signal.ours());
+        RunResult sdk = find(results, signal.theirs());
         boolean ratio = ringtrace != null && sdk != null;
+        String item = signal.item();
+        String items = signal.items();
         StringBuilder md = new StringBuilder();
-        md.append("### ").append(scenario.label()).append("\n\n").append(scenario.describe()).append(".\n\n");
+        md.append("### ").append(scenario.label()).append("\n\n").append(scenario.describe(signal)).append(".\n\n");
         md.append("| metric |");
         for (RunResult r : results) {
             md.append(' ').append(r.spec.system())
                     .append(r.spec.system().equals(RunSpec.RINGTRACE) && !r.spec.spool().isEmpty() ? " (spool)" : "")
                     .append(" |");
         }
-        md.append(ratio ? " ringtrace vs SDK |\n|---|" : "\n|---|");
+        md.append(ratio ? " " + signal.ours() + " vs " + signal.theirs() + " |\n|---|" : "\n|---|");
         md.append("---:|".repeat(results.size())).append(ratio ? "---:|\n" : "\n");
 
         List<Row> rows = new ArrayList<>();
-        rows.add(new Row("offered spans/s (window)", r -> r.offeredPerSecond(), "%,.0f", Better.NONE));
+        rows.add(new Row("offered " + items + "/s (window)", r -> r.offeredPerSecond(), "%,.0f", Better.NONE));
         String delivered = noTransport ? "exported" : "delivered";
-        String countedBy = noTransport ? "counted by the discarding exporter" : "decoded by the receiver";
-        rows.add(new Row(delivered + " spans/s (window, " + countedBy + ")", r -> r.deliveredPerSecond(), "%,.0f", Better.HIGHER));
+        String countedBy = noTransport ? "counted by the discarding exporter"
+                : signal == LoadSignal.LOGS ? "decoded by the receiver; log4j2-file: written to the file" : "decoded by the receiver";
+        rows.add(new Row(delivered + " " + items + "/s (window, " + countedBy + ")", r -> r.deliveredPerSecond(), "%,.0f", Better.HIGHER));
         rows.add(new Row("published (whole run, producer calls)", r -> r.published, "%,.0f", Better.NONE));
         rows.add(new Row(delivered + " (whole run, " + countedBy + ")", r -> r.delivered, "%,.0f", Better.NONE));
         rows.add(new Row("lost = published - " + delivered, r -> r.lost(), "%,.0f", Better.LOWER));
@@ -83,12 +98,12 @@ final class Report {
         rows.add(new Row("export latency, max (ms, whole run)", r -> r.exportLatency.maxNanos() / 1e6, "%,.3f", Better.LOWER));
         rows.add(new Row("GC cycles (window)", r -> r.gcCount, "%,.0f", Better.LOWER));
         rows.add(new Row("GC time ms (window)", r -> r.gcMillis, "%,.0f", Better.LOWER));
-        rows.add(new Row("heap allocated B/span, all threads", r -> perSpan(r, r.allocatedBytes), "%,.1f", Better.LOWER));
-        rows.add(new Row("heap allocated B/span, producer threads", r -> perSpan(r, r.producerAllocatedBytes), "%,.1f", Better.LOWER));
-        rows.add(new Row("heap allocated B/span, outside producer threads (pipeline" + (noTransport ? ")" : " + transport)"),
+        rows.add(new Row("heap allocated B/" + item + ", all threads", r -> perSpan(r, r.allocatedBytes), "%,.1f", Better.LOWER));
+        rows.add(new Row("heap allocated B/" + item + ", producer threads", r -> perSpan(r, r.producerAllocatedBytes), "%,.1f", Better.LOWER));
+        rows.add(new Row("heap allocated B/" + item + ", outside producer threads (pipeline" + (noTransport ? ")" : " + transport)"),
                 r -> perSpan(r, r.allocatedBytes - r.producerAllocatedBytes), "%,.1f", Better.LOWER));
-        rows.add(new Row("CPU us/span, whole process", r -> perSpan(r, r.cpuNanos) / 1000.0, "%,.3f", Better.LOWER));
-        rows.add(new Row("CPU us/span, outside producer threads", r -> perSpan(r, r.cpuNanos - r.producerCpuNanos) / 1000.0, "%,.3f", Better.LOWER));
+        rows.add(new Row("CPU us/" + item + ", whole process", r -> perSpan(r, r.cpuNanos) / 1000.0, "%,.3f", Better.LOWER));
+        rows.add(new Row("CPU us/" + item + ", outside producer threads", r -> perSpan(r, r.cpuNanos - r.producerCpuNanos) / 1000.0, "%,.3f", Better.LOWER));
         for (Row row : rows) {
             md.append("| ").append(row.name).append(" |");
             for (RunResult r : results) {

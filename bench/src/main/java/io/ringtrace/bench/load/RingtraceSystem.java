@@ -5,17 +5,10 @@ import io.ringtrace.bench.DiscardingSpanExporter;
 import io.ringtrace.bench.RingtraceShape;
 import io.ringtrace.bench.SpanShape;
 import io.ringtrace.bench.sdk.SdkShape;
-import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.OverloadPolicy;
 import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.TraceEngineBuilder;
 import io.ringtrace.engine.Tracer;
-import io.ringtrace.engine.export.DropReason;
-import io.ringtrace.exporter.OtlpGrpcSpanExporter;
-import io.ringtrace.exporter.OtlpGrpcSpanExporterBuilder;
-import io.ringtrace.exporter.OtlpHttpSpanExporter;
-import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
-import io.ringtrace.exporter.SpoolOptions;
 import io.ringtrace.opentelemetry.RingtraceOpenTelemetry;
 import io.ringtrace.opentelemetry.sdk.RingtraceSpanProcessor;
 import java.io.IOException;
@@ -24,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -41,7 +32,7 @@ import java.util.stream.Stream;
  * through the SDK with {@link RingtraceSpanProcessor} in place of its {@code BatchSpanProcessor}, or
  * through {@link RingtraceOpenTelemetry} on the same engine.
  */
-final class RingtraceSystem implements TracingSystem {
+final class RingtraceSystem implements LoadSystem {
 
     private final TraceEngine engine;
     private final Tracer tracer;
@@ -57,7 +48,7 @@ final class RingtraceSystem implements TracingSystem {
     private final boolean block;
     private final boolean withEvent;
     private final DiscardingSpanExporter discardingExporter;
-    private final EngineStats stats = new EngineStats();
+    private final EngineReadings readings;
     private final String name;
     /** The exporter's spool directory, null without a spool. */
     private final Path spoolDir;
@@ -83,25 +74,8 @@ final class RingtraceSystem implements TracingSystem {
         if (spec.maxRequestBytes() != 0) {
             builder.maxRequestBytes(spec.maxRequestBytes());
         }
-        if (spec.noTransport()) {
-            discardingExporter = new DiscardingSpanExporter();
-            builder.exporter(discardingExporter);
-        } else if (spec.httpTransport()) {
-            discardingExporter = null;
-            OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().endpoint(spec.endpoint())
-                    .client(OtlpHttpSpanExporterBuilder.Client.valueOf(spec.httpClient().toUpperCase(java.util.Locale.ROOT)));
-            if (spoolDir != null) {
-                exporter.spool(SpoolOptions.builder(spoolDir).build());
-            }
-            builder.exporter(exporter.build());
-        } else {
-            discardingExporter = null;
-            OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint());
-            if (spoolDir != null) {
-                exporter.spool(SpoolOptions.builder(spoolDir).build());
-            }
-            builder.exporter(exporter.build());
-        }
+        discardingExporter = spec.noTransport() ? new DiscardingSpanExporter() : null;
+        builder.exporter(RingtraceTransport.exporter(spec, spoolDir, discardingExporter));
         if (spec.api().equals(RunSpec.OTEL_PROCESSOR)) {
             RingtraceSpanProcessor processor = RingtraceSpanProcessor.builder(builder).resource(SdkShape.resource()).build();
             sdkProvider = SdkTracerProvider.builder().setResource(SdkShape.resource()).addSpanProcessor(processor).build();
@@ -115,6 +89,7 @@ final class RingtraceSystem implements TracingSystem {
                     : null;
         }
         tracer = engine.tracer(RingtraceShape.SCOPE);
+        readings = new EngineReadings(engine, "ringtrace", "spans");
         givenStart = engine.nowEpochNanos();
     }
 
@@ -133,7 +108,7 @@ final class RingtraceSystem implements TracingSystem {
     }
 
     @Override
-    public boolean publishSpan() {
+    public boolean publish() {
         if (otelTracer != null) {
             SdkShape.recordSpan(otelTracer, withEvent);
             return true; // a full ring is counted in the engine's stats, as with the span API
@@ -166,7 +141,6 @@ final class RingtraceSystem implements TracingSystem {
             sdkProvider.shutdown().join(deadline.toMillis(), TimeUnit.MILLISECONDS); // closes the processor's engine
         }
         engine.close(deadline);
-        engine.stats(stats);
         if (spoolDirTemporary && spoolDir != null) {
             deleteTree(spoolDir); // what close() spooled is reported by the stats, not kept for a next run
         }
@@ -183,46 +157,30 @@ final class RingtraceSystem implements TracingSystem {
     }
 
     @Override
-    public long spooledSpans() {
+    public long spooled() {
         if (spoolDir == null) {
             return -1;
         }
-        engine.stats(stats); // allocation-free, run thread only
-        return stats.spooled();
+        return readings.spooled();
     }
 
     @Override
-    public long exportedSpans() {
+    public long exported() {
         return discardingExporter == null ? -1 : discardingExporter.exportedSpans();
     }
 
     @Override
     public long countedDrops() {
-        engine.stats(stats); // live while running (window edges), final after close; allocation-free
-        return stats.droppedTotal();
+        return readings.countedDrops();
     }
 
     @Override
     public ExportLatency exportLatency() {
-        engine.stats(stats); // the engine's own histogram: hand-off to the exporter until completion
-        return ExportLatency.of(stats.exportLatency());
+        return readings.exportLatency();
     }
 
     @Override
     public Map<String, Long> counters() {
-        Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put("ringtrace published", stats.published());
-        counters.put("ringtrace exported", stats.exported());
-        for (DropReason reason : DropReason.values()) {
-            counters.put("ringtrace dropped " + reason.name().toLowerCase(Locale.ROOT), stats.dropped(reason));
-        }
-        counters.put("ringtrace requests sent", stats.requestsSent());
-        counters.put("ringtrace spans per request (mean, exported / requests sent)",
-                stats.requestsSent() == 0 ? 0 : Math.round((double) stats.exported() / stats.requestsSent()));
-        counters.put("ringtrace retries", stats.retries());
-        if (spoolDir != null) {
-            counters.put("ringtrace spooled at close (spans)", stats.spooled());
-        }
-        return counters;
+        return readings.counters(spoolDir != null);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  * What one run does: one system, one scenario. Travels to a forked run JVM as {@code key=value}
  * arguments.
  *
- * @param system {@code ringtrace} or {@code otel-sdk}
+ * @param system {@code ringtrace}, {@code ringtrace-spool} or {@code otel-sdk} (spans); one of
+ *     {@link LogSystems} (logs)
  * @param scenario the scenario
  * @param producers producer threads
  * @param warmupMillis warm-up before the measured window (not measured)
@@ -42,11 +43,13 @@ import java.util.Map;
  *     scenario (the run splits its service times by phase with it)
  * @param spool ringtrace's on-disk spool: empty for none, {@value #SPOOL_TEMP} for a fresh temporary
  *     directory deleted after the run, else the spool directory
+ * @param signal what each producer call emits: {@code spans} or {@code logs} ({@link LoadSignal})
  */
 public record RunSpec(String system, Scenario scenario, int producers, long warmupMillis,
                       long measureMillis, String endpoint, String api, int ringSize,
                       String transport, int batch, String policy, int maxRequestBytes, String pacing,
-                      int events, String httpClient, long outageMillis, String spool) {
+                      int events, String httpClient, long outageMillis, String spool,
+                      String signal) {
 
     /** ringtrace's system name. */
     public static final String RINGTRACE = "ringtrace";
@@ -76,6 +79,11 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
     public static final String PACING_PARK = "park";
     /** The SDK {@code BatchSpanProcessor}'s default queue size. */
     public static final int SDK_DEFAULT_QUEUE = 2048;
+
+    /** @return what each producer call emits */
+    public LoadSignal loadSignal() {
+        return LoadSignal.of(signal);
+    }
 
     /** @return true for a run over OTLP/HTTP */
     public boolean httpTransport() {
@@ -133,6 +141,7 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
         args.add("httpClient=" + httpClient);
         args.add("outageMillis=" + outageMillis);
         args.add("spool=" + spool);
+        args.add("signal=" + signal);
         return args;
     }
 
@@ -154,6 +163,7 @@ public record RunSpec(String system, Scenario scenario, int producers, long warm
                 Integer.parseInt(map.get("ringSize")), map.get("transport"), Integer.parseInt(map.get("batch")),
                 map.get("policy"), Integer.parseInt(map.get("maxRequestBytes")), map.get("pacing"),
                 Integer.parseInt(map.getOrDefault("events", "1")), map.getOrDefault("httpClient", HTTP_CLIENT_DEFAULT),
-                Long.parseLong(map.getOrDefault("outageMillis", "0")), map.getOrDefault("spool", ""));
+                Long.parseLong(map.getOrDefault("outageMillis", "0")), map.getOrDefault("spool", ""),
+                map.getOrDefault("signal", LoadSignal.SPANS.label()));
     }
 }

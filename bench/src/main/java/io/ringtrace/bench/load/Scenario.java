@@ -100,20 +100,30 @@ public record Scenario(Kind kind, long amount) {
         return kind == Kind.MAX ? "max" : kind.name().toLowerCase(Locale.ROOT) + "=" + amount;
     }
 
-    /** @return a one-line description for the report */
+    /** @return a one-line description for the report, of a span run */
     public String describe() {
+        return describe(LoadSignal.SPANS);
+    }
+
+    /**
+     * @param signal what the run emits
+     * @return a one-line description for the report
+     */
+    public String describe(LoadSignal signal) {
+        String items = signal.items();
+        String item = signal.item();
         switch (kind) {
             case MAX:
                 return "max throughput: producers publish as fast as they can (response time = service time per call)";
             case RATE:
                 return "fixed offered rate " + String.format(Locale.ROOT, "%,d", amount)
-                        + " spans/s (response time from each span's intended start time)";
+                        + " " + items + "/s (response time from each " + item + "'s intended start time)";
             case OUTAGE:
                 return "fixed offered rate " + String.format(Locale.ROOT, "%,d", amount)
-                        + " spans/s, receiver stopped mid-window (response time from intended start time)";
+                        + " " + items + "/s, receiver stopped mid-window (response time from intended start time)";
             default:
                 return "bursts of " + String.format(Locale.ROOT, "%,d", amount)
-                        + " spans back to back once per second (response time = service time per call)";
+                        + " " + items + " back to back once per second (response time = service time per call)";
         }
     }
 

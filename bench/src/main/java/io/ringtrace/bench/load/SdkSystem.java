@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * marshaler, then discards them). The exporter is wrapped in {@link TimedSdkExporter}, which only
  * times each export.
  */
-final class SdkSystem implements TracingSystem {
+final class SdkSystem implements LoadSystem {
 
     private final SdkTracerProvider provider;
     private final Tracer tracer;
@@ -67,7 +67,7 @@ final class SdkSystem implements TracingSystem {
     }
 
     @Override
-    public boolean publishSpan() {
+    public boolean publish() {
         SdkShape.recordSpan(tracer, withEvent);
         return true;
     }
@@ -78,7 +78,7 @@ final class SdkSystem implements TracingSystem {
     }
 
     @Override
-    public long exportedSpans() {
+    public long exported() {
         return discardingExporter == null ? -1 : discardingExporter.exported();
     }
 

@@ -1,12 +1,15 @@
 package io.ringtrace.bench.load;
 
-/** Creates the {@link TracingSystem} a {@link RunSpec} names. */
+/** Creates the {@link LoadSystem} a {@link RunSpec} names: a span system here, a log system by {@link LogSystems}. */
 final class SystemFactory {
 
     private SystemFactory() {
     }
 
-    static TracingSystem create(RunSpec spec) {
+    static LoadSystem create(RunSpec spec) {
+        if (spec.loadSignal() == LoadSignal.LOGS) {
+            return LogSystems.create(spec);
+        }
         switch (spec.system()) {
             case RunSpec.SDK:
                 return new SdkSystem(spec);

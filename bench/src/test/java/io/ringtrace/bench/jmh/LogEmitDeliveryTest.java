@@ -48,6 +48,6 @@ class LogEmitDeliveryTest {
             benchmark.otelSdk(state);
         }
         state.stop();
-        assertEquals(100, state.exported.get());
+        assertEquals(100, state.exporter.exported());
     }
 }

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -25,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The receiver JVM the load tool forks for real runs (the smoke mode keeps it in process): over
- * HTTP it serves the traces URL, counts what it decoded, and obeys stop and start on the same port.
+ * HTTP it serves the traces URL, counts the spans and the log records it decoded, and obeys stop
+ * and start on the same port.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReceiverProcessTest {
@@ -50,7 +56,22 @@ class ReceiverProcessTest {
             receiver.start();
             assertEquals(200, post(receiver.endpoint(), 2));
             assertEquals(5, receiver.spanCount());
+
+            assertEquals(0, receiver.logRecordCount());
+            assertEquals(200, postLogs(receiver.endpoint().replace("/v1/traces", "/v1/logs"), 4));
+            assertEquals(4, receiver.logRecordCount(), "log records are counted apart from spans");
+            assertEquals(5, receiver.spanCount());
         }
+    }
+
+    private int postLogs(String url, int records) throws IOException, InterruptedException {
+        ScopeLogs.Builder scope = ScopeLogs.newBuilder();
+        for (int i = 0; i < records; i++) {
+            scope.addLogRecords(LogRecord.newBuilder().setTimeUnixNano(1_000L + i)
+                    .setBody(AnyValue.newBuilder().setStringValue("record-" + i)));
+        }
+        return send(url, ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope)).build().toByteArray());
     }
 
     private int post(String url, int spans) throws IOException, InterruptedException {
@@ -61,8 +82,11 @@ class ReceiverProcessTest {
                     .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) (i + 1)}))
                     .setName("span-" + i));
         }
-        byte[] body = ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope)).build().toByteArray();
+        return send(url, ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope)).build().toByteArray());
+    }
+
+    private int send(String url, byte[] body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-protobuf")
                 .timeout(Duration.ofSeconds(10))

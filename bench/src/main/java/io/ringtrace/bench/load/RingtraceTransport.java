@@ -1,0 +1,49 @@
+package io.ringtrace.bench.load;
+
+import io.ringtrace.bench.DiscardingSpanExporter;
+import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.exporter.OtlpGrpcSpanExporter;
+import io.ringtrace.exporter.OtlpGrpcSpanExporterBuilder;
+import io.ringtrace.exporter.OtlpHttpSpanExporter;
+import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
+import io.ringtrace.exporter.SpoolOptions;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The exporter a ringtrace engine of a run ships with, for every signal (the exporters route each
+ * request by its signal: traces, logs): OTLP/gRPC or OTLP/HTTP (the client the run names) to the
+ * receiver, optionally with the on-disk spool, or, with transport {@code none}, the given
+ * discarding exporter.
+ */
+final class RingtraceTransport {
+
+    private RingtraceTransport() {
+    }
+
+    /**
+     * @param spec the run: transport, endpoint, HTTP client
+     * @param spoolDir the spool's directory, or null for none
+     * @param discarding the exporter for transport {@code none} (null otherwise)
+     * @return the exporter (the engine owns it)
+     */
+    static SpanExporter exporter(RunSpec spec, Path spoolDir, DiscardingSpanExporter discarding) {
+        if (spec.noTransport()) {
+            return discarding;
+        }
+        if (spec.httpTransport()) {
+            // the endpoint is the traces URL; the exporter derives /v1/logs from it for log requests
+            OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().endpoint(spec.endpoint())
+                    .client(OtlpHttpSpanExporterBuilder.Client.valueOf(spec.httpClient().toUpperCase(Locale.ROOT)));
+            if (spoolDir != null) {
+                exporter.spool(SpoolOptions.builder(spoolDir).build());
+            }
+            return exporter.build();
+        }
+        OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint());
+        if (spoolDir != null) {
+            exporter.spool(SpoolOptions.builder(spoolDir).build());
+        }
+        return exporter.build();
+    }
+}
