@@ -24,9 +24,10 @@ final class LoadOptions {
     long measureMillis = 20_000;
     long outageMillis = 10_000;
     String api = "span";
-    int ringSize = 8192;
+    /** 0: each engine's default (spans 16,384, logs 8,192). */
+    int ringSize;
     String transport = RunSpec.TRANSPORT_OTLP;
-    /** 0: each system's default (512). */
+    /** 0: each system's default (ringtrace's engine: spans 4096, logs 512; the SDK's processors: 512). */
     int batch;
     String policy = "drop";
     String pacing = RunSpec.PACING_SPIN;

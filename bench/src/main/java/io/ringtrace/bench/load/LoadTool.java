@@ -2,6 +2,7 @@ package io.ringtrace.bench.load;
 
 import io.ringtrace.bench.ChronicleFlags;
 import io.ringtrace.bench.logs.LogShape;
+import io.ringtrace.engine.TraceEngineBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ import java.util.TimerTask;
  * java &lt;Chronicle flags&gt; -cp bench/target/benchmarks.jar io.ringtrace.bench.load.LoadTool [options]
  *   --scenarios=max,rate=100k,rate=1m,outage=20k,burst=32768   (default; outage needs a receiver: otlp or http)
  *   --systems=ringtrace,otel-sdk  --producers=1  --warmup=10  --measure=20  --outage=10 (seconds)
- *   --transport=otlp|http|none  --api=span|ring|ring-given|otel-processor|otel-api  --ring-size=8192  --batch=N  --policy=drop|block
+ *   --transport=otlp|http|none  --api=span|ring|ring-given|otel-processor|otel-api  --ring-size=N (engine default)  --batch=N  --policy=drop|block
  *   --http-client=auto|jdk|socket   (ringtrace's OTLP/HTTP client; auto: the socket client for plain text)
  *   --max-request-bytes=N  --pacing=spin|park  --events=1|0  --out=DIR  --jvm-args="-Xmx256m"  --in-process  --smoke
  *   --spool=on|DIR   (ringtrace's on-disk spool: "on" is a fresh temporary directory per run, deleted after it)
@@ -215,14 +216,16 @@ public final class LoadTool {
         md.append("- span: name, 4 attributes").append(options.events == 1 ? ", 1 event (the typical span)" : ", no event (the minimal span)")
                 .append(", the same on both systems\n");
         md.append("- ringtrace: ").append(apiDescription(options.api))
-                .append(", ring ").append(options.ringSize)
-                .append(" slots, max export batch ").append(options.batch == 0 ? "512 (default)" : Integer.toString(options.batch))
+                .append(", ring ").append(options.ringSize == 0 ? TraceEngineBuilder.DEFAULT_RING_SIZE + " (default)"
+                        : Integer.toString(options.ringSize))
+                .append(" slots, max export batch ").append(options.batch == 0
+                        ? TraceEngineBuilder.DEFAULT_MAX_EXPORT_BATCH_SIZE + " (default)" : Integer.toString(options.batch))
                 .append(", max request bytes ")
                 .append(options.maxRequestBytes == 0 ? "1 MiB (default)" : String.format(Locale.ROOT, "%,d", options.maxRequestBytes))
                 .append(", overload policy ").append(options.policy.toUpperCase(Locale.ROOT)).append('\n');
         if (!options.spool.isEmpty() || options.systems.contains(RunSpec.RINGTRACE_SPOOL)) {
             md.append("- on-disk spool (").append(options.spool.isEmpty() ? "`" + RunSpec.RINGTRACE_SPOOL + "` only" : "ringtrace")
-                    .append("): `SpoolOptions` defaults in ")
+                    .append("): `SpoolOptions` defaults").append(RingtraceTransport.spoolMaxBytesText()).append(" in ")
                     .append(options.spool.isEmpty() || options.spool.equals(RunSpec.SPOOL_TEMP)
                             ? "a fresh temporary directory per run, deleted after it" : "`" + options.spool + "`")
                     .append("; after the window the run waits up to ").append(OutagePhases.DRAIN_BOUND.toSeconds())

@@ -73,8 +73,10 @@ final class LogSystems {
     static LogEngine engine(RunSpec spec, DiscardingSpanExporter discarding) {
         LogEngineBuilder builder = LogEngine.builder()
                 .resource(RingtraceShape.resource())
-                .ringSize(spec.ringSize())
                 .overloadPolicy(spec.policy().equals("block") ? OverloadPolicy.BLOCK : OverloadPolicy.DROP);
+        if (spec.ringSize() != 0) {
+            builder.ringSize(spec.ringSize());
+        }
         if (spec.batch() != 0) {
             builder.maxExportBatchSize(spec.batch());
         }
@@ -99,7 +101,9 @@ final class LogSystems {
                 + batchText + ", queue " + RunSpec.sdkQueueSize(batch) + ", 1 s delay) + its OTLP exporter (default sender);"
                 + " a full queue drops, silently\n"
                 + "- `" + RINGTRACE_LOGGER + "`: `logger.atInfo().body(..).attribute(K, v).attribute(K, v).emit()` (pre-encoded keys)"
-                + " into a `LogEngine`, ring " + ringSize + " slots, batch " + batchText + ", overload policy "
+                + " into a `LogEngine`, ring "
+                + (ringSize == 0 ? LogEngineBuilder.DEFAULT_RING_SIZE + " (default)" : Integer.toString(ringSize))
+                + " slots, batch " + batchText + ", overload policy "
                 + policy.toUpperCase(Locale.ROOT) + "\n"
                 + "- `" + LOG4J2_RINGTRACE + "`: Log4j2 asynchronous logger (its own ring blocks when full, its default), "
                 + "garbage-free (`" + String.join(" ", LogShape.log4j2Flags()) + "`), `logger.info(body)` into "

@@ -66,8 +66,10 @@ final class RingtraceSystem implements LoadSystem {
         withEvent = spec.events() == 1;
         TraceEngineBuilder builder = TraceEngine.builder()
                 .resource(RingtraceShape.resource())
-                .ringSize(spec.ringSize())
                 .overloadPolicy(block ? OverloadPolicy.BLOCK : OverloadPolicy.DROP);
+        if (spec.ringSize() != 0) {
+            builder.ringSize(spec.ringSize());
+        }
         if (spec.batch() != 0) {
             builder.maxExportBatchSize(spec.batch());
         }

@@ -36,14 +36,35 @@ final class RingtraceTransport {
             OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().endpoint(spec.endpoint())
                     .client(OtlpHttpSpanExporterBuilder.Client.valueOf(spec.httpClient().toUpperCase(Locale.ROOT)));
             if (spoolDir != null) {
-                exporter.spool(SpoolOptions.builder(spoolDir).build());
+                exporter.spool(spoolOptions(spoolDir));
             }
             return exporter.build();
         }
         OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder().endpoint(spec.endpoint());
         if (spoolDir != null) {
-            exporter.spool(SpoolOptions.builder(spoolDir).build());
+            exporter.spool(spoolOptions(spoolDir));
         }
         return exporter.build();
+    }
+
+    /**
+     * The spool's options: the defaults, and the size bound of {@value SpoolOptions#MAX_BYTES_VARIABLE}
+     * if the load tool's environment sets it (the run JVMs inherit it), as an application's
+     * {@code fromEnvironment()} reads it.
+     */
+    private static SpoolOptions spoolOptions(Path spoolDir) {
+        SpoolOptions.Builder options = SpoolOptions.builder(spoolDir);
+        String maxBytes = System.getenv(SpoolOptions.MAX_BYTES_VARIABLE);
+        if (maxBytes != null && !maxBytes.isBlank()) {
+            options.maxBytes(Long.parseLong(maxBytes.trim()));
+        }
+        return options.build();
+    }
+
+    /** @return the report's note on a size bound set through the environment, or "" */
+    static String spoolMaxBytesText() {
+        String maxBytes = System.getenv(SpoolOptions.MAX_BYTES_VARIABLE);
+        return maxBytes == null || maxBytes.isBlank() ? ""
+                : " but at most " + maxBytes.trim() + " bytes (`" + SpoolOptions.MAX_BYTES_VARIABLE + "`)";
     }
 }
