@@ -279,7 +279,9 @@ public abstract class RecordingReceiver<R extends RecordingReceiver<R, H>, H> im
     /** @param request a decoded metrics request, recorded and answered with full success */
     void acceptMetrics(ExportMetricsServiceRequest request) {
         synchronized (lock) {
-            metricsRequests.add(request);
+            if (!countOnly) {
+                metricsRequests.add(request);
+            }
             lock.notifyAll();
         }
     }
@@ -300,7 +302,9 @@ public abstract class RecordingReceiver<R extends RecordingReceiver<R, H>, H> im
         }
         ExportLogsServiceResponse.Builder answer = ExportLogsServiceResponse.newBuilder();
         synchronized (lock) {
-            logsRequests.add(request);
+            if (!countOnly) {
+                logsRequests.add(request);
+            }
             logRecordCount += records;
             if (logRejectionsLeft > 0) {
                 logRejectionsLeft--;
