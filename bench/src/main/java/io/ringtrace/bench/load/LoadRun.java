@@ -155,9 +155,11 @@ public final class LoadRun {
                     published += producer.progressPublished.get();
                     refused += producer.progressRefused.get();
                 }
-                events.progress(String.format(Locale.ROOT, "%s %s t=%.0fs published=%,d (%,.0f/s) refused=%,d%s",
+                long dropped = system.countedDrops(); // where in a run the drops fall (outage, drain, warm-up)
+                events.progress(String.format(Locale.ROOT, "%s %s t=%.0fs published=%,d (%,.0f/s) refused=%,d%s%s",
                         system.name(), spec.scenario().label(), (now - t0) / 1e9, published,
                         (published - lastPublished) * 1e9 / (now - lastProgress), refused,
+                        dropped < 0 ? "" : String.format(Locale.ROOT, " dropped=%,d", dropped),
                         now < measureStart ? " [warm-up]" : ""));
                 lastProgress = now;
                 lastPublished = published;
