@@ -271,7 +271,7 @@ final class SocketHttpTransport implements Transport<SocketHttpTransport.Connect
             }
             if (open != null && open.isOpen() && connectedTo != null
                     && connectedTo.getPort() == port(uri) && connectedTo.getHostString().equals(uri.getHost())
-                    && stillOpenByReceiver(open)) {
+                    && reply.nothingPending(open)) { // else the receiver closed it while idle: sending would cost an attempt
                 return open;
             }
             closeChannel();
@@ -288,15 +288,6 @@ final class SocketHttpTransport implements Transport<SocketHttpTransport.Connect
             open.setOption(StandardSocketOptions.TCP_NODELAY, true);
             connectedTo = address;
             return open;
-        }
-
-        /**
-         * Whether the receiver kept the idle connection open: a non-blocking read finds nothing to
-         * read (an end of stream, or bytes nobody asked for, mean it is no longer usable). Sending on
-         * a connection the receiver closed while idle would cost an attempt and a retry delay.
-         */
-        private boolean stillOpenByReceiver(SocketChannel open) {
-            return reply.nothingPending(open);
         }
 
         private void writeRequest(SocketChannel open, Signal signal) throws IOException {
