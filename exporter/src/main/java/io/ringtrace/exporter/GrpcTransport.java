@@ -96,6 +96,16 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
         }
     }
 
+    /**
+     * The channel is in {@code TRANSIENT_FAILURE}: it could not connect and waits for its connect
+     * backoff, so wait-for-ready calls wait for a connection. With {@code round_robin} this holds only
+     * when no address is reachable.
+     */
+    @Override
+    public boolean receiverUnreachable() {
+        return channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE;
+    }
+
     @Override
     public String destination(Signal signal) {
         return target;

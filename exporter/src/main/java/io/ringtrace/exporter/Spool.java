@@ -29,8 +29,11 @@ import net.openhft.chronicle.bytes.Bytes;
  * <h2>When a request is spooled</h2>
  * A retryable failure once the request has been in flight {@code spoolAfter}, or at once when
  * other requests wait behind it for an in-flight slot (waiting for its retry would hold its buffer
- * while the engine's pool runs dry and the ring fills), or once the retry policy would give up; every waiting request when all in-flight requests have been out longer than
- * {@code spoolAfter} (a receiver that accepts connections and never answers); a request the shutdown
+ * while the engine's pool runs dry and the ring fills), or once the retry policy would give up; every
+ * waiting request when all slots are busy and none can finish soon: the transport cannot connect
+ * (its calls wait for a connection), or each in-flight request waits out a retry backoff or has been
+ * out longer than {@code spoolAfter} (a receiver that accepts connections and never answers); a
+ * request the shutdown
  * deadline cuts. Each of these but the last starts an <em>outage</em>: new requests go straight to
  * the spool, and a single replay probes the receiver (with the retry policy's backoff) until a
  * delivery ends the outage.

@@ -61,6 +61,18 @@ interface Transport<S> {
     default void beforeRetry() {}
 
     /**
+     * Whether the transport knows now that it cannot reach the receiver (its last connection attempt
+     * failed), so that attempts in flight wait for a connection rather than for a reply. The spool
+     * then takes the requests queued behind them at once instead of after {@code spoolAfter}. Called
+     * by the spool's thread every tick: cheap, no allocation.
+     *
+     * @return true if the receiver is known unreachable; false if reachable or not known
+     */
+    default boolean receiverUnreachable() {
+        return false;
+    }
+
+    /**
      * @param signal a signal
      * @return where that signal's requests go, for log lines (no user-info, no header value)
      */

@@ -7,9 +7,12 @@ import io.ringtrace.codec.Resource;
 import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.OverloadPolicy;
 import io.ringtrace.engine.TraceEngine;
+import io.ringtrace.engine.export.SpanExporter;
 import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
+import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.OtlpReceiver;
+import io.ringtrace.testkit.RecordingReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,13 +23,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A failed request with others queued behind it goes to the spool at once, not after {@code
- * spoolAfter}: waiting for its retry would keep its buffer while the engine's pool runs dry and the
- * ring fills. Here {@code spoolAfter} is 30 s and the retry policy would keep a request for up to
- * 10 s, while the ring holds 1.6 s of traffic (more than the 1 s an attempt may hang when the
- * receiver goes away mid-call): a spool that waited for either would drop spans as {@code
- * RING_FULL}. 5,000 spans/s for 6 s, the receiver down for 3 s in the middle: every span arrives
- * exactly once and nothing is dropped.
+ * Requests queued behind in-flight ones that cannot finish soon go to the spool at once, not after
+ * {@code spoolAfter}: waiting would keep their buffers while the engine's pool runs dry and the ring
+ * fills. Here {@code spoolAfter} is 30 s and the retry policy would keep a request for up to 30 s,
+ * while the ring holds 1.6 s of traffic: a spool that waited for either would drop spans as {@code
+ * RING_FULL}. 5,000 spans/s for 6 s, the receiver down for 3 s in the middle, over gRPC (attempts
+ * that fail, attempts that wait for a connection) and over HTTP (attempts that wait for their retry):
+ * every span arrives exactly once and nothing is dropped.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpoolUnderPressureTest extends LeakCheckingTestBase {
@@ -42,19 +45,62 @@ class SpoolUnderPressureTest extends LeakCheckingTestBase {
     @Test
     void aFailedRequestWithOthersWaitingIsSpooledAtOnce() {
         OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
+        deliversEverySpanExactlyOnce(receiver, OtlpGrpcSpanExporter.builder()
+                .endpoint(receiver.endpoint())
+                .timeout(Duration.ofSeconds(1))
+                .retryPolicy(retries(Duration.ofMillis(200), Duration.ofMillis(500)))
+                .spool(spool())
+                .build());
+    }
+
+    /**
+     * With the default 10 s timeout, the calls in flight when the receiver goes away wait for a
+     * connection (wait-for-ready) for the whole 3 s outage and never fail: the requests waiting behind
+     * them go to the spool as soon as the channel cannot connect, not after {@code spoolAfter}.
+     */
+    @Test
+    void requestsWaitingBehindCallsThatWaitForAConnectionAreSpooledAtOnce() {
+        OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
+        deliversEverySpanExactlyOnce(receiver, OtlpGrpcSpanExporter.builder()
+                .endpoint(receiver.endpoint())
+                .retryPolicy(retries(Duration.ofMillis(200), Duration.ofMillis(500)))
+                .spool(spool())
+                .build());
+    }
+
+    /**
+     * Over HTTP a refused connection fails each attempt at once, and every in-flight request then waits
+     * 5 s for its retry, longer than the ring holds: the requests waiting behind them go to the spool
+     * at once, not after {@code spoolAfter} or the retries.
+     */
+    @Test
+    void requestsWaitingBehindRequestsAwaitingTheirRetryAreSpooledAtOnce() {
+        OtlpHttpReceiver receiver = closeAfter(OtlpHttpReceiver.start());
+        deliversEverySpanExactlyOnce(receiver, OtlpHttpSpanExporter.builder()
+                .endpoint(receiver.tracesUrl())
+                .timeout(Duration.ofSeconds(1))
+                .retryPolicy(retries(Duration.ofSeconds(5), Duration.ofSeconds(5)))
+                .spool(spool())
+                .build());
+    }
+
+    private static RetryPolicy retries(Duration initialBackoff, Duration maxBackoff) {
+        return RetryPolicy.builder().initialBackoff(initialBackoff).maxBackoff(maxBackoff)
+                .maxAttempts(50).maxElapsed(Duration.ofSeconds(30)).build();
+    }
+
+    private SpoolOptions spool() {
+        return SpoolOptions.builder(dir).maxBytes(64 << 20).spoolAfter(Duration.ofSeconds(30)).build();
+    }
+
+    private void deliversEverySpanExactlyOnce(RecordingReceiver<?, ?> receiver, SpanExporter exporter) {
         TraceEngine engine = closeAfter(TraceEngine.builder()
                 .resource(Resource.builder().attribute("service.name", "spool-pressure").build())
                 .ringSize(8192)
                 .maxExportBatchSize(100)
                 .scheduleDelay(Duration.ofMillis(100))
                 .overloadPolicy(OverloadPolicy.DROP)
-                .exporter(OtlpGrpcSpanExporter.builder()
-                        .endpoint(receiver.endpoint())
-                        .timeout(Duration.ofSeconds(1))
-                        .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(200))
-                                .maxBackoff(Duration.ofMillis(500)).maxAttempts(50).maxElapsed(Duration.ofSeconds(10)).build())
-                        .spool(SpoolOptions.builder(dir).maxBytes(64 << 20).spoolAfter(Duration.ofSeconds(30)).build())
-                        .build())
+                .exporter(exporter)
                 .build());
         EngineStats stats = new EngineStats();
         long total = RATE * RUN_MILLIS / 1000;
