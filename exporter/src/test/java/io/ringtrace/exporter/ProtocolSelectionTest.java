@@ -155,6 +155,10 @@ class ProtocolSelectionTest extends ExporterTestBase {
                         "OTEL_EXPORTER_OTLP_ENDPOINT", "https://user:hunter2@collector:4318")));
         assertTrue(userInfo.getMessage().startsWith("OTEL_EXPORTER_OTLP_ENDPOINT"), userInfo.getMessage());
         assertFalse(userInfo.getMessage().contains("hunter2"), userInfo.getMessage());
+        IllegalArgumentException notAUrl = assertThrows(IllegalArgumentException.class,
+                () -> OtlpExporters.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "not a url")));
+        assertTrue(notAUrl.getMessage().startsWith("OTEL_EXPORTER_OTLP_ENDPOINT 'not a url' is not a valid URL"),
+                "the value as set, not with the signal's path appended: " + notAUrl.getMessage());
         IllegalArgumentException scheme = assertThrows(IllegalArgumentException.class,
                 () -> OtlpHttpSpanExporter.builder().endpoint("dns:///collector:4318"));
         assertTrue(scheme.getMessage().startsWith("endpoint"), scheme.getMessage());
