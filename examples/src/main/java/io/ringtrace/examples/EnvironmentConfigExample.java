@@ -9,7 +9,8 @@ import io.ringtrace.engine.TraceContext;
 import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.W3cTraceContext;
-import io.ringtrace.exporter.OtlpGrpcSpanExporter;
+import io.ringtrace.engine.export.SpanExporter;
+import io.ringtrace.exporter.OtlpExporters;
 import io.ringtrace.testkit.OtlpReceiver;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,10 +25,13 @@ import java.util.Map;
  * OTEL_SERVICE_NAME=checkout
  * OTEL_TRACES_SAMPLER=parentbased_traceidratio
  * OTEL_TRACES_SAMPLER_ARG=0.1
+ * OTEL_EXPORTER_OTLP_PROTOCOL=grpc
  * OTEL_EXPORTER_OTLP_ENDPOINT=https://collector.internal:4317
  * OTEL_EXPORTER_OTLP_CERTIFICATE=/etc/ssl/collector-ca.pem
  * OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20&lt;token&gt;
  * </pre>
+ * Without {@code OTEL_EXPORTER_OTLP_PROTOCOL} the exporter is OTLP/HTTP ({@code http/protobuf}, the
+ * default), which a collector serves on port 4318.
  * Run: {@code java $FLAGS -cp ... io.ringtrace.examples.EnvironmentConfigExample}. Without
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT}, it starts an embedded TLS receiver and points the variables at
  * it (endpoint, CA file, a made-up token); without {@code OTEL_TRACES_SAMPLER}, it uses the 10%
@@ -48,9 +52,8 @@ public final class EnvironmentConfigExample {
      * @return the running engine
      */
     public static TraceEngine build(Map<String, String> env) {
-        OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
-                .fromEnvironment(env)              // OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, _HEADERS, _CERTIFICATE, ...
-                .build();
+        // OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL picks the transport; _ENDPOINT, _HEADERS, _CERTIFICATE, ... configure it
+        SpanExporter exporter = OtlpExporters.fromEnvironment(env);
         return TraceEngine.builder()
                 .fromEnvironment(env::get)         // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER[_ARG], OTEL_BSP_*
                 .exporter(exporter)
@@ -120,6 +123,7 @@ public final class EnvironmentConfigExample {
         OtlpReceiver receiver = null;
         if (env.get("OTEL_EXPORTER_OTLP_ENDPOINT") == null && env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == null) {
             receiver = OtlpReceiver.builder().tls().start();
+            env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"); // the embedded receiver is the test kit's gRPC one
             env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
             env.put("OTEL_EXPORTER_OTLP_CERTIFICATE", receiver.certificates().caCertificate().toString());
             env.put("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20example-token");

@@ -21,7 +21,9 @@ import io.ringtrace.exporter.OtlpGrpcSpanExporterBuilder;
 import io.ringtrace.exporter.OtlpHttpSpanExporter;
 import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
 import io.ringtrace.exporter.SpoolOptions;
+import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.OtlpReceiver;
+import io.ringtrace.testkit.RecordingReceiver;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -31,8 +33,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The README's main command: embeds the engine, publishes spans from several threads through both
- * producer APIs, exports them over OTLP/gRPC, prints spans/s, drops and export latency every second,
- * and ends with a summary that says whether every span arrived.
+ * producer APIs, exports them over OTLP (OTLP/HTTP, the default, or OTLP/gRPC), prints spans/s, drops
+ * and export latency every second, and ends with a summary that says whether every span arrived.
  *
  * <p>Each unit of work of a producer thread is a small request handler that makes three spans:
  * <pre>
@@ -45,10 +47,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Where the spans go: without {@code OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT} (and without
  * {@code --endpoint}) to an embedded OTLP receiver on a free 127.0.0.1 port that decodes every request
  * with the official OTLP classes; at the end the demo compares what it received with what the engine
- * says it exported. With the variable set, to that collector (the other {@code OTEL_EXPORTER_OTLP_*}
- * variables apply too: {@code OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf} sends over OTLP/HTTP to
- * {@code <endpoint>/v1/traces}, as the OpenTelemetry agent's environment asks), and "arrived" means
- * acknowledged by it.
+ * says it exported. The transport is the one {@code OtlpExporters} picks: OTLP/HTTP ({@code
+ * http/protobuf}) to the test kit's HTTP receiver unless {@code OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL=grpc}
+ * asks for OTLP/gRPC (then its gRPC receiver). With an endpoint variable set, to that collector (the
+ * other {@code OTEL_EXPORTER_OTLP_*} variables apply too: over OTLP/HTTP to {@code <endpoint>/v1/traces},
+ * or over gRPC with the protocol variable), and "arrived" means acknowledged by it.
  *
  * <p>Exit code: 0 if every published span is accounted for ({@code published = exported + dropped},
  * nothing in flight after close) and the embedded receiver got exactly the exported spans; 1 if not;
@@ -108,22 +111,37 @@ public final class PipelineDemo {
         }
         boolean external = options.endpoint != null || hasValue(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
                 || hasValue(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
-        OtlpReceiver receiver = external ? null : OtlpReceiver.builder().countOnly().start();
+        boolean http;
+        try {
+            // OTLP/HTTP, the default, unless OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL says grpc
+            http = OtlpExporters.isHttp(env);
+        } catch (IllegalArgumentException badProtocol) {
+            return badConfiguration(out, badProtocol);
+        }
+        // the embedded receiver speaks the transport the environment selects
+        OtlpHttpReceiver httpReceiver = !external && http ? OtlpHttpReceiver.builder().countOnly().start() : null;
+        OtlpReceiver grpcReceiver = !external && !http ? OtlpReceiver.builder().countOnly().start() : null;
+        RecordingReceiver<?, ?> receiver = httpReceiver != null ? httpReceiver : grpcReceiver;
         try {
             SpanExporter transport = null;
             String target;
             TimedSpanExporter timed;
             TraceEngine engine;
             try {
-                if (external && OtlpExporters.isHttp(env)) {
-                    // OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL=http/protobuf, as the OpenTelemetry agent sets it
-                    OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().fromEnvironment(env);
-                    if (options.endpoint != null) {
-                        exporter.endpoint(options.endpoint);
+                if (http) {
+                    OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder();
+                    if (external) {
+                        exporter.fromEnvironment(env);
+                        if (options.endpoint != null) {
+                            exporter.endpoint(options.endpoint);
+                        }
+                    } else {
+                        exporter.endpoint(httpReceiver.tracesUrl());
+                        exporter.spool(SpoolOptions.fromEnvironment(env::get)); // RINGTRACE_SPOOL_DIR, if set
                     }
-                    OtlpHttpSpanExporter http = exporter.build();
-                    transport = http;
-                    target = http.endpoint().toString();
+                    OtlpHttpSpanExporter httpExporter = exporter.build();
+                    transport = httpExporter;
+                    target = httpExporter.endpoint().toString();
                 } else {
                     OtlpGrpcSpanExporterBuilder exporter = OtlpGrpcSpanExporter.builder();
                     if (external) {
@@ -132,12 +150,12 @@ public final class PipelineDemo {
                             exporter.endpoint(options.endpoint);
                         }
                     } else {
-                        exporter.endpoint(receiver.endpoint());
+                        exporter.endpoint(grpcReceiver.endpoint());
                         exporter.spool(SpoolOptions.fromEnvironment(env::get)); // RINGTRACE_SPOOL_DIR, if set
                     }
-                    OtlpGrpcSpanExporter grpc = exporter.build();
-                    transport = grpc;
-                    target = grpc.target();
+                    OtlpGrpcSpanExporter grpcExporter = exporter.build();
+                    transport = grpcExporter;
+                    target = grpcExporter.target();
                 }
                 timed = new TimedSpanExporter(transport);
                 engine = TraceEngine.builder()
@@ -150,18 +168,15 @@ public final class PipelineDemo {
                         .exporter(timed)
                         .build();
             } catch (IllegalArgumentException badConfiguration) {
-                // The builders' messages name the variable or flag and what it accepts: that is all
-                // the user needs, so no stack trace.
                 if (transport != null) {
                     transport.shutdown(System.nanoTime()); // a second shutdown (by the engine) returns at once
                 }
-                out.println("error: " + badConfiguration.getMessage());
-                out.println("(check the OTEL_* variables and --endpoint; --help lists the flags)");
-                return 2;
+                return badConfiguration(out, badConfiguration);
             }
-            out.printf("ringtrace demo: %,d spans, %d threads, %s, policy %s, ring %d slots -> %s%s%n", options.spans,
+            out.printf("ringtrace demo: %,d spans, %d threads, %s, policy %s, ring %d slots -> %s %s%s%n", options.spans,
                     options.threads, options.rate == 0 ? "as fast as possible" : String.format("%,d spans/s offered", options.rate),
-                    options.policy, options.ringSize, external ? "" : "embedded OTLP receiver ", target);
+                    options.policy, options.ringSize, http ? "OTLP/HTTP" : "OTLP/gRPC",
+                    external ? "" : "to the embedded OTLP receiver at ", target);
             return runWith(out, options, engine, timed, receiver);
         } finally {
             if (receiver != null) {
@@ -170,10 +185,20 @@ public final class PipelineDemo {
         }
     }
 
+    /**
+     * The builders' messages name the variable or flag and what it accepts: that is all the user
+     * needs, so no stack trace.
+     */
+    private static int badConfiguration(PrintStream out, IllegalArgumentException e) {
+        out.println("error: " + e.getMessage());
+        out.println("(check the OTEL_* variables and --endpoint; --help lists the flags)");
+        return 2;
+    }
+
     private static int runWith(PrintStream out, DemoOptions options, TraceEngine engine, TimedSpanExporter timed,
-                               OtlpReceiver receiver) {
+                               RecordingReceiver<?, ?> receiver) {
         Tracer tracer = engine.tracer(SCOPE);
-        // Warm-up, not part of the run: one span first (the gRPC connection and the first export's
+        // Warm-up, not part of the run: one span first (the connection and the first export's
         // class loading take a second or two in a fresh JVM), then the same work flat out with
         // waiting claims so the JIT compiles the whole pipeline. Flushed, so the run starts quiescent.
         long warmupStart = System.nanoTime();
@@ -268,7 +293,7 @@ public final class PipelineDemo {
 
     private static int summary(PrintStream out, DemoOptions options, long offered, long sampled, long producedNanos,
                                EngineStats base, EngineStats end, TimedSpanExporter.Interval latency,
-                               OtlpReceiver receiver, long receivedBase) {
+                               RecordingReceiver<?, ?> receiver, long receivedBase) {
         // the run's share of every counter (the warm-up was quiescent and fully exported before it)
         long published = end.published() - base.published();
         long exported = end.exported() - base.exported();

@@ -8,14 +8,16 @@ import io.ringtrace.engine.Span;
 import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.Tracer;
 import io.ringtrace.engine.export.DropReason;
-import io.ringtrace.exporter.OtlpGrpcSpanExporter;
+import io.ringtrace.exporter.OtlpHttpSpanExporter;
+import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
 
 /**
- * The minimum: build an engine that exports over OTLP/gRPC, publish spans, close.
+ * The minimum: build an engine that exports over OTLP/HTTP (ringtrace's default transport), publish
+ * spans, close.
  *
  * <p>Run (with the JVM flags from README.md): {@code java $FLAGS -cp ... io.ringtrace.examples.QuickStart
- * [endpoint] [spans]}; the endpoint defaults to {@code http://localhost:4317}, an OpenTelemetry
- * Collector's OTLP/gRPC port. The code between the {@code README-snippet} markers is the README's
+ * [url] [spans]}; the URL defaults to {@code http://localhost:4318/v1/traces}, an OpenTelemetry
+ * Collector's OTLP/HTTP traces path. The code between the {@code README-snippet} markers is the README's
  * embedding snippet, kept identical by {@code ReadmeTest}.
  */
 public final class QuickStart {
@@ -26,10 +28,10 @@ public final class QuickStart {
     static final Utf8Constant HANDLE_ORDER = Utf8Constant.of("handle order"); // names and keys: encoded once
     static final Utf8Constant ORDER_ID = Utf8Constant.of("order.id");
 
-    static EngineStats publish(String endpoint, int spans) {
+    static EngineStats publish(String tracesUrl, int spans) {
         TraceEngine engine = TraceEngine.builder()
                 .resource(Resource.builder().attribute("service.name", "quickstart").build())
-                .exporter(OtlpGrpcSpanExporter.builder().endpoint(endpoint).build())
+                .exporter(OtlpHttpSpanExporter.builder().endpoint(tracesUrl).build()) // gRPC: OtlpGrpcSpanExporter
                 .build();                                        // allocates the ring, starts the serializer
         Tracer tracer = engine.tracer(InstrumentationScope.of("io.ringtrace.examples"));
         for (long i = 0; i < spans; i++) {
@@ -43,10 +45,10 @@ public final class QuickStart {
     // README-snippet-end
 
     /**
-     * @param args optional endpoint (default {@code http://localhost:4317}) and span count (default 1000)
+     * @param args optional traces URL (default {@code http://localhost:4318/v1/traces}) and span count (default 1000)
      */
     public static void main(String[] args) {
-        String endpoint = args.length > 0 ? args[0] : "http://localhost:4317";
+        String endpoint = args.length > 0 ? args[0] : OtlpHttpSpanExporterBuilder.DEFAULT_ENDPOINT;
         int spans = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         EngineStats stats = publish(endpoint, spans);
         System.out.printf("published %d, exported %d to %s, dropped %d (shutdown %d, export failed %d)%n",

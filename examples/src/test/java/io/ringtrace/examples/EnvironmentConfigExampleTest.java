@@ -26,6 +26,7 @@ class EnvironmentConfigExampleTest extends LeakCheckingTestBase {
                 "OTEL_SERVICE_NAME", "checkout",
                 "OTEL_TRACES_SAMPLER", "parentbased_traceidratio",
                 "OTEL_TRACES_SAMPLER_ARG", "0.1",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc",
                 "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
                 "OTEL_EXPORTER_OTLP_CERTIFICATE", receiver.certificates().caCertificate().toString(),
                 "OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20s3cr3t,x-tenant=acme");

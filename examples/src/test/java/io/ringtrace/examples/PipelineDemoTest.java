@@ -30,6 +30,8 @@ class PipelineDemoTest extends LeakCheckingTestBase {
 
         String text = text();
         assertEquals(0, exit, text);
+        assertTrue(Pattern.compile("-> OTLP/HTTP to the embedded OTLP receiver at http://127\\.0\\.0\\.1:[0-9]+/v1/traces\n")
+                .matcher(text).find(), "the default transport: " + text);
         assertTrue(text.contains("published  30,000 = exported 30,000 + dropped 0 + in flight 0: holds"), text);
         assertTrue(text.contains("receiver   30,000 spans, each request decoded"), text);
         assertTrue(text.contains("equals exported"), text);
@@ -52,10 +54,21 @@ class PipelineDemoTest extends LeakCheckingTestBase {
     }
 
     @Test
-    void withAnEndpointInTheEnvironmentItSendsThere() throws Exception {
+    void withGrpcAskedForTheEmbeddedReceiverIsOtlpGrpc() {
+        int exit = PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"), "--spans=3000", "--rate=0",
+                "--policy=block", "--warmup=0");
+
+        String text = text();
+        assertEquals(0, exit, text);
+        assertTrue(Pattern.compile("-> OTLP/gRPC to the embedded OTLP receiver at 127\\.0\\.0\\.1:[0-9]+\n").matcher(text).find(), text);
+        assertTrue(text.contains("RESULT: every span arrived (3,000 published, 3,000 received)"), text);
+    }
+
+    @Test
+    void withGrpcAndAnEndpointInTheEnvironmentItSendsThereOverGrpc() throws Exception {
         OtlpReceiver collector = closeAfter(OtlpReceiver.start());
 
-        int exit = PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
+        int exit = PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
                 "OTEL_SERVICE_NAME", "demo-under-test"), "--spans=300", "--rate=0", "--policy=block", "--warmup=0");
 
         String text = text();
@@ -73,6 +86,22 @@ class PipelineDemoTest extends LeakCheckingTestBase {
         assertTrue(spans.stream().anyMatch(s -> s.getStatus().getCode().name().equals("STATUS_CODE_ERROR")));
         assertEquals("demo-under-test", SpansOf.attribute(collector.requests().get(0).getResourceSpans(0).getResource()
                 .getAttributesList(), "service.name").orElseThrow().getStringValue());
+    }
+
+    @Test
+    void withOnlyAnEndpointInTheEnvironmentItSendsOverOtlpHttpToThatPort() throws Exception {
+        OtlpHttpReceiver collector = closeAfter(OtlpHttpReceiver.start());
+
+        int exit = PipelineDemo.run(out, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl()),
+                "--spans=300", "--rate=0", "--policy=block", "--warmup=0");
+
+        String text = text();
+        assertEquals(0, exit, text);
+        assertTrue(text.contains("-> OTLP/HTTP " + collector.tracesUrl() + "\n"), text);
+        assertTrue(text.contains("RESULT: every span arrived (300 published, 300 acknowledged)"), text);
+        collector.awaitSpanCount(301, Duration.ofSeconds(5));
+        assertEquals(301, collector.spans().size(), "300 spans and the warm-up's first span");
+        assertTrue(collector.paths().stream().allMatch("/v1/traces"::equals), collector.paths().toString());
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.ringtrace.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.proto.trace.v1.Span;
 import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
-import io.ringtrace.testkit.OtlpReceiver;
+import io.ringtrace.testkit.OtlpHttpReceiver;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,9 +16,9 @@ class QuickStartTest extends LeakCheckingTestBase {
 
     @Test
     void everyPublishedSpanArrivesWithItsNameAndAttribute() throws Exception {
-        OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
+        OtlpHttpReceiver receiver = closeAfter(OtlpHttpReceiver.start());
 
-        EngineStats stats = QuickStart.publish(receiver.endpoint(), 1000);
+        EngineStats stats = QuickStart.publish(receiver.tracesUrl(), 1000);
 
         assertEquals(1000, stats.published());
         assertEquals(1000, stats.exported());
@@ -25,6 +26,7 @@ class QuickStartTest extends LeakCheckingTestBase {
         assertEquals(0, stats.inFlight());
         receiver.awaitSpanCount(1000, Duration.ofSeconds(5));
         assertEquals(1000, receiver.spanCount());
+        assertTrue(receiver.paths().stream().allMatch("/v1/traces"::equals), "over OTLP/HTTP: " + receiver.paths());
         Set<Long> orderIds = new TreeSet<>();
         for (Span span : receiver.spans()) {
             assertEquals("handle order", span.getName());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringtrace.engine.TraceEngineBuilder;
 import io.ringtrace.exporter.OtlpGrpcSpanExporterBuilder;
+import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +54,8 @@ class ReadmeTest {
         assertTrue(pom.contains("<demo.main>io.ringtrace.examples.PipelineDemo</demo.main>"));
         assertTrue(pom.contains("${ringtrace.jvm.flags}"), "the demo's JVM gets the Chronicle flags");
         assertTrue(DemoOptions.HELP.contains(main), "--help shows the same command");
+        assertTrue(read("README.md").contains("\n# main job: build what the demo needs, then run it (spans from several threads"
+                + " -> OTLP/HTTP, the default -> checked)\n" + main + "\n"), "README.md says which transport the main job runs");
     }
 
     @Test
@@ -76,7 +79,8 @@ class ReadmeTest {
             "| `maxRequestBytes(int)` | - | " + TraceEngineBuilder.DEFAULT_MAX_REQUEST_BYTES + " (",
             "| `requestBuffers(int)` | - | the exporter's `maxInFlight()` + 1, at least " + TraceEngineBuilder.DEFAULT_REQUEST_BUFFERS + " (",
             "| `spansPerThread(int)` | - | " + TraceEngineBuilder.DEFAULT_SPANS_PER_THREAD + " |",
-            "| `endpoint(String)` | `OTEL_EXPORTER_OTLP_ENDPOINT` | `" + OtlpGrpcSpanExporterBuilder.DEFAULT_ENDPOINT + "` |",
+            "| `endpoint(String)` | `OTEL_EXPORTER_OTLP_ENDPOINT` | `" + OtlpHttpSpanExporterBuilder.DEFAULT_ENDPOINT
+                    + "`; gRPC `" + OtlpGrpcSpanExporterBuilder.DEFAULT_ENDPOINT + "` |",
             "| `timeout(Duration)` | `OTEL_EXPORTER_OTLP_TIMEOUT` (ms) | " + OtlpGrpcSpanExporterBuilder.DEFAULT_TIMEOUT.toSeconds() + " s |",
             "| `maxInFlight(int)` | - | " + OtlpGrpcSpanExporterBuilder.DEFAULT_MAX_IN_FLIGHT + " |",
         };

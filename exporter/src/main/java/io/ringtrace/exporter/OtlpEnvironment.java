@@ -26,6 +26,13 @@ final class OtlpEnvironment {
     /** The protocols an OTLP exporter may be asked for in {@code OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL}. */
     static final String GRPC = "grpc";
     static final String HTTP_PROTOBUF = "http/protobuf";
+    /**
+     * The protocol when neither variable is set: the OTLP specification's default, which the
+     * OpenTelemetry Java agent also uses.
+     */
+    static final String DEFAULT_PROTOCOL = HTTP_PROTOBUF;
+    /** The port OTLP/gRPC receivers listen on by convention: an OTLP/HTTP endpoint there is most likely a mistake. */
+    static final int GRPC_PORT = 4317;
 
     /** What {@link #apply} sets: each exporter builder gives its own adapter. */
     interface Settings {
@@ -61,7 +68,17 @@ final class OtlpEnvironment {
         return protocol(env, Signal.TRACES);
     }
 
-    /** As {@link #protocol(Map)}, the signal's own variable winning over the general one. */
+    /**
+     * The protocol an exporter for {@code signal} uses: the one asked for, else {@link #DEFAULT_PROTOCOL}.
+     *
+     * @throws IllegalArgumentException as {@link #protocol(Function, Signal)}
+     */
+    static String effectiveProtocol(Function<String, String> env, Signal signal) {
+        String asked = protocol(env, signal);
+        return asked != null ? asked : DEFAULT_PROTOCOL;
+    }
+
+    /** As {@link #protocol(Function)}, the signal's own variable winning over the general one. */
     static String protocol(Function<String, String> env, Signal signal) {
         String protocol = value(env, "PROTOCOL", signal);
         if (protocol == null) {

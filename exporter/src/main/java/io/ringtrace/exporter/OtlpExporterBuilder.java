@@ -68,8 +68,9 @@ abstract class OtlpExporterBuilder<B extends OtlpExporterBuilder<B>> {
      * {@code COMPRESSION} ({@code gzip}|{@code none}), {@code CERTIFICATE},
      * {@code CLIENT_CERTIFICATE}, {@code CLIENT_KEY}, {@code INSECURE} ({@code true}|{@code false};
      * gRPC only, a URL's scheme says it for HTTP). {@code PROTOCOL}, if set, must be the builder's
-     * ({@code grpc} or {@code http/protobuf}; {@link OtlpExporters#fromEnvironment()} picks the
-     * exporter by protocol). Unset or empty variables leave the option as it is.
+     * ({@code grpc} or {@code http/protobuf}); unset, the builder keeps its own transport, whereas
+     * {@link OtlpExporters#fromEnvironment()} picks the exporter by protocol, {@code http/protobuf}
+     * when unset. Unset or empty variables leave the option as it is.
      *
      * @param environment variable names to values
      * @return this builder

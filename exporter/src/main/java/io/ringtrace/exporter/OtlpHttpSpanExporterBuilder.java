@@ -223,7 +223,8 @@ public final class OtlpHttpSpanExporterBuilder extends OtlpExporterBuilder<OtlpH
         OtlpEnvironment.requireProtocol(environment, OtlpEnvironment.HTTP_PROTOBUF, signal);
         String general = environment.apply("OTEL_EXPORTER_OTLP_ENDPOINT");
         if (general != null && !general.isBlank()) {
-            parse(signalUrl(general, pathOf(Signal.TRACES)), "OTEL_EXPORTER_OTLP_ENDPOINT"); // validate, naming it
+            parse(general, "OTEL_EXPORTER_OTLP_ENDPOINT"); // validate, naming it and showing the value as set
+            parse(signalUrl(general, pathOf(Signal.TRACES)), "OTEL_EXPORTER_OTLP_ENDPOINT"); // and what it becomes
             base = general.trim();
             endpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
             java.util.Arrays.fill(signalUrls, null); // the environment overrides what was set before it

@@ -72,7 +72,11 @@ public final class RingtraceAppenderBuilder extends AbstractAppender.Builder<Rin
         return this;
     }
 
-    /** @param protocol {@code grpc} or {@code http/protobuf} ({@code OTEL_EXPORTER_OTLP_LOGS_PROTOCOL}) @return this */
+    /**
+     * @param protocol {@code http/protobuf} (the default when neither this nor a protocol variable is
+     *     set) or {@code grpc} ({@code OTEL_EXPORTER_OTLP_LOGS_PROTOCOL})
+     * @return this
+     */
     public RingtraceAppenderBuilder setProtocol(String protocol) {
         this.protocol = protocol;
         return this;

@@ -10,6 +10,8 @@ import io.ringtrace.engine.EngineStats;
 import io.ringtrace.engine.LogEngine;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
+import io.ringtrace.testkit.OtlpHttpReceiver;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.Level;
@@ -65,6 +67,22 @@ class RingtraceAppenderBuilderTest {
             assertEquals(2, stats.published());
             assertEquals(2, stats.exported(), "stopping flushed it");
             assertEquals(2, exporter.decodedLogRecords().size());
+        }
+    }
+
+    @Test
+    void withoutAProtocolTheAppenderSendsOverOtlpHttpToTheLogsPath() throws InterruptedException {
+        try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {
+            RingtraceAppender appender = RingtraceAppender.newBuilder().setName("default-transport")
+                    .setEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.baseUrl())::get).build();
+            appender.start();
+            appender.append(event("one"));
+            appender.append(event("two"));
+            assertTrue(appender.stop(10, TimeUnit.SECONDS));
+
+            assertTrue(receiver.awaitLogRecordCount(2, Duration.ofSeconds(5)));
+            assertEquals(2, receiver.logRecordCount());
+            assertTrue(receiver.paths().stream().allMatch("/v1/logs"::equals), receiver.paths().toString());
         }
     }
 

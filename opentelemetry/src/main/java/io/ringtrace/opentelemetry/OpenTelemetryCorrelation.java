@@ -15,7 +15,7 @@ import io.ringtrace.engine.TraceCorrelation;
  *
  * <pre>{@code
  * LogEngine logs = LogEngine.builder()
- *         .exporter(OtlpExporters.fromEnvironment(Signal.LOGS))
+ *         .exporter(OtlpExporters.fromEnvironment(OtelConfiguration.system(), Signal.LOGS)) // OTLP/HTTP unless ..._PROTOCOL=grpc
  *         .correlation(new OpenTelemetryCorrelation())
  *         .build();
  * }</pre>

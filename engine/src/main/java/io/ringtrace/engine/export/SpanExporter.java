@@ -14,7 +14,7 @@ package io.ringtrace.engine.export;
  * once nothing reads its payload any more (a compression or a write still draining it must end
  * first): from the completion on, the engine refills the buffer, or frees it when closing.
  *
- * <p>Implementations: the {@code exporter} module's OTLP/gRPC exporter; an in-memory exporter in
+ * <p>Implementations: the {@code exporter} module's OTLP/HTTP and OTLP/gRPC exporters; an in-memory exporter in
  * the engine's test-jar.
  */
 public interface SpanExporter {

@@ -40,8 +40,17 @@ final class AutoConfigurationVariables {
     }
 
     /**
+     * The protocol the SDK's own OTLP exporters use when the autoconfiguration's properties name none
+     * ({@code OtlpConfigUtil}: {@code grpc} for system properties and variables; the Java agent
+     * supplies {@code http/protobuf} as a default property). ringtrace stands in for those exporters,
+     * so it sends the way they would have, not by ringtrace's own default ({@code http/protobuf}).
+     */
+    static final String SDK_DEFAULT_PROTOCOL = "grpc";
+
+    /**
      * The exporter's variables: {@code OTEL_EXPORTER_OTLP_*} (endpoint, protocol, headers,
-     * timeout, compression, certificates), general and for traces.
+     * timeout, compression, certificates), general and for traces. The general protocol is the
+     * SDK's default ({@link #SDK_DEFAULT_PROTOCOL}) when no property sets it.
      *
      * @param config the autoconfiguration's properties
      * @return a variable's value by its name, or null
@@ -50,6 +59,10 @@ final class AutoConfigurationVariables {
         return variable -> {
             if (!variable.startsWith("OTEL_EXPORTER_OTLP_")) {
                 return null;
+            }
+            if (variable.equals("OTEL_EXPORTER_OTLP_PROTOCOL")) {
+                String protocol = config.getString(OtelConfiguration.propertyName(variable));
+                return protocol == null || protocol.isBlank() ? SDK_DEFAULT_PROTOCOL : protocol;
             }
             return variable.endsWith("_TIMEOUT") ? millis(config, variable)
                     : config.getString(OtelConfiguration.propertyName(variable));

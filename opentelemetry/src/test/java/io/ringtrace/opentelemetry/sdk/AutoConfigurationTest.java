@@ -80,6 +80,22 @@ class AutoConfigurationTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void withoutAProtocolPropertyItSendsAsTheSdksExporterWouldOverGrpc() throws Exception {
+        OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
+        Map<String, String> properties = properties("ringtrace", receiver.endpoint());
+        assertFalse(properties.containsKey("otel.exporter.otlp.protocol"));
+
+        OpenTelemetrySdk sdk = configure(properties);
+        try {
+            produce(sdk);
+            assertTrue(receiver.awaitSpanCount(SPANS, Duration.ofSeconds(20)));
+        } finally {
+            assertTrue(sdk.shutdown().join(20, TimeUnit.SECONDS).isSuccess());
+        }
+        assertEquals(SPANS, receiver.spanCount(), "the SDK's own OTLP exporter defaults to grpc under these properties");
+    }
+
+    @Test
     void withoutRingtraceInTheListNothingChanges() throws Exception {
         OpenTelemetrySdk sdk = configure(properties("none", "http://127.0.0.1:1"));
         try {

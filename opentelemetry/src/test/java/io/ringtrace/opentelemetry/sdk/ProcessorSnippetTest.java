@@ -11,7 +11,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.ringtrace.engine.TraceEngine;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import io.ringtrace.exporter.OtlpExporters;
-import io.ringtrace.testkit.OtlpReceiver;
+import io.ringtrace.testkit.OtlpHttpReceiver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -58,8 +58,9 @@ class ProcessorSnippetTest extends LeakCheckingTestBase {
 
     @Test
     void theSnippetExportsTheSdksSpans() throws Exception {
-        OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
-        System.setProperty("otel.exporter.otlp.endpoint", receiver.endpoint());
+        // no protocol set: OtlpExporters.fromEnvironment() sends OTLP/HTTP to <endpoint>/v1/traces
+        OtlpHttpReceiver receiver = closeAfter(OtlpHttpReceiver.start());
+        System.setProperty("otel.exporter.otlp.endpoint", receiver.baseUrl());
         System.setProperty("otel.bsp.schedule.delay", "100");
         SdkTracerProvider tracerProvider;
         try {
@@ -74,6 +75,7 @@ class ProcessorSnippetTest extends LeakCheckingTestBase {
         } finally {
             assertTrue(tracerProvider.shutdown().join(20, TimeUnit.SECONDS).isSuccess());
         }
+        assertEquals("/v1/traces", receiver.paths().get(0));
         List<KeyValue> resource = receiver.requests().get(0).getResourceSpans(0).getResource().getAttributesList();
         assertTrue(resource.stream().anyMatch(kv -> kv.getKey().equals("service.name")
                 && kv.getValue().getStringValue().equals("orders")), resource.toString());
