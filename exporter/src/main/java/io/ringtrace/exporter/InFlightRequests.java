@@ -438,9 +438,10 @@ final class InFlightRequests<S> {
      * Spools the waiting requests when every slot is busy and none of the in-flight requests can
      * finish soon: the transport cannot reach the receiver (calls wait for a connection), or each one
      * failed and waits out its retry backoff or has been out longer than the spool's threshold (a
-     * receiver that accepts connections and never answers). Their buffers go back to the engine instead of waiting behind the stuck ones: the
-     * ring holds only a fraction of a second of traffic at high rates. Called by the spool's thread
-     * every tick (50 ms); allocates nothing unless it spools.
+     * receiver that accepts connections and never answers). Their buffers go back to the engine
+     * instead of waiting behind the stuck ones: the ring holds only a fraction of a second of traffic
+     * at high rates. Called by the spool's thread every tick (50 ms); allocates nothing unless it
+     * spools.
      */
     void spoolIfStuck(Spool to) {
         long now = System.nanoTime();
