@@ -147,13 +147,36 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
     }
 
     /**
-     * {@link #correlate}'s work, for a record the caller holds: the span engine's current span by a
-     * direct call (no source object in between), then the given source.
+     * {@link #correlate}'s work: the span engine's current span by a direct call (no source object in
+     * between), then the given source.
      */
-    void correlateClaimed(LogRecordWriter record) {
+    private void correlateClaimed(LogRecordWriter record) {
         if (traceEngine != null && writeIds(record, traceEngine.currentSpan().context())) {
             return; // the no-op span when none is open: its context is not valid
         }
+        correlateBySource(record);
+    }
+
+    /**
+     * The logger API's correlation, on the thread of {@code spans} (its builder's own): as {@link
+     * #correlate}, with the span engine's pool of this thread kept by the builder.
+     *
+     * @param spans this thread's span pool of {@link #traceEngine()}, when there is one
+     */
+    void correlate(LogRecordWriter record, SpanPool spans) {
+        if (spans != null && writeIds(record, traceEngine.currentSpan(spans).context())) {
+            return; // the no-op span when none is open: its context is not valid
+        }
+        correlateBySource(record);
+    }
+
+    /** @return the span engine whose current span correlates each record, or null */
+    TraceEngine traceEngine() {
+        return traceEngine;
+    }
+
+    /** Asks the given correlation source, if any, containing what it throws. */
+    private void correlateBySource(LogRecordWriter record) {
         if (correlation != null) {
             try {
                 correlation.correlate(record);

@@ -38,6 +38,12 @@ public final class LogRecordBuilder {
     private final WeakReference<LogEngine> engine;
     /** The claimed slot, or -1: nothing claimed, calls do nothing. */
     private long sequence = -1;
+    /**
+     * This thread's span pool of the engine's span engine (taken at the first record, then kept: no
+     * thread-local lookup per record), or null when the engine has none. The pool holds its span
+     * engine weakly, as this builder holds its log engine.
+     */
+    private SpanPool spans;
 
     LogRecordBuilder(LogEngine engine) {
         this.engine = new WeakReference<>(engine);
@@ -60,7 +66,11 @@ public final class LogRecordBuilder {
         sequence = claimed;
         LogRecordWriter r = logs.ring.claimedRecord(claimed);
         r.start(start, logs.clock.nowEpochNanos()); // observed as it is made: the caller may replace the time
-        logs.correlateClaimed(r); // the current span's ids, if the engine has a source and there is a span
+        TraceEngine traces = logs.traceEngine();
+        if (spans == null && traces != null && !traces.isClosed()) {
+            spans = traces.pool(); // once per thread and engine (a closed span engine has no current span)
+        }
+        logs.correlate(r, spans); // the current span's ids, if the engine has a source and there is a span
         return this;
     }
 
