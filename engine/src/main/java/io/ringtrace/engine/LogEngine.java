@@ -103,11 +103,6 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
         return new LogEngineBuilder();
     }
 
-    /** @return the claim the overload policy asks for: {@link #claim()} under BLOCK, else {@link #tryClaim()} */
-    long claimPerPolicy() {
-        return overloadPolicy() == OverloadPolicy.BLOCK ? ring.claim() : ring.tryClaim();
-    }
-
     /** Marks a claimed slot's record as failed (it is then dropped as INVALID_SPAN when published). */
     void abandon(long sequence) {
         ring.record(sequence).reset(); // back in its slot: an overflow buffer it had taken is given back
@@ -142,7 +137,7 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
      * @return {@code record}
      */
     public LogRecordWriter correlate(LogRecordWriter record) {
-        correlateClaimed(Objects.requireNonNull(record, "record"));
+        correlateBySpanThenSource(Objects.requireNonNull(record, "record"));
         return record;
     }
 
@@ -150,7 +145,7 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
      * {@link #correlate}'s work: the span engine's current span by a direct call (no source object in
      * between), then the given source.
      */
-    private void correlateClaimed(LogRecordWriter record) {
+    private void correlateBySpanThenSource(LogRecordWriter record) {
         if (traceEngine != null && writeIds(record, traceEngine.currentSpan().context())) {
             return; // the no-op span when none is open: its context is not valid
         }
