@@ -168,6 +168,38 @@ class LogEngineTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void theThreadsSpanPoolKeptByTheLoggerFollowsItsSpansFromBeforeTheFirstSpanToTheSpanEnginesClose() {
+        TraceEngine traces = closeAfter(TraceEngine.builder().exporter(new InMemorySpanExporter()).build());
+        LogEngine logs = logs(LogEngine.builder().traceEngine(traces));
+        Logger logger = logs.logger(SCOPE);
+        Tracer tracer = traces.tracer(SCOPE);
+        logger.atInfo().body("before any span").emit(); // the builder takes this thread's pool now
+        Span outer = tracer.start(Utf8Constant.of("outer"));
+        long outerId = outer.spanId(); // read now: an ended span's flyweight is reused
+        logger.atInfo().body("in outer").emit();
+        Span inner = tracer.start(Utf8Constant.of("inner"));
+        long innerId = inner.spanId();
+        logger.atInfo().body("in inner").emit();
+        inner.end();
+        logger.atInfo().body("back in outer").emit();
+        outer.end();
+        logger.atInfo().body("after").emit();
+        Span open = tracer.start(Utf8Constant.of("open at close"));
+        assertTrue(traces.close(Duration.ofSeconds(10)));
+        logger.atInfo().body("span engine closed").emit();
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        List<LogRecord> records = exporter.decodedLogRecords();
+        assertEquals(6, records.size());
+        long[] expectedSpan = {0, outerId, innerId, outerId, 0, 0};
+        for (int i = 0; i < records.size(); i++) {
+            LogRecord r = records.get(i);
+            long spanId = r.getSpanId().isEmpty() ? 0 : r.getSpanId().asReadOnlyByteBuffer().getLong();
+            assertEquals(expectedSpan[i], spanId, r.getBody().getStringValue());
+        }
+        assertTrue(open.isValid(), "the open span was valid: only the closed engine leaves the record uncorrelated");
+    }
+
+    @Test
     void misuseIsIgnoredAndCountedAndAnUnemittedRecordIsDroppedNotSent() {
         LogEngine logs = logs(LogEngine.builder());
         Logger logger = logs.logger(SCOPE);
