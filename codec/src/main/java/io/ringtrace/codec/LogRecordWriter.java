@@ -102,6 +102,33 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
         return this;
     }
 
+    /**
+     * Begins a new record from a prepared start: the same record as {@code reset()} followed by the
+     * start's scope, severity number and severity text, then {@code timestamp(epochNanos)} and
+     * {@code observedTimestamp(epochNanos)}, written by one block copy of the start's bytes and two
+     * stores. One clock reading serves both times: the record is observed as it is made, and a
+     * caller that knows when the event occurred replaces the timestamp afterwards.
+     *
+     * @param start a start prepared for equal limits; not null
+     * @param epochNanos the time and observed time, nanoseconds since the epoch
+     * @return this
+     * @throws IllegalArgumentException if the start's limits differ or the time is negative (the
+     *     record is then not started, and marked failed)
+     */
+    public LogRecordWriter start(LogRecordStart start, long epochNanos) {
+        if (start.limits != limits && !start.limits.equals(limits)) {
+            throw refused("cannot start a record from a start prepared for other limits: " + start.limits);
+        }
+        requireTime(epochNanos);
+        if (scope != start.scope) {
+            scope = start.scope; // only when it changes: see the field
+        }
+        copyHome(start.bytes, 0, start.bytes.length); // the SCOPE_SET bit comes with the header
+        setLong(TIME, epochNanos);
+        setLong(OBSERVED_TIME, epochNanos);
+        return this;
+    }
+
     private long requireTime(long epochNanos) {
         if (epochNanos < 0) {
             throw refused("time must not be negative: " + epochNanos);
@@ -283,6 +310,9 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
 
     /** Replaces the body region with the new value; over the body budget the record is too large. */
     private LogRecordWriter body(int kind, Object value, long number, int offset, int count) {
+        if (appendedToEmptyTail(BODY, BODY_TAG, kind, value, number, offset, count)) {
+            return this; // the usual record: its body set once, before any attribute
+        }
         int from = start(BODY);
         if (end(BODY) != from) {
             cut(BODY, from, end(BODY));

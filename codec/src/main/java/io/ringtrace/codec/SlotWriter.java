@@ -268,6 +268,29 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         return budgetEnd(r) - end(r);
     }
 
+    /**
+     * The usual case of a value written into an empty region that nothing follows (a log record's
+     * body set before its attributes), on its own short path: appended at the used bytes within the
+     * region's byte budget and the slot, with nothing to park, move back or scan.
+     *
+     * @return false if this is not that case or the value did not fit: the general path ({@link
+     *     #write}) then decides (it rewrites whatever this one left past the used bytes)
+     */
+    final boolean appendedToEmptyTail(int region, int tag, int kind, Object value, long number, int offset,
+                                      int count) {
+        int at = end(region);
+        if (at != start(region) || at != usedBytes()) {
+            return false;
+        }
+        int limit = base + Math.min(budgetEnd(region), capacity());
+        int written = put(kind, area, base + at, limit, tag, null, value, number, offset, count);
+        if (written < 0) {
+            return false;
+        }
+        shifted(region, at, written - base - at);
+        return true;
+    }
+
     /** Adds {@code delta} to the ends of regions {@code r} and after (the bytes behind {@code from} moved). */
     private void shifted(int r, int from, int delta) {
         for (int i = r; i <= format().lastRegion(); i++) {

@@ -54,7 +54,8 @@ import java.util.Objects;
  * Fixed at build time, nothing grows with load: heap {@code ringSize x (slotBytes + 56)} plus
  * {@code overflowBuffers x (LogSlot.maxRecordBytes(logLimits) + 24)} (6,760 + 24 bytes each with the
  * default limits); off-heap {@code requestBuffers x LogsRequestEncoder.requiredCapacity(maxRequestBytes)}
- * (2.125 x maxRequestBytes + 64 each); per thread that uses the logger API one ~56-byte builder
+ * (2.125 x maxRequestBytes + 64 each); per {@link Logger} about 1 KB (a prepared start of each
+ * level's records); per thread that uses the logger API one ~56-byte builder
  * over a claimed slot (no record array of its own), which holds the engine weakly: a closed engine
  * is garbage-collected while pooled threads that logged live on.
  *
@@ -74,7 +75,9 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
 
     private final LogLimits limits;
     private final Duration exportTimeout;
-    /** Where each record's trace context comes from (the span engine's current span, then the given source), or null. */
+    /** The span engine whose current span correlates each record, asked first (a direct call), or null. */
+    private final TraceEngine traceEngine;
+    /** The source asked when the span engine finds no current span (or there is none), or null. */
     private final TraceCorrelation correlation;
     /** Each thread's logger API flyweight, created at its first record. */
     private final ThreadLocal<LogRecordBuilder> builders;
@@ -85,7 +88,8 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
                         + ", logLimits=" + b.logLimits + (b.disabled ? ", DISABLED" : "") + "}");
         this.limits = b.logLimits;
         this.exportTimeout = b.exportTimeout;
-        this.correlation = b.effectiveCorrelation();
+        this.traceEngine = b.traceEngine;
+        this.correlation = b.correlation;
         this.builders = ThreadLocal.withInitial(() -> new LogRecordBuilder(this));
         if (!b.disabled) {
             this.operability = EngineOperability.startDetector(name, b.operability);
@@ -99,11 +103,6 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
         return new LogEngineBuilder();
     }
 
-    /** @return the claim the overload policy asks for: {@link #claim()} under BLOCK, else {@link #tryClaim()} */
-    long claimPerPolicy() {
-        return overloadPolicy() == OverloadPolicy.BLOCK ? ring.claim() : ring.tryClaim();
-    }
-
     /** Marks a claimed slot's record as failed (it is then dropped as INVALID_SPAN when published). */
     void abandon(long sequence) {
         ring.record(sequence).reset(); // back in its slot: an overflow buffer it had taken is given back
@@ -115,7 +114,7 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
     /**
      * @param scope the instrumentation scope of the logger's records (e.g. the logger's or the
      *     library's name); not null
-     * @return a logger (cheap; keep it)
+     * @return a logger (about 1 KB: its levels' prepared record starts; keep it)
      */
     public Logger logger(InstrumentationScope scope) {
         return new Logger(this, Objects.requireNonNull(scope, "scope"));
@@ -138,7 +137,41 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
      * @return {@code record}
      */
     public LogRecordWriter correlate(LogRecordWriter record) {
-        Objects.requireNonNull(record, "record");
+        correlateBySpanThenSource(Objects.requireNonNull(record, "record"));
+        return record;
+    }
+
+    /**
+     * {@link #correlate}'s work: the span engine's current span by a direct call (no source object in
+     * between), then the given source.
+     */
+    private void correlateBySpanThenSource(LogRecordWriter record) {
+        if (traceEngine != null && writeIds(record, traceEngine.currentSpan().context())) {
+            return; // the no-op span when none is open: its context is not valid
+        }
+        correlateBySource(record);
+    }
+
+    /**
+     * The logger API's correlation, on the thread of {@code spans} (its builder's own): as {@link
+     * #correlate}, with the span engine's pool of this thread kept by the builder.
+     *
+     * @param spans this thread's span pool of {@link #traceEngine()}, when there is one
+     */
+    void correlate(LogRecordWriter record, SpanPool spans) {
+        if (spans != null && writeIds(record, traceEngine.currentSpan(spans).context())) {
+            return; // the no-op span when none is open: its context is not valid
+        }
+        correlateBySource(record);
+    }
+
+    /** @return the span engine whose current span correlates each record, or null */
+    TraceEngine traceEngine() {
+        return traceEngine;
+    }
+
+    /** Asks the given correlation source, if any, containing what it throws. */
+    private void correlateBySource(LogRecordWriter record) {
         if (correlation != null) {
             try {
                 correlation.correlate(record);
@@ -146,7 +179,20 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
                 counters.spanCallIgnored(); // never into the producer: the record goes out uncorrelated
             }
         }
-        return record;
+    }
+
+    /**
+     * Writes a valid context's trace id, span id and trace flags into {@code record}.
+     *
+     * @return false (nothing written) if the context is not valid
+     */
+    static boolean writeIds(LogRecordWriter record, TraceContext context) {
+        if (!context.isValid()) {
+            return false;
+        }
+        record.traceId(context.traceIdHigh(), context.traceIdLow()).spanId(context.spanId())
+                .traceFlags(context.traceFlags() & 0xFF);
+        return true;
     }
 
     /** A logger API call ignored as misuse; any thread. */

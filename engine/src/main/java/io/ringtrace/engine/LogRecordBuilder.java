@@ -1,6 +1,6 @@
 package io.ringtrace.engine;
 
-import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.LogRecordStart;
 import io.ringtrace.codec.LogRecordWriter;
 import io.ringtrace.codec.Utf8Constant;
 import java.lang.ref.WeakReference;
@@ -19,8 +19,10 @@ import java.lang.ref.WeakReference;
  * published as failed, counted {@code INVALID_SPAN}, never sent half-written. Forgetting {@link
  * #emit()} holds the slot, and every record behind it, until this thread's next record.
  *
- * <p>Written at the claim: the timestamp and the observed timestamp (the engine's clock), the
- * severity number and text, the logger's scope and, with {@link LogEngineBuilder#traceEngine} (or a
+ * <p>Written at the claim: the logger's scope, the severity number and text (one block copy of the
+ * logger's prepared start for the level), the timestamp and the observed timestamp (one reading of
+ * the engine's clock: the record is observed as it is made; {@link #timestamp(long)} replaces the
+ * time only) and, with {@link LogEngineBuilder#traceEngine} (or a
  * {@link LogEngineBuilder#correlation} source), the
  * trace id, span id and flags of that engine's current span on this thread (replaced by {@link
  * #context(TraceContext)} or {@link #span(Span)}).
@@ -36,28 +38,47 @@ public final class LogRecordBuilder {
     private final WeakReference<LogEngine> engine;
     /** The claimed slot, or -1: nothing claimed, calls do nothing. */
     private long sequence = -1;
+    /**
+     * This thread's span pool of the engine's span engine (taken at the first record, then kept: no
+     * thread-local lookup per record), or null when the engine has none. The pool holds its span
+     * engine weakly, as this builder holds its log engine.
+     */
+    private SpanPool spans;
 
     LogRecordBuilder(LogEngine engine) {
         this.engine = new WeakReference<>(engine);
     }
 
-    /** Claims a slot of {@code logs} (per its overload policy) and writes the record's defaults; owner thread only. */
-    LogRecordBuilder begin(LogEngine logs, InstrumentationScope scope, int severity, Utf8Constant severityText) {
+    /**
+     * Claims a slot of {@code logs} (per its overload policy) and starts the record in it from
+     * {@code start}: one block copy of the prepared header (scope, severity), one clock reading for
+     * the time and the observed time, and the current span's ids; owner thread only. The claim does
+     * not clean the slot: the start overwrites its header.
+     */
+    LogRecordBuilder begin(LogEngine logs, LogRecordStart start) {
         if (sequence >= 0) {
             giveUp(logs);
         }
-        long claimed = logs.claimPerPolicy();
+        long claimed = logs.ring.claimUncleaned();
         if (claimed < 0) {
             return this; // counted by the claim (or disabled): the calls that follow do nothing
         }
         sequence = claimed;
-        LogRecordWriter r = logs.record(claimed);
-        long now = logs.nowEpochNanos();
-        r.scope(scope).timestamp(now).observedTimestamp(now);
-        if (severity != 0) {
-            r.severityNumber(severity).severityText(severityText);
+        LogRecordWriter r = logs.ring.claimedRecord(claimed);
+        r.start(start, logs.clock.nowEpochNanos()); // observed as it is made: the caller may replace the time
+        TraceEngine traces = logs.traceEngine();
+        if (spans == null && traces != null && !traces.isClosed()) {
+            spans = traces.pool(); // once per thread and engine (a closed span engine has no current span)
         }
-        logs.correlate(r); // the current span's ids, if the engine has a span engine and there is one
+        logs.correlate(r, spans); // the current span's ids, if the engine has a source and there is a span
+        return this;
+    }
+
+    /** Sets a severity number between the levels' (INFO2 and the like), keeping the level's text; owner thread only. */
+    LogRecordBuilder severityNumber(int number) {
+        if (open()) {
+            slot().severityNumber(number);
+        }
         return this;
     }
 
@@ -79,7 +100,7 @@ public final class LogRecordBuilder {
 
     /** @return the open record (call only when {@link #open()}) */
     private LogRecordWriter slot() {
-        return engine.get().record(sequence); // reachable: the caller's Logger holds the engine
+        return engine.get().ring.claimedRecord(sequence); // reachable: the caller's Logger holds the engine
     }
 
     private boolean ignored() {
@@ -176,11 +197,9 @@ public final class LogRecordBuilder {
      */
     public LogRecordBuilder context(TraceContext context) {
         if (open() && (context != null || ignored())) {
-            if (context.isValid()) {
-                slot().traceId(context.traceIdHigh(), context.traceIdLow()).spanId(context.spanId())
-                        .traceFlags(context.traceFlags() & 0xFF);
-            } else {
-                slot().traceId(0, 0).spanId(0).traceFlags(0);
+            LogRecordWriter r = slot();
+            if (!LogEngine.writeIds(r, context)) {
+                r.traceId(0, 0).spanId(0).traceFlags(0);
             }
         }
         return this;
@@ -211,7 +230,7 @@ public final class LogRecordBuilder {
         if (open()) {
             long claimed = sequence;
             sequence = -1;
-            engine.get().publish(claimed);
+            engine.get().ring.publishClaimed(claimed); // this builder held it and forgot it first: no misuse checks
         }
     }
 

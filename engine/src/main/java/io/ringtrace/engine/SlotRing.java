@@ -108,7 +108,7 @@ final class SlotRing<R extends RecordWriter<R>> {
      * too large and counted {@code SPAN_TOO_LARGE}) and publishes it.
      */
     void publishCopy(R source) {
-        long sequence = overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
+        long sequence = claimUncleaned();
         if (sequence < 0) {
             return; // counted by the claim
         }
@@ -122,6 +122,31 @@ final class SlotRing<R extends RecordWriter<R>> {
             }
             ring.publish(sequence); // always: an unpublished slot would stall the ring
         }
+    }
+
+    // ---------------------------------------------------------------- a claim's holder (logger API)
+
+    /**
+     * Claims a slot per the overload policy without cleaning it (a failure is counted as by {@link
+     * #tryClaim()}): for a holder that overwrites the header itself, as the logger API's prepared
+     * record start does, and as {@link #publishCopy} does with its copy.
+     */
+    long claimUncleaned() {
+        return overloadPolicy == OverloadPolicy.BLOCK ? claimRaw() : tryClaimRaw();
+    }
+
+    /** The record of a sequence its caller claimed and holds: no check (see {@link #record(long)} for the ring API's). */
+    R claimedRecord(long sequence) {
+        return ring.get(sequence);
+    }
+
+    /**
+     * Publishes a sequence its caller claimed and holds, unpublished: the holder keeps that itself
+     * (it forgets the sequence before publishing it), so the ring API's misuse checks, two reads of
+     * lines the serializer polls, are not needed.
+     */
+    void publishClaimed(long sequence) {
+        ring.publish(sequence); // release store of the slot's availability flag, as publish(long)
     }
 
     // ---------------------------------------------------------------- claiming

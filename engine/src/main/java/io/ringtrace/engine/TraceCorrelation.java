@@ -53,15 +53,6 @@ public interface TraceCorrelation {
      */
     static TraceCorrelation currentSpanOf(TraceEngine engine) {
         Objects.requireNonNull(engine, "engine");
-        return record -> {
-            Span span = engine.currentSpan(); // the no-op span when none is open: not valid
-            if (!span.isValid()) {
-                return false;
-            }
-            TraceContext context = span.context();
-            record.traceId(context.traceIdHigh(), context.traceIdLow()).spanId(context.spanId())
-                    .traceFlags(context.traceFlags() & 0xFF);
-            return true;
-        };
+        return record -> LogEngine.writeIds(record, engine.currentSpan().context()); // no-op span when none: not valid
     }
 }

@@ -214,7 +214,18 @@ public final class TraceEngine extends PipelineEngine<SpanRecord> {
         if (ring.isClosed()) {
             return noopSpan;
         }
-        Span current = pools.get().current();
+        return currentSpan(pools.get());
+    }
+
+    /**
+     * {@link #currentSpan()} for a caller on the pool's owner thread that keeps that pool (the
+     * logger API's per-thread builder): no thread-local lookup.
+     */
+    Span currentSpan(SpanPool pool) {
+        if (ring.isClosed()) {
+            return noopSpan;
+        }
+        Span current = pool.current();
         return current != null ? current : noopSpan;
     }
 

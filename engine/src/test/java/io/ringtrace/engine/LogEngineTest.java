@@ -132,6 +132,74 @@ class LogEngineTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void oneClockReadingIsBothTimesAGivenTimeReplacesTheTimeOnlyAndEveryLevelHasItsNumberAndText() {
+        LogEngine logs = logs(LogEngine.builder());
+        Logger logger = logs.logger(SCOPE);
+        long before = logs.nowEpochNanos();
+        logger.atInfo().body("now").emit();
+        logger.atInfo().timestamp(5_000).body("given").emit(); // the event's own time; observed when it was made
+        logger.atTrace().emit();
+        logger.atDebug().emit();
+        logger.atWarn().emit();
+        logger.atError().emit();
+        logger.atFatal().emit();
+        logger.at(10).emit();  // INFO2: its own number, its level's text
+        logger.at(24).emit();  // FATAL4
+        long after = logs.nowEpochNanos();
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        List<LogRecord> records = exporter.decodedLogRecords();
+        assertEquals(9, records.size());
+        LogRecord now = records.get(0);
+        assertTrue(now.getTimeUnixNano() >= before && now.getTimeUnixNano() <= after);
+        assertEquals(now.getTimeUnixNano(), now.getObservedTimeUnixNano(), "one clock reading for both");
+        LogRecord given = records.get(1);
+        assertEquals(5_000, given.getTimeUnixNano());
+        assertTrue(given.getObservedTimeUnixNano() >= now.getObservedTimeUnixNano() && given.getObservedTimeUnixNano() <= after,
+                "observed: when the record was made, not the given time");
+        int[] numbers = {1, 5, 13, 17, 21, 10, 24};
+        String[] texts = {"TRACE", "DEBUG", "WARN", "ERROR", "FATAL", "INFO", "FATAL"};
+        for (int i = 0; i < numbers.length; i++) {
+            LogRecord r = records.get(2 + i);
+            assertEquals(numbers[i], r.getSeverityNumberValue());
+            assertEquals(texts[i], r.getSeverityText());
+            assertEquals(r.getTimeUnixNano(), r.getObservedTimeUnixNano());
+        }
+        assertEquals(0, logs.stats(new EngineStats()).ignoredSpanCalls());
+    }
+
+    @Test
+    void theThreadsSpanPoolKeptByTheLoggerFollowsItsSpansFromBeforeTheFirstSpanToTheSpanEnginesClose() {
+        TraceEngine traces = closeAfter(TraceEngine.builder().exporter(new InMemorySpanExporter()).build());
+        LogEngine logs = logs(LogEngine.builder().traceEngine(traces));
+        Logger logger = logs.logger(SCOPE);
+        Tracer tracer = traces.tracer(SCOPE);
+        logger.atInfo().body("before any span").emit(); // the builder takes this thread's pool now
+        Span outer = tracer.start(Utf8Constant.of("outer"));
+        long outerId = outer.spanId(); // read now: an ended span's flyweight is reused
+        logger.atInfo().body("in outer").emit();
+        Span inner = tracer.start(Utf8Constant.of("inner"));
+        long innerId = inner.spanId();
+        logger.atInfo().body("in inner").emit();
+        inner.end();
+        logger.atInfo().body("back in outer").emit();
+        outer.end();
+        logger.atInfo().body("after").emit();
+        Span open = tracer.start(Utf8Constant.of("open at close"));
+        assertTrue(traces.close(Duration.ofSeconds(10)));
+        logger.atInfo().body("span engine closed").emit();
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        List<LogRecord> records = exporter.decodedLogRecords();
+        assertEquals(6, records.size());
+        long[] expectedSpan = {0, outerId, innerId, outerId, 0, 0};
+        for (int i = 0; i < records.size(); i++) {
+            LogRecord r = records.get(i);
+            long spanId = r.getSpanId().isEmpty() ? 0 : r.getSpanId().asReadOnlyByteBuffer().getLong();
+            assertEquals(expectedSpan[i], spanId, r.getBody().getStringValue());
+        }
+        assertTrue(open.isValid(), "the open span was valid: only the closed engine leaves the record uncorrelated");
+    }
+
+    @Test
     void misuseIsIgnoredAndCountedAndAnUnemittedRecordIsDroppedNotSent() {
         LogEngine logs = logs(LogEngine.builder());
         Logger logger = logs.logger(SCOPE);
@@ -237,10 +305,29 @@ class LogEngineTest extends LeakCheckingTestBase {
     }
 
     @Test
+    void theDefaultsAreTheSpanEnginesMeasuredRingAndBatchAndTheBlrpVariablesOverrideThem() {
+        LogEngineBuilder b = LogEngine.builder();
+        assertEquals(TraceEngineBuilder.DEFAULT_RING_SIZE, b.pipeline.ringSize);
+        assertEquals(16_384, b.pipeline.ringSize);
+        assertEquals(TraceEngineBuilder.DEFAULT_MAX_EXPORT_BATCH_SIZE, b.pipeline.maxExportBatchSize);
+        assertEquals(4096, b.pipeline.maxExportBatchSize);
+        assertEquals(Duration.ofSeconds(1), b.pipeline.scheduleDelay, "the BLRP's schedule delay");
+        LogEngine logs = logs(LogEngine.builder().fromEnvironment(Map.<String, String>of()::get));
+        assertEquals(16_384, logs.ringSize(), "no variable: the builder's default");
+        LogEngineBuilder sdk = LogEngine.builder().fromEnvironment(
+                Map.of("OTEL_BLRP_MAX_QUEUE_SIZE", "2048", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "512")::get);
+        assertEquals(2048, sdk.pipeline.ringSize, "the variable overrides the default");
+        assertEquals(512, sdk.pipeline.maxExportBatchSize);
+        assertEquals(128, LogEngine.builder().ringSize(128).fromEnvironment(Map.<String, String>of()::get).pipeline.ringSize,
+                "an unset variable keeps what the builder was given");
+    }
+
+    @Test
     void memoryIsTheDocumentedFormula() {
         // heap: ringSize x (slotBytes + 56) + overflowBuffers x (maxRecordBytes + 24), plus bookkeeping
         assertEquals(6_760, io.ringtrace.codec.LogSlot.maxRecordBytes(io.ringtrace.codec.LogLimits.defaults()));
-        assertEquals(5_087_568, RingSlots.heapBytes(8192, 512, 64, 6_760), "the defaults, as engine/README.md states");
+        assertEquals(9_740_624, RingSlots.heapBytes(16_384, 512, 64, 6_760), "the defaults, as engine/README.md states");
+        assertEquals(5_087_568, RingSlots.heapBytes(8192, 512, 64, 6_760));
         assertEquals(1_016_144, RingSlots.heapBytes(1024, 512, 64, 6_760));
         LogEngine logs = logs(LogEngine.builder().requestBuffers(5).maxRequestBytes(1 << 20));
         assertEquals(5L * io.ringtrace.codec.LogsRequestEncoder.requiredCapacity(1 << 20), logs.offHeapBytesHeld());

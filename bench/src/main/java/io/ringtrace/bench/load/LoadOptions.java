@@ -24,10 +24,10 @@ final class LoadOptions {
     long measureMillis = 20_000;
     long outageMillis = 10_000;
     String api = "span";
-    /** 0: each engine's default (spans 16,384, logs 8,192). */
+    /** 0: each engine's default (16,384 slots for spans and for logs). */
     int ringSize;
     String transport = RunSpec.TRANSPORT_OTLP;
-    /** 0: each system's default (ringtrace's engine: spans 4096, logs 512; the SDK's processors: 512). */
+    /** 0: each system's default (ringtrace's engines: 4096 spans or log records; the SDK's processors: 512). */
     int batch;
     String policy = "drop";
     String pacing = RunSpec.PACING_SPIN;

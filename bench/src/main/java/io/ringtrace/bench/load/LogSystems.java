@@ -93,7 +93,9 @@ final class LogSystems {
      * @return the report's lines on how each log system was configured
      */
     static String describe(int ringSize, int batch, String policy) {
-        String batchText = batch == 0 ? "512 (default)" : Integer.toString(batch);
+        String batchText = batch == 0 ? "512 (default)" : Integer.toString(batch); // the SDK's
+        String engineBatchText = batch == 0 ? LogEngineBuilder.DEFAULT_MAX_EXPORT_BATCH_SIZE + " (default)"
+                : Integer.toString(batch);
         return "- log record: INFO, string body `" + LogShape.BODY + "`, 2 string attributes (`" + LogShape.KEY_ORDER
                 + "`, `" + LogShape.KEY_TIER + "`; Log4j2: thread-context entries put before each call), logger `"
                 + LogShape.LOGGER + "` as the scope, the same on every system\n"
@@ -103,7 +105,7 @@ final class LogSystems {
                 + "- `" + RINGTRACE_LOGGER + "`: `logger.atInfo().body(..).attribute(K, v).attribute(K, v).emit()` (pre-encoded keys)"
                 + " into a `LogEngine`, ring "
                 + (ringSize == 0 ? LogEngineBuilder.DEFAULT_RING_SIZE + " (default)" : Integer.toString(ringSize))
-                + " slots, batch " + batchText + ", overload policy "
+                + " slots, batch " + engineBatchText + ", overload policy "
                 + policy.toUpperCase(Locale.ROOT) + "\n"
                 + "- `" + LOG4J2_RINGTRACE + "`: Log4j2 asynchronous logger (its own ring blocks when full, its default), "
                 + "garbage-free (`" + String.join(" ", LogShape.log4j2Flags()) + "`), `logger.info(body)` into "

@@ -30,7 +30,7 @@ import java.util.Map;
  *     (OTLP/HTTP, {@code http/protobuf}, to the receiver) or {@link #TRANSPORT_NONE} (engine level:
  *     each system serializes every batch to OTLP bytes in its own exporter stage and discards them)
  * @param batch spans per export batch for both systems (ringtrace {@code maxExportBatchSize}, SDK
- *     {@code setMaxExportBatchSize}); 0 keeps each system's default (512 for both)
+ *     {@code setMaxExportBatchSize}); 0 keeps each system's default (ringtrace 4096, the SDK 512)
  * @param policy ringtrace overload policy, {@code drop} or {@code block} (the SDK has none: its
  *     queue always drops when full)
  * @param maxRequestBytes ringtrace {@code maxRequestBytes}; 0 keeps its default (1 MiB)
