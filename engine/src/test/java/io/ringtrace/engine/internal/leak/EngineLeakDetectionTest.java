@@ -114,6 +114,17 @@ class EngineLeakDetectionTest extends LeakCheckingTestBase {
 
     @Test
     void anExhaustedPoolIsFlaggedAndItsLeakedFlyweightsReclaimed() throws InterruptedException {
+        // A scan that lands between the four leaks' threshold crossings (the test thread descheduled
+        // between two starts) reclaims only those already past it, correctly, and the rest never: the
+        // pool is no longer full. That case runs again on a fresh engine, at most five times.
+        int runs = 1;
+        while (!exhaustedPoolScenario()) {
+            assertTrue(++runs <= 5, "every run had a scan between the leaks' threshold crossings");
+        }
+    }
+
+    /** @return false if a scan found only some of the four leaks past the threshold */
+    private boolean exhaustedPoolScenario() throws InterruptedException {
         Scans scans = new Scans();
         InMemorySpanExporter exporter = new InMemorySpanExporter();
         TraceEngine engine = closeAfter(TraceEngine.builder().name("leak-reclaim").spansPerThread(4)
@@ -142,7 +153,10 @@ class EngineLeakDetectionTest extends LeakCheckingTestBase {
             exhausted.addAll(pools);
             seen.add(report + " " + pools);
             assertTrue(seen.size() < 100, () -> "no report of the 4 leaks: " + seen.subList(0, 5));
-        } while (report.size() < 4);
+        } while (report.isEmpty());
+        if (report.size() < 4 && report.stream().allMatch(OpenSpanReport::reclaimed)) {
+            return false; // the scan fell between the starts' threshold crossings
+        }
         assertEquals(4, report.size());
         assertTrue(report.stream().allMatch(OpenSpanReport::reclaimed), report.toString());
         assertEquals(1, exhausted.size());
@@ -169,6 +183,7 @@ class EngineLeakDetectionTest extends LeakCheckingTestBase {
         assertEquals(5, stats.exported());
         assertEquals(1, stats.dropped(DropReason.POOL_EXHAUSTED));
         assertEquals(5, exporter.decodedSpans().size());
+        return true;
     }
 
     private static long sink;
