@@ -8,12 +8,15 @@ import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.buffer.CompositeByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.Test;
 
 /**
  * The gRPC channel's allocator: a composite is one contiguous pooled buffer once it has two parts,
  * so the DATA frames Netty cuts from it are written by address (a frame cut from a composite of
- * several parts has no address, and epoll makes NIO buffers for it).
+ * several parts has no address, and epoll makes NIO buffers for it); at Netty's default leak
+ * detection level its buffers are not sampled for leak tracking, and every one of them, the
+ * redrawn ones included, goes back to the pool.
  */
 class ExportBufferAllocatorTest {
 
@@ -57,6 +60,62 @@ class ExportBufferAllocatorTest {
         } finally {
             buffer.release();
         }
+    }
+
+    /** Draws that many buffers: at 1 in 128 sampled, Netty's own pool wraps one with certainty. */
+    private static final int BUFFERS = 20_000;
+
+    @Test
+    void atNettysDefaultLevelNoBufferIsSampledAndEveryOneReturnsToThePool() {
+        assertEquals(ResourceLeakDetector.Level.SIMPLE, ResourceLeakDetector.getLevel(), "Netty's default");
+        ExportBufferAllocator allocator = new ExportBufferAllocator();
+        int sampled = 0;
+        for (int i = 0; i < BUFFERS; i++) {
+            ByteBuf buffer = i % 2 == 0 ? allocator.buffer(64) : allocator.directBuffer(16 << 10);
+            CompositeByteBuf composite = allocator.compositeBuffer(2);
+            sampled += leakAware(buffer) + leakAware(composite);
+            composite.addComponent(true, buffer);
+            assertTrue(composite.release(), "released once, freed with its part");
+        }
+        assertEquals(0, sampled, "buffers wrapped for leak tracking");
+        assertEquals(0, allocator.metric().directArenas().get(0).numActiveAllocations(), "buffers not returned");
+        assertTrue(allocator.metric().directArenas().get(0).numAllocations() >= BUFFERS);
+    }
+
+    @Test
+    void theSamplingCheckFailsOnNettysOwnPool() {
+        PooledByteBufAllocator netty = new PooledByteBufAllocator(true);
+        int sampled = 0;
+        for (int i = 0; i < BUFFERS; i++) {
+            ByteBuf buffer = netty.directBuffer(64);
+            sampled += leakAware(buffer);
+            buffer.release();
+        }
+        assertTrue(sampled > 0, "Netty's pool samples one buffer in 128");
+    }
+
+    @Test
+    void aProcessHuntingLeaksGetsTheseBuffersTrackedToo() {
+        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID); // this test's JVM only, restored below
+        try {
+            ExportBufferAllocator allocator = new ExportBufferAllocator();
+            for (int i = 0; i < 10; i++) {
+                ByteBuf buffer = allocator.directBuffer(64);
+                CompositeByteBuf composite = allocator.compositeBuffer(2);
+                assertEquals(2, leakAware(buffer) + leakAware(composite), "at PARANOID every buffer is tracked");
+                composite.addComponent(true, buffer);
+                composite.release();
+            }
+            assertEquals(0, allocator.metric().directArenas().get(0).numActiveAllocations());
+        } finally {
+            ResourceLeakDetector.setLevel(level);
+        }
+    }
+
+    /** @return 1 if Netty's leak detector wrapped the buffer (its wrappers are its *LeakAware* classes) */
+    private static int leakAware(ByteBuf buffer) {
+        return buffer.getClass().getSimpleName().contains("LeakAware") ? 1 : 0;
     }
 
     /** Two 1000-byte parts holding bytes 0..1999 (mod 256), composed as Netty's coalescing queue does. */
