@@ -79,12 +79,40 @@ final class ExportBufferAllocator extends PooledByteBufAllocator {
 
     @Override
     public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
-        // consolidate at the second component
-        return skipSampling() ? new CompositeByteBuf(this, true, 1) : super.compositeDirectBuffer(1);
+        return skipSampling() ? new Consolidating(this) : super.compositeDirectBuffer(1);
     }
 
     @Override
     public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
         return skipSampling() ? new CompositeByteBuf(this, false, 1) : super.compositeHeapBuffer(1);
+    }
+
+    /**
+     * A direct composite of at most one part, whose retained slices are slices of that part. The
+     * HTTP/2 writer cuts each 16 KiB DATA frame out of a write with {@code readRetainedSlice}; on a
+     * plain composite that is a new {@code UnpooledSlicedByteBuf} per frame (~48 B), on the pooled
+     * buffer the composite consolidated into it is one of Netty's recycled slices. The slice holds
+     * its own reference on that buffer, so it stays valid however long it outlives the composite,
+     * and the composite's own count is untouched.
+     */
+    static final class Consolidating extends CompositeByteBuf {
+
+        Consolidating(ExportBufferAllocator allocator) {
+            super(allocator, true, 1); // consolidate at the second component
+        }
+
+        @Override
+        public ByteBuf retainedSlice(int index, int length) {
+            if (numComponents() == 1 && hasMemoryAddress()) {
+                ByteBuf part = internalComponent(0); // the consolidated buffer, or a view of it
+                ByteBuf whole = part.unwrap() != null ? part.unwrap() : part;
+                // The composite's index i is the buffer's index i when both start at one address.
+                if (whole.hasMemoryAddress() && whole.memoryAddress() == memoryAddress()) {
+                    checkIndex(index, length);
+                    return whole.retainedSlice(index, length);
+                }
+            }
+            return super.retainedSlice(index, length);
+        }
     }
 }

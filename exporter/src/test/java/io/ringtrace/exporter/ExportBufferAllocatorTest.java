@@ -2,6 +2,7 @@ package io.ringtrace.exporter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
@@ -35,6 +36,31 @@ class ExportBufferAllocatorTest {
             }
         } finally {
             assertTrue(composite.release(), "the consolidated buffer is freed with the composite");
+        }
+    }
+
+    @Test
+    void aFrameCutFromTheCompositeIsARecycledSliceOfItsBufferThatOutlivesIt() {
+        ExportBufferAllocator allocator = new ExportBufferAllocator();
+        CompositeByteBuf composite = twoParts(allocator);
+        composite.readerIndex(100);
+        ByteBuf frame = composite.readRetainedSlice(16); // as the HTTP/2 writer cuts each DATA frame
+        assertEquals(116, composite.readerIndex());
+        assertEquals("PooledSlicedByteBuf", frame.getClass().getSimpleName(), "a slice from Netty's recycler");
+        assertTrue(frame.hasMemoryAddress());
+        assertEquals(1, composite.refCnt(), "the composite's own count is untouched");
+        assertTrue(composite.release(), "the composite is freed");
+        assertEquals(1, allocator.metric().directArenas().get(0).numActiveAllocations(), "the frame holds the buffer");
+        for (int i = 0; i < 16; i++) {
+            assertEquals((byte) (100 + i), frame.getByte(i), "byte " + i);
+        }
+        assertTrue(frame.release(), "the frame's release frees the buffer");
+        assertEquals(0, allocator.metric().directArenas().get(0).numActiveAllocations(), "buffers not returned");
+        CompositeByteBuf again = twoParts(allocator);
+        try {
+            assertThrows(IndexOutOfBoundsException.class, () -> again.retainedSlice(1990, 16), "past the end");
+        } finally {
+            again.release();
         }
     }
 
