@@ -16,7 +16,8 @@ import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
  * it for NIO buffers: two {@code ByteBuffer} objects and an array per frame, about 170 B, and for a
  * 2.8 MB request most of its allocation. A composite of at most one component copies the parts
  * into one pooled buffer when the second is added (a memory copy of that one write, at most 1 MiB),
- * and the frames cut from it are written by address.
+ * and the frames cut from it are written by address ({@link Consolidating}: each frame is a
+ * recycled slice of that buffer).
  *
  * <p>Why a pool of its own. gRPC's shared allocator has 2 MiB chunks: a 1 MiB message buffer takes
  * half of one, and a chunk that filled past a quarter and emptied again is freed and made anew,
@@ -34,7 +35,7 @@ import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
  * times; composites are made without the wrapper. Nothing global changes: other allocators keep
  * their sampling, and a process that raises the level to {@code ADVANCED} or {@code PARANOID} to
  * hunt a leak gets these buffers tracked as well. The buffers themselves are Netty's and gRPC's to
- * release, exactly as before ({@code ExportBufferAllocatorTest} checks that the pool ends empty).
+ * release, as with any allocator ({@code ExportBufferAllocatorTest} checks that the pool ends empty).
  *
  * <p>Bound: direct memory, in {@value #CHUNK_BYTES} B chunks, allocated when first needed; what is
  * in use is the requests being written and the replies being read (at most {@code maxInFlight}
