@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>The bounds, the same for both transports: at most {@value #MAX_BYTES_PER_SPAN_AT_4096} B per
  * span with 4096-span requests, below {@value #MAX_BYTES_PER_SPAN_AT_16384} B per span with 16k-span
  * requests. HTTP (its default client, ringtrace's socket client for plain text) measures ~140 B per
- * request. gRPC measures 9.7-11.0 KB per 16k-span request (0.59-0.67 B/span) on JDK 17 and 25,
+ * request. gRPC measures 9.6-11.0 KB per 16k-span request (0.59-0.67 B/span) on JDK 17 and 25,
  * where the bound is 16 KB: on the calling thread ~2.8 KB (gRPC's call, stream, framer, headers and
  * deadline objects), on the event loop ~7 KB (the stream's HTTP/2 state, headers and trailers read,
  * and per flow-controlled write of up to 1 MiB its promises, aggregator, composite and slices, plus
