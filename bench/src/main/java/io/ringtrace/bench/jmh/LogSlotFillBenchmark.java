@@ -6,7 +6,6 @@ import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.LogLimits;
 import io.ringtrace.codec.LogRecordStart;
 import io.ringtrace.codec.LogRecordWriter;
-import io.ringtrace.codec.SpanOverflow;
 import io.ringtrace.codec.Utf8Constant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,25 +53,9 @@ public class LogSlotFillBenchmark {
         int slotBytes = 512;
         byte[] area = new byte[slotCount * slotBytes];
         mask = slotCount - 1;
-        SpanOverflow none = new SpanOverflow() {
-            @Override
-            public int claim() {
-                return -1; // the record fits its slot: never asked
-            }
-
-            @Override
-            public byte[] buffer(int index) {
-                throw new IllegalStateException("no overflow buffers");
-            }
-
-            @Override
-            public void release(int index) {
-                throw new IllegalStateException("no overflow buffers");
-            }
-        };
         slots = new LogRecordWriter[slotCount];
         for (int i = 0; i < slotCount; i++) {
-            slots[i] = new LogRecordWriter(LogLimits.defaults(), area, i * slotBytes, slotBytes, none);
+            slots[i] = new LogRecordWriter(LogLimits.defaults(), area, i * slotBytes, slotBytes, NoOverflow.INSTANCE);
         }
     }
 

@@ -3,7 +3,6 @@ package io.ringtrace.bench.jmh;
 import io.ringtrace.bench.ChronicleFlags;
 import io.ringtrace.bench.RingtraceShape;
 import io.ringtrace.codec.SpanLimits;
-import io.ringtrace.codec.SpanOverflow;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.SpanSlot;
 import java.util.concurrent.TimeUnit;
@@ -46,25 +45,9 @@ public class SlotFillBenchmark {
         int slotBytes = SpanSlot.DEFAULT_SLOT_BYTES;
         byte[] area = new byte[slotCount * slotBytes];
         mask = slotCount - 1;
-        SpanOverflow none = new SpanOverflow() {
-            @Override
-            public int claim() {
-                return -1; // the typical span fits its slot: never asked
-            }
-
-            @Override
-            public byte[] buffer(int index) {
-                throw new IllegalStateException("no overflow buffers");
-            }
-
-            @Override
-            public void release(int index) {
-                throw new IllegalStateException("no overflow buffers");
-            }
-        };
         slots = new SpanRecord[slotCount];
         for (int i = 0; i < slotCount; i++) {
-            slots[i] = new SpanRecord(SpanLimits.defaults(), area, i * slotBytes, slotBytes, none);
+            slots[i] = new SpanRecord(SpanLimits.defaults(), area, i * slotBytes, slotBytes, NoOverflow.INSTANCE);
         }
     }
 
