@@ -21,6 +21,7 @@ import static io.ringtrace.codec.WireFormat.varintSize;
  * the field would pass {@code limit}. Field order and default omission match protobuf-java: an
  * empty key is omitted (proto3 default), the value is always present (it is a message field), and
  * inside {@code AnyValue} the oneof member is always written, even {@code false}, 0 or "".
+ * {@link #find} and {@link #fieldEnd} read such fields back, for a writer that replaces a key.
  */
 final class KeyValueWire {
 
@@ -252,5 +253,82 @@ final class KeyValueWire {
             pos += v.length;
         }
         return pos;
+    }
+
+    /**
+     * Writes one attribute (or, with {@code key} null, one AnyValue) of value kind {@code kind}
+     * ({@link AttributeSink#STRING} and the others): {@code value} holds an object value, {@code
+     * number} a scalar's bits, {@code offset} and {@code count} the used part of an array value.
+     */
+    static int put(int kind, byte[] a, int pos, int limit, int tag, Utf8Constant key, Object value,
+                   long number, int offset, int count) {
+        switch (kind) {
+            case AttributeSink.STRING:
+                return putString(a, pos, limit, tag, key, (CharSequence) value);
+            case AttributeSink.LONG:
+                return putLong(a, pos, limit, tag, key, number);
+            case AttributeSink.DOUBLE:
+                return putDoubleBits(a, pos, limit, tag, key, number);
+            case AttributeSink.BOOLEAN:
+                return putBoolean(a, pos, limit, tag, key, number != 0);
+            case AttributeSink.BYTES:
+                return putBytes(a, pos, limit, tag, key, (byte[]) value, offset, count);
+            case AttributeSink.STRING_ARRAY:
+                return putStringArray(a, pos, limit, tag, key, (CharSequence[]) value, count);
+            case AttributeSink.LONG_ARRAY:
+                return putLongArray(a, pos, limit, tag, key, (long[]) value, count);
+            case AttributeSink.DOUBLE_ARRAY:
+                return putDoubleArray(a, pos, limit, tag, key, (double[]) value, count);
+            case AttributeSink.BOOLEAN_ARRAY:
+                return putBooleanArray(a, pos, limit, tag, key, (boolean[]) value, count);
+            default:
+                return putBytesArray(a, pos, limit, tag, key, (byte[][]) value);
+        }
+    }
+
+    /**
+     * Finds the attribute field with key {@code key} among the complete attribute fields in
+     * {@code [pos, end)} (every attribute context's field tag is one byte).
+     *
+     * @return where its field starts, -1 if no field there has that key
+     */
+    static int find(byte[] a, int pos, int end, byte[] key) {
+        while (pos < end) {
+            int fieldStart = pos;
+            int fieldEnd = fieldEnd(a, fieldStart);
+            pos = fieldStart + 1;
+            while (a[pos++] < 0) { // skip the KeyValue length varint
+            }
+            int keyLength = 0;
+            if (a[pos] == 0x0A) { // KeyValue.key (1, LEN); absent when the key is empty
+                pos++;
+                for (int shift = 0; ; shift += 7) {
+                    byte b = a[pos++];
+                    keyLength |= (b & 0x7F) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                }
+            }
+            if (keyLength == key.length && java.util.Arrays.equals(a, pos, pos + keyLength, key, 0, keyLength)) {
+                return fieldStart;
+            }
+            pos = fieldEnd;
+        }
+        return -1;
+    }
+
+    /** @return where the attribute field starting at {@code fieldStart} ends: past its tag, length varint and body */
+    static int fieldEnd(byte[] a, int fieldStart) {
+        int pos = fieldStart + 1;
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = a[pos++];
+            length |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                break;
+            }
+        }
+        return pos + length;
     }
 }

@@ -283,7 +283,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
             return false;
         }
         int limit = base + Math.min(budgetEnd(region), capacity());
-        int written = put(kind, area, base + at, limit, tag, null, value, number, offset, count);
+        int written = KeyValueWire.put(kind, area, base + at, limit, tag, null, value, number, offset, count);
         if (written < 0) {
             return false;
         }
@@ -383,7 +383,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
             System.arraycopy(area, base + at, area, base + top, tail); // park what follows at the top
             int budget = budgetEnd(region);
             int limit = Math.min(budget, top);
-            int written = put(kind, area, base + at, base + limit, tag, key, value, number, offset, count);
+            int written = KeyValueWire.put(kind, area, base + at, base + limit, tag, key, value, number, offset, count);
             written = written < 0 ? 0 : written - base - at;
             System.arraycopy(area, base + top, area, base + at + written, tail); // and back behind the value
             if (written > 0) {
@@ -416,7 +416,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         if (at < 0) {
             return false;
         }
-        int written = put(kind, area, base + at, topAppendLimit(), attributeTag(TOP), key, value, number, offset, count);
+        int written = KeyValueWire.put(kind, area, base + at, topAppendLimit(), attributeTag(TOP), key, value, number, offset, count);
         return written >= 0 && appendedTop(written, bit);
     }
 
@@ -474,32 +474,6 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         return true;
     }
 
-    private static int put(int kind, byte[] a, int pos, int limit, int tag, Utf8Constant key, Object value,
-                           long number, int offset, int count) {
-        switch (kind) {
-            case STRING:
-                return KeyValueWire.putString(a, pos, limit, tag, key, (CharSequence) value);
-            case LONG:
-                return KeyValueWire.putLong(a, pos, limit, tag, key, number);
-            case DOUBLE:
-                return KeyValueWire.putDoubleBits(a, pos, limit, tag, key, number);
-            case BOOLEAN:
-                return KeyValueWire.putBoolean(a, pos, limit, tag, key, number != 0);
-            case BYTES:
-                return KeyValueWire.putBytes(a, pos, limit, tag, key, (byte[]) value, offset, count);
-            case STRING_ARRAY:
-                return KeyValueWire.putStringArray(a, pos, limit, tag, key, (CharSequence[]) value, count);
-            case LONG_ARRAY:
-                return KeyValueWire.putLongArray(a, pos, limit, tag, key, (long[]) value, count);
-            case DOUBLE_ARRAY:
-                return KeyValueWire.putDoubleArray(a, pos, limit, tag, key, (double[]) value, count);
-            case BOOLEAN_ARRAY:
-                return KeyValueWire.putBooleanArray(a, pos, limit, tag, key, (boolean[]) value, count);
-            default:
-                return KeyValueWire.putBytesArray(a, pos, limit, tag, key, (byte[][]) value);
-        }
-    }
-
     /**
      * Removes the attribute with {@code key} from {@code [from, end(region))}, if there, moving
      * what follows it.
@@ -507,39 +481,13 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
      * @return the bytes removed, 0 if the key was not there
      */
     private int removeKey(int region, int from, Utf8Constant key) {
-        final byte[] a = area;
-        final byte[] k = key.utf8();
         int end = base + end(region);
-        int pos = base + from;
-        while (pos < end) {
-            int fieldStart = pos;
-            pos++; // the field tag: one byte in every attribute context
-            int length = 0;
-            for (int shift = 0; ; shift += 7) { // KeyValue length varint
-                byte b = a[pos++];
-                length |= (b & 0x7F) << shift;
-                if (b >= 0) {
-                    break;
-                }
-            }
-            int fieldEnd = pos + length;
-            int keyLength = 0;
-            if (a[pos] == 0x0A) { // KeyValue.key; absent when the key is empty
-                pos++;
-                for (int shift = 0; ; shift += 7) {
-                    byte b = a[pos++];
-                    keyLength |= (b & 0x7F) << shift;
-                    if (b >= 0) {
-                        break;
-                    }
-                }
-            }
-            if (keyLength == k.length && java.util.Arrays.equals(a, pos, pos + keyLength, k, 0, keyLength)) {
-                cut(region, fieldStart - base, fieldEnd - base);
-                return fieldEnd - fieldStart;
-            }
-            pos = fieldEnd;
+        int fieldStart = KeyValueWire.find(area, base + from, end, key.utf8());
+        if (fieldStart < 0) {
+            return 0;
         }
-        return 0;
+        int fieldEnd = KeyValueWire.fieldEnd(area, fieldStart);
+        cut(region, fieldStart - base, fieldEnd - base);
+        return fieldEnd - fieldStart;
     }
 }
