@@ -110,6 +110,7 @@ public final class LoadTool {
                 .append(LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)).append(" UTC.\n\n");
         md.append("## Machine\n\n").append(MachineInfo.describe());
         md.append("- load average (1/5/15 min) before the runs: ").append(loadBefore).append('\n');
+        md.append(MachineInfo.measurementFloor());
         md.append("- run JVMs: ").append(options.inProcess ? "in-process (smoke mode)" : "one fresh JVM per system and scenario")
                 .append(", flags `").append(String.join(" ", options.jvmArgs)).append("`\n");
         md.append("- producers: ").append(options.producers).append(" thread(s), warm-up ").append(options.warmupMillis)
