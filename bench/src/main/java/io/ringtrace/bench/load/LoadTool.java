@@ -226,7 +226,8 @@ public final class LoadTool {
                 .append(", overload policy ").append(options.policy.toUpperCase(Locale.ROOT)).append('\n');
         if (!options.spool.isEmpty() || options.systems.contains(RunSpec.RINGTRACE_SPOOL)) {
             md.append("- on-disk spool (").append(options.spool.isEmpty() ? "`" + RunSpec.RINGTRACE_SPOOL + "` only" : "ringtrace")
-                    .append("): `SpoolOptions` defaults").append(RingtraceTransport.spoolMaxBytesText()).append(" in ")
+                    .append("): `SpoolOptions` defaults").append(RingtraceTransport.spoolMaxBytesText())
+                    .append(RingtraceTransport.spoolFsyncText(options.jvmArgs)).append(" in ")
                     .append(options.spool.isEmpty() || options.spool.equals(RunSpec.SPOOL_TEMP)
                             ? "a fresh temporary directory per run, deleted after it" : "`" + options.spool + "`")
                     .append("; after the window the run waits up to ").append(OutagePhases.DRAIN_BOUND.toSeconds())

@@ -8,6 +8,7 @@ import io.ringtrace.exporter.OtlpHttpSpanExporter;
 import io.ringtrace.exporter.OtlpHttpSpanExporterBuilder;
 import io.ringtrace.exporter.SpoolOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -47,16 +48,24 @@ final class RingtraceTransport {
         return exporter.build();
     }
 
+    /** System property of the run JVMs that sets the spool's fsync policy ({@code NONE}, {@code PERIODIC}, {@code EVERY_REQUEST}). */
+    static final String SPOOL_FSYNC_PROPERTY = "bench.spool.fsync";
+
     /**
-     * The spool's options: the defaults, and the size bound of {@value SpoolOptions#MAX_BYTES_VARIABLE}
+     * The spool's options: the defaults, the size bound of {@value SpoolOptions#MAX_BYTES_VARIABLE}
      * if the load tool's environment sets it (the run JVMs inherit it), as an application's
-     * {@code fromEnvironment()} reads it.
+     * {@code fromEnvironment()} reads it, and the fsync policy of {@value #SPOOL_FSYNC_PROPERTY} if
+     * the run JVMs are given it ({@code --jvm-args="-Dbench.spool.fsync=NONE"}).
      */
     private static SpoolOptions spoolOptions(Path spoolDir) {
         SpoolOptions.Builder options = SpoolOptions.builder(spoolDir);
         String maxBytes = System.getenv(SpoolOptions.MAX_BYTES_VARIABLE);
         if (maxBytes != null && !maxBytes.isBlank()) {
             options.maxBytes(Long.parseLong(maxBytes.trim()));
+        }
+        String fsync = System.getProperty(SPOOL_FSYNC_PROPERTY);
+        if (fsync != null && !fsync.isBlank()) {
+            options.fsync(SpoolOptions.Fsync.valueOf(fsync.trim().toUpperCase(Locale.ROOT)));
         }
         return options.build();
     }
@@ -66,5 +75,19 @@ final class RingtraceTransport {
         String maxBytes = System.getenv(SpoolOptions.MAX_BYTES_VARIABLE);
         return maxBytes == null || maxBytes.isBlank() ? ""
                 : " but at most " + maxBytes.trim() + " bytes (`" + SpoolOptions.MAX_BYTES_VARIABLE + "`)";
+    }
+
+    /**
+     * @param runJvmArgs the flags the run JVMs get
+     * @return the report's note on an fsync policy set with {@value #SPOOL_FSYNC_PROPERTY}, or ""
+     */
+    static String spoolFsyncText(List<String> runJvmArgs) {
+        String prefix = "-D" + SPOOL_FSYNC_PROPERTY + "=";
+        for (String arg : runJvmArgs) {
+            if (arg.startsWith(prefix)) {
+                return ", fsync " + arg.substring(prefix.length()).toUpperCase(Locale.ROOT) + " (`" + arg + "`)";
+            }
+        }
+        return "";
     }
 }
