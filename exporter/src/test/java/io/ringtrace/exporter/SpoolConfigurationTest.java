@@ -31,7 +31,7 @@ class SpoolConfigurationTest {
         assertEquals((long) SpoolOptions.DEFAULT_MAX_BYTES_MIB << 20, grpc.maxBytes());
         assertEquals(16L << 20, grpc.segmentBytes(), "1/16 of the maximum");
         assertEquals(SpoolOptions.WhenFull.DROP_OLDEST, grpc.whenFull());
-        assertEquals(SpoolOptions.Fsync.PERIODIC, grpc.fsync());
+        assertEquals(SpoolOptions.Fsync.NONE, grpc.fsync());
         assertEquals(Duration.ofHours(24), grpc.maxAge());
         SpoolOptions http = OtlpHttpSpanExporter.builder().fromEnvironment(Map.of(SpoolOptions.DIR_VARIABLE,
                 dir.toString(), SpoolOptions.MAX_BYTES_VARIABLE, "8388608")).spool;

@@ -89,6 +89,7 @@ class SpoolOutageTest extends LeakCheckingTestBase {
         everySpanArrivesOnce(receiver, engine(receiver, true));
     }
 
+    /** Over HTTP, and with the once-a-second {@code msync} on (the default is none), which runs several times here. */
     @Test
     void overHttpToo() {
         OtlpHttpReceiver receiver = closeAfter(OtlpHttpReceiver.start());
@@ -97,7 +98,8 @@ class SpoolOutageTest extends LeakCheckingTestBase {
                 .timeout(Duration.ofSeconds(1))
                 .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(200))
                         .maxBackoff(Duration.ofMillis(500)).maxAttempts(5).maxElapsed(Duration.ofSeconds(5)).build())
-                .spool(SpoolOptions.builder(dir).maxBytes(SPOOL_MAX_BYTES).spoolAfter(Duration.ofMillis(500)).build())
+                .spool(SpoolOptions.builder(dir).maxBytes(SPOOL_MAX_BYTES).spoolAfter(Duration.ofMillis(500))
+                        .fsync(SpoolOptions.Fsync.PERIODIC).build())
                 .build();
         everySpanArrivesOnce(receiver, engineWith(exporter));
     }
