@@ -15,6 +15,7 @@ import io.ringtrace.engine.internal.jmx.EngineMBean;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
 import io.ringtrace.testkit.OtlpHttpReceiver;
 import io.ringtrace.testkit.OtlpReceiver;
+import io.ringtrace.testkit.RecordingReceiver;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
@@ -68,13 +69,7 @@ class AutoConfigurationTest extends LeakCheckingTestBase {
         Map<String, String> properties = properties("ringtrace", receiver.baseUrl());
         properties.put("otel.exporter.otlp.protocol", "http/protobuf");
 
-        OpenTelemetrySdk sdk = configure(properties);
-        try {
-            produce(sdk);
-            assertTrue(receiver.awaitSpanCount(SPANS, Duration.ofSeconds(20)));
-        } finally {
-            assertTrue(sdk.shutdown().join(20, TimeUnit.SECONDS).isSuccess());
-        }
+        sendThrough(properties, receiver);
         assertEquals(SPANS, receiver.spanCount());
         assertEquals("/v1/traces", receiver.paths().get(0));
     }
@@ -85,13 +80,7 @@ class AutoConfigurationTest extends LeakCheckingTestBase {
         Map<String, String> properties = properties("ringtrace", receiver.endpoint());
         assertFalse(properties.containsKey("otel.exporter.otlp.protocol"));
 
-        OpenTelemetrySdk sdk = configure(properties);
-        try {
-            produce(sdk);
-            assertTrue(receiver.awaitSpanCount(SPANS, Duration.ofSeconds(20)));
-        } finally {
-            assertTrue(sdk.shutdown().join(20, TimeUnit.SECONDS).isSuccess());
-        }
+        sendThrough(properties, receiver);
         assertEquals(SPANS, receiver.spanCount(), "the SDK's own OTLP exporter defaults to grpc under these properties");
     }
 
@@ -122,6 +111,17 @@ class AutoConfigurationTest extends LeakCheckingTestBase {
         p.put("otel.exporter.otlp.endpoint", endpoint);
         p.put("otel.bsp.schedule.delay", "100ms"); // the SDK's duration syntax
         return p;
+    }
+
+    /** Configures the SDK from {@code properties}, ends {@link #SPANS} spans, waits for {@code receiver} to hold them, shuts the SDK down. */
+    private static void sendThrough(Map<String, String> properties, RecordingReceiver<?, ?> receiver) throws Exception {
+        OpenTelemetrySdk sdk = configure(properties);
+        try {
+            produce(sdk);
+            assertTrue(receiver.awaitSpanCount(SPANS, Duration.ofSeconds(20)));
+        } finally {
+            assertTrue(sdk.shutdown().join(20, TimeUnit.SECONDS).isSuccess());
+        }
     }
 
     private static OpenTelemetrySdk configure(Map<String, String> properties) {
