@@ -265,6 +265,11 @@ public final class OtlpHttpReceiver extends RecordingReceiver<OtlpHttpReceiver, 
                 in = new GZIPInputStream(in);
             }
             byte[] body = in.readAllBytes();
+            // A gzip stream ends at its trailer, before a chunked body's last (empty) chunk: read the
+            // body to its end before answering, as the OpenTelemetry Collector does. JDK 17's
+            // HttpClient can miss an answer that arrives over TLS before it has written that chunk,
+            // and waits for its timeout.
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
             Map<String, List<String>> requestHeaders = new TreeMap<>();
             exchange.getRequestHeaders().forEach((key, values) ->
                     requestHeaders.put(key.toLowerCase(Locale.ROOT), new ArrayList<>(values)));
