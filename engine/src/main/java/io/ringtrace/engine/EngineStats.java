@@ -188,7 +188,7 @@ public final class EngineStats {
         return bytesSent;
     }
 
-    /** @return retries the exporter reported */
+    /** @return retries the exporter reported, replays of spooled requests included */
     public long retries() {
         return retries;
     }

@@ -30,7 +30,8 @@ final class SpoolCounters implements SpoolLedger {
     private static final int SIZE_BYTES = CORRUPT_RECORDS + 1;
     private static final int SIZE_RECORDS = SIZE_BYTES + 1;
     private static final int OLDEST_MILLIS = SIZE_RECORDS + 1;
-    private static final int SLOTS = OLDEST_MILLIS + 1;
+    private static final int REPLAY_RETRIES = OLDEST_MILLIS + 1;
+    private static final int SLOTS = REPLAY_RETRIES + 1;
 
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * STRIDE);
 
@@ -76,6 +77,11 @@ final class SpoolCounters implements SpoolLedger {
     }
 
     @Override
+    public void replayRetrying() {
+        add(REPLAY_RETRIES, 1);
+    }
+
+    @Override
     public void spoolSize(long bytes, long records, long oldestEpochMillis) {
         slots.set(SIZE_BYTES * STRIDE, bytes);
         slots.set(SIZE_RECORDS * STRIDE, records);
@@ -104,6 +110,10 @@ final class SpoolCounters implements SpoolLedger {
 
     long recoveredDropped() {
         return get(RECOVERED_DROPPED);
+    }
+
+    long replayRetries() {
+        return get(REPLAY_RETRIES);
     }
 
     long corruptRecords() {

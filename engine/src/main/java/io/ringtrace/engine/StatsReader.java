@@ -147,7 +147,7 @@ final class StatsReader {
         into.inFlight = into.ringBacklog + open + into.requestSpansOutstanding;
         into.published = claimed + publishedAtEdge;
         into.requestsFailed = requests.requestsFailed();
-        into.retries = requests.retries();
+        into.retries = requests.retries() + spool.replayRetries();
         into.rejectedCompletions = requests.rejectedCompletions();
         into.slotsHeldTooLong = counters.slotsHeldTooLong();
         into.spansOverflowed = counters.spansOverflowed();

@@ -116,10 +116,14 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
         SlotState state = slot.state();
         PayloadStream body = state.body; // armed for this attempt by this thread, under the stage's lock
         ReplyWatch reply = state.reply;
+        CallOptions options = state.callOptions;
+        if (request instanceof SpooledRequest) {
+            options = replayOptions(options);
+        }
         ClientCall<PayloadStream, ExportResponse> call;
         try {
             call = channel.newCall(ExportMethod.forSignal(request.signal()),
-                    state.callOptions.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
+                    options.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "could not create an OTLP export call", e);
             slot.failed(attemptId, false, RetryableStatus.NO_RETRY_INFO,
@@ -146,6 +150,21 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
                 listener.onClose(Status.INTERNAL.withDescription("could not start the call").withCause(e), null);
             }
         }
+    }
+
+    /**
+     * A replay of a spooled request goes out only on a connection that is up, never waiting for one:
+     * a call that waits for the connection keeps its deadline running, and when gRPC reconnects on
+     * its own backoff just before that deadline, the receiver gets the request and the deadline
+     * passes before its answer; the record would then be replayed again, a duplicate. Failing at once
+     * instead, the replay is retried (and put back) like any failed attempt; the connect backoff is
+     * reset first, so the connection is made now, and the next try finds it up.
+     */
+    private CallOptions replayOptions(CallOptions options) {
+        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff();
+        }
+        return options.withoutWaitForReady();
     }
 
     /**

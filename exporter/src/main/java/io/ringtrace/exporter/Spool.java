@@ -208,6 +208,14 @@ final class Spool implements SpoolStore.DroppedRecords {
         }
     }
 
+    /** A replay failed and is to be sent again (the stage's thread): its engine counts the retry. */
+    void replayRetrying(Signal signal) {
+        SpoolLedger ledger = ledgers.get(signal.ordinal());
+        if (ledger != null) {
+            ledger.replayRetrying();
+        }
+    }
+
     /** A replay completed (any thread): the spool's thread settles its record. */
     void returned(SpooledRequest replay) {
         lock.lock();

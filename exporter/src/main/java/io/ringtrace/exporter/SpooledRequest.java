@@ -105,7 +105,7 @@ final class SpooledRequest implements ExportRequest {
 
     @Override
     public void retrying() {
-        // the engine that spooled it has been told; a retry of a replay is counted nowhere else
+        spool.replayRetrying(signal);
     }
 
     @Override

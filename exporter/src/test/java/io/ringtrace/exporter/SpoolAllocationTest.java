@@ -41,6 +41,9 @@ class SpoolAllocationTest extends ExporterTestBase {
         public void recovered(long items, long corruptRecords) {}
 
         @Override
+        public void replayRetrying() {}
+
+        @Override
         public void spoolSize(long bytes, long records, long oldestEpochMillis) {}
     };
 

@@ -208,6 +208,43 @@ class SpoolOutageTest extends LeakCheckingTestBase {
         received.values().forEach(times -> assertEquals(1, times));
     }
 
+    /**
+     * A replay goes out only on a connection that is up: with the receiver still down it fails at once
+     * (and is retried) instead of waiting for a reconnect until its 60 s deadline. A replay that
+     * waited could be sent just before that deadline and be answered just after it: the receiver would
+     * have the record and get it again.
+     */
+    @Test
+    void aReplayNeverWaitsForTheConnection() {
+        OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
+        receiver.stop();
+        TraceEngine engine = engine(receiver, true);
+        for (long id = 1; id <= 500; id++) {
+            SpoolSpans.tryPublish(engine, id);
+        }
+        engine.close(Duration.ofSeconds(2));
+        assertEquals(500, engine.stats(new EngineStats()).spooled());
+
+        TraceEngine next = engineWith(OtlpGrpcSpanExporter.builder()
+                .endpoint(receiver.endpoint())
+                .timeout(Duration.ofSeconds(60))
+                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(100))
+                        .maxBackoff(Duration.ofMillis(200)).maxAttempts(5).maxElapsed(Duration.ofSeconds(5)).build())
+                .spool(SpoolOptions.builder(dir).maxBytes(SPOOL_MAX_BYTES).spoolAfter(Duration.ofMillis(500)).build())
+                .build());
+        EngineStats stats = new EngineStats();
+        Await.until(() -> "replays failing at once while the receiver is down: " + next.stats(new EngineStats()),
+                Duration.ofSeconds(20), () -> next.stats(stats).retries() >= 3);
+        assertEquals(0, stats.spooledRecoveredExported(), stats.toString());
+
+        receiver.startServing();
+        Await.until(() -> "recovered and delivered: " + next.stats(new EngineStats()), Duration.ofSeconds(30),
+                () -> next.stats(stats).spooledRecoveredExported() == 500);
+        Map<Long, Integer> received = SpoolSpans.received(receiver);
+        assertEquals(500, received.size());
+        received.values().forEach(times -> assertEquals(1, times));
+    }
+
     @Test
     void aFullSpoolDropsItsOldestCountedAndDeliversTheRest() {
         OtlpReceiver receiver = closeAfter(OtlpReceiver.start());

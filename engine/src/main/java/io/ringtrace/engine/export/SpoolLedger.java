@@ -45,6 +45,12 @@ public interface SpoolLedger {
     void recovered(long items, long corruptRecords);
 
     /**
+     * A replay of a spooled record failed and is to be sent again: counted with the engine's retries,
+     * as a live request's retry is ({@link ExportRequest#retrying()}).
+     */
+    void replayRetrying();
+
+    /**
      * The spool's size now, reported whenever it changes (for every signal together).
      *
      * @param bytes bytes the spool's segment files take on disk
