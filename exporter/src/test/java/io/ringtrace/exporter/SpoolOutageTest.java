@@ -184,16 +184,21 @@ class SpoolOutageTest extends LeakCheckingTestBase {
         System.out.println("no spool: " + stats);
     }
 
-    @Test
-    void aCloseDuringAnOutageLeavesTheRestOnDiskForTheNextEngine() {
-        OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
+    /** Publishes spans 1 to {@code count} to an engine while {@code receiver} is down, and closes it. */
+    private EngineStats closedDuringAnOutage(OtlpReceiver receiver, long count) {
         receiver.stop();
         TraceEngine engine = engine(receiver, true);
-        for (long id = 1; id <= 1_000; id++) {
+        for (long id = 1; id <= count; id++) {
             SpoolSpans.tryPublish(engine, id);
         }
         engine.close(Duration.ofSeconds(2)); // whatever the deadline cuts is spooled, not lost
-        EngineStats stats = engine.stats(new EngineStats());
+        return engine.stats(new EngineStats());
+    }
+
+    @Test
+    void aCloseDuringAnOutageLeavesTheRestOnDiskForTheNextEngine() {
+        OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
+        EngineStats stats = closedDuringAnOutage(receiver, 1_000);
         assertAddsUp(stats);
         assertEquals(0, stats.droppedTotal(), "nothing lost at close: " + stats);
         assertEquals(1_000, stats.spooled(), "everything on disk: " + stats);
@@ -217,13 +222,7 @@ class SpoolOutageTest extends LeakCheckingTestBase {
     @Test
     void aReplayNeverWaitsForTheConnection() {
         OtlpReceiver receiver = closeAfter(OtlpReceiver.start());
-        receiver.stop();
-        TraceEngine engine = engine(receiver, true);
-        for (long id = 1; id <= 500; id++) {
-            SpoolSpans.tryPublish(engine, id);
-        }
-        engine.close(Duration.ofSeconds(2));
-        assertEquals(500, engine.stats(new EngineStats()).spooled());
+        assertEquals(500, closedDuringAnOutage(receiver, 500).spooled());
 
         TraceEngine next = engineWith(OtlpGrpcSpanExporter.builder()
                 .endpoint(receiver.endpoint())
