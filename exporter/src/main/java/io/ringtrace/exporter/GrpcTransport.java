@@ -91,7 +91,7 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
 
     @Override
     public void beforeRetry() {
-        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+        if (receiverUnreachable()) {
             channel.resetConnectBackoff(); // a retry is due: try to connect now, not at gRPC's next backoff
         }
     }
@@ -161,9 +161,7 @@ final class GrpcTransport implements Transport<GrpcTransport.SlotState> {
      * reset first, so the connection is made now, and the next try finds it up.
      */
     private CallOptions replayOptions(CallOptions options) {
-        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            channel.resetConnectBackoff();
-        }
+        beforeRetry();
         return options.withoutWaitForReady();
     }
 
