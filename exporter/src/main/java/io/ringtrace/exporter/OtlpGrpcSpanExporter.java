@@ -183,6 +183,11 @@ public final class OtlpGrpcSpanExporter extends TransportExporter {
         // second, so the first request after the receiver's return goes out within about a second.
         executor.scheduleWithFixedDelay(this::reconnectPromptlyWhileWaiting,
                 BACKOFF_RESET_INTERVAL_MILLIS, BACKOFF_RESET_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        // Connect now, in the background, not at the first export: name resolution, the connection
+        // and gRPC's first-use class loading take up to a second or two in a cold JVM on two cores,
+        // and spans published meanwhile wait in the ring, which at 100k spans/s fills in well under
+        // a second. A receiver that is not up yet only puts the channel in its connect backoff.
+        channel.getState(true);
     }
 
     /** On the executor, once a second: resets gRPC's connect backoff if requests wait for a connection. */

@@ -167,8 +167,9 @@ public final class OtlpGrpcSpanExporterBuilder extends OtlpExporterBuilder<OtlpG
     }
 
     /**
-     * Builds the exporter: creates its event loop, executor and channel (connections are made
-     * lazily, so a receiver that is not up yet is fine).
+     * Builds the exporter: creates its event loop, executor and channel, and starts connecting in
+     * the background (a receiver that is not up yet is fine: the first export waits for the
+     * connection, and requests that wait make the channel try again at least once a second).
      *
      * @return the exporter
      * @throws IllegalArgumentException if the configuration is inconsistent or a certificate file

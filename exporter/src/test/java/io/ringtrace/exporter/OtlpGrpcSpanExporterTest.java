@@ -282,6 +282,19 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
     }
 
     @Test
+    void theChannelConnectsAtBuildBeforeTheFirstExport() throws InterruptedException {
+        OtlpReceiver receiver = startReceiver();
+        OtlpGrpcSpanExporter exporter = exporterTo(receiver);
+        // channelState() never starts a connection itself: READY here was started by build()
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (exporter.channelState() != ConnectivityState.READY && System.nanoTime() - until < 0) {
+            Thread.sleep(1);
+        }
+        assertEquals(ConnectivityState.READY, exporter.channelState(), "connected without an export");
+        assertTrue(receiver.requests().isEmpty(), "nothing was sent to connect");
+    }
+
+    @Test
     void theReceiverNotUpYetIsWaitedFor() throws InterruptedException {
         OtlpReceiver receiver = track(OtlpReceiver.builder().build());
         OtlpGrpcSpanExporter exporter = exporterTo(receiver);
