@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
  * Bench probe: the spool's file work ({@link SpoolStore}) on the calling thread, without the
  * spool's thread, an engine or a transport, so that the cost of appending a sealed request under
  * each fsync policy, and of replaying one, can be timed alone. It does what the spool's thread does
- * per request: append (segment creation included when one is due, the oldest segment dropped
- * when the bound is reached), an {@code fdatasync} of the segment under {@code EVERY_REQUEST}, one
- * {@code fdatasync} of the written segments per second under {@code PERIODIC}; a replay reads the oldest pending record (CRC32C checked), copies its bytes out
+ * per request: append (segment creation and its zero fill included when one is due, the oldest
+ * segment dropped when the bound is reached), the {@code msync} of the record under
+ * {@code EVERY_REQUEST}, one {@code msync} of the written segments per second under
+ * {@code PERIODIC}; a replay reads the oldest pending record (CRC32C checked), copies its bytes out
  * and marks it done. It lives in the exporter package because the store is not public API; it is
  * bench code, not shipped.
  */

@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  *  16  long  segment sequence number (files replay in this order)
  *  24  long  created at, epoch millis
  *  32  ...   zero up to 64
- *  64  record, record, ... then zeros (the file is created at its full size, sparse)
+ *  64  record, record, ... then zeros (the file is allocated whole when created)
  *
  * record
  *   0  int   RECORD_MAGIC, stored last: a write cut short leaves no magic
@@ -64,41 +64,23 @@ final class SpoolRecord {
     }
 
     /**
-     * Fills {@code header} (its first {@link #HEADER_BYTES}, little-endian) with the header of a
-     * record of {@code payload} (its position to its limit, restored), magic included, and its CRC
-     * computed over the fields it covers and the payload, as the file will hold them. Leaves
-     * {@code header} positioned at 0, limited to {@link #HEADER_BYTES}.
+     * Writes a record's header fields but the magic (the payload must already be at
+     * {@code at + HEADER_BYTES}), computes its CRC over the file's own bytes, then stores the magic.
      */
-    static void header(ByteBuffer header, ByteBuffer payload, int items, int signal, long epochMillis, CRC32C crc) {
-        header.clear();
-        header.putInt(MAGIC_OFFSET, RECORD_MAGIC);
-        header.putInt(STATE_OFFSET, STATE_PENDING);
-        header.putInt(LENGTH_OFFSET, payload.remaining());
-        header.putInt(ITEMS_OFFSET, items);
-        header.put(SIGNAL_OFFSET, (byte) signal);
-        header.put(SIGNAL_OFFSET + 1, (byte) 0);
-        header.putShort(SIGNAL_OFFSET + 2, (short) 0);
-        header.putLong(TIME_OFFSET, epochMillis);
-        crc.reset();
-        header.limit(HEADER_BYTES).position(CRC_FROM);
-        crc.update(header);
-        int payloadStart = payload.position();
-        crc.update(payload); // the JDK's intrinsic over the engine's off-heap bytes, no copy
-        payload.position(payloadStart);
-        header.clear();
-        header.putInt(CRC_OFFSET, (int) crc.getValue());
-        header.limit(HEADER_BYTES);
-    }
-
-    /**
-     * @param scratch a buffer of at least 4 bytes, little-endian
-     * @return {@code scratch} holding the done state, to be written at a record's {@link #STATE_OFFSET}
-     */
-    static ByteBuffer doneMark(ByteBuffer scratch) {
-        scratch.clear();
-        scratch.putInt(0, STATE_DONE);
-        scratch.limit(4);
-        return scratch;
+    static void seal(ByteBuffer segment, int at, int length, int items, int signal, long epochMillis, CRC32C crc) {
+        segment.putInt(at + STATE_OFFSET, STATE_PENDING);
+        segment.putInt(at + LENGTH_OFFSET, length);
+        segment.putInt(at + ITEMS_OFFSET, items);
+        segment.put(at + SIGNAL_OFFSET, (byte) signal);
+        segment.put(at + SIGNAL_OFFSET + 1, (byte) 0);
+        segment.putShort(at + SIGNAL_OFFSET + 2, (short) 0);
+        segment.putLong(at + TIME_OFFSET, epochMillis);
+        int padEnd = (int) (at + recordBytes(length));
+        for (int p = at + HEADER_BYTES + length; p < padEnd; p++) {
+            segment.put(p, (byte) 0);
+        }
+        segment.putInt(at + CRC_OFFSET, crcOf(segment, at, length, crc));
+        segment.putInt(at + MAGIC_OFFSET, RECORD_MAGIC); // last: the record exists once this is stored
     }
 
     /** @return the CRC32C of the record at {@code at} as the file holds it now */
@@ -167,5 +149,9 @@ final class SpoolRecord {
 
     static boolean done(ByteBuffer segment, int at) {
         return segment.getInt(at + STATE_OFFSET) == STATE_DONE;
+    }
+
+    static void markDone(ByteBuffer segment, int at) {
+        segment.putInt(at + STATE_OFFSET, STATE_DONE);
     }
 }

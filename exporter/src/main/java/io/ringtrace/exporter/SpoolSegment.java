@@ -12,24 +12,21 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * One spool segment file ({@link SpoolRecord} draws its layout). Records are written with
- * positional writes ({@code pwrite}), never through the mapping: the file is created at its full size
- * but sparse, its blocks allocated as records are written, so a full disk is an {@link IOException}
- * from the write that needs a block (never a {@code SIGBUS} in a mapped store), and the disk writes
- * each record's bytes once, with no zeros ahead of them. The file is mapped whole, read-only, for
- * the replay's and the recovery's reads; the page cache keeps the mapping and the writes in step.
+ * One spool segment file, mapped whole ({@link SpoolRecord} draws its layout). The file is written
+ * out to its full size with zeros before it is mapped, so that a full disk is an
+ * {@link IOException} when the segment is created, never a {@code SIGBUS} in a mapped store later.
  * Used by the spool's thread only.
  *
  * <p>Records are appended at {@link #writeAt()} and handed to replay in file order from
  * {@link #cursor()}; {@link #pendingRecords()} counts those not yet marked done. A segment found at
  * start (from an earlier process) is {@linkplain #recovered() recovered}: it is only read and marked,
- * never appended to. Nor is a segment whose append failed (a full disk): a later, shorter record
- * there would leave the failed one's bytes behind it.
+ * never appended to.
  */
 final class SpoolSegment {
 
     private static final String PREFIX = "spool-";
     private static final String SUFFIX = ".seg";
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
 
     private final Path file;
     private final long sequence;
@@ -40,10 +37,6 @@ final class SpoolSegment {
     private int writeAt = SpoolRecord.SEGMENT_HEADER_BYTES;
     private int cursor = SpoolRecord.SEGMENT_HEADER_BYTES;
     private int pendingRecords;
-    /** An append failed: no more records go here. */
-    private boolean appendFailed;
-    /** A record's header (or its done mark) on its way to the file. */
-    private final ByteBuffer header = SpoolRecord.littleEndian(ByteBuffer.allocateDirect(SpoolRecord.HEADER_BYTES));
     private long pendingItems;
     /** Records of this segment lent to replay and not yet back. */
     int replaysOut;
@@ -83,38 +76,38 @@ final class SpoolSegment {
     }
 
     /**
-     * Creates a segment file of {@code capacity} bytes, sparse (its header and last byte written),
-     * and maps it.
+     * Creates a segment file of {@code capacity} bytes, all of its blocks written, and maps it.
      *
-     * @throws IOException if the file cannot be created or written (a file-size limit below
-     *     {@code capacity}); the file is removed
+     * @throws IOException if the disk is full or the file cannot be written; the file is removed
      */
     static SpoolSegment create(Path directory, long sequence, int capacity, long nowMillis) throws IOException {
         Path file = directory.resolve(fileName(sequence));
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            ByteBuffer header = SpoolRecord.littleEndian(ByteBuffer.allocate(SpoolRecord.SEGMENT_HEADER_BYTES));
-            header.putLong(SpoolRecord.SEGMENT_MAGIC_OFFSET, SpoolRecord.SEGMENT_MAGIC);
-            header.putInt(SpoolRecord.SEGMENT_VERSION_OFFSET, SpoolRecord.FORMAT_VERSION);
-            header.putInt(SpoolRecord.SEGMENT_HEADER_SIZE_OFFSET, SpoolRecord.SEGMENT_HEADER_BYTES);
-            header.putLong(SpoolRecord.SEGMENT_SEQUENCE_OFFSET, sequence);
-            header.putLong(SpoolRecord.SEGMENT_CREATED_OFFSET, nowMillis);
-            writeFully(channel, header, 0);
-            writeFully(channel, ByteBuffer.allocate(1), capacity - 1L); // the full size; the blocks between come with the records
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, capacity);
-            return new SpoolSegment(file, sequence, false, channel, mapped);
+            long written = 0;
+            while (written < capacity) {
+                ByteBuffer zeros;
+                synchronized (ZEROS) { // shared by every spool of the JVM; a duplicate keeps positions apart
+                    zeros = ZEROS.duplicate();
+                }
+                zeros.limit((int) Math.min(zeros.capacity(), capacity - written));
+                while (zeros.hasRemaining()) {
+                    written += channel.write(zeros, written);
+                }
+            }
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
+            SpoolSegment segment = new SpoolSegment(file, sequence, false, channel, mapped);
+            segment.mapped.putLong(SpoolRecord.SEGMENT_MAGIC_OFFSET, SpoolRecord.SEGMENT_MAGIC);
+            segment.mapped.putInt(SpoolRecord.SEGMENT_VERSION_OFFSET, SpoolRecord.FORMAT_VERSION);
+            segment.mapped.putInt(SpoolRecord.SEGMENT_HEADER_SIZE_OFFSET, SpoolRecord.SEGMENT_HEADER_BYTES);
+            segment.mapped.putLong(SpoolRecord.SEGMENT_SEQUENCE_OFFSET, sequence);
+            segment.mapped.putLong(SpoolRecord.SEGMENT_CREATED_OFFSET, nowMillis);
+            return segment;
         } catch (IOException | RuntimeException e) {
             channel.close();
             Files.deleteIfExists(file);
             throw e;
-        }
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
-        long position = at;
-        while (bytes.hasRemaining()) {
-            position += channel.write(bytes, position);
         }
     }
 
@@ -133,7 +126,7 @@ final class SpoolSegment {
             channel.close();
             return null;
         }
-        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
         SpoolSegment segment = new SpoolSegment(file, sequence, true, channel, mapped);
         if (segment.mapped.getLong(SpoolRecord.SEGMENT_MAGIC_OFFSET) != SpoolRecord.SEGMENT_MAGIC
                 || segment.mapped.getInt(SpoolRecord.SEGMENT_VERSION_OFFSET) != SpoolRecord.FORMAT_VERSION) {
@@ -178,35 +171,20 @@ final class SpoolSegment {
 
     /** @return whether a record of {@code payloadLength} bytes fits behind the last one */
     boolean fits(long payloadLength) {
-        return !recovered && !appendFailed && writeAt + SpoolRecord.recordBytes(payloadLength) <= capacity;
+        return !recovered && writeAt + SpoolRecord.recordBytes(payloadLength) <= capacity;
     }
 
     /**
-     * Appends one record: writes {@code payload} (its position to its limit, which are restored),
-     * then its header, the magic last ({@link SpoolRecord#header}). The caller checked {@link #fits}.
-     * A failed write leaves no record (no magic) and ends the segment's appends.
+     * Appends one record: copies {@code payload} (its position to its limit, which are restored),
+     * then seals it ({@link SpoolRecord#seal}). The caller checked {@link #fits}.
      *
      * @return where the record starts
-     * @throws IOException if a write fails (the disk is full)
      */
-    int append(ByteBuffer payload, int items, int signal, long epochMillis, CRC32C crc) throws IOException {
+    int append(ByteBuffer payload, int items, int signal, long epochMillis, CRC32C crc) {
         int at = writeAt;
         int length = payload.remaining();
-        int payloadStart = payload.position();
-        try {
-            writeFully(channel, payload, at + SpoolRecord.HEADER_BYTES);
-            payload.position(payloadStart);
-            SpoolRecord.header(header, payload, items, signal, epochMillis, crc);
-            header.position(SpoolRecord.STATE_OFFSET);
-            writeFully(channel, header, at + SpoolRecord.STATE_OFFSET);
-            header.limit(SpoolRecord.STATE_OFFSET).position(SpoolRecord.MAGIC_OFFSET);
-            writeFully(channel, header, at); // last: the record exists once this is written
-        } catch (IOException | RuntimeException e) {
-            appendFailed = true;
-            throw e;
-        } finally {
-            payload.position(payloadStart);
-        }
+        mapped.put(at + SpoolRecord.HEADER_BYTES, payload, payload.position(), length);
+        SpoolRecord.seal(mapped, at, length, items, signal, epochMillis, crc);
         writeAt = (int) (at + SpoolRecord.recordBytes(length));
         pendingRecords++;
         pendingItems += items;
@@ -240,19 +218,17 @@ final class SpoolSegment {
     }
 
     /**
-     * Marks the record at {@code at} done (delivered or dropped). The count changes even if the mark
-     * cannot be written: this process does not replay the record again, a next one would.
+     * Marks the record at {@code at} done (delivered or dropped).
      *
      * @return whether it was pending (false: marked before, nothing changed)
-     * @throws IOException if the mark could not be written
      */
-    boolean markDone(int at) throws IOException {
+    boolean markDone(int at) {
         if (SpoolRecord.done(mapped, at)) {
             return false;
         }
+        SpoolRecord.markDone(mapped, at);
         pendingRecords--;
         pendingItems -= SpoolRecord.items(mapped, at);
-        writeFully(channel, SpoolRecord.doneMark(header), at + SpoolRecord.STATE_OFFSET);
         return true;
     }
 
@@ -295,9 +271,14 @@ final class SpoolSegment {
         return capacity;
     }
 
-    /** Forces the bytes written so far to the storage device ({@code fdatasync}). */
-    void force() throws IOException {
-        channel.force(false);
+    /** Forces the bytes written so far to the storage device (msync). */
+    void force() {
+        mapped.force(0, writeAt);
+    }
+
+    /** Forces one record, the one starting at {@code at}, to the storage device. */
+    void forceRecord(int at) {
+        mapped.force(at, (int) SpoolRecord.recordBytes(SpoolRecord.length(mapped, at)));
     }
 
     /** Unmaps and closes the file (keeps it on disk). Idempotent. */

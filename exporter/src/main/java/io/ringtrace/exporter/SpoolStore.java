@@ -20,7 +20,7 @@ import java.util.zip.CRC32C;
  * thread), except {@link #open} and {@link #close}.
  *
  * <p>Bounds: the segment files together never take more than {@code maxBytes} on disk (each file is
- * counted at its full size from its creation, though its blocks come as records are written); a segment whose newest record
+ * allocated whole when created, so what is counted is what is used); a segment whose newest record
  * is older than {@code maxAge} is dropped whole. When a new record needs a new segment and the bound
  * is reached, {@link SpoolOptions.WhenFull#DROP_OLDEST} drops the oldest segments (their pending
  * records counted {@link DropReason#SPOOL_FULL}) and {@link SpoolOptions.WhenFull#REFUSE_NEWEST}
@@ -200,15 +200,15 @@ final class SpoolStore {
         try {
             lastAt = active.append(payload, items, signal, nowMillis, crc);
             lastSegment = active;
-        } catch (IOException | RuntimeException e) { // the disk is full, or the device went away
-            lastError = e instanceof IOException ? (IOException) e : new IOException("write to " + active.file() + " failed", e);
+        } catch (RuntimeException | InternalError e) { // a fault in a mapped store (the device went away)
+            lastError = new IOException("write to " + active.file() + " failed", e);
             return Appended.FAILED;
         }
         if (options.fsync() == SpoolOptions.Fsync.EVERY_REQUEST) {
             try {
-                active.force();
-            } catch (IOException | RuntimeException e) {
-                lastError = new IOException("fdatasync of " + active.file() + " failed", e);
+                active.forceRecord(lastAt);
+            } catch (RuntimeException e) {
+                lastError = new IOException("msync of " + active.file() + " failed", e);
                 return Appended.FAILED; // the caller drops it: it must not be replayed either
             }
         }
@@ -218,7 +218,7 @@ final class SpoolStore {
     /** Marks the record the last {@link #append} stored, if it stored one, as done: it is not to be replayed. */
     void discardLast() {
         if (lastSegment != null) {
-            markDone(lastSegment, lastAt);
+            lastSegment.markDone(lastAt);
             deleteIfDrained(lastSegment);
             lastSegment = null;
         }
@@ -305,17 +305,8 @@ final class SpoolStore {
      */
     void finished(SpoolSegment segment, int at) {
         segment.replaysOut--;
-        markDone(segment, at);
+        segment.markDone(at);
         deleteIfDrained(segment);
-    }
-
-    /** A done mark that cannot be written leaves the record to be replayed again by a next process. */
-    private void markDone(SpoolSegment segment, int at) {
-        try {
-            segment.markDone(at);
-        } catch (IOException e) {
-            lastError = e;
-        }
     }
 
     private void deleteIfDrained(SpoolSegment segment) {
@@ -356,8 +347,8 @@ final class SpoolStore {
             if (!segment.recovered()) {
                 try {
                     segment.force();
-                } catch (IOException | RuntimeException e) {
-                    lastError = new IOException("fdatasync of " + segment.file() + " failed", e);
+                } catch (RuntimeException e) {
+                    lastError = new IOException("msync of " + segment.file() + " failed", e);
                 }
             }
         }

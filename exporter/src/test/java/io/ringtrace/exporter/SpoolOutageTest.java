@@ -89,7 +89,7 @@ class SpoolOutageTest extends LeakCheckingTestBase {
         everySpanArrivesOnce(receiver, engine(receiver, true));
     }
 
-    /** Over HTTP, and with the once-a-second {@code fdatasync} on (the default is none), which runs several times here. */
+    /** Over HTTP, and with the once-a-second {@code msync} on (the default is none), which runs several times here. */
     @Test
     void overHttpToo() {
         OtlpHttpReceiver receiver = closeAfter(OtlpHttpReceiver.start());

@@ -37,10 +37,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * encoded by ringtrace (512: 118 KB, 4096: 942 KB), copied from a direct buffer as the spool copies
  * from the engine's buffer. The store is the spool's own ({@link SpoolProbe}: no thread, engine or
  * transport), 256 MiB (the default bound, 16 MiB segments), {@code DROP_OLDEST}: once the bound is
- * reached each new segment replaces the oldest, so the score includes creating segments and
- * deleting them, as a long outage does. The directory is a fresh one under
+ * reached each new segment replaces the oldest, so the score includes creating segments (written
+ * whole with zeros) and deleting them, as a long outage does. The directory is a fresh one under
  * {@code java.io.tmpdir}, deleted at the end: set {@code -jvmArgsAppend -Djava.io.tmpdir=...} to the
- * disk the spool would use (on tmpfs an {@code fdatasync} costs nothing).
+ * disk the spool would use (on tmpfs an {@code msync} costs nothing).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
