@@ -282,15 +282,11 @@ class OtlpGrpcSpanExporterTest extends ExporterTestBase {
     }
 
     @Test
-    void theChannelConnectsAtBuildBeforeTheFirstExport() throws InterruptedException {
+    void theChannelConnectsAtBuildBeforeTheFirstExport() {
         OtlpReceiver receiver = startReceiver();
         OtlpGrpcSpanExporter exporter = exporterTo(receiver);
         // channelState() never starts a connection itself: READY here was started by build()
-        long until = System.nanoTime() + WAIT.toNanos();
-        while (exporter.channelState() != ConnectivityState.READY && System.nanoTime() - until < 0) {
-            Thread.sleep(1);
-        }
-        assertEquals(ConnectivityState.READY, exporter.channelState(), "connected without an export");
+        Await.until("connected without an export", WAIT, () -> exporter.channelState() == ConnectivityState.READY);
         assertTrue(receiver.requests().isEmpty(), "nothing was sent to connect");
     }
 
