@@ -244,7 +244,6 @@ final class Spool implements SpoolStore.DroppedRecords {
     // ------------------------------------------------------------------ the spool's thread
 
     private void run() {
-        FileBlocks.load(); // here, not in the first outage's first segment
         try {
             while (true) {
                 ExportRequest offer;

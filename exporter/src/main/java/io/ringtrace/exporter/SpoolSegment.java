@@ -12,10 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * One spool segment file, mapped whole ({@link SpoolRecord} draws its layout). Every block of the
- * file is allocated before it is mapped ({@link FileBlocks}, else written out with zeros), so that
- * a full disk is an {@link IOException} when the segment is created, never a {@code SIGBUS} in a
- * mapped store or load later. Used by the spool's thread only.
+ * One spool segment file, mapped whole ({@link SpoolRecord} draws its layout). The file is written
+ * out to its full size with zeros before it is mapped, so that a full disk is an
+ * {@link IOException} when the segment is created, never a {@code SIGBUS} in a mapped store later.
+ * Used by the spool's thread only.
  *
  * <p>Records are appended at {@link #writeAt()} and handed to replay in file order from
  * {@link #cursor()}; {@link #pendingRecords()} counts those not yet marked done. A segment found at
@@ -76,7 +76,7 @@ final class SpoolSegment {
     }
 
     /**
-     * Creates a segment file of {@code capacity} bytes, all of its blocks allocated, and maps it.
+     * Creates a segment file of {@code capacity} bytes, all of its blocks written, and maps it.
      *
      * @throws IOException if the disk is full or the file cannot be written; the file is removed
      */
@@ -85,8 +85,16 @@ final class SpoolSegment {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            if (!FileBlocks.allocate(file, capacity)) {
-                writeZeros(channel, capacity);
+            long written = 0;
+            while (written < capacity) {
+                ByteBuffer zeros;
+                synchronized (ZEROS) { // shared by every spool of the JVM; a duplicate keeps positions apart
+                    zeros = ZEROS.duplicate();
+                }
+                zeros.limit((int) Math.min(zeros.capacity(), capacity - written));
+                while (zeros.hasRemaining()) {
+                    written += channel.write(zeros, written);
+                }
             }
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
             SpoolSegment segment = new SpoolSegment(file, sequence, false, channel, mapped);
@@ -100,21 +108,6 @@ final class SpoolSegment {
             channel.close();
             Files.deleteIfExists(file);
             throw e;
-        }
-    }
-
-    /** Writes {@code capacity} bytes of zeros from the start: every block written, so every block exists. */
-    private static void writeZeros(FileChannel channel, int capacity) throws IOException {
-        long written = 0;
-        while (written < capacity) {
-            ByteBuffer zeros;
-            synchronized (ZEROS) { // shared by every spool of the JVM; a duplicate keeps positions apart
-                zeros = ZEROS.duplicate();
-            }
-            zeros.limit((int) Math.min(zeros.capacity(), capacity - written));
-            while (zeros.hasRemaining()) {
-                written += channel.write(zeros, written);
-            }
         }
     }
 
