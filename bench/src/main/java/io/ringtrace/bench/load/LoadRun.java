@@ -206,9 +206,11 @@ public final class LoadRun {
             result.serviceTime.add(producer.serviceTime);
         }
         if (phases.active()) {
+            result.beforeServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
             result.outageServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
             result.drainServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
             for (Producer producer : producers) {
+                result.beforeServiceTime.add(producer.beforeServiceTime);
                 result.outageServiceTime.add(producer.outageServiceTime);
                 result.drainServiceTime.add(producer.drainServiceTime);
             }
@@ -246,6 +248,8 @@ public final class LoadRun {
         final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
         /** Service time: each call's own duration, nanoTime right before and after publish(). */
         final Histogram serviceTime = new Histogram(MAX_LATENCY_NANOS, 3);
+        /** Service time of the window's spans scheduled before the receiver went down (outage scenarios). */
+        final Histogram beforeServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
         /** Service time of the spans scheduled while the receiver was down (outage scenarios). */
         final Histogram outageServiceTime = new Histogram(MAX_LATENCY_NANOS, 3);
         /** Service time of the spans scheduled during the drain (see {@link OutagePhases}). */
@@ -372,7 +376,9 @@ public final class LoadRun {
                 latency.recordValue(Math.min(latencyNanos, MAX_LATENCY_NANOS));
                 serviceTime.recordValue(Math.min(serviceNanos, MAX_LATENCY_NANOS));
                 int phase = phases.phaseOf(scheduledAt);
-                if (phase == OutagePhases.OUTAGE) {
+                if (phase == OutagePhases.BEFORE) {
+                    beforeServiceTime.recordValue(Math.min(serviceNanos, MAX_LATENCY_NANOS));
+                } else if (phase == OutagePhases.OUTAGE) {
                     outageServiceTime.recordValue(Math.min(serviceNanos, MAX_LATENCY_NANOS));
                 } else if (phase == OutagePhases.DRAIN) {
                     drainServiceTime.recordValue(Math.min(serviceNanos, MAX_LATENCY_NANOS));

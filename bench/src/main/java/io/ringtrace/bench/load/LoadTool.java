@@ -170,10 +170,11 @@ public final class LoadTool {
                             options.signal.item());
                     if (result.outageServiceTime != null) {
                         console.printf(Locale.ROOT, "   %s outage: spooled at the receiver's return %s, drain %s, "
-                                        + "service p99.9 %.2f us during the outage, %.2f us during the drain%n",
+                                        + "service p99.9 %.2f us before the outage, %.2f us during it, %.2f us during the drain%n",
                                 system, result.spooledAtOutageEnd < 0 ? "n/a"
                                         : String.format(Locale.ROOT, "%,d", result.spooledAtOutageEnd),
                                 result.drainNanos >= 0 ? String.format(Locale.ROOT, "%.2f s", result.drainNanos / 1e9) : "n/a",
+                                result.beforeServiceTime.getValueAtPercentile(99.9) / 1000.0,
                                 result.outageServiceTime.getValueAtPercentile(99.9) / 1000.0,
                                 result.drainServiceTime.getValueAtPercentile(99.9) / 1000.0);
                     }

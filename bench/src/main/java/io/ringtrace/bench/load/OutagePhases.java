@@ -9,7 +9,10 @@ import java.util.concurrent.locks.LockSupport;
  * to {@link #outageEnd} (the {@link LoadTool} stops and restarts it on the same schedule, counted
  * from the moment it reads the window's start on the run's stdout, so a few ms later at most), and
  * the <em>drain</em> lasts from {@link #outageEnd} until the system's spool is empty again. A system
- * without a spool has nothing to drain: its drain phase runs to the window's end.
+ * without a spool has nothing to drain: its drain phase runs to the window's end. The window's part
+ * <em>before</em> the outage is the same run's own baseline: the receiver up, the same JVM, JIT
+ * state and minute of the machine, so that a phase's tail can be compared with it rather than with
+ * another run's.
  *
  * <p>The run thread {@link #poll polls} the spool; producers read only {@link #phaseOf}, one
  * volatile read per span and only for spans after the outage.
@@ -22,6 +25,8 @@ final class OutagePhases {
     static final int OUTAGE = 1;
     /** Scheduled after the receiver came back, before the spool was empty again. */
     static final int DRAIN = 2;
+    /** Scheduled before the receiver went down (in an outage scenario). */
+    static final int BEFORE = 3;
     /** How often the run thread reads the spool during an outage scenario. */
     static final long POLL_NANOS = 20_000_000L;
     /** The most the run waits after the window for the spool to empty before it closes the system. */
@@ -64,11 +69,11 @@ final class OutagePhases {
 
     /**
      * @param scheduledAt a span's scheduled start (nanoTime)
-     * @return {@link #OUTAGE}, {@link #DRAIN} or {@link #OTHER}
+     * @return {@link #BEFORE}, {@link #OUTAGE}, {@link #DRAIN} or {@link #OTHER}
      */
     int phaseOf(long scheduledAt) {
         if (scheduledAt < outageStart) {
-            return OTHER;
+            return outageStart == NEVER ? OTHER : BEFORE;
         }
         if (scheduledAt < outageEnd) {
             return OUTAGE;

@@ -129,7 +129,8 @@ final class Report {
 
     /**
      * The outage's own rows: the spool at the receiver's return, the drain, and the service time by
-     * phase (split by each span's scheduled start, see {@link OutagePhases}).
+     * phase (split by each span's scheduled start, see {@link OutagePhases}), the part of the window
+     * before the outage first: the run's own baseline.
      */
     private static void addOutageRows(List<Row> rows) {
         rows.add(new Row("spooled spans when the receiver came back",
@@ -138,6 +139,8 @@ final class Report {
                 r -> r.drainNanos == -2 ? Double.POSITIVE_INFINITY : r.drainNanos < 0 ? Double.NaN : r.drainNanos / 1e9,
                 "%,.2f", Better.NONE));
         for (double p : new double[] {99, 99.9}) {
+            rows.add(new Row("service time before the outage (the receiver up), p" + percentileName(p) + " (us)",
+                    r -> percentileMicros(r.beforeServiceTime, p), "%,.3f", Better.LOWER));
             rows.add(new Row("service time during the outage, p" + percentileName(p) + " (us)",
                     r -> percentileMicros(r.outageServiceTime, p), "%,.3f", Better.LOWER));
             rows.add(new Row("service time during the drain (no spool: the rest of the window), p" + percentileName(p)

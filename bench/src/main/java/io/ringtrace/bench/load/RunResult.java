@@ -47,6 +47,11 @@ public final class RunResult {
     public Histogram latency;
     /** Service time of the producer call, ns: the call itself, in every scenario. */
     public Histogram serviceTime;
+    /**
+     * Outage scenarios: service time of the window's spans scheduled before the receiver went down
+     * (the run's own baseline); else null.
+     */
+    public Histogram beforeServiceTime;
     /** Outage scenarios: service time of the spans scheduled while the receiver was down; else null. */
     public Histogram outageServiceTime;
     /**
@@ -108,6 +113,7 @@ public final class RunResult {
         p.setProperty("latency", encode(latency));
         p.setProperty("serviceTime", encode(serviceTime));
         if (outageServiceTime != null) {
+            p.setProperty("beforeServiceTime", encode(beforeServiceTime));
             p.setProperty("outageServiceTime", encode(outageServiceTime));
             p.setProperty("drainServiceTime", encode(drainServiceTime));
         }
@@ -151,6 +157,7 @@ public final class RunResult {
         r.latency = decode(p, "latency");
         r.serviceTime = decode(p, "serviceTime");
         if (p.getProperty("outageServiceTime") != null) {
+            r.beforeServiceTime = decode(p, "beforeServiceTime");
             r.outageServiceTime = decode(p, "outageServiceTime");
             r.drainServiceTime = decode(p, "drainServiceTime");
         }

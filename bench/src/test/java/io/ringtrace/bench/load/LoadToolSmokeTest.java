@@ -80,15 +80,19 @@ class LoadToolSmokeTest {
         assertEquals(0, spooled.countedDrops, "the spool dropped spans");
         assertEquals(spooled.published, spooled.delivered, "with the spool every published span arrives");
         for (RunResult result : outcome.results()) {
+            long before = result.beforeServiceTime.getTotalCount();
             long outage = result.outageServiceTime.getTotalCount();
             long drain = result.drainServiceTime.getTotalCount();
+            assertTrue(before > 0, result.spec.system() + ": no service time before the outage");
             assertTrue(outage > 0, result.spec.system() + ": no service time during the outage");
-            assertTrue(outage + drain <= result.serviceTime.getTotalCount(), "phases hold more calls than the window");
+            assertTrue(before + outage + drain <= result.serviceTime.getTotalCount(), "phases hold more calls than the window");
         }
         assertEquals(spoolDirsBefore, temporarySpoolDirs(), "a temporary spool directory was left behind");
         String report = Files.readString(outcome.report(), StandardCharsets.UTF_8);
         assertTrue(report.contains("| spooled spans when the receiver came back |"), "report lacks the spool row");
         assertTrue(report.contains("| drain: receiver back until the spool is empty (s) |"), "report lacks the drain row");
+        assertTrue(report.contains("| service time before the outage (the receiver up), p99.9 (us) |"),
+                "report lacks the baseline before the outage");
         assertTrue(report.contains("| service time during the outage, p99.9 (us) |"), "report lacks the outage phase");
     }
 
