@@ -2,9 +2,12 @@ package io.ringtrace.bench.jmh;
 
 import io.ringtrace.bench.ChronicleFlags;
 import io.ringtrace.bench.RingtraceShape;
+import io.ringtrace.bench.SpanShape;
+import io.ringtrace.codec.SlotFillFloor;
 import io.ringtrace.codec.SpanLimits;
 import io.ringtrace.codec.SpanRecord;
 import io.ringtrace.codec.SpanSlot;
+import io.ringtrace.engine.Ids;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,7 +24,8 @@ import org.openjdk.jmh.annotations.State;
  * sequence, as a ring-API producer does between {@code tryClaim} and {@code publish}, with no
  * serializer reading them. What is left is the writer's own instruction cost per span (ids, times,
  * name, 4 attributes, with and without 1 event), without the hand-off's cross-core cache traffic
- * that {@link RingtracePublishBenchmark} and the load tool include.
+ * that {@link RingtracePublishBenchmark} and the load tool include; and the floor under it, the same
+ * bytes written with no check ({@link SlotFillFloor}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +38,8 @@ public class SlotFillBenchmark {
     @Param({"1024", "8192"})
     public int slotCount;
 
+    private final int slotBytes = SpanSlot.DEFAULT_SLOT_BYTES;
+    private byte[] area;
     private SpanRecord[] slots;
     private int mask;
     private long sequence;
@@ -42,8 +48,7 @@ public class SlotFillBenchmark {
     /** Builds the slots over one area, as the engine's default ring does. */
     @Setup
     public void setUp() {
-        int slotBytes = SpanSlot.DEFAULT_SLOT_BYTES;
-        byte[] area = new byte[slotCount * slotBytes];
+        area = new byte[slotCount * slotBytes];
         mask = slotCount - 1;
         slots = new SpanRecord[slotCount];
         for (int i = 0; i < slotCount; i++) {
@@ -57,6 +62,22 @@ public class SlotFillBenchmark {
         long start = time += 1_000;
         SpanRecord record = slots[(int) (sequence++ & mask)].reset();
         return RingtraceShape.fillGiven(record, start, start + 500, false);
+    }
+
+    /**
+     * The same span's bytes written by {@link SlotFillFloor}: no check, no bookkeeping, what no
+     * writer of this format undercuts here. {@link #fillGiven} minus this is the writer's own cost.
+     *
+     * @return the bytes written
+     */
+    @Benchmark
+    public int fillFloor() {
+        long start = time += 1_000;
+        int slot = (int) (sequence++ & mask);
+        return SlotFillFloor.fill(area, slot * slotBytes, slotBytes, Ids.randomTraceIdHigh(), Ids.randomTraceIdLow(),
+                Ids.randomSpanId(), start, start + 500, RingtraceShape.NAME,
+                RingtraceShape.METHOD, SpanShape.VALUE_METHOD, RingtraceShape.PATH, SpanShape.VALUE_PATH,
+                RingtraceShape.STATUS, SpanShape.VALUE_STATUS, RingtraceShape.CACHE_HIT, SpanShape.VALUE_CACHE_HIT);
     }
 
     /** @return the record with its header only: ids, given times, name, no attribute */
