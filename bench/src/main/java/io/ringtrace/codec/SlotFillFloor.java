@@ -3,8 +3,8 @@ package io.ringtrace.codec;
 /**
  * A bench-only reference: the bytes {@link SpanRecord} writes for the bench's typical span (ids,
  * given times, name, kind, two string, one long and one boolean attribute), written straight
- * through with no check at all: no limits, no room test, no key filter lookup, one-byte lengths
- * assumed (and asserted only by the test that compares both writers' bytes). It is what no writer of
+ * through with no check at all: no limits, no room test, no key filter lookup, ASCII values and
+ * one-byte lengths assumed (held only by the test that compares both writers' bytes). It is what no writer of
  * {@link SpanSlot}'s format can undercut on the machine at hand, so {@code SlotFillBenchmark} shows
  * how much of the writer's cost is the format and how much is its checks and bookkeeping. Not a
  * writer anyone should use.
