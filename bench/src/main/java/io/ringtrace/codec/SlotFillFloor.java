@@ -65,14 +65,8 @@ public final class SlotFillFloor {
 
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each (ASCII) char
     private static int string(byte[] a, int p, Utf8Constant key, String value) {
-        byte[] keyField = key.keyField();
         int n = value.length();
-        a[p++] = KEY_VALUE;
-        a[p++] = (byte) (keyField.length + 2 + 2 + n);
-        System.arraycopy(keyField, 0, a, p, keyField.length);
-        p += keyField.length;
-        a[p++] = VALUE;
-        a[p++] = (byte) (2 + n);
+        p = keyValueHeader(a, p, key, 2 + n);
         a[p++] = STRING;
         a[p++] = (byte) n;
         value.getBytes(0, n, a, p);
@@ -80,28 +74,27 @@ public final class SlotFillFloor {
     }
 
     private static int longValue(byte[] a, int p, Utf8Constant key, long value) {
-        byte[] keyField = key.keyField();
-        int varint = WireFormat.varintSize(value);
-        a[p++] = KEY_VALUE;
-        a[p++] = (byte) (keyField.length + 2 + 1 + varint);
-        System.arraycopy(keyField, 0, a, p, keyField.length);
-        p += keyField.length;
-        a[p++] = VALUE;
-        a[p++] = (byte) (1 + varint);
+        p = keyValueHeader(a, p, key, 1 + WireFormat.varintSize(value));
         a[p++] = INT;
         return WireFormat.putVarint(a, p, value);
     }
 
     private static int bool(byte[] a, int p, Utf8Constant key, boolean value) {
+        p = keyValueHeader(a, p, key, 2);
+        a[p++] = BOOL;
+        a[p++] = (byte) (value ? 1 : 0);
+        return p;
+    }
+
+    /** The KeyValue's tag and length, its key, and the value's tag and length: {@code anyValueLength} bytes follow. */
+    private static int keyValueHeader(byte[] a, int p, Utf8Constant key, int anyValueLength) {
         byte[] keyField = key.keyField();
         a[p++] = KEY_VALUE;
-        a[p++] = (byte) (keyField.length + 2 + 2);
+        a[p++] = (byte) (keyField.length + 2 + anyValueLength);
         System.arraycopy(keyField, 0, a, p, keyField.length);
         p += keyField.length;
         a[p++] = VALUE;
-        a[p++] = 2;
-        a[p++] = BOOL;
-        a[p++] = (byte) (value ? 1 : 0);
+        a[p++] = (byte) anyValueLength;
         return p;
     }
 }

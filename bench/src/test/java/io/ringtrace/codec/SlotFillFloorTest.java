@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ringtrace.bench.RingtraceShape;
 import io.ringtrace.bench.SpanShape;
+import io.ringtrace.bench.jmh.NoOverflow;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The floor reference writes exactly the bytes of the real writer, or it would be no floor of that format. */
@@ -16,24 +18,8 @@ class SlotFillFloorTest {
     void writesTheSameBytesAsTheRecordForTheTypicalSpan() {
         byte[] expected = new byte[2 * SLOT_BYTES];
         byte[] actual = new byte[2 * SLOT_BYTES];
-        java.util.Arrays.fill(actual, (byte) 0x5A); // a slot's earlier contents: the floor must overwrite them as a reset does
-        SpanOverflow none = new SpanOverflow() { // the typical span fits its slot: no buffer is ever asked for
-            @Override
-            public int claim() {
-                return -1;
-            }
-
-            @Override
-            public byte[] buffer(int index) {
-                throw new IllegalStateException("no overflow buffer");
-            }
-
-            @Override
-            public void release(int index) {
-                throw new IllegalStateException("no overflow buffer");
-            }
-        };
-        SpanRecord record = new SpanRecord(SpanLimits.defaults(), expected, SLOT_BYTES, SLOT_BYTES, none);
+        Arrays.fill(actual, (byte) 0x5A); // a slot's earlier contents: the floor must overwrite them as a reset does
+        SpanRecord record = new SpanRecord(SpanLimits.defaults(), expected, SLOT_BYTES, SLOT_BYTES, NoOverflow.INSTANCE);
         long start = 1_700_000_000_123_456_789L;
         record.reset().scope(RingtraceShape.SCOPE)
                 .traceId(0x1122334455667788L, 0x99AABBCCDDEEFF00L)
@@ -54,7 +40,7 @@ class SlotFillFloorTest {
                 RingtraceShape.STATUS, SpanShape.VALUE_STATUS, RingtraceShape.CACHE_HIT, SpanShape.VALUE_CACHE_HIT);
 
         assertEquals(record.usedBytes(), used, "the span's length");
-        assertArrayEquals(java.util.Arrays.copyOfRange(expected, SLOT_BYTES, SLOT_BYTES + used),
-                java.util.Arrays.copyOfRange(actual, SLOT_BYTES, SLOT_BYTES + used), "the span's bytes");
+        assertArrayEquals(Arrays.copyOfRange(expected, SLOT_BYTES, SLOT_BYTES + used),
+                Arrays.copyOfRange(actual, SLOT_BYTES, SLOT_BYTES + used), "the span's bytes");
     }
 }

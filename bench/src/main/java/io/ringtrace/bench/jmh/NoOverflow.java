@@ -2,10 +2,11 @@ package io.ringtrace.bench.jmh;
 
 import io.ringtrace.codec.SpanOverflow;
 
-/** For the slot-writer benchmarks, whose records fit their slots: no overflow buffers, never asked for one. */
-final class NoOverflow implements SpanOverflow {
+/** For the slot-writer benchmarks and tests, whose records fit their slots: no overflow buffers, never asked for one. */
+public final class NoOverflow implements SpanOverflow {
 
-    static final NoOverflow INSTANCE = new NoOverflow();
+    /** The one instance. */
+    public static final NoOverflow INSTANCE = new NoOverflow();
 
     private NoOverflow() {}
 
