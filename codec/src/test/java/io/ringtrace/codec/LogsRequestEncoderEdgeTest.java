@@ -171,6 +171,20 @@ class LogsRequestEncoderEdgeTest extends CodecTestBase {
     }
 
     @Test
+    void aFirstBodyOutgrowingItsSlotMovesIntoAnOverflowBufferWithWhatFollows() throws Exception {
+        LogLimits limits = LogLimits.defaults();
+        LogsRequestEncoderRandomizedTest.LogOverflow one = new LogsRequestEncoderRandomizedTest.LogOverflow(1, limits);
+        LogRecordWriter slot = new LogRecordWriter(limits, new byte[256], 0, 256, one).scope(scope.scope);
+        String big = "b".repeat(300); // the string body's short append does not fit the slot: the write path moves it
+        slot.body(big).attribute(KEY, "v");
+        assertEquals(1, one.claims);
+        LogRecord want = LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue(big))
+                .addAttributes(KeyValue.newBuilder().setKey("k").setValue(AnyValue.newBuilder().setStringValue("v")))
+                .build();
+        assertRequest(List.of(slot), List.of(want));
+    }
+
+    @Test
     void badInputGetsIllegalArgumentExceptionAtTheEdgeAndTheRecordIsRefused() throws Exception {
         LogRecordWriter r = record(LogLimits.defaults());
         List<Runnable> calls = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.ringtrace.bench.jmh;
 import io.ringtrace.bench.ChronicleFlags;
 import io.ringtrace.bench.logs.LogShape;
 import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.LogFillFloor;
 import io.ringtrace.codec.LogLimits;
 import io.ringtrace.codec.LogRecordStart;
 import io.ringtrace.codec.LogRecordWriter;
@@ -24,7 +25,9 @@ import org.openjdk.jmh.annotations.State;
  * the logger API does between its claim and its publish, with no ring and no serializer. Two ways to
  * begin a record: {@link #fromStart} (the logger API's: one block copy of a prepared start, one
  * time for both timestamps) and {@link #fromSetters} (a reset and a setter per field, as a ring-API
- * producer writes it); the difference is what the prepared start saves per record.
+ * producer writes it); the difference is what the prepared start saves per record. {@link
+ * #fillFloor} writes {@link #fromStart}'s bytes with no check at all ({@link LogFillFloor}): the
+ * format's floor, so the distance to it is the writer's checks and bookkeeping.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +45,8 @@ public class LogSlotFillBenchmark {
     private final Utf8Constant order = Utf8Constant.of(LogShape.KEY_ORDER);
     private final Utf8Constant tier = Utf8Constant.of(LogShape.KEY_TIER);
     private final LogRecordStart info = LogRecordStart.of(LogLimits.defaults(), SCOPE, 9, INFO);
+    private static final int SLOT_BYTES = 512;
+    private byte[] area;
     private LogRecordWriter[] slots;
     private int mask;
     private long sequence;
@@ -50,12 +55,11 @@ public class LogSlotFillBenchmark {
     /** Builds the slots over one area, as the engine's ring does. */
     @Setup
     public void setUp() {
-        int slotBytes = 512;
-        byte[] area = new byte[slotCount * slotBytes];
+        area = new byte[slotCount * SLOT_BYTES];
         mask = slotCount - 1;
         slots = new LogRecordWriter[slotCount];
         for (int i = 0; i < slotCount; i++) {
-            slots[i] = new LogRecordWriter(LogLimits.defaults(), area, i * slotBytes, slotBytes, NoOverflow.INSTANCE);
+            slots[i] = new LogRecordWriter(LogLimits.defaults(), area, i * SLOT_BYTES, SLOT_BYTES, NoOverflow.INSTANCE);
         }
     }
 
@@ -65,6 +69,18 @@ public class LogSlotFillBenchmark {
         long now = time += 1_000;
         return slots[(int) (sequence++ & mask)].start(info, now)
                 .body(LogShape.BODY).attribute(order, LogShape.ORDER).attribute(tier, LogShape.TIER);
+    }
+
+    /**
+     * @return the length of the same record's bytes written by {@link LogFillFloor}, with no check:
+     *     the floor of the format under {@link #fromStart}
+     */
+    @Benchmark
+    public int fillFloor() {
+        long now = time += 1_000;
+        int slot = (int) (sequence++ & mask);
+        return LogFillFloor.fill(area, slot * SLOT_BYTES, SLOT_BYTES, info, now, LogShape.BODY,
+                order, LogShape.ORDER, tier, LogShape.TIER);
     }
 
     /** @return the record reset, then written field by field */
