@@ -14,7 +14,7 @@ public enum LoadSignal {
             List.of(RunSpec.RINGTRACE, RunSpec.RINGTRACE_SPOOL, RunSpec.SDK), List.of(RunSpec.RINGTRACE, RunSpec.SDK)),
     /** Log records: ringtrace's logger API against the logs SDK, and Log4j2 into ringtrace or a file. */
     LOGS("logs", "record", "records", LogSystems.RINGTRACE_LOGGER, LogSystems.OTEL_LOGS_SDK,
-            LogSystems.ALL, LogSystems.ALL);
+            LogSystems.ALL, LogSystems.DEFAULTS);
 
     private final String label;
     private final String item;

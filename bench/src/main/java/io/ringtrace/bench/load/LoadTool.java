@@ -57,7 +57,9 @@ import java.util.TimerTask;
  * its OTLP exporter); {@code ringtrace-logger}: ringtrace's logger API on a {@code LogEngine};
  * {@code log4j2-ringtrace}: Log4j2's asynchronous garbage-free logger into {@code RingtraceAppender}
  * over such an engine; {@code log4j2-file}: the same logger writing a formatted line to a file in a
- * temporary directory, the reference, whose "delivered" is the lines written (no receiver). The
+ * temporary directory, the reference, whose "delivered" is the lines written (no receiver); and,
+ * only when named, {@code ringtrace-logger-empty}: {@code logger.atInfo().emit()}, a record with no
+ * body and no attribute, the floor under {@code ringtrace-logger}'s records. The
  * receiver counts log records; the report names records instead of spans and its ratio column
  * compares {@code ringtrace-logger} with {@code otel-logs-sdk}. {@code --ring-size}, {@code --batch},
  * {@code --policy}, {@code --max-request-bytes}, {@code --transport} and {@code --pacing} apply;

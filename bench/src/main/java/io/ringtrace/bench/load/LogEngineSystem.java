@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * What the two ringtrace log systems share: a {@link LogEngine} built for the run ({@link
+ * What the ringtrace log systems share: a {@link LogEngine} built for the run ({@link
  * LogSystems#engine}), with {@link DiscardingSpanExporter} under transport {@code none}, and the
  * engine's readings (delivered, counted drops, export latency, counters). A subclass says how one
  * record reaches the engine.

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The load tool's defaults and checks for {@code --signal=logs}: every log system unless {@code
- * --systems} names some, the scenarios the log benchmark asks for ({@value #SCENARIOS}; smoke mode
- * {@value #SMOKE_SCENARIOS}) unless {@code --scenarios} names some, and no options that only spans
- * have (the spool, the span APIs).
+ * The load tool's defaults and checks for {@code --signal=logs}: the four compared log systems
+ * ({@link LogSystems#DEFAULTS}) unless {@code --systems} names some, the scenarios the log
+ * benchmark asks for ({@value #SCENARIOS}; smoke mode {@value #SMOKE_SCENARIOS}) unless {@code
+ * --scenarios} names some, and no options that only spans have (the spool, the span APIs).
  */
 final class LogOptions {
 
@@ -28,7 +28,7 @@ final class LogOptions {
      */
     static void apply(LoadOptions options, boolean systemsGiven, boolean scenariosGiven, boolean smoke) {
         if (!systemsGiven) {
-            options.systems = LogSystems.ALL;
+            options.systems = LogSystems.DEFAULTS;
         }
         if (!scenariosGiven) {
             options.scenarios = parse(smoke ? SMOKE_SCENARIOS : SCENARIOS);

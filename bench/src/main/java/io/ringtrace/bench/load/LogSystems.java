@@ -14,8 +14,9 @@ import java.util.Locale;
  * record} per call: {@value #OTEL_LOGS_SDK} (OpenTelemetry's logs SDK), {@value #RINGTRACE_LOGGER}
  * (ringtrace's logger API), {@value #LOG4J2_RINGTRACE} (Log4j2's asynchronous garbage-free logger
  * into ringtrace's appender) and {@value #LOG4J2_FILE} (the same logger writing lines to a file: the
- * reference). Creates them, builds their ringtrace log engine, and says what the JVMs running them
- * need and how the report describes them.
+ * reference); and, when named, {@value #RINGTRACE_LOGGER_EMPTY} (the logger API's floor: a record
+ * with no body and no attribute). Creates them, builds their ringtrace log engine, and says what the
+ * JVMs running them need and how the report describes them.
  */
 final class LogSystems {
 
@@ -27,8 +28,16 @@ final class LogSystems {
     static final String LOG4J2_RINGTRACE = "log4j2-ringtrace";
     /** Log4j2 asynchronous garbage-free logger + a {@code RandomAccessFile} appender. */
     static final String LOG4J2_FILE = "log4j2-file";
+    /**
+     * ringtrace's logger API with an empty record ({@code logger.atInfo().emit()}): the floor under
+     * {@value #RINGTRACE_LOGGER}'s records, run only when {@code --systems} names it.
+     */
+    static final String RINGTRACE_LOGGER_EMPTY = "ringtrace-logger-empty";
+    /** The log systems a run has unless {@code --systems} names others, in report order. */
+    static final List<String> DEFAULTS = List.of(OTEL_LOGS_SDK, RINGTRACE_LOGGER, LOG4J2_RINGTRACE, LOG4J2_FILE);
     /** Every log system, in report order. */
-    static final List<String> ALL = List.of(OTEL_LOGS_SDK, RINGTRACE_LOGGER, LOG4J2_RINGTRACE, LOG4J2_FILE);
+    static final List<String> ALL = List.of(OTEL_LOGS_SDK, RINGTRACE_LOGGER, RINGTRACE_LOGGER_EMPTY, LOG4J2_RINGTRACE,
+            LOG4J2_FILE);
 
     private LogSystems() {
     }
@@ -43,6 +52,8 @@ final class LogSystems {
                 return new OtelLogsSdkSystem(spec);
             case RINGTRACE_LOGGER:
                 return new RingtraceLoggerSystem(spec);
+            case RINGTRACE_LOGGER_EMPTY:
+                return new RingtraceEmptyLogSystem(spec);
             case LOG4J2_RINGTRACE:
                 return new Log4j2RingtraceSystem(spec);
             case LOG4J2_FILE:
@@ -63,7 +74,7 @@ final class LogSystems {
     }
 
     /**
-     * The log engine of both ringtrace log systems: the run's ring size, overload policy and batch
+     * The log engine of the ringtrace log systems: the run's ring size, overload policy and batch
      * size, otherwise the defaults, and the run's transport ({@link RingtraceTransport}).
      *
      * @param spec the run
@@ -107,6 +118,9 @@ final class LogSystems {
                 + (ringSize == 0 ? LogEngineBuilder.DEFAULT_RING_SIZE + " (default)" : Integer.toString(ringSize))
                 + " slots, batch " + engineBatchText + ", overload policy "
                 + policy.toUpperCase(Locale.ROOT) + "\n"
+                + "- `" + RINGTRACE_LOGGER_EMPTY + "` (when named): `logger.atInfo().emit()`, no body and no attribute, into"
+                + " such a `LogEngine`: the claim, the level's prepared start, one clock reading and the publish under every"
+                + " record of the logger API\n"
                 + "- `" + LOG4J2_RINGTRACE + "`: Log4j2 asynchronous logger (its own ring blocks when full, its default), "
                 + "garbage-free (`" + String.join(" ", LogShape.log4j2Flags()) + "`), `logger.info(body)` into "
                 + "`RingtraceAppender` over such a `LogEngine`\n"

@@ -24,7 +24,7 @@ class LogLoadSmokeTest {
         LoadTool.Outcome outcome = LoadTool.run(new String[] {"--smoke", "--signal=logs", "--scenarios=rate=5k",
             "--warmup=0.3", "--measure=1.5", "--out=" + out}, System.out);
 
-        assertEquals(LogSystems.ALL.size(), outcome.results().size(), "one run per log system");
+        assertEquals(LogSystems.DEFAULTS.size(), outcome.results().size(), "one run per log system");
         for (RunResult result : outcome.results()) {
             String system = result.spec.system();
             assertEquals("logs", result.spec.signal());
@@ -58,6 +58,22 @@ class LogLoadSmokeTest {
     }
 
     @Test
+    void theEmptyRecordFloorRunsWhenNamedAndDeliversEveryRecord(@TempDir Path out) throws Exception {
+        LoadTool.Outcome outcome = LoadTool.run(new String[] {"--smoke", "--signal=logs",
+            "--systems=" + LogSystems.RINGTRACE_LOGGER_EMPTY, "--scenarios=rate=5k", "--warmup=0.3", "--measure=1.5",
+            "--out=" + out}, System.out);
+
+        assertEquals(1, outcome.results().size());
+        RunResult result = outcome.results().get(0);
+        assertEquals(LogSystems.RINGTRACE_LOGGER_EMPTY, result.spec.system());
+        assertTrue(result.windowDelivered > 0, "nothing delivered in the window");
+        assertEquals(result.published, result.delivered, "records lost at 5k/s");
+        assertEquals(result.published, result.counters.get("ringtrace logs exported"), "engine's count");
+        assertTrue(Files.readString(outcome.report(), StandardCharsets.UTF_8).contains("`logger.atInfo().emit()`"),
+                "the report describes the empty record");
+    }
+
+    @Test
     void spanOnlyOptionsAndUnknownSystemsAreRefusedForLogs() {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(
                 new String[] {"--signal=logs", "--systems=ringtrace"}));
@@ -66,7 +82,7 @@ class LogLoadSmokeTest {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(
                 new String[] {"--signal=logs", "--spool=on"}));
         LoadOptions defaults = LoadOptions.parse(new String[] {"--signal=logs"});
-        assertEquals(LogSystems.ALL, defaults.systems);
+        assertEquals(LogSystems.DEFAULTS, defaults.systems);
         assertEquals(3, defaults.scenarios.size(), "rate=100k, rate=500k, max");
     }
 }
