@@ -228,7 +228,8 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
     /**
      * A string body set before any attribute, the usual record, is appended at the used bytes on a
      * path of its own: two header reads, one write, two header stores, small enough for the JIT to
-     * inline into the caller (the general path, a call of six arguments, was compiled out of line in the measured runs).
+     * inline into the caller (the general path, a call of six arguments, was compiled out of line in
+     * the measured runs).
      *
      * @param value the body, encoded now (unpaired surrogates become '?'); not null
      * @return this

@@ -40,12 +40,12 @@ public class LogSlotFillBenchmark {
     @Param({"1024", "16384"})
     public int slotCount;
 
+    private static final int SLOT_BYTES = 512;
     private static final InstrumentationScope SCOPE = InstrumentationScope.of(LogShape.LOGGER);
     private static final Utf8Constant INFO = Utf8Constant.of("INFO");
     private final Utf8Constant order = Utf8Constant.of(LogShape.KEY_ORDER);
     private final Utf8Constant tier = Utf8Constant.of(LogShape.KEY_TIER);
     private final LogRecordStart info = LogRecordStart.of(LogLimits.defaults(), SCOPE, 9, INFO);
-    private static final int SLOT_BYTES = 512;
     private byte[] area;
     private LogRecordWriter[] slots;
     private int mask;

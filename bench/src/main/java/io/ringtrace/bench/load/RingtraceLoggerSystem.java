@@ -11,11 +11,12 @@ import io.ringtrace.engine.Logger;
  * .emit()} with pre-encoded keys, into a {@link LogEngine} ({@link LogSystems#engine}). The call never
  * refuses: a full ring under {@code DROP} is counted by the engine.
  */
-final class RingtraceLoggerSystem extends LogEngineSystem {
+class RingtraceLoggerSystem extends LogEngineSystem {
 
     private final Utf8Constant order = Utf8Constant.of(LogShape.KEY_ORDER);
     private final Utf8Constant tier = Utf8Constant.of(LogShape.KEY_TIER);
-    private final Logger logger;
+    /** The logger of the bench's scope ({@link LogShape#LOGGER}) on the run's engine. */
+    final Logger logger;
 
     /** @param spec the run: transport, ring size, batch, policy */
     RingtraceLoggerSystem(RunSpec spec) {
