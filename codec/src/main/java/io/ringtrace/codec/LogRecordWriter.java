@@ -229,7 +229,9 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
      * A string body set before any attribute, the usual record, is appended at the used bytes on a
      * path of its own: two header reads, one write, two header stores, small enough for the JIT to
      * inline into the caller (the general path, a call of six arguments, was compiled out of line in
-     * the measured runs).
+     * the measured runs). It lives in this final class, whose offsets are constants: the same entry
+     * on the shared {@code SlotWriter} regions was compiled out of line too, and measured as slow as
+     * the general path ({@code LogSlotFillBenchmark.fromStart}).
      *
      * @param value the body, encoded now (unpaired surrogates become '?'); not null
      * @return this
