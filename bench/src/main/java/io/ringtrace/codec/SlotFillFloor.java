@@ -49,8 +49,8 @@ public final class SlotFillFloor {
         p += nameBytes.length;
         SpanSlot.putInt(a, base + SpanSlot.TEXT_END, p - base);
 
-        p = string(a, p, key1, value1);
-        p = string(a, p, key2, value2);
+        p = string(a, p, KEY_VALUE, key1, value1);
+        p = string(a, p, KEY_VALUE, key2, value2);
         p = longValue(a, p, key3, value3);
         p = bool(a, p, key4, value4);
 
@@ -63,10 +63,19 @@ public final class SlotFillFloor {
         return used;
     }
 
+    /**
+     * A string attribute: the KeyValue field under {@code fieldTag} (the span's or the log record's
+     * attributes), its key, and the string AnyValue; shared with {@link LogFillFloor}.
+     */
+    static int string(byte[] a, int p, int fieldTag, Utf8Constant key, String value) {
+        p = keyValueHeader(a, p, fieldTag, key, 2 + value.length());
+        return stringValue(a, p, value);
+    }
+
+    /** An AnyValue's string member, tag, length and bytes: the {@code 2 + length} bytes after the AnyValue's length. */
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each (ASCII) char
-    private static int string(byte[] a, int p, Utf8Constant key, String value) {
+    static int stringValue(byte[] a, int p, String value) {
         int n = value.length();
-        p = keyValueHeader(a, p, key, 2 + n);
         a[p++] = STRING;
         a[p++] = (byte) n;
         value.getBytes(0, n, a, p);
@@ -74,22 +83,22 @@ public final class SlotFillFloor {
     }
 
     private static int longValue(byte[] a, int p, Utf8Constant key, long value) {
-        p = keyValueHeader(a, p, key, 1 + WireFormat.varintSize(value));
+        p = keyValueHeader(a, p, KEY_VALUE, key, 1 + WireFormat.varintSize(value));
         a[p++] = INT;
         return WireFormat.putVarint(a, p, value);
     }
 
     private static int bool(byte[] a, int p, Utf8Constant key, boolean value) {
-        p = keyValueHeader(a, p, key, 2);
+        p = keyValueHeader(a, p, KEY_VALUE, key, 2);
         a[p++] = BOOL;
         a[p++] = (byte) (value ? 1 : 0);
         return p;
     }
 
     /** The KeyValue's tag and length, its key, and the value's tag and length: {@code anyValueLength} bytes follow. */
-    private static int keyValueHeader(byte[] a, int p, Utf8Constant key, int anyValueLength) {
+    private static int keyValueHeader(byte[] a, int p, int fieldTag, Utf8Constant key, int anyValueLength) {
         byte[] keyField = key.keyField();
-        a[p++] = KEY_VALUE;
+        a[p++] = (byte) fieldTag;
         a[p++] = (byte) (keyField.length + 2 + anyValueLength);
         System.arraycopy(keyField, 0, a, p, keyField.length);
         p += keyField.length;
