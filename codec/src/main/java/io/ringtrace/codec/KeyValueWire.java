@@ -86,6 +86,50 @@ final class KeyValueWire {
         return ascii >= 0 ? putAscii(a, pos, (String) value, n) : putUtf8(a, pos, value);
     }
 
+    /** The most a one-byte length can say: a field shorter than this has every length in one byte. */
+    private static final int ONE_BYTE_LENGTH = 0x7F;
+
+    /**
+     * {@link #putString} for the usual value, on a path small enough for the JIT to inline: a {@code
+     * String} of ASCII chars whose field's lengths each take one byte. Checking and copying the chars
+     * are one loop. The bytes are {@link #putString}'s.
+     *
+     * @return the new position, or -1 if the value is not of that kind or the field would pass
+     *     {@code limit}: {@link #putString} then decides (bytes this one left past {@code pos} are
+     *     overwritten)
+     */
+    static int putShortAscii(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence value) {
+        if (!(value instanceof String)) {
+            return -1;
+        }
+        String s = (String) value;
+        int n = s.length();
+        int anyValueLength = 2 + n; // STRING, a one-byte length, the chars
+        byte[] keyField = key == null ? null : key.keyField();
+        int fieldLength = keyField == null ? anyValueLength : keyField.length + 2 + anyValueLength; // key, VALUE, length
+        if (fieldLength > ONE_BYTE_LENGTH || 2 + fieldLength > limit - pos) {
+            return -1;
+        }
+        a[pos++] = (byte) fieldTag;
+        a[pos++] = (byte) fieldLength;
+        if (keyField != null) {
+            System.arraycopy(keyField, 0, a, pos, keyField.length);
+            pos += keyField.length;
+            a[pos++] = VALUE;
+            a[pos++] = (byte) anyValueLength;
+        }
+        a[pos++] = STRING;
+        a[pos++] = (byte) n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return -1;
+            }
+            a[pos + i] = (byte) c;
+        }
+        return pos + n;
+    }
+
     static int putLong(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, long value) {
         pos = header(a, pos, limit, fieldTag, key, 1 + varintSize(value));
         if (pos < 0) {

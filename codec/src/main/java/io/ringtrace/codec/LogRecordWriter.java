@@ -10,6 +10,7 @@ import static io.ringtrace.codec.LogSlot.EVENT_NAME_LENGTH;
 import static io.ringtrace.codec.LogSlot.EVENT_NAME_OFFSET;
 import static io.ringtrace.codec.LogSlot.FLAGS;
 import static io.ringtrace.codec.LogSlot.HEADER_BYTES;
+import static io.ringtrace.codec.LogSlot.KEYS_SEEN;
 import static io.ringtrace.codec.LogSlot.OBSERVED_TIME;
 import static io.ringtrace.codec.LogSlot.SEVERITY;
 import static io.ringtrace.codec.LogSlot.SEVERITY_TEXT_LENGTH;
@@ -127,6 +128,14 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
             scope = start.scope; // only when it changes: see the field
         }
         copyHome(start.bytes, 0, start.bytes.length); // the SCOPE_SET bit comes with the header
+        // the fields the body and attribute writes read next, stored again one by one: read straight
+        // after the block copy's wide stores, they waited for the slot's cold cache line (measured)
+        int used = start.bytes.length; // a started record's texts end it: no body, no attribute
+        set(TEXT_END, used);
+        set(BODY_END, used);
+        set(ATTRIBUTE_END, used);
+        set(ATTRIBUTE_COUNT, 0);
+        setLong(KEYS_SEEN, 0);
         setLong(TIME, epochNanos);
         setLong(OBSERVED_TIME, epochNanos);
         return this;
@@ -227,7 +236,8 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
 
     /**
      * A string body set before any attribute, the usual record, is appended at the used bytes on a
-     * path of its own: two header reads, one write, two header stores, small enough for the JIT to
+     * path of its own: two header reads, one write (a short ASCII value checked and copied in one
+     * loop, {@code KeyValueWire.putShortAscii}), two header stores, small enough for the JIT to
      * inline into the caller (the general path, a call of six arguments, was compiled out of line in
      * the measured runs). It lives in this final class, whose offsets are constants: the same entry
      * on the shared {@code SlotWriter} regions was compiled out of line too, and measured as slow as
@@ -240,15 +250,40 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
         requireValue(value);
         int at = get(ATTRIBUTE_END);
         if (get(TEXT_END) == at) { // no body and no attribute yet
-            int end = KeyValueWire.putString(area, base + at, base + Math.min(at + limits.bodyBytes(), capacity()),
-                    BODY_TAG, null, value);
-            if (end >= 0) {
+            int limit = base + Math.min(at + limits.bodyBytes(), capacity());
+            int end = KeyValueWire.putShortAscii(area, base + at, limit, BODY_TAG, null, value);
+            if (end >= 0 || (end = KeyValueWire.putString(area, base + at, limit, BODY_TAG, null, value)) >= 0) {
                 set(BODY_END, end - base);
                 set(ATTRIBUTE_END, end - base);
                 return this;
             }
         }
         return body(STRING, value, 0, 0, 0); // the general path decides (it rewrites what this one left past the used bytes)
+    }
+
+    /**
+     * A string attribute whose key the record cannot hold yet, within the count limit, the byte
+     * budget and the slot, the usual case: appended at the used bytes (the attributes are the last
+     * region) with this format's constant offsets, an ASCII value checked and copied in one loop
+     * ({@code KeyValueWire.putShortAscii}). Anything else goes the shared way.
+     */
+    @Override
+    LogRecordWriter putText(Utf8Constant key, CharSequence value) {
+        int at = get(ATTRIBUTE_END);
+        int count = get(ATTRIBUTE_COUNT);
+        long seen = getLong(KEYS_SEEN);
+        long bit = key.keyBit();
+        if ((seen & bit) == 0 && count < limits.maxAttributes()) {
+            int limit = base + Math.min(get(BODY_END) + limits.attributeBytes(), capacity());
+            int end = KeyValueWire.putShortAscii(area, base + at, limit, ATTRIBUTE_TAG, key, value);
+            if (end >= 0) {
+                set(ATTRIBUTE_END, end - base);
+                set(ATTRIBUTE_COUNT, count + 1);
+                setLong(KEYS_SEEN, seen | bit);
+                return this;
+            }
+        }
+        return super.putText(key, value); // the shared path decides (it rewrites what this one left past the used bytes)
     }
 
     /** @param value the body @return this */

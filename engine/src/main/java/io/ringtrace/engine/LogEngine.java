@@ -79,6 +79,8 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
     private final TraceEngine traceEngine;
     /** The source asked when the span engine finds no current span (or there is none), or null. */
     private final TraceCorrelation correlation;
+    /** Whether records are correlated at all (a span engine or a source is set): else begin() skips the call. */
+    final boolean correlates;
     /** Each thread's logger API flyweight, created at its first record. */
     private final ThreadLocal<LogRecordBuilder> builders;
 
@@ -90,6 +92,7 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
         this.exportTimeout = b.exportTimeout;
         this.traceEngine = b.traceEngine;
         this.correlation = b.correlation;
+        this.correlates = traceEngine != null || correlation != null;
         this.builders = ThreadLocal.withInitial(() -> new LogRecordBuilder(this));
         if (!b.disabled) {
             this.operability = EngineOperability.startDetector(name, b.operability);

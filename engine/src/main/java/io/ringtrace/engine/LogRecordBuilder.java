@@ -36,6 +36,7 @@ public final class LogRecordBuilder {
      * reference store, no GC card mark); the slot's record is looked up by its sequence.
      */
     private final WeakReference<LogEngine> engine;
+
     /** The claimed slot, or -1: nothing claimed, calls do nothing. */
     private long sequence = -1;
     /**
@@ -47,6 +48,7 @@ public final class LogRecordBuilder {
 
     LogRecordBuilder(LogEngine engine) {
         this.engine = new WeakReference<>(engine);
+
     }
 
     /**
@@ -70,7 +72,9 @@ public final class LogRecordBuilder {
         if (spans == null && traces != null && !traces.isClosed()) {
             spans = traces.pool(); // once per thread and engine (a closed span engine has no current span)
         }
-        logs.correlate(r, spans); // the current span's ids, if the engine has a source and there is a span
+        if (logs.correlates) {
+            logs.correlate(r, spans); // the current span's ids, if there is a span
+        }
         return this;
     }
 
