@@ -36,7 +36,6 @@ public final class LogRecordBuilder {
      * reference store, no GC card mark); the slot's record is looked up by its sequence.
      */
     private final WeakReference<LogEngine> engine;
-
     /** The claimed slot, or -1: nothing claimed, calls do nothing. */
     private long sequence = -1;
     /**
@@ -48,7 +47,6 @@ public final class LogRecordBuilder {
 
     LogRecordBuilder(LogEngine engine) {
         this.engine = new WeakReference<>(engine);
-
     }
 
     /**
