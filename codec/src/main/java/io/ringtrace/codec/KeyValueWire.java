@@ -90,9 +90,9 @@ final class KeyValueWire {
     private static final int ONE_BYTE_LENGTH = 0x7F;
 
     /**
-     * {@link #putString} for the usual value, on a path small enough for the JIT to inline: a {@code
-     * String} of ASCII chars whose field's lengths each take one byte. Checking and copying the chars
-     * are one loop. The bytes are {@link #putString}'s.
+     * {@link #putString} for the usual value, a {@code String} of ASCII chars whose field's lengths
+     * each take one byte, for the appends to try first: checking and copying the chars are one loop,
+     * and no length needs a varint. The bytes are {@link #putString}'s.
      *
      * @return the new position, or -1 if the value is not of that kind or the field would pass
      *     {@code limit}: {@link #putString} then decides (bytes this one left past {@code pos} are

@@ -261,31 +261,6 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
         return body(STRING, value, 0, 0, 0); // the general path decides (it rewrites what this one left past the used bytes)
     }
 
-    /**
-     * A string attribute whose key the record cannot hold yet, within the count limit, the byte
-     * budget and the slot, the usual case: appended at the used bytes (the attributes are the last
-     * region) with this format's constant offsets, an ASCII value checked and copied in one loop
-     * ({@code KeyValueWire.putShortAscii}). Anything else goes the shared way.
-     */
-    @Override
-    LogRecordWriter putText(Utf8Constant key, CharSequence value) {
-        int at = get(ATTRIBUTE_END);
-        int count = get(ATTRIBUTE_COUNT);
-        long seen = getLong(KEYS_SEEN);
-        long bit = key.keyBit();
-        if ((seen & bit) == 0 && count < limits.maxAttributes()) {
-            int limit = base + Math.min(get(BODY_END) + limits.attributeBytes(), capacity());
-            int end = KeyValueWire.putShortAscii(area, base + at, limit, ATTRIBUTE_TAG, key, value);
-            if (end >= 0) {
-                set(ATTRIBUTE_END, end - base);
-                set(ATTRIBUTE_COUNT, count + 1);
-                setLong(KEYS_SEEN, seen | bit);
-                return this;
-            }
-        }
-        return super.putText(key, value); // the shared path decides (it rewrites what this one left past the used bytes)
-    }
-
     /** @param value the body @return this */
     public LogRecordWriter body(long value) {
         return body(LONG, null, value, 0, 0);

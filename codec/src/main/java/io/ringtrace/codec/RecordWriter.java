@@ -195,7 +195,7 @@ public abstract class RecordWriter<R extends RecordWriter<R>> extends SlotWriter
 
     /** A string attribute of the record: the short append when it applies, else the write path. */
     @Override
-    R putText(Utf8Constant key, CharSequence value) {
+    final R putText(Utf8Constant key, CharSequence value) {
         if (!appendedTopText(key, value)) {
             attribute(TOP, key, STRING, value, 0, 0, 0);
         }

@@ -420,14 +420,18 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         return written >= 0 && appendedTop(written, bit);
     }
 
-    /** {@link #appendedTopAttribute} for a string value. */
+    /** {@link #appendedTopAttribute} for a string value: a short ASCII one checked and copied in one loop. */
     final boolean appendedTopText(Utf8Constant key, CharSequence value) {
         long bit = key.keyBit();
         int at = topAppendAt(bit);
         if (at < 0) {
             return false;
         }
-        int written = KeyValueWire.putString(area, base + at, topAppendLimit(), attributeTag(TOP), key, value);
+        int limit = topAppendLimit();
+        int written = KeyValueWire.putShortAscii(area, base + at, limit, attributeTag(TOP), key, value);
+        if (written < 0) {
+            written = KeyValueWire.putString(area, base + at, limit, attributeTag(TOP), key, value);
+        }
         return written >= 0 && appendedTop(written, bit);
     }
 
