@@ -125,10 +125,29 @@ abstract class TimedWaitStrategy implements WaitStrategy {
             heldSequence = -1;
             counters.heldSlotSince(0);
         }
-        idle = false;
-        long available = dependentSequence.get(); // the cursor (our only dependency): >= sequence now
+        if (idle) {
+            // only on a change: every publish reads this object's header (its signalAllWhenBlocking
+            // call), and a store at every wait would take that cache line from the producers
+            idle = false;
+        }
+        long available = highestPublished(sequence);
         if (attempt > SPIN_TRIES) {
             woke(available - sequence + 1); // it slept: tell it how much had piled up meanwhile
+        }
+        return available;
+    }
+
+    /**
+     * @param sequence a published sequence
+     * @return the last of the published run that starts there, at most a ring's worth, found from
+     *     the slots' availability flags. Not from the cursor: a read of it here would take its cache
+     *     line from the producers, whose next claim (a CAS on it) would then wait to take it back
+     */
+    private long highestPublished(long sequence) {
+        long last = sequence + ring.getBufferSize() - 1;
+        long available = sequence;
+        while (available < last && ring.isAvailable(available + 1)) {
+            available++;
         }
         return available;
     }
