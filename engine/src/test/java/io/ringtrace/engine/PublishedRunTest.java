@@ -34,8 +34,8 @@ class PublishedRunTest {
 
     @Test
     void returnsTheRunUpToTheFirstClaimedUnpublishedSlot() throws Exception {
-        long first = ring.next(5); // claims 0..4
-        for (long s = 0; s <= first; s++) {
+        long last = ring.next(5); // claims 0..4
+        for (long s = 0; s <= last; s++) {
             if (s != 3) {
                 ring.publish(s);
             }
@@ -49,7 +49,7 @@ class PublishedRunTest {
     }
 
     @Test
-    void aWholeRingPublishedEndsAtOneRingAhead() throws Exception {
+    void aWholeRingPublishedIsOneRun() throws Exception {
         ring.publish(0, ring.next(RING));
         assertEquals(RING - 1, waitFor(0));
     }
