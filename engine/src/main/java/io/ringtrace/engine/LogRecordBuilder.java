@@ -21,8 +21,9 @@ import java.lang.ref.WeakReference;
  *
  * <p>Written at the claim: the logger's scope, the severity number and text (one block copy of the
  * logger's prepared start for the level), the timestamp and the observed timestamp (one reading of
- * the engine's clock: the record is observed as it is made; {@link #timestamp(long)} replaces the
- * time only) and, with {@link LogEngineBuilder#traceEngine} (or a
+ * the engine's clock, taken at the call before the claim, so that a record that waits for room
+ * under {@code BLOCK} carries the time it was made; {@link #timestamp(long)} replaces the time
+ * only) and, with {@link LogEngineBuilder#traceEngine} (or a
  * {@link LogEngineBuilder#correlation} source), the
  * trace id, span id and flags of that engine's current span on this thread (replaced by {@link
  * #context(TraceContext)} or {@link #span(Span)}).
@@ -51,11 +52,13 @@ public final class LogRecordBuilder {
 
     /**
      * Claims a slot of {@code logs} (per its overload policy) and starts the record in it from
-     * {@code start}: one block copy of the prepared header (scope, severity), one clock reading for
-     * the time and the observed time, and the current span's ids; owner thread only. The claim does
+     * {@code start}: one block copy of the prepared header (scope, severity), {@code now} as the
+     * time and the observed time, and the current span's ids; owner thread only. The claim does
      * not clean the slot: the start overwrites its header.
+     *
+     * @param now the engine's clock, read by the caller before anything else (see {@link Logger})
      */
-    LogRecordBuilder begin(LogEngine logs, LogRecordStart start) {
+    LogRecordBuilder begin(LogEngine logs, LogRecordStart start, long now) {
         if (sequence >= 0) {
             giveUp(logs);
         }
@@ -65,7 +68,7 @@ public final class LogRecordBuilder {
         }
         sequence = claimed;
         LogRecordWriter r = logs.ring.claimedRecord(claimed);
-        r.start(start, logs.clock.nowEpochNanos()); // observed as it is made: the caller may replace the time
+        r.start(start, now); // observed as it is made: the caller may replace the time
         TraceEngine traces = logs.traceEngine();
         if (spans == null && traces != null && !traces.isClosed()) {
             spans = traces.pool(); // once per thread and engine (a closed span engine has no current span)

@@ -9,15 +9,20 @@ import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
+import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Overload under {@code DROP} on the log pipeline: three producers flood a small ring while the
- * exporter holds every request, so the request buffers run out, the serializer waits and the ring
- * fills. Every snapshot taken meanwhile adds up, every refused record is counted {@code RING_FULL},
- * and once the exporter completes the held requests everything published is exported or counted.
+ * Overload on the log pipeline: the exporter holds every request, so the request buffers run out,
+ * the serializer waits and the ring fills. Under {@code DROP}, with three producers flooding it,
+ * every snapshot taken meanwhile adds up, every refused record is counted {@code RING_FULL}, and
+ * once the exporter completes the held requests everything published is exported or counted.
+ * Under {@code BLOCK}, a record that waits for room carries the time of its call.
  */
 class LogOverloadTest extends LeakCheckingTestBase {
 
@@ -70,5 +75,61 @@ class LogOverloadTest extends LeakCheckingTestBase {
         assertEquals(stats.exported(), exporter.decodedLogRecords().size(), "every exported record arrived once");
         assertEquals(stats.dropped(DropReason.RING_FULL), stats.droppedTotal(), "ring full is the only loss");
         assertTrue(!inconsistent.get(), "a snapshot under load did not add up");
+    }
+
+    @Test
+    void underBlockARecordThatWaitedForRoomCarriesTheTimeOfItsCallNotOfTheRoom() throws Exception {
+        InMemorySpanExporter exporter = new InMemorySpanExporter();
+        exporter.mode(InMemorySpanExporter.Mode.HOLD);
+        LogEngine logs = closeAfter(LogEngine.builder().name("log-block-time").exporter(exporter).ringSize(64)
+                .requestBuffers(2).maxExportBatchSize(32).scheduleDelay(Duration.ofMillis(5))
+                .overloadPolicy(OverloadPolicy.BLOCK).build());
+        Logger logger = logs.logger(InstrumentationScope.of("block"));
+        int records = 1_000; // far more than the ring and the two held requests take
+        AtomicLong called = new AtomicLong(-1);
+        AtomicLong returned = new AtomicLong(-1);
+        Thread producer = new Thread(() -> {
+            for (long i = 0; i < records; i++) {
+                called.set(i);
+                logger.atInfo().attribute(SEQ, i).emit();
+                returned.set(i);
+            }
+        }, "log-block-producer");
+        producer.setDaemon(true);
+        producer.start();
+
+        long waiting = -1; // the call that waits for room: begun, not returned, and still so 200 ms later
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waiting < 0 && System.nanoTime() < deadline) {
+            long c = called.get();
+            if (c == returned.get() + 1) {
+                Thread.sleep(200);
+                if (called.get() == c && returned.get() == c - 1) {
+                    waiting = c;
+                }
+            } else {
+                Thread.sleep(1);
+            }
+        }
+        assertTrue(waiting > 0, "the producer never waited for room: called " + called + ", returned " + returned);
+        long whileWaiting = logs.nowEpochNanos();
+        long waitingCall = waiting;
+
+        exporter.mode(InMemorySpanExporter.Mode.SUCCEED);
+        Await.until("the producer finished", Duration.ofSeconds(10), () -> {
+            exporter.completeHeld(Integer.MAX_VALUE);
+            return !producer.isAlive();
+        });
+        Await.until("every record exported", Duration.ofSeconds(10), () -> {
+            exporter.completeHeld(Integer.MAX_VALUE);
+            return logs.flush(Duration.ofMillis(100));
+        });
+        List<LogRecord> exported = exporter.decodedLogRecords();
+        assertEquals(records, exported.size(), "BLOCK loses nothing");
+        LogRecord waited = exported.stream().filter(r -> r.getAttributes(0).getValue().getIntValue() == waitingCall)
+                .findFirst().orElseThrow();
+        assertTrue(waited.getTimeUnixNano() < whileWaiting,
+                "timed when it was called, before it waited: " + waited.getTimeUnixNano() + " >= " + whileWaiting);
+        assertEquals(waited.getTimeUnixNano(), waited.getObservedTimeUnixNano());
     }
 }
