@@ -3,13 +3,13 @@ package io.ringtrace.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.testing.Await;
 import io.ringtrace.engine.testing.InMemorySpanExporter;
 import io.ringtrace.engine.testing.LeakCheckingTestBase;
-import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
