@@ -110,8 +110,8 @@ public final class Logger {
     /**
      * @return this thread's builder over a claimed slot, its record begun from {@code starts[index]}
      *     and timed by one clock reading, taken first: the clock's read waits for the instructions
-     *     before it, and read after the thread-local lookup and the claim's CAS it cost 8-10 ns more
-     *     at the p50 (bench/README.md, "the logger API's clock read")
+     *     before it, and read after the thread-local lookup and the claim's CAS it cost about 9 ns
+     *     more at the p50 (bench/README.md, "the logger API's clock read")
      */
     private LogRecordBuilder begin(int index) {
         long now = engine.clock.nowEpochNanos();
