@@ -52,9 +52,9 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
     public static final int MAX_SEVERITY = 24;
 
     /** {@code LogRecord.body} (5, LEN). */
-    private static final int BODY_TAG = 0x2A;
+    static final int BODY_TAG = 0x2A;
     /** {@code LogRecord.attributes} (6, LEN). */
-    private static final int ATTRIBUTE_TAG = 0x32;
+    static final int ATTRIBUTE_TAG = 0x32;
 
     private final LogLimits limits;
 
@@ -120,14 +120,7 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
      *     record is then not started, and marked failed)
      */
     public LogRecordWriter start(LogRecordStart start, long epochNanos) {
-        if (start.limits != limits && !start.limits.equals(limits)) {
-            throw refused("cannot start a record from a start prepared for other limits: " + start.limits);
-        }
-        requireTime(epochNanos);
-        if (scope != start.scope) {
-            scope = start.scope; // only when it changes: see the field
-        }
-        copyHome(start.bytes, 0, start.bytes.length); // the SCOPE_SET bit comes with the header
+        copyStart(start, epochNanos);
         // the fields the body and attribute writes read next, stored again one by one: read straight
         // after the block copy's wide stores, they waited for the slot's cold cache line (measured)
         int used = start.bytes.length; // a started record's texts end it: no body, no attribute
@@ -136,9 +129,35 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
         set(ATTRIBUTE_END, used);
         set(ATTRIBUTE_COUNT, 0);
         setLong(KEYS_SEEN, 0);
+        return this;
+    }
+
+    /**
+     * {@link #start(LogRecordStart, long)}, then opens {@code tail} over the record: its body and
+     * attribute appends then go through the tail, which keeps their bookkeeping until it is closed
+     * (see {@link LogRecordTail}), so nothing reads the header's copied fields back.
+     *
+     * @param tail the filling thread's tail, closed; not null
+     * @return this
+     */
+    public LogRecordWriter start(LogRecordStart start, long epochNanos, LogRecordTail tail) {
+        copyStart(start, epochNanos);
+        tail.open(area, base, start.bytes.length, capacity(), limits);
+        return this;
+    }
+
+    /** The start's checks, its block copy and the two times. */
+    private void copyStart(LogRecordStart start, long epochNanos) {
+        if (start.limits != limits && !start.limits.equals(limits)) {
+            throw refused("cannot start a record from a start prepared for other limits: " + start.limits);
+        }
+        requireTime(epochNanos);
+        if (scope != start.scope) {
+            scope = start.scope; // only when it changes: see the field
+        }
+        copyHome(start.bytes, 0, start.bytes.length); // the SCOPE_SET bit comes with the header
         setLong(TIME, epochNanos);
         setLong(OBSERVED_TIME, epochNanos);
-        return this;
     }
 
     private long requireTime(long epochNanos) {

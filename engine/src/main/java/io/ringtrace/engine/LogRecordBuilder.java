@@ -1,6 +1,7 @@
 package io.ringtrace.engine;
 
 import io.ringtrace.codec.LogRecordStart;
+import io.ringtrace.codec.LogRecordTail;
 import io.ringtrace.codec.LogRecordWriter;
 import io.ringtrace.codec.Utf8Constant;
 import java.lang.ref.WeakReference;
@@ -45,6 +46,11 @@ public final class LogRecordBuilder {
      * engine weakly, as this builder holds its log engine.
      */
     private SpanPool spans;
+    /**
+     * The open record's end while the usual appends fill it: its body and attributes bookkeeping is
+     * kept here, not in the slot's header, until {@link #slot()} or {@link #emit()} closes it.
+     */
+    private final LogRecordTail tail = new LogRecordTail();
 
     LogRecordBuilder(LogEngine engine) {
         this.engine = new WeakReference<>(engine);
@@ -68,7 +74,7 @@ public final class LogRecordBuilder {
         }
         sequence = claimed;
         LogRecordWriter r = logs.ring.claimedRecord(claimed);
-        r.start(start, now); // observed as it is made: the caller may replace the time
+        r.start(start, now, tail); // observed as it is made: the caller may replace the time
         TraceEngine traces = logs.traceEngine();
         if (spans == null && traces != null && !traces.isClosed()) {
             spans = traces.pool(); // once per thread and engine (a closed span engine has no current span)
@@ -82,13 +88,14 @@ public final class LogRecordBuilder {
     /** Sets a severity number between the levels' (INFO2 and the like), keeping the level's text; owner thread only. */
     LogRecordBuilder severityNumber(int number) {
         if (open()) {
-            slot().severityNumber(number);
+            header().severityNumber(number);
         }
         return this;
     }
 
     /** The previous record was never emitted: publish it as failed, so it is counted and never sent. */
     private void giveUp(LogEngine logs) {
+        tail.close();
         long abandoned = sequence;
         sequence = -1;
         logs.callIgnored();
@@ -103,8 +110,20 @@ public final class LogRecordBuilder {
         return sequence >= 0;
     }
 
-    /** @return the open record (call only when {@link #open()}) */
+    /**
+     * @return the open record, its header complete: the tail is closed first, so the record's own
+     *     setters take over (call only when {@link #open()})
+     */
     private LogRecordWriter slot() {
+        tail.close();
+        return header();
+    }
+
+    /**
+     * @return the open record, for a setter of a fixed header field that the tail does not hold
+     *     (time, severity number, trace context): the tail stays open (call only when {@link #open()})
+     */
+    private LogRecordWriter header() {
         return engine.get().ring.claimedRecord(sequence); // reachable: the caller's Logger holds the engine
     }
 
@@ -117,6 +136,9 @@ public final class LogRecordBuilder {
 
     /** @param value the body, encoded now (a reused {@code StringBuilder} is fine); not null @return this */
     public LogRecordBuilder body(CharSequence value) {
+        if (tail.body(value)) {
+            return this; // the usual body: an empty record's short ASCII text (the tail is open only while a record is)
+        }
         if (open() && (value != null || ignored())) {
             slot().body(value);
         }
@@ -149,6 +171,9 @@ public final class LogRecordBuilder {
 
     /** @param key pre-encoded; not null @param value encoded now; not null @return this */
     public LogRecordBuilder attribute(Utf8Constant key, CharSequence value) {
+        if (key != null && tail.attribute(key, value)) {
+            return this; // the usual attribute: a new key, a short ASCII text, within the limits
+        }
         if (open() && ((key != null && value != null) || ignored())) {
             slot().attribute(key, value);
         }
@@ -157,6 +182,9 @@ public final class LogRecordBuilder {
 
     /** @param key pre-encoded; not null @param value the value @return this */
     public LogRecordBuilder attribute(Utf8Constant key, long value) {
+        if (key != null && tail.attribute(key, value)) {
+            return this; // the usual attribute: a new key within the limits
+        }
         if (open() && (key != null || ignored())) {
             slot().attribute(key, value);
         }
@@ -165,6 +193,9 @@ public final class LogRecordBuilder {
 
     /** @param key pre-encoded; not null @param value the value @return this */
     public LogRecordBuilder attribute(Utf8Constant key, double value) {
+        if (key != null && tail.attribute(key, value)) {
+            return this; // the usual attribute: a new key within the limits
+        }
         if (open() && (key != null || ignored())) {
             slot().attribute(key, value);
         }
@@ -173,6 +204,9 @@ public final class LogRecordBuilder {
 
     /** @param key pre-encoded; not null @param value the value @return this */
     public LogRecordBuilder attribute(Utf8Constant key, boolean value) {
+        if (key != null && tail.attribute(key, value)) {
+            return this; // the usual attribute: a new key within the limits
+        }
         if (open() && (key != null || ignored())) {
             slot().attribute(key, value);
         }
@@ -190,7 +224,7 @@ public final class LogRecordBuilder {
     /** @param epochNanos when the event occurred (default: at the claim), at least 0 @return this */
     public LogRecordBuilder timestamp(long epochNanos) {
         if (open() && (epochNanos >= 0 || ignored())) {
-            slot().timestamp(epochNanos);
+            header().timestamp(epochNanos);
         }
         return this;
     }
@@ -202,7 +236,7 @@ public final class LogRecordBuilder {
      */
     public LogRecordBuilder context(TraceContext context) {
         if (open() && (context != null || ignored())) {
-            LogRecordWriter r = slot();
+            LogRecordWriter r = header();
             if (!LogEngine.writeIds(r, context)) {
                 r.traceId(0, 0).spanId(0).traceFlags(0);
             }
@@ -233,6 +267,7 @@ public final class LogRecordBuilder {
     /** Publishes the record. Once per record: a second call does nothing. */
     public void emit() {
         if (open()) {
+            tail.close();
             long claimed = sequence;
             sequence = -1;
             engine.get().ring.publishClaimed(claimed); // this builder held it and forgot it first: no misuse checks

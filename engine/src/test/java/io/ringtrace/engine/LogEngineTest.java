@@ -9,6 +9,7 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.ringtrace.codec.InstrumentationScope;
+import io.ringtrace.codec.LogLimits;
 import io.ringtrace.codec.LogRecordWriter;
 import io.ringtrace.codec.Utf8Constant;
 import io.ringtrace.engine.export.DropReason;
@@ -129,6 +130,60 @@ class LogEngineTest extends LeakCheckingTestBase {
         assertEquals(3, given.getBody().getIntValue());
         assertEquals(13, given.getSpanId().asReadOnlyByteBuffer().getLong());
         assertEquals(Signal.LOGS, exporter.lastSignal());
+    }
+
+    @Test
+    void everyLoggerApiCallInAnyOrderWritesTheRecordTheRingApisSettersWrite() {
+        LogLimits limits = LogLimits.of(4, 128, 16, 96); // limits and a slot small enough to cut, drop and overflow
+        LogEngine logs = logs(LogEngine.builder().logLimits(limits).slotBytes(256).overflowBuffers(2)
+                .maxExportBatchSize(64).scheduleDelay(Duration.ofSeconds(30)));
+        Logger logger = logs.logger(SCOPE);
+        Utf8Constant[] keys = {SEQ, Utf8Constant.of("order.id"), Utf8Constant.of("tier"), Utf8Constant.of("k")};
+        String[] texts = {"short", "", "caf\u00e9", "x".repeat(90), "y".repeat(200), "order A-10427 accepted"};
+        TraceContext explicit = new TraceContext().set(11, 12, 13, 1, false);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int record = 0; record < 300; record++) {
+            LogRecordBuilder b = logger.atInfo();
+            long seq = logs.tryClaim();
+            LogRecordWriter w = logs.record(seq).scope(OTHER).severityNumber(9).severityText(INFO);
+            for (int call = random.nextInt(10); call > 0; call--) {
+                Utf8Constant key = keys[random.nextInt(keys.length)];
+                String text = texts[random.nextInt(texts.length)];
+                long number = random.nextLong(1, 1L << 40);
+                switch (random.nextInt(10)) {
+                    case 0 -> { b.body(text); w.body(text); }
+                    case 1 -> { b.body(number); w.body(number); }
+                    case 2, 3 -> { b.attribute(key, text); w.attribute(key, text); }
+                    case 4 -> { b.attribute(key, number); w.attribute(key, number); }
+                    case 5 -> { b.attribute(key, number / 7.0); w.attribute(key, number / 7.0); }
+                    case 6 -> { b.attribute(key, number % 2 == 0); w.attribute(key, number % 2 == 0); }
+                    case 7 -> { b.eventName(key); w.eventName(key); }
+                    case 8 -> { b.timestamp(number); w.timestamp(number); }
+                    default -> {
+                        b.context(explicit);
+                        w.traceId(11, 12).spanId(13).traceFlags(1);
+                        b.record().attribute(key, text); // the record itself, after the appends of the builder
+                        w.attribute(key, text);
+                    }
+                }
+            }
+            b.emit();
+            logs.publish(seq);
+        }
+        assertTrue(logs.flush(Duration.ofSeconds(10)));
+        List<LogRecord> viaLogger = new java.util.ArrayList<>();
+        List<LogRecord> viaRing = new java.util.ArrayList<>();
+        for (ExportLogsServiceRequest request : exporter.decodedLogsRequests()) {
+            for (ScopeLogs scopeLogs : request.getResourceLogs(0).getScopeLogsList()) {
+                for (LogRecord r : scopeLogs.getLogRecordsList()) {
+                    boolean fromLogger = scopeLogs.getScope().getName().equals("com.example.orders");
+                    LogRecord.Builder times = r.toBuilder().clearObservedTimeUnixNano();
+                    (fromLogger ? viaLogger : viaRing).add(r.getTimeUnixNano() < 1L << 40 ? times.build() : times.clearTimeUnixNano().build());
+                }
+            }
+        }
+        assertTrue(viaLogger.size() > 250, "most records within the limits: " + viaLogger.size());
+        assertEquals(viaRing, viaLogger);
     }
 
     @Test
