@@ -99,25 +99,47 @@ final class KeyValueWire {
      *     overwritten)
      */
     static int putShortAscii(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence value) {
-        if (!(value instanceof String)) {
+        if (!(value instanceof String s)) {
             return -1;
         }
-        String s = (String) value;
-        int n = s.length();
-        int anyValueLength = 2 + n; // STRING, a one-byte length, the chars
-        byte[] keyField = key == null ? null : key.keyField();
-        int fieldLength = keyField == null ? anyValueLength : keyField.length + 2 + anyValueLength; // key, VALUE, length
+        return key == null ? putShortAsciiValue(a, pos, limit, fieldTag, s) : putShortAsciiAttribute(a, pos, limit, fieldTag, key, s);
+    }
+
+    /**
+     * {@link #putShortAscii} of a key-value field: the entry of the attribute appends, whose key is
+     * never null (an entry per shape, with no branch on the key, keeps each small enough for the JIT
+     * to inline where it is called).
+     */
+    static int putShortAsciiAttribute(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, String value) {
+        int n = value.length();
+        byte[] keyField = key.keyField();
+        int fieldLength = keyField.length + 4 + n; // key, VALUE, its length, STRING, its length, the chars
         if (fieldLength > ONE_BYTE_LENGTH || 2 + fieldLength > limit - pos) {
             return -1;
         }
-        a[pos++] = (byte) fieldTag;
-        a[pos++] = (byte) fieldLength;
-        if (keyField != null) {
-            System.arraycopy(keyField, 0, a, pos, keyField.length);
-            pos += keyField.length;
-            a[pos++] = VALUE;
-            a[pos++] = (byte) anyValueLength;
+        a[pos] = (byte) fieldTag;
+        a[pos + 1] = (byte) fieldLength;
+        System.arraycopy(keyField, 0, a, pos + 2, keyField.length);
+        pos += 2 + keyField.length;
+        a[pos] = VALUE;
+        a[pos + 1] = (byte) (2 + n);
+        return putAsciiValue(a, pos + 2, value, n);
+    }
+
+    /** {@link #putShortAscii} of a bare {@code AnyValue} field: the entry of a log body's appends. */
+    static int putShortAsciiValue(byte[] a, int pos, int limit, int fieldTag, String value) {
+        int n = value.length();
+        int fieldLength = 2 + n; // STRING, its length, the chars
+        if (fieldLength > ONE_BYTE_LENGTH || 2 + fieldLength > limit - pos) {
+            return -1;
         }
+        a[pos] = (byte) fieldTag;
+        a[pos + 1] = (byte) fieldLength;
+        return putAsciiValue(a, pos + 2, value, n);
+    }
+
+    /** Writes {@code STRING}, the length {@code n} and the chars, checked for ASCII as they are copied. @return the end, or -1 */
+    private static int putAsciiValue(byte[] a, int pos, String s, int n) {
         a[pos++] = STRING;
         a[pos++] = (byte) n;
         for (int i = 0; i < n; i++) {

@@ -19,9 +19,13 @@ package io.ringtrace.codec;
  */
 public final class LogRecordTail {
 
-    /** The array holding the record: stored only when it changes (a ring's slots share one array). */
-    private byte[] area;
-    /** Where the record starts in {@link #area}. */
+    /**
+     * The slot array the tail writes into: one plain load per append, and nothing stored per
+     * record. Released (null) when its engine closes; a record in any other array (its own, an
+     * overflow buffer) does not open the tail.
+     */
+    private final SlotArea slots;
+    /** Where the record starts in the slot array. */
     private int base;
     /** Absolute: where the next field goes (the used bytes' end); -1: closed. */
     private int at = -1;
@@ -39,13 +43,20 @@ public final class LogRecordTail {
     private int attributeCount;
     private long keysSeen;
 
+    /** @param slots the slot array of the ring whose records this tail fills */
+    public LogRecordTail(SlotArea slots) {
+        this.slots = slots;
+    }
+
     /**
-     * Opens the tail over a record just started (no body, no attribute): called by {@link
-     * LogRecordWriter#start(LogRecordStart, long, LogRecordTail)}.
+     * Opens the tail over a record just started (no body, no attribute), if it lies in the tail's
+     * slot array; otherwise the tail stays closed and the record's own setters do everything.
+     * Called by {@link LogRecordWriter#start(LogRecordStart, long, LogRecordTail)}.
      */
     void open(byte[] area, int base, int used, int capacity, LogLimits limits) {
-        if (this.area != area) {
-            this.area = area; // only when it changes: see the field
+        if (area != slots.bytes()) {
+            at = -1;
+            return;
         }
         this.base = base;
         int end = base + used;
@@ -75,11 +86,12 @@ public final class LogRecordTail {
      */
     public boolean body(CharSequence value) {
         int start = at;
-        if (start < 0 || start != textEnd) {
+        byte[] area = slots.bytes();
+        if (start < 0 || start != textEnd || area == null || !(value instanceof String s)) {
             return false;
         }
-        int end = KeyValueWire.putShortAscii(area, start, Math.min(start + bodyBytes, capacityEnd),
-                LogRecordWriter.BODY_TAG, null, value);
+        int end = KeyValueWire.putShortAsciiValue(area, start, Math.min(start + bodyBytes, capacityEnd),
+                LogRecordWriter.BODY_TAG, s);
         if (end < 0) {
             return false;
         }
@@ -100,10 +112,12 @@ public final class LogRecordTail {
     public boolean attribute(Utf8Constant key, CharSequence value) {
         long bit = key.keyBit();
         int start = at;
-        if (start < 0 || (keysSeen & bit) != 0 || attributeCount >= maxAttributes) {
+        byte[] area = slots.bytes();
+        if (start < 0 || (keysSeen & bit) != 0 || attributeCount >= maxAttributes || area == null
+                || !(value instanceof String s)) {
             return false;
         }
-        int end = KeyValueWire.putShortAscii(area, start, attributeLimit, LogRecordWriter.ATTRIBUTE_TAG, key, value);
+        int end = KeyValueWire.putShortAsciiAttribute(area, start, attributeLimit, LogRecordWriter.ATTRIBUTE_TAG, key, s);
         if (end < 0) {
             return false;
         }
@@ -135,7 +149,8 @@ public final class LogRecordTail {
     private boolean scalar(Utf8Constant key, int kind, long bits) {
         long bit = key.keyBit();
         int start = at;
-        if (start < 0 || (keysSeen & bit) != 0 || attributeCount >= maxAttributes) {
+        byte[] area = slots.bytes();
+        if (start < 0 || (keysSeen & bit) != 0 || attributeCount >= maxAttributes || area == null) {
             return false;
         }
         int tag = LogRecordWriter.ATTRIBUTE_TAG;
@@ -155,15 +170,19 @@ public final class LogRecordTail {
         keysSeen |= bit;
     }
 
-    /** Writes the bookkeeping into the record's header and closes the tail; nothing if closed. */
+    /**
+     * Writes the bookkeeping into the record's header and closes the tail; nothing if closed, or if
+     * the slot array was released meanwhile (its engine closed: the record is never read).
+     */
     public void close() {
-        if (at >= 0) {
+        byte[] area = slots.bytes();
+        if (at >= 0 && area != null) {
             SlotFormat.putInt(area, base + LogSlot.BODY_END, bodyEnd - base);
             SlotFormat.putInt(area, base + LogSlot.ATTRIBUTE_END, at - base);
             SlotFormat.putInt(area, base + LogSlot.ATTRIBUTE_COUNT, attributeCount);
             SlotFormat.putLong(area, base + LogSlot.KEYS_SEEN, keysSeen);
-            at = -1;
         }
+        at = -1;
     }
 
     @Override

@@ -270,7 +270,7 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
         int at = get(ATTRIBUTE_END);
         if (get(TEXT_END) == at) { // no body and no attribute yet
             int limit = base + Math.min(at + limits.bodyBytes(), capacity());
-            int end = KeyValueWire.putShortAscii(area, base + at, limit, BODY_TAG, null, value);
+            int end = value instanceof String s ? KeyValueWire.putShortAsciiValue(area, base + at, limit, BODY_TAG, s) : -1;
             if (end >= 0 || (end = KeyValueWire.putString(area, base + at, limit, BODY_TAG, null, value)) >= 0) {
                 set(BODY_END, end - base);
                 set(ATTRIBUTE_END, end - base);

@@ -428,7 +428,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
             return false;
         }
         int limit = topAppendLimit();
-        int written = KeyValueWire.putShortAscii(area, base + at, limit, attributeTag(TOP), key, value);
+        int written = value instanceof String s ? KeyValueWire.putShortAsciiAttribute(area, base + at, limit, attributeTag(TOP), key, s) : -1;
         if (written < 0) {
             written = KeyValueWire.putString(area, base + at, limit, attributeTag(TOP), key, value);
         }

@@ -38,9 +38,10 @@ class LogRecordTailTest {
                 int slotBytes = smallSlot ? SLOT : LogSlot.maxRecordBytes(l);
                 TestOverflow tailOverflow = new TestOverflow(4, SpanLimits.defaults());
                 TestOverflow ownOverflow = new TestOverflow(4, SpanLimits.defaults());
-                LogRecordWriter viaTail = new LogRecordWriter(l, new byte[2 * slotBytes], slotBytes, slotBytes, tailOverflow);
+                byte[] slots = new byte[2 * slotBytes];
+                LogRecordWriter viaTail = new LogRecordWriter(l, slots, slotBytes, slotBytes, tailOverflow);
                 LogRecordWriter own = new LogRecordWriter(l, new byte[2 * slotBytes], slotBytes, slotBytes, ownOverflow);
-                LogRecordTail tail = new LogRecordTail();
+                LogRecordTail tail = new LogRecordTail(new SlotArea(slots));
                 LogRecordStart start = LogRecordStart.of(l, SCOPE, 9, Utf8Constant.of("INFO"));
                 for (int record = 0; record < 400; record++) {
                     tailOverflow.releaseAll();
@@ -62,15 +63,15 @@ class LogRecordTailTest {
 
     @Test
     void aClosedTailTakesNothingAndCloseWritesOnlyOnce() {
-        LogRecordTail tail = new LogRecordTail();
+        LogLimits limits = LogLimits.defaults();
+        LogRecordWriter record = new LogRecordWriter(limits);
+        LogRecordTail tail = new LogRecordTail(new SlotArea(record.area()));
         assertFalse(tail.isOpen());
         assertFalse(tail.body("b"));
         assertFalse(tail.attribute(KEYS[0], "v"));
         assertFalse(tail.attribute(KEYS[0], 1L));
         tail.close(); // nothing open: nothing written, no failure
 
-        LogLimits limits = LogLimits.defaults();
-        LogRecordWriter record = new LogRecordWriter(limits);
         record.start(LogRecordStart.of(limits, SCOPE, 9, null), 1, tail);
         assertTrue(tail.isOpen());
         assertTrue(tail.body("order accepted"));
@@ -83,6 +84,30 @@ class LogRecordTailTest {
         record.attribute(KEYS[1], 7L); // the record's own setters take over from the header the tail wrote
         tail.close();
         assertEquals(2, record.attributeCount(), "a second close writes nothing");
+    }
+
+    @Test
+    void aRecordOutsideTheTailsSlotsDoesNotOpenItAndAReleasedAreaTakesNothing() {
+        LogLimits limits = LogLimits.defaults();
+        LogRecordStart start = LogRecordStart.of(limits, SCOPE, 9, null);
+        LogRecordWriter elsewhere = new LogRecordWriter(limits);
+        SlotArea slots = new SlotArea(new byte[LogSlot.maxRecordBytes(limits)]);
+        LogRecordTail tail = new LogRecordTail(slots);
+        elsewhere.start(start, 1, tail);
+        assertFalse(tail.isOpen(), "a record in another array is the record's own");
+
+        LogRecordWriter record = new LogRecordWriter(limits);
+        SlotArea own = new SlotArea(record.area());
+        LogRecordTail open = new LogRecordTail(own);
+        record.start(start, 1, open);
+        assertTrue(open.attribute(KEYS[0], "A-1"));
+        own.release(); // its engine closed while the record was open
+        assertFalse(open.attribute(KEYS[1], "B"));
+        assertFalse(open.attribute(KEYS[1], 2L));
+        open.close(); // no array to write into: nothing, no failure
+        assertFalse(open.isOpen());
+        record.attribute(KEYS[1], "B"); // the record's own setters still write, into the record's own array
+        assertFalse(record.fillFailed());
     }
 
     /** The same random calls on {@code record}: through {@code tail} first, if there is one, as the logger API does. */

@@ -35,6 +35,8 @@ final class EngineLifecycle {
     private final StatsReader stats;
     /** What the engine shows about itself (MBean, JFR, ...), closed after the pipeline; null: nothing. */
     private EngineOperability operability;
+    /** Run last by the close; null: nothing. */
+    private Runnable release;
 
     /** Set by the closing thread when its shutdown has ended; flush and later closes wait for it. */
     private volatile boolean closeDone;
@@ -62,6 +64,14 @@ final class EngineLifecycle {
      */
     void closeLast(EngineOperability operability) {
         this.operability = operability;
+    }
+
+    /**
+     * @param release run at the very end of the close: lets go of what the engine lent to threads
+     *     that may outlive it (the logger API's slot array); set while the engine is built
+     */
+    void releaseLast(Runnable release) {
+        this.release = release;
     }
 
     /** @return the lifecycle of a disabled engine: closed cleanly at build, nothing to run */
@@ -125,6 +135,9 @@ final class EngineLifecycle {
             interrupted |= Thread.interrupted();
             if (operability != null) {
                 operability.close(); // after the pipeline: the last drop-burst event and the MBean see final counts
+            }
+            if (release != null) {
+                release.run();
             }
             return closeClean;
         } finally {

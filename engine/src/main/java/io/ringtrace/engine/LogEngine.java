@@ -4,6 +4,7 @@ import io.ringtrace.codec.InstrumentationScope;
 import io.ringtrace.codec.LogLimits;
 import io.ringtrace.codec.LogRecordWriter;
 import io.ringtrace.codec.LogSlot;
+import io.ringtrace.codec.SlotArea;
 import io.ringtrace.engine.export.DropReason;
 import io.ringtrace.engine.export.SpanExporter;
 import java.time.Duration;
@@ -83,6 +84,11 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
     final boolean correlates;
     /** Each thread's logger API flyweight, created at its first record. */
     private final ThreadLocal<LogRecordBuilder> builders;
+    /**
+     * The ring's slot array as the builders' tails reach it, released when the engine closes: a
+     * builder lives as long as its thread, and must not keep a closed engine's slots alive.
+     */
+    final SlotArea slotArea;
 
     LogEngine(LogEngineBuilder b) {
         super(b.name, b.disabled, b.pipeline, new RecordFormat.Logs(b.logLimits), b.resource, b.exporter,
@@ -94,9 +100,11 @@ public final class LogEngine extends PipelineEngine<LogRecordWriter> {
         this.correlation = b.correlation;
         this.correlates = traceEngine != null || correlation != null;
         this.builders = ThreadLocal.withInitial(() -> new LogRecordBuilder(this));
+        this.slotArea = new SlotArea(b.disabled ? null : pipeline.slots.area);
         if (!b.disabled) {
             this.operability = EngineOperability.startDetector(name, b.operability);
             pipeline.lifecycle.closeLast(operability);
+            pipeline.lifecycle.releaseLast(slotArea::release);
         }
         pipeline.start();
     }

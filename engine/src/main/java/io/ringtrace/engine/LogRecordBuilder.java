@@ -50,10 +50,11 @@ public final class LogRecordBuilder {
      * The open record's end while the usual appends fill it: its body and attributes bookkeeping is
      * kept here, not in the slot's header, until {@link #slot()} or {@link #emit()} closes it.
      */
-    private final LogRecordTail tail = new LogRecordTail();
+    private final LogRecordTail tail;
 
     LogRecordBuilder(LogEngine engine) {
         this.engine = new WeakReference<>(engine);
+        this.tail = new LogRecordTail(engine.slotArea); // the engine releases the slots when it closes
     }
 
     /**

@@ -408,9 +408,11 @@ class LogEngineTest extends LeakCheckingTestBase {
     void aClosedLogEngineIsCollectedWhileTheThreadThatLoggedLivesOn() throws Exception {
         java.util.concurrent.ExecutorService longLived = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
-            java.lang.ref.WeakReference<LogEngine> ref = logOnAndClose(longLived);
-            assertTrue(EngineCollectionTest.collected(ref), "the closed log engine is still reachable (from the"
+            List<java.lang.ref.WeakReference<Object>> refs = logOnAndClose(longLived);
+            assertTrue(EngineCollectionTest.collected(refs.get(0)), "the closed log engine is still reachable (from the"
                     + " logger API's thread-local builder?)");
+            assertTrue(EngineCollectionTest.collected(refs.get(1)), "the closed log engine's slots are still reachable"
+                    + " (from the builder's tail?)");
             assertTrue(longLived.submit(() -> Thread.currentThread().isAlive()).get(10, java.util.concurrent.TimeUnit.SECONDS));
         } finally {
             longLived.shutdownNow();
@@ -418,13 +420,13 @@ class LogEngineTest extends LeakCheckingTestBase {
         }
     }
 
-    private static java.lang.ref.WeakReference<LogEngine> logOnAndClose(java.util.concurrent.ExecutorService thread)
+    private static List<java.lang.ref.WeakReference<Object>> logOnAndClose(java.util.concurrent.ExecutorService thread)
             throws Exception {
         LogEngine logs = LogEngine.builder().name("log-collection").ringSize(64).exporter(new InMemorySpanExporter()).build();
         Logger logger = logs.logger(SCOPE);
         thread.submit(() -> logger.atInfo().body("from a pooled thread").emit()).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(logs.close(Duration.ofSeconds(10)));
-        return new java.lang.ref.WeakReference<>(logs);
+        return List.of(new java.lang.ref.WeakReference<>(logs), new java.lang.ref.WeakReference<>(logs.pipeline.slots.area));
     }
 
     private static List<Long> inSpanIds(Span span) {
