@@ -133,9 +133,10 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
     }
 
     /**
-     * {@link #start(LogRecordStart, long)}, then opens {@code tail} over the record: its body and
-     * attribute appends then go through the tail, which keeps their bookkeeping until it is closed
-     * (see {@link LogRecordTail}), so nothing reads the header's copied fields back.
+     * {@link #start(LogRecordStart, long)}, then opens {@code tail} over the record if it lies in
+     * the tail's slot array: its usual body and attribute appends then go through the tail, which
+     * keeps their bookkeeping until it is closed (see {@link LogRecordTail}), so nothing reads the
+     * header's copied fields back and they are not stored again.
      *
      * @param tail the filling thread's tail, closed; not null
      * @return this
