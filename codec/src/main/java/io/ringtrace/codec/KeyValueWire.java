@@ -322,6 +322,17 @@ final class KeyValueWire {
     }
 
     /**
+     * Writes one attribute of a scalar kind ({@link AttributeSink#LONG}, {@link
+     * AttributeSink#DOUBLE} as raw bits, else {@link AttributeSink#BOOLEAN} as 1 or 0): the entry
+     * of the scalar appends, smaller than {@link #put}.
+     */
+    static int putScalar(byte[] a, int pos, int limit, int tag, Utf8Constant key, int kind, long bits) {
+        return kind == AttributeSink.LONG ? putLong(a, pos, limit, tag, key, bits)
+                : kind == AttributeSink.DOUBLE ? putDoubleBits(a, pos, limit, tag, key, bits)
+                : putBoolean(a, pos, limit, tag, key, bits != 0);
+    }
+
+    /**
      * Writes one attribute (or, with {@code key} null, one AnyValue) of value kind {@code kind}
      * ({@link AttributeSink#STRING} and the others): {@code value} holds an object value, {@code
      * number} a scalar's bits, {@code offset} and {@code count} the used part of an array value.

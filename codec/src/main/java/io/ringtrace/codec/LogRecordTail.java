@@ -153,10 +153,7 @@ public final class LogRecordTail {
         if (start < 0 || (keysSeen & bit) != 0 || attributeCount >= maxAttributes || area == null) {
             return false;
         }
-        int tag = LogRecordWriter.ATTRIBUTE_TAG;
-        int end = kind == AttributeSink.LONG ? KeyValueWire.putLong(area, start, attributeLimit, tag, key, bits)
-                : kind == AttributeSink.DOUBLE ? KeyValueWire.putDoubleBits(area, start, attributeLimit, tag, key, bits)
-                : KeyValueWire.putBoolean(area, start, attributeLimit, tag, key, bits != 0);
+        int end = KeyValueWire.putScalar(area, start, attributeLimit, LogRecordWriter.ATTRIBUTE_TAG, key, kind, bits);
         if (end < 0) {
             return false;
         }

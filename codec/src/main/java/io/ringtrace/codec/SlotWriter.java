@@ -442,12 +442,7 @@ abstract class SlotWriter<S extends SlotWriter<S>> extends AttributeSink<S> {
         if (at < 0) {
             return false;
         }
-        int pos = base + at;
-        int limit = topAppendLimit();
-        int tag = attributeTag(TOP);
-        int written = kind == LONG ? KeyValueWire.putLong(area, pos, limit, tag, key, bits)
-                : kind == DOUBLE ? KeyValueWire.putDoubleBits(area, pos, limit, tag, key, bits)
-                : KeyValueWire.putBoolean(area, pos, limit, tag, key, bits != 0);
+        int written = KeyValueWire.putScalar(area, base + at, topAppendLimit(), attributeTag(TOP), key, kind, bits);
         return written >= 0 && appendedTop(written, bit);
     }
 
