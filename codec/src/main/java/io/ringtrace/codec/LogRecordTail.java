@@ -33,7 +33,7 @@ public final class LogRecordTail {
     private int textEnd;
     /** Absolute: where the body ends and the attributes start. */
     private int bodyEnd;
-    /** Absolute: how far the record may reach in its array (its slot or overflow buffer). */
+    /** Absolute: how far the record may reach in the slot array: its slot's end. */
     private int capacityEnd;
     /** Absolute: how far the attributes may reach: their byte budget from their start, within the capacity. */
     private int attributeLimit;
@@ -43,8 +43,14 @@ public final class LogRecordTail {
     private int attributeCount;
     private long keysSeen;
 
-    /** @param slots the slot array of the ring whose records this tail fills */
+    /**
+     * @param slots the slot array of the ring whose records this tail fills; not null
+     * @throws IllegalArgumentException if null
+     */
     public LogRecordTail(SlotArea slots) {
+        if (slots == null) {
+            throw new IllegalArgumentException("slots must not be null");
+        }
         this.slots = slots;
     }
 

@@ -3,6 +3,7 @@ package io.ringtrace.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -92,6 +93,7 @@ class LogRecordTailTest {
         LogRecordStart start = LogRecordStart.of(limits, SCOPE, 9, null);
         LogRecordWriter elsewhere = new LogRecordWriter(limits);
         SlotArea slots = new SlotArea(new byte[LogSlot.maxRecordBytes(limits)]);
+        assertThrows(IllegalArgumentException.class, () -> new LogRecordTail(null));
         LogRecordTail tail = new LogRecordTail(slots);
         elsewhere.start(start, 1, tail);
         assertFalse(tail.isOpen(), "a record in another array is the record's own");
