@@ -92,23 +92,15 @@ final class KeyValueWire {
     /**
      * {@link #putString} for the usual value, a {@code String} of ASCII chars whose field's lengths
      * each take one byte, for the appends to try first: checking and copying the chars are one loop,
-     * and no length needs a varint. The bytes are {@link #putString}'s.
+     * and no length needs a varint. The bytes are {@link #putString}'s. This one writes a key-value
+     * field, for the attribute appends, whose key is never null; {@link #putShortAsciiValue} a bare
+     * value. One entry per shape, with no branch on the key, keeps each small enough for the JIT to
+     * inline where it is called. A caller with a {@code CharSequence} that is not a {@code String}
+     * goes to {@code putString} itself.
      *
-     * @return the new position, or -1 if the value is not of that kind or the field would pass
-     *     {@code limit}: {@link #putString} then decides (bytes this one left past {@code pos} are
+     * @return the new position, or -1 if the value is not ASCII or the field would pass {@code
+     *     limit}: {@link #putString} then decides (bytes this one left past {@code pos} are
      *     overwritten)
-     */
-    static int putShortAscii(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, CharSequence value) {
-        if (!(value instanceof String s)) {
-            return -1;
-        }
-        return key == null ? putShortAsciiValue(a, pos, limit, fieldTag, s) : putShortAsciiAttribute(a, pos, limit, fieldTag, key, s);
-    }
-
-    /**
-     * {@link #putShortAscii} of a key-value field: the entry of the attribute appends, whose key is
-     * never null (an entry per shape, with no branch on the key, keeps each small enough for the JIT
-     * to inline where it is called).
      */
     static int putShortAsciiAttribute(byte[] a, int pos, int limit, int fieldTag, Utf8Constant key, String value) {
         int n = value.length();
@@ -126,7 +118,7 @@ final class KeyValueWire {
         return putAsciiValue(a, pos + 2, value, n);
     }
 
-    /** {@link #putShortAscii} of a bare {@code AnyValue} field: the entry of a log body's appends. */
+    /** {@link #putShortAsciiAttribute} of a bare {@code AnyValue} field: the entry of a log body's appends. */
     static int putShortAsciiValue(byte[] a, int pos, int limit, int fieldTag, String value) {
         int n = value.length();
         int fieldLength = 2 + n; // STRING, its length, the chars

@@ -257,7 +257,7 @@ public final class LogRecordWriter extends RecordWriter<LogRecordWriter> {
     /**
      * A string body set before any attribute, the usual record, is appended at the used bytes on a
      * path of its own: two header reads, one write (a short ASCII value checked and copied in one
-     * loop, {@code KeyValueWire.putShortAscii}), two header stores, small enough for the JIT to
+     * loop, {@code KeyValueWire.putShortAsciiValue}), two header stores, small enough for the JIT to
      * inline into the caller (the general path, a call of six arguments, was compiled out of line in
      * the measured runs). It lives in this final class, whose offsets are constants: the same entry
      * on the shared {@code SlotWriter} regions was compiled out of line too, and measured as slow as

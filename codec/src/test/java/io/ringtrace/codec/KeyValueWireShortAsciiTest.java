@@ -8,8 +8,9 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KeyValueWire#putShortAscii} writes exactly {@link KeyValueWire#putString}'s bytes for every
- * value it takes, takes the usual ones (a short ASCII {@code String} that fits), and gives every
+ * The short ASCII writers ({@link KeyValueWire#putShortAsciiAttribute}, {@link
+ * KeyValueWire#putShortAsciiValue}, as their callers reach them: a {@code String} only, by the
+ * field's shape) write exactly {@link KeyValueWire#putString}'s bytes for every value they take, takes the usual ones (a short ASCII {@code String} that fits), and gives every
  * other one back (-1) for {@code putString} to write. Also through {@link LogRecordWriter}: an
  * attribute and a body on their short paths are the bytes of the shared paths.
  */
@@ -27,6 +28,15 @@ class KeyValueWireShortAsciiTest {
         null, Utf8Constant.of("k"), Utf8Constant.of("order.id"), Utf8Constant.of("k".repeat(60)), Utf8Constant.of("k".repeat(130))
     };
 
+    /** What the appends do: a value that is not a {@code String} goes to putString; else the writer of the field's shape. */
+    private static int putShortAscii(byte[] a, int pos, int limit, int tag, Utf8Constant key, CharSequence value) {
+        if (!(value instanceof String s)) {
+            return -1;
+        }
+        return key == null ? KeyValueWire.putShortAsciiValue(a, pos, limit, tag, s)
+                : KeyValueWire.putShortAsciiAttribute(a, pos, limit, tag, key, s);
+    }
+
     @Test
     void everyValueItTakesIsWrittenAsPutStringWritesIt() {
         int taken = 0;
@@ -38,7 +48,7 @@ class KeyValueWireShortAsciiTest {
                     int expectedEnd = KeyValueWire.putString(expected, 3, expected.length, tag, key, cs);
                     for (int limit = Math.max(3, expectedEnd - 2); limit <= expectedEnd + 1; limit++) { // around the exact fit
                         byte[] actual = new byte[1024];
-                        int end = KeyValueWire.putShortAscii(actual, 3, limit, tag, key, cs);
+                        int end = putShortAscii(actual, 3, limit, tag, key, cs);
                         String what = "key " + (key == null ? null : key.toString().length()) + ", value of "
                                 + value.length() + " chars (" + cs.getClass().getSimpleName() + "), limit " + limit;
                         if (end >= 0) {
@@ -62,12 +72,12 @@ class KeyValueWireShortAsciiTest {
     void whatItGivesBack() {
         byte[] a = new byte[512];
         Utf8Constant key = Utf8Constant.of("order.id");
-        assertEquals(-1, KeyValueWire.putShortAscii(a, 0, 512, ATTRIBUTE_TAG, key, new StringBuilder("A-10427")), "not a String");
-        assertEquals(-1, KeyValueWire.putShortAscii(a, 0, 512, ATTRIBUTE_TAG, key, "caf\u00e9"), "not ASCII");
-        assertEquals(-1, KeyValueWire.putShortAscii(a, 0, 512, ATTRIBUTE_TAG, key, "\u0100"), "not Latin-1 either");
-        assertEquals(-1, KeyValueWire.putShortAscii(a, 0, 512, BODY_TAG, null, "x".repeat(126)), "a two-byte length");
-        assertEquals(2 + 2 + 125, KeyValueWire.putShortAscii(a, 0, 512, BODY_TAG, null, "x".repeat(125)), "the longest it takes");
-        assertEquals(-1, KeyValueWire.putShortAscii(a, 0, 2 + 2 + 124, BODY_TAG, null, "x".repeat(125)), "past the limit");
+        assertEquals(-1, putShortAscii(a, 0, 512, ATTRIBUTE_TAG, key, new StringBuilder("A-10427")), "not a String");
+        assertEquals(-1, putShortAscii(a, 0, 512, ATTRIBUTE_TAG, key, "caf\u00e9"), "not ASCII");
+        assertEquals(-1, putShortAscii(a, 0, 512, ATTRIBUTE_TAG, key, "\u0100"), "not Latin-1 either");
+        assertEquals(-1, putShortAscii(a, 0, 512, BODY_TAG, null, "x".repeat(126)), "a two-byte length");
+        assertEquals(2 + 2 + 125, putShortAscii(a, 0, 512, BODY_TAG, null, "x".repeat(125)), "the longest it takes");
+        assertEquals(-1, putShortAscii(a, 0, 2 + 2 + 124, BODY_TAG, null, "x".repeat(125)), "past the limit");
     }
 
     @Test
