@@ -117,10 +117,9 @@ public final class LogRecordTail {
      */
     public boolean attribute(Utf8Constant key, CharSequence value) {
         long bit = key.keyBit();
-        int start = at;
+        int start = attributeAt(bit);
         byte[] area = slots.bytes();
-        if (start < 0 || (keysSeen & bit) != 0 || attributeCount >= maxAttributes || area == null
-                || !(value instanceof String s)) {
+        if (start < 0 || area == null || !(value instanceof String s)) {
             return false;
         }
         int end = KeyValueWire.putShortAsciiAttribute(area, start, attributeLimit, LogRecordWriter.ATTRIBUTE_TAG, key, s);
@@ -154,9 +153,9 @@ public final class LogRecordTail {
 
     private boolean scalar(Utf8Constant key, int kind, long bits) {
         long bit = key.keyBit();
-        int start = at;
+        int start = attributeAt(bit);
         byte[] area = slots.bytes();
-        if (start < 0 || (keysSeen & bit) != 0 || attributeCount >= maxAttributes || area == null) {
+        if (start < 0 || area == null) {
             return false;
         }
         int end = KeyValueWire.putScalar(area, start, attributeLimit, LogRecordWriter.ATTRIBUTE_TAG, key, kind, bits);
@@ -165,6 +164,14 @@ public final class LogRecordTail {
         }
         appended(end, bit);
         return true;
+    }
+
+    /**
+     * @return where an attribute whose key has keys-seen {@code bit} may be appended (absolute), or
+     *     -1: the tail is closed, the record may hold the key already, or the count is at its limit
+     */
+    private int attributeAt(long bit) {
+        return (keysSeen & bit) != 0 || attributeCount >= maxAttributes ? -1 : at;
     }
 
     private void appended(int end, long bit) {
